@@ -1,0 +1,104 @@
+#pragma once
+// Typed meter operations: one per meter command, over any Transport, returning
+// values, not bytes. Objects are looked up by name in the object table given, so
+// an operator's overrides apply.
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <utility>  // before Asio (Boost 1.74 needs std::exchange)
+#include <boost/asio/awaitable.hpp>
+
+#include "core/emop_time.hpp"
+#include "core/money.hpp"
+#include "emop/object_table.hpp"
+#include "emop/records.hpp"
+#include "meter/tariff.hpp"
+#include "meter/transport.hpp"
+
+namespace flows::meter {
+
+template <class T>
+using Task = boost::asio::awaitable<T>;
+
+enum class Element { a, b };
+
+struct ThreePhaseTotals {
+  std::uint32_t active_import_wh = 0, active_export_wh = 0;
+  std::uint32_t reactive_import = 0, reactive_export = 0;
+  std::uint32_t apparent_import = 0, apparent_export = 0;
+};
+
+// What `read` reads: the registers a meter kind has.
+struct Reads {
+  std::string hardware;                       // registry string
+  std::optional<emop::ElementRegisters> a, b; // single: a; twin: a and b
+  std::optional<ThreePhaseTotals> three_phase;
+};
+
+// Outcome of a future tariff write: the read-back and any mismatch.
+struct TariffWriteResult {
+  Tariff read_back;
+  std::vector<std::string> mismatches;
+};
+
+class Meter {
+ public:
+  Meter(Transport& transport, const emop::ObjectTable& objects) : t_(transport), objects_(objects) {}
+
+  // Raw access (obis_read / obis_write, and the typed calls below).
+  Task<emop::Bytes> read(const emop::ObjectInfo& object);
+  Task<emop::Bytes> read(std::string_view name);
+  Task<void> write(const emop::ObjectInfo& object, emop::ByteView payload);
+  Task<void> write(std::string_view name, emop::ByteView payload);
+
+  Task<std::string> serial();
+  Task<std::string> three_phase_serial();
+  Task<std::string> hardware_raw();
+  // Registry string: C1.w, B1.w, EMA1.w, SINGLE_PHASE_UNKNOWN, or P1.ax/P1.cx.
+  Task<std::string> hardware();
+  Task<emop::ThreePhaseConfig> three_phase_hardware_configuration();
+  Task<std::string> firmware_version();
+  Task<emop::Signal> csq();
+  Task<emop::Voltage> instantaneous_voltage();
+  Task<std::array<emop::Voltage, 3>> three_phase_instantaneous_voltage();
+  Task<std::int32_t> instantaneous_active_power();
+  Task<std::int32_t> instantaneous_active_power(Element e);
+  Task<Money> prepay_balance();
+  Task<std::uint16_t> prepay_transaction_count();
+  Task<emop::TransactionDetails> prepay_transaction_details();
+  Task<bool> flag(std::string_view name);
+  Task<void> set_flag(std::string_view name, bool on);
+  Task<std::string> backlight();
+  Task<void> set_backlight(std::string_view setting);
+  Task<std::string> load_switch();
+  Task<void> set_load_switch(std::string_view setting);
+  Task<emop::ClockRecord> clock();
+  Task<void> set_clock(MeterTime t);
+  Task<void> send_token(std::string_view token);
+  Task<emop::ElementRegisters> read_element(Element e);
+  Task<ThreePhaseTotals> three_phase_read();
+  Task<Reads> read_all();
+  Task<emop::Bytes> time_switches(Element e);
+  Task<void> set_time_switches(Element e, emop::ByteView block80);
+  Task<Tariff> tariffs_active();
+  Task<Tariff> tariffs_future();
+  // Validated first (throws Error(usage) before any byte is sent); written in the
+  // public tool's order with the activation time last; then read back.
+  Task<TariffWriteResult> write_future_tariff(const Tariff& t);
+  Task<std::vector<emop::ProfileLog1Record>> profile_log_1(MeterTime from);
+  Task<std::vector<emop::ProfileLog2Record>> profile_log_2(MeterTime from, bool twin);
+  Task<std::vector<emop::EventRecord>> event_log(std::uint8_t block);
+
+ private:
+  template <class T>
+  Task<T> read_as(std::string_view name, emop::RecordResult<T> (*decode)(emop::ByteView));
+  Task<Money> money(std::string_view name);
+
+  Transport& t_;
+  const emop::ObjectTable& objects_;
+};
+
+}  // namespace flows::meter
