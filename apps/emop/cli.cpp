@@ -24,6 +24,15 @@ const emop::ObjectTable& State::objects() {
   return *objects_;
 }
 
+const config::Settings& State::settings() {
+  if (!settings_) {
+    config::LoadOptions o;
+    if (!env_name.empty()) o.env_name = env_name;
+    settings_ = config::load(o);
+  }
+  return *settings_;
+}
+
 namespace {
 
 cli::ManPage man_page() {
@@ -95,9 +104,30 @@ void build_cli(CLI::App& app, State& st) {
   app.add_flag("--json", st.json, "print JSON instead of text");
   app.add_option("--objects", st.objects_file, "YAML file that overrides or extends the object table")
       ->envname("EMOP_OBJECTS_FILE");
+  app.add_option("--env", st.env_name, "configuration environment to use (default: FLOWS_ENV, then the current one)");
+  app.add_option("--host", st.host, "talk to one meter directly at HOST[:PORT] (port 8080 by default)");
+  app.add_option("--inventory", st.inventory, "YAML inventory of meters (serial, host, port); emlite-sim's fleet file is one")
+      ->envname("EMOP_INVENTORY");
+  app.add_option("--timeout", st.timeout_seconds, "seconds to wait for a connection or an answer (default 10)")
+      ->check(CLI::Range(1, 600));
+  app.add_option("--retries", st.attempts, "attempts per request, in all")->capture_default_str()->check(CLI::Range(1, 20));
+  app.add_option("--concurrency", st.concurrency, "meters talked to at once in a batch")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 4096));
+  app.add_option("--pace", st.pacing_ms, "least milliseconds between two requests to one meter")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 60000));
+  app.add_flag("--no-reuse", st.new_connection_per_request,
+               "open a new connection for every request, as the public tool does (slower)");
+  app.add_option("--log-level", st.log_level, "log level (one of: debug, info, warning, error)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"debug", "info", "warning", "error"}));
+  app.add_flag("-v,--verbose", st.verbose, "log each request and answer on stderr");
   app.set_version_flag("--version", "emop 0.1.0");
   add_frame_commands(app, st);
   add_objects_command(app, st);
+  add_env_commands(app, st);
+  add_meter_commands(app, st);
   add_docs_command(app, st);
 }
 

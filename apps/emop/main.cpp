@@ -1,10 +1,16 @@
 #include <iostream>
+#include <sys/resource.h>
 
 #include "cli.hpp"
 #include "core/error.hpp"
 
 int main(int argc, char** argv) {
   using flows::ExitCode;
+  // A batch holds a connection per meter at once: allow as many descriptors as the hard limit.
+  if (rlimit r{}; getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
+    r.rlim_cur = r.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &r);
+  }
   CLI::App app;
   flows::emop_app::State st;
   try {

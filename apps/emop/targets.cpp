@@ -1,0 +1,79 @@
+#include "targets.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "core/error.hpp"
+#include "core/files.hpp"
+#include "meter/inventory.hpp"
+
+namespace flows::emop_app {
+
+std::vector<std::string> collect_serials(const State& st, const std::string& positional) {
+  std::vector<std::string> out;
+  std::set<std::string> seen;
+  auto add = [&](std::string s) {
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.pop_back();
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.erase(0, 1);
+    if (!s.empty() && seen.insert(s).second) out.push_back(s);
+  };
+  if (!positional.empty()) add(positional);
+  if (!st.serial_flag.empty()) add(st.serial_flag);
+  for (const auto& s : st.serials_list) add(s);
+  if (!st.serials_file.empty()) {
+    std::ifstream in(st.serials_file);
+    if (!in) throw usage_error("cannot read --serials-file " + st.serials_file);
+    std::string line;
+    while (std::getline(in, line)) {
+      auto hash = line.find('#');
+      if (hash != std::string::npos) line.erase(hash);
+      add(line);
+    }
+  }
+  return out;
+}
+
+net::TransportOptions transport_options(State& st) {
+  net::TransportOptions o;
+  int timeout = st.timeout_seconds > 0 ? st.timeout_seconds : st.settings().timeout_seconds;
+  o.timeout = std::chrono::seconds(timeout);
+  o.attempts = st.attempts;
+  o.pacing = std::chrono::milliseconds(st.pacing_ms);
+  o.reuse_connection = !st.new_connection_per_request;
+  const auto& s = st.settings();
+  if (s.socks_host) {
+    net::Socks5Proxy p;
+    p.host = *s.socks_host;
+    p.port = static_cast<std::uint16_t>(s.socks_port.value_or(1080));
+    p.username = s.socks_username;
+    p.password = s.socks_password;
+    o.socks = p;
+  }
+  return o;
+}
+
+std::vector<jobs::MeterTarget> resolve_targets(State& st, const std::vector<std::string>& serials) {
+  std::vector<jobs::MeterTarget> out;
+  if (!st.host.empty()) {
+    if (serials.size() > 1) throw usage_error("--host talks to one meter; give one serial or use an inventory");
+    auto ep = net::parse_endpoint(st.host);
+    if (!ep) throw usage_error("--host '" + st.host + "' is not HOST[:PORT]");
+    out.push_back({serials.empty() ? st.host : serials.front(), *ep, false, ""});
+    return out;
+  }
+  std::string path = st.inventory;
+  if (path.empty() && st.settings().inventory) path = *st.settings().inventory;
+  if (path.empty())
+    throw config_error("no address for meter " + serials.front() +
+                       ": give --host HOST[:PORT] or an inventory (--inventory FILE, EMOP_INVENTORY)");
+  auto inv = meter::Inventory::parse(read_text_file(path), path);
+  for (const auto& serial : serials) {
+    const auto* e = inv.find(serial);
+    if (!e) throw config_error("meter " + serial + " is not in the inventory " + path);
+    out.push_back({serial, {e->host, e->port}, e->dst, e->hardware});
+  }
+  return out;
+}
+
+}  // namespace flows::emop_app

@@ -1,0 +1,21 @@
+#pragma once
+#include <string>
+#include <vector>
+
+#include "cli.hpp"
+#include "jobs/batch.hpp"
+
+namespace flows::emop_app {
+
+// Serials from -s / --serials / --serials-file (one per line; blank lines and '#'
+// comments ignored); duplicates removed, order kept.
+std::vector<std::string> collect_serials(const State& st, const std::string& positional_serial);
+
+// Where each meter is: --host for a single meter, else the inventory
+// (--inventory, EMOP_INVENTORY, or the environment's `inventory`). Throws
+// Error(config) naming the first meter it cannot place.
+std::vector<jobs::MeterTarget> resolve_targets(State& st, const std::vector<std::string>& serials);
+
+net::TransportOptions transport_options(State& st);
+
+}  // namespace flows::emop_app

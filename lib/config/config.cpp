@@ -1,0 +1,574 @@
+#include "config/config.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <charconv>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <sstream>
+#include <system_error>
+
+#include <toml.hpp>
+
+#include "core/error.hpp"
+#include "core/files.hpp"
+
+namespace flows::config {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// std::map rather than the default unordered_map: errors, env_list and a
+// re-serialised file all come out in a stable order.
+using Value = toml::basic_value<toml::discard_comments, std::map, std::vector>;
+using CommentedValue = toml::basic_value<toml::preserve_comments, std::map, std::vector>;
+
+constexpr std::array<std::string_view, 6> string_keys{"database_url",   "inventory",      "mediator",
+                                                      "socks_host",     "socks_username", "socks_password"};
+constexpr std::array<std::string_view, 2> int_keys{"timeout_seconds", "socks_port"};
+
+// libpq reads these itself when it connects (conninfo keywords win over them), so
+// they are deliberately not turned into settings here; they are only listed by
+// env_show so an engineer can see what else shapes the connection.
+constexpr std::array<std::string_view, 16> libpq_env_names{
+    "PGHOST",     "PGHOSTADDR", "PGPORT",    "PGDATABASE",  "PGUSER",           "PGPASSWORD",
+    "PGPASSFILE", "PGSERVICE",  "PGSERVICEFILE", "PGSSLMODE", "PGSSLROOTCERT", "PGSSLCERT",
+    "PGSSLKEY",   "PGCONNECT_TIMEOUT", "PGOPTIONS", "PGAPPNAME"};
+
+std::string join(const std::vector<std::string>& v, std::string_view sep) {
+  std::string out;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (i) out += sep;
+    out += v[i];
+  }
+  return out;
+}
+
+std::string known_keys() {
+  std::vector<std::string> k;
+  for (auto s : string_keys) k.emplace_back(s);
+  for (auto s : int_keys) k.emplace_back(s);
+  return join(k, ", ");
+}
+
+// "FILE:LINE" for a value toml11 located, else just "FILE".
+std::string where(const fs::path& file, const Value& v) {
+  auto line = v.location().line();
+  return line ? file.string() + ":" + std::to_string(line) : file.string();
+}
+
+std::string octal_mode(fs::perms p) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(p) & 07777u);
+  return buf;
+}
+
+// The first line of a toml11 message without its "[error] toml::parse_x: "
+// prefix. The lines after it quote the file, which may hold secrets.
+std::string toml_reason(const char* what) {
+  std::string_view s(what);
+  s = s.substr(0, s.find('\n'));
+  if (s.starts_with("[error] ")) s.remove_prefix(8);
+  if (s.starts_with("toml::")) {
+    if (auto c = s.find(": "); c != std::string_view::npos) s.remove_prefix(c + 2);
+  }
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\r')) s.remove_suffix(1);
+  return s.empty() ? std::string("syntax error") : std::string(s);
+}
+
+template <class V>
+V parse_text(const std::string& text, const fs::path& file) {
+  std::istringstream in(text);
+  try {
+    return toml::parse<typename V::comment_type, std::map, std::vector>(in, file.string());
+  } catch (const toml::exception& e) {
+    auto line = e.location().line();
+    throw config_error(file.string() + (line ? ":" + std::to_string(line) : std::string()) +
+                       ": not valid TOML: " + toml_reason(e.what()));
+  } catch (const std::exception& e) {
+    throw config_error(file.string() + ": not valid TOML: " + toml_reason(e.what()));
+  }
+}
+
+bool parses_to(const std::string& text, const Value& expected) {
+  try {
+    return parse_text<Value>(text, "check") == expected;
+  } catch (const Error&) {
+    return false;
+  }
+}
+
+// A TOML basic string; env names are table keys, so they may hold anything.
+std::string toml_quote(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20 || u == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(u));
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+struct ConfigFile {
+  fs::path path;
+  std::optional<std::string> current;
+  std::map<std::string, Value::table_type> environments;
+};
+
+// Refuses a file that holds a secret when anyone but its owner may read it. Names
+// the key, never the value.
+void check_private(const fs::path& file, const Value& root) {
+  if (!root.is_table() || !root.contains("environments")) return;
+  const Value& envs = root.at("environments");
+  if (!envs.is_table()) return;
+  std::optional<std::string> secret;
+  for (const auto& [name, env] : envs.as_table()) {
+    if (!env.is_table()) continue;
+    const auto& t = env.as_table();
+    if (t.count("socks_password")) secret = "socks_password in environment \"" + name + "\"";
+    else if (auto it = t.find("database_url"); it != t.end() && it->second.is_string() &&
+                                                contains_password(it->second.as_string().str))
+      secret = "a password in the database_url of environment \"" + name + "\"";
+    if (secret) break;
+  }
+  if (!secret) return;
+  std::error_code ec;
+  auto perms = fs::status(file, ec).permissions();
+  if (ec) throw config_error("cannot stat " + file.string() + ": " + ec.message());
+  if ((perms & (fs::perms::group_all | fs::perms::others_all)) == fs::perms::none) return;
+  throw config_error(file.string() + " holds " + *secret + " but group or others may access it (mode " +
+                     octal_mode(perms) + "); run: chmod 600 " + file.string());
+}
+
+void check_env_value(const fs::path& file, const std::string& env, const std::string& key, const Value& v) {
+  std::string name = "environments." + env + "." + key;
+  if (std::find(string_keys.begin(), string_keys.end(), key) != string_keys.end()) {
+    if (!v.is_string()) throw config_error(where(file, v) + ": " + name + " must be a string");
+    return;
+  }
+  if (key == "timeout_seconds") {
+    if (!v.is_integer() || v.as_integer() < 1 || v.as_integer() > std::numeric_limits<int>::max())
+      throw config_error(where(file, v) + ": " + name + " must be a positive whole number of seconds");
+    return;
+  }
+  if (key == "socks_port") {
+    if (!v.is_integer() || v.as_integer() < 1 || v.as_integer() > 65535)
+      throw config_error(where(file, v) + ": " + name + " must be a port number (1-65535)");
+    return;
+  }
+  // Typos must not be silently ignored: a misspelt socks_password would
+  // otherwise leave the setting unset without a word.
+  throw config_error(where(file, v) + ": unknown key \"" + name + "\" (known: " + known_keys() + ")");
+}
+
+ConfigFile validate(const fs::path& file, const Value& root) {
+  ConfigFile cf;
+  cf.path = file;
+  for (const auto& [key, v] : root.as_table()) {
+    if (key == "current") {
+      if (!v.is_string()) throw config_error(where(file, v) + ": current must be a string");
+      cf.current = v.as_string().str;
+    } else if (key == "environments") {
+      if (!v.is_table())
+        throw config_error(where(file, v) + ": environments must be a table of [environments.NAME] tables");
+      for (const auto& [name, env] : v.as_table()) {
+        if (!env.is_table())
+          throw config_error(where(file, env) + ": environments." + name + " must be a table");
+        for (const auto& [k, val] : env.as_table()) check_env_value(file, name, k, val);
+        cf.environments.emplace(name, env.as_table());
+      }
+    } else {
+      throw config_error(where(file, v) + ": unknown key \"" + key +
+                         "\" (the top level holds only current and [environments.NAME] tables)");
+    }
+  }
+  return cf;
+}
+
+// nullopt when the file does not exist.
+std::optional<ConfigFile> read_config(const fs::path& file, bool check_permissions) {
+  std::error_code ec;
+  if (!fs::exists(file, ec)) {
+    if (ec && ec != std::errc::no_such_file_or_directory)
+      throw config_error("cannot access " + file.string() + ": " + ec.message());
+    return std::nullopt;
+  }
+  Value root = parse_text<Value>(read_text_file(file), file);
+  if (check_permissions) check_private(file, root);
+  return validate(file, root);
+}
+
+std::vector<std::string> names_of(const ConfigFile& cf) {
+  std::vector<std::string> names;
+  for (const auto& [name, _] : cf.environments) names.push_back(name);
+  return names;
+}
+
+std::string unknown_env(const ConfigFile& cf, const std::string& env, const std::string& from) {
+  auto names = names_of(cf);
+  return "no environment \"" + env + "\"" + (from.empty() ? "" : " (from " + from + ")") + " in " +
+         cf.path.string() + "; known: " + (names.empty() ? std::string("none") : join(names, ", "));
+}
+
+std::optional<int> parse_int(std::string_view s) {
+  int v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+// The file with `current` set in place, everything else byte for byte; nullopt
+// when the line is not in a shape this understands (the caller re-serialises).
+std::optional<std::string> edit_current(const std::string& text, const std::string& env) {
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t eol = text.find('\n', pos);
+    std::size_t end = eol == std::string::npos ? text.size() : eol;
+    std::string_view line(text.data() + pos, end - pos);
+    std::size_t i = line.find_first_not_of(" \t");
+    if (i != std::string_view::npos && line[i] == '[') break;  // first table: top level is over
+    if (i != std::string_view::npos && line.substr(i).starts_with("current")) {
+      std::size_t j = line.find_first_not_of(" \t", i + 7);
+      if (j != std::string_view::npos && line[j] == '=') {
+        std::size_t vs = line.find_first_not_of(" \t", j + 1);
+        if (vs == std::string_view::npos) return std::nullopt;
+        std::size_t ve = std::string_view::npos;
+        if (line[vs] == '"') {
+          for (std::size_t k = vs + 1; k < line.size(); ++k) {
+            if (line[k] == '\\') ++k;
+            else if (line[k] == '"') {
+              ve = k + 1;
+              break;
+            }
+          }
+        } else if (line[vs] == '\'') {
+          if (auto k = line.find('\'', vs + 1); k != std::string_view::npos) ve = k + 1;
+        }
+        if (ve == std::string_view::npos) return std::nullopt;
+        return text.substr(0, pos + vs) + toml_quote(env) + text.substr(pos + ve);
+      }
+    }
+    if (eol == std::string::npos) break;
+    pos = eol + 1;
+  }
+  return "current = " + toml_quote(env) + "\n" + text;
+}
+
+void write_atomically(const fs::path& target, const std::string& data) {
+  auto fail = [&](const std::string& what) {
+    return config_error("cannot write " + target.string() + ": " + what + ": " + std::strerror(errno));
+  };
+  fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
+  std::string tmpl = (dir / ("." + target.filename().string() + ".XXXXXX")).string();
+  int fd = ::mkstemp(tmpl.data());
+  if (fd < 0) throw fail("creating a temporary file");
+  auto abandon = [&](const std::string& what) {
+    Error e = fail(what);
+    ::close(fd);
+    ::unlink(tmpl.c_str());
+    return e;
+  };
+  if (::fchmod(fd, 0600) != 0) throw abandon("chmod");
+  for (std::size_t off = 0; off < data.size();) {
+    ssize_t n = ::write(fd, data.data() + off, data.size() - off);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw abandon("write");
+    }
+    off += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0) throw abandon("fsync");
+  if (::close(fd) != 0) {
+    Error e = fail("close");
+    ::unlink(tmpl.c_str());
+    throw e;
+  }
+  if (::rename(tmpl.c_str(), target.c_str()) != 0) {
+    Error e = fail("rename");
+    ::unlink(tmpl.c_str());
+    throw e;
+  }
+  // The rename is durable only once the directory is on disk too; failing to
+  // sync it is not worth failing the command for.
+  if (int d = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY); d >= 0) {
+    (void)::fsync(d);
+    ::close(d);
+  }
+}
+
+struct Span {
+  std::size_t begin, end;
+};
+
+bool is_uri(std::string_view s) { return s.starts_with("postgresql://") || s.starts_with("postgres://"); }
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+// Where the passwords are, in libpq's two connection string forms.
+std::vector<Span> password_spans(std::string_view s) {
+  std::vector<Span> out;
+  if (is_uri(s)) {
+    std::size_t start = s.find("://") + 3;
+    std::size_t q = s.find_first_of("?#", start);
+    if (q == std::string_view::npos) q = s.size();
+    // The last '@' before the query: a password with an unencoded '/' or '@'
+    // is masked too rather than shown.
+    std::size_t at = s.substr(0, q).rfind('@');
+    if (at != std::string_view::npos && at >= start) {
+      std::size_t colon = s.find(':', start);
+      if (colon < at) out.push_back({colon + 1, at});
+    }
+    if (q < s.size() && s[q] == '?') {
+      std::size_t end = s.find('#', q);
+      if (end == std::string_view::npos) end = s.size();
+      for (std::size_t i = q + 1; i < end;) {
+        std::size_t amp = s.find('&', i);
+        if (amp == std::string_view::npos || amp > end) amp = end;
+        std::string_view param = s.substr(i, amp - i);
+        if (param.starts_with("password=")) out.push_back({i + 9, amp});
+        i = amp + 1;
+      }
+    }
+    return out;
+  }
+  // conninfo: keyword = value, values bare or single-quoted, backslash escapes.
+  std::size_t i = 0, n = s.size();
+  while (i < n) {
+    while (i < n && is_space(s[i])) ++i;
+    if (i >= n) break;
+    std::size_t ks = i;
+    while (i < n && !is_space(s[i]) && s[i] != '=') ++i;
+    std::string_view key = s.substr(ks, i - ks);
+    while (i < n && is_space(s[i])) ++i;
+    if (i >= n || s[i] != '=') {
+      // Malformed (libpq refuses it); if it is about a password, hide the rest.
+      if (key == "password") out.push_back({i, n});
+      break;
+    }
+    ++i;
+    while (i < n && is_space(s[i])) ++i;
+    std::size_t vs = i;
+    if (i < n && s[i] == '\'') {
+      ++i;
+      while (i < n && s[i] != '\'') i += (s[i] == '\\' && i + 1 < n) ? 2 : 1;
+      if (i < n) ++i;
+    } else {
+      while (i < n && !is_space(s[i])) i += (s[i] == '\\' && i + 1 < n) ? 2 : 1;
+    }
+    if (i > n) i = n;
+    if (key == "password") out.push_back({vs, i});
+  }
+  return out;
+}
+
+}  // namespace
+
+Getenv process_env() {
+  return [](const std::string& name) -> std::optional<std::string> {
+    if (const char* v = std::getenv(name.c_str())) return std::string(v);
+    return std::nullopt;
+  };
+}
+
+Getenv env_from_map(std::map<std::string, std::string> vars) {
+  return [vars = std::move(vars)](const std::string& name) -> std::optional<std::string> {
+    if (auto it = vars.find(name); it != vars.end()) return it->second;
+    return std::nullopt;
+  };
+}
+
+std::optional<fs::path> default_config_file() {
+  if (auto dir = config_dir()) return *dir / "config.toml";
+  return std::nullopt;
+}
+
+std::string redact(std::string_view s) {
+  std::string out(s);
+  auto spans = password_spans(s);
+  for (auto it = spans.rbegin(); it != spans.rend(); ++it) out.replace(it->begin, it->end - it->begin, "***");
+  return out;
+}
+
+bool contains_password(std::string_view s) { return !password_spans(s).empty(); }
+
+Settings load(const LoadOptions& opts) {
+  Settings s;
+  // An empty variable counts as unset, as a shell's `VAR= cmd` intends.
+  auto env = [&](const char* name) -> std::optional<std::string> {
+    auto v = opts.getenv ? opts.getenv(name) : std::nullopt;
+    if (v && v->empty()) return std::nullopt;
+    return v;
+  };
+
+  std::optional<fs::path> path = opts.config_file ? opts.config_file : default_config_file();
+  std::optional<ConfigFile> cf;
+  if (path) {
+    s.config_file = *path;
+    cf = read_config(*path, true);
+  }
+  s.config_file_found = cf.has_value();
+
+  if (opts.env_name && !opts.env_name->empty()) {
+    s.env_name = *opts.env_name;
+    s.sources["env_name"] = "--env";
+  } else if (auto v = env("FLOWS_ENV")) {
+    s.env_name = *v;
+    s.sources["env_name"] = "FLOWS_ENV";
+  } else if (cf && cf->current) {
+    s.env_name = *cf->current;
+    s.sources["env_name"] = "current in config file";
+  } else {
+    s.env_name = "local";
+    s.sources["env_name"] = "default";
+  }
+  s.sources["timeout_seconds"] = "default";
+
+  if (cf) {
+    auto it = cf->environments.find(s.env_name);
+    if (it == cf->environments.end()) throw config_error(unknown_env(*cf, s.env_name, s.sources["env_name"]));
+    for (const auto& [key, v] : it->second) {
+      std::optional<std::string>* str = nullptr;
+      if (key == "database_url") str = &s.database_url;
+      else if (key == "inventory") str = &s.inventory;
+      else if (key == "mediator") str = &s.mediator;
+      else if (key == "socks_host") str = &s.socks_host;
+      else if (key == "socks_username") str = &s.socks_username;
+      else if (key == "socks_password") str = &s.socks_password;
+      if (str) *str = v.as_string().str;
+      else if (key == "timeout_seconds") s.timeout_seconds = static_cast<int>(v.as_integer());
+      else if (key == "socks_port") s.socks_port = static_cast<int>(v.as_integer());
+      s.sources[key] = "config file";
+    }
+    // Relative to the file, so a cron job finds the inventory whatever its cwd.
+    if (s.inventory && !s.inventory->empty() && fs::path(*s.inventory).is_relative())
+      s.inventory = (path->parent_path() / *s.inventory).lexically_normal().string();
+  }
+
+  auto override_string = [&](const char* var, std::optional<std::string>& field, const char* key) {
+    if (auto v = env(var)) {
+      field = *v;
+      s.sources[key] = var;
+    }
+  };
+  override_string("FLOWS_DATABASE_URL", s.database_url, "database_url");
+  override_string("SOCKS_HOST", s.socks_host, "socks_host");
+  override_string("SOCKS_USERNAME", s.socks_username, "socks_username");
+  override_string("SOCKS_PASSWORD", s.socks_password, "socks_password");
+  if (auto v = env("EMLITE_TIMEOUT_SECONDS")) {
+    auto t = parse_int(*v);
+    if (!t || *t < 1)
+      throw config_error("EMLITE_TIMEOUT_SECONDS must be a positive whole number of seconds, not \"" + *v + "\"");
+    s.timeout_seconds = *t;
+    s.sources["timeout_seconds"] = "EMLITE_TIMEOUT_SECONDS";
+  }
+  if (auto v = env("SOCKS_PORT")) {
+    auto p = parse_int(*v);
+    if (!p || *p < 1 || *p > 65535) throw config_error("SOCKS_PORT must be a port number (1-65535), not \"" + *v + "\"");
+    s.socks_port = *p;
+    s.sources["socks_port"] = "SOCKS_PORT";
+  }
+
+  for (auto name : libpq_env_names)
+    if (env(std::string(name).c_str())) s.libpq_variables.emplace_back(name);
+  return s;
+}
+
+std::string Settings::source(std::string_view name) const {
+  auto it = sources.find(name);
+  return it == sources.end() ? std::string() : it->second;
+}
+
+std::vector<Settings::Item> Settings::items() const {
+  std::vector<Item> out;
+  auto str = [&](const char* name, const std::optional<std::string>& v, bool secret = false) {
+    Item i{name, std::nullopt, false, source(name)};
+    if (v) i.value = secret ? std::string("***") : *v;
+    out.push_back(std::move(i));
+  };
+  Item db{"database_url", std::nullopt, false, source("database_url")};
+  if (database_url) db.value = redact(*database_url);
+  out.push_back(std::move(db));
+  out.push_back({"timeout_seconds", std::to_string(timeout_seconds), true, source("timeout_seconds")});
+  str("inventory", inventory);
+  str("mediator", mediator);
+  str("socks_host", socks_host);
+  Item port{"socks_port", std::nullopt, true, source("socks_port")};
+  if (socks_port) port.value = std::to_string(*socks_port);
+  out.push_back(std::move(port));
+  str("socks_username", socks_username);
+  str("socks_password", socks_password, true);
+  return out;
+}
+
+std::vector<std::string> Settings::describe() const {
+  auto line = [](std::string name, const std::string& value, const std::string& from) {
+    name.resize(std::max<std::size_t>(name.size(), 16), ' ');
+    return name + " " + value + (from.empty() ? "" : "  (" + from + ")");
+  };
+  std::vector<std::string> out;
+  out.push_back(line("environment", env_name, source("env_name")));
+  out.push_back(line("config_file", config_file.empty() ? "-" : config_file.string(),
+                     config_file.empty() ? "no config directory" : config_file_found ? "" : "not found"));
+  for (const auto& i : items()) out.push_back(line(i.name, i.value.value_or("-"), i.source));
+  if (!libpq_variables.empty())
+    out.push_back(line("libpq_variables", join(libpq_variables, " "), "environment, applied by libpq"));
+  return out;
+}
+
+std::vector<std::string> environment_names(const fs::path& file) {
+  auto cf = read_config(file, true);
+  return cf ? names_of(*cf) : std::vector<std::string>{};
+}
+
+std::optional<std::string> current_environment(const fs::path& file) {
+  auto cf = read_config(file, true);
+  return cf ? cf->current : std::nullopt;
+}
+
+void set_current(const fs::path& file, const std::string& env) {
+  std::error_code ec;
+  if (!fs::exists(file, ec)) throw config_error("cannot set the current environment: " + file.string() + " does not exist");
+  // Replace the target of a symlinked config (dotfile managers), not the link.
+  fs::path target = fs::canonical(file, ec);
+  if (ec) throw config_error("cannot resolve " + file.string() + ": " + ec.message());
+
+  std::string text = read_text_file(target);
+  Value root = parse_text<Value>(text, target);
+  // No permission check: the rewrite below leaves the file at 0600 anyway.
+  ConfigFile cf = validate(target, root);
+  if (!cf.environments.count(env)) throw config_error(unknown_env(cf, env, ""));
+
+  Value expected = root;
+  expected.as_table()["current"] = env;
+  std::string out;
+  if (auto edited = edit_current(text, env); edited && parses_to(*edited, expected)) {
+    out = std::move(*edited);
+  } else {
+    // An unusual `current` line (multi-line string, quoted key, …): re-serialise.
+    // Keys come out sorted, and only comments toml11 attaches to values survive.
+    auto commented = parse_text<CommentedValue>(text, target);
+    commented.as_table()["current"] = env;
+    out = toml::format(commented, std::numeric_limits<std::size_t>::max());
+    if (!parses_to(out, expected))
+      throw Error(ExitCode::internal, "re-serialising " + target.string() + " changed its content; left it as it was");
+  }
+  write_atomically(target, out);
+}
+
+}  // namespace flows::config

@@ -1,0 +1,106 @@
+#pragma once
+// The Flows configuration: named environments in $XDG_CONFIG_HOME/flows/config.toml,
+// overridden by environment variables.
+//
+//   current = "local"
+//   [environments.local]
+//   database_url = "host=/tmp/x/sock port=54329 user=flows dbname=flows"
+//   timeout_seconds = 10
+//   inventory = "fleet.yaml"        # relative paths are relative to the config file
+//   mediator = "127.0.0.1:7800"
+//   socks_host = "..."  socks_port = 1080  socks_username = "..."  socks_password = "..."
+//
+// Every failure is a flows::Error with ExitCode::config, one line, and never
+// contains a secret (a password from the file or from the environment).
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace flows::config {
+
+// Looks an environment variable up; nullopt when unset. Injectable so tests
+// never touch the process environment.
+using Getenv = std::function<std::optional<std::string>(const std::string& name)>;
+
+// The process environment (::getenv).
+Getenv process_env();
+// A fixed set of variables, for tests.
+Getenv env_from_map(std::map<std::string, std::string> vars);
+
+// config_dir()/config.toml, or nullopt when neither XDG_CONFIG_HOME nor HOME is set.
+std::optional<std::filesystem::path> default_config_file();
+
+struct LoadOptions {
+  std::optional<std::string> env_name;                // --env
+  std::optional<std::filesystem::path> config_file;   // default: default_config_file()
+  Getenv getenv = process_env();
+};
+
+struct Settings {
+  std::string env_name;
+  std::optional<std::string> database_url;  // libpq conninfo or URI
+  std::optional<std::string> inventory;
+  std::optional<std::string> mediator;
+  std::optional<std::string> socks_host;
+  std::optional<std::string> socks_username;
+  std::optional<std::string> socks_password;
+  std::optional<int> socks_port;
+  int timeout_seconds = 10;
+
+  std::filesystem::path config_file;  // empty when no config directory is known
+  bool config_file_found = false;
+
+  // Where each value came from, by setting name ("env_name", "database_url", …):
+  // "--env", "FLOWS_ENV", "current in config file", "config file", "default", or
+  // the name of the environment variable. Absent for unset settings.
+  std::map<std::string, std::string, std::less<>> sources;
+
+  // The standard libpq variables (PGHOST, PGPASSWORD, …) set in the environment:
+  // names only. libpq applies them itself; they are listed for env_show.
+  std::vector<std::string> libpq_variables;
+
+  std::string source(std::string_view name) const;
+
+  // One setting for display, secrets masked.
+  struct Item {
+    std::string name;
+    std::optional<std::string> value;  // nullopt when unset
+    bool numeric = false;              // value is a number (for JSON)
+    std::string source;                // "" when unset
+  };
+  std::vector<Item> items() const;
+  // "name  value  (source)" lines for env_show; secrets masked.
+  std::vector<std::string> describe() const;
+};
+
+// Resolves the settings: the environment is --env, else FLOWS_ENV, else `current`
+// in the file, else "local". A missing file gives the defaults plus environment
+// variables; a file that exists is validated whole (syntax, unknown keys, types,
+// permissions when it holds secrets) and must contain the chosen environment.
+Settings load(const LoadOptions& options = {});
+
+// Names of the environments in the file, sorted; empty when the file does not
+// exist. Validates the file as load() does.
+std::vector<std::string> environment_names(const std::filesystem::path& file);
+
+// The `current` key of the file, if any (nullopt also when the file does not exist).
+std::optional<std::string> current_environment(const std::filesystem::path& file);
+
+// Makes env the file's current environment. env must exist in the file. The rest
+// of the file is kept byte for byte when `current` can be edited in place;
+// otherwise the file is re-serialised (keys sorted, comments kept only where
+// toml11 attaches them to values). Written atomically with mode 0600; a symlink is
+// followed and its target replaced.
+void set_current(const std::filesystem::path& file, const std::string& env);
+
+// The conninfo ("password=***") or URI ("user:***@", "?password=***") with the
+// password masked; everything else unchanged.
+std::string redact(std::string_view conninfo_or_uri);
+// Whether it carries a password (in either form).
+bool contains_password(std::string_view conninfo_or_uri);
+
+}  // namespace flows::config

@@ -1,0 +1,313 @@
+#include "config/config.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include <doctest/doctest.h>
+
+#include "core/error.hpp"
+#include "core/files.hpp"
+
+namespace fs = std::filesystem;
+using flows::config::env_from_map;
+using flows::config::LoadOptions;
+
+namespace {
+
+// A fresh directory, removed with everything in it at the end of the test.
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "flows_config_test.XXXXXX").string();
+    REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
+    path = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  fs::path write(const std::string& name, const std::string& text, fs::perms mode = fs::perms(0600)) const {
+    fs::path p = path / name;
+    std::ofstream(p, std::ios::binary) << text;
+    fs::permissions(p, mode);
+    return p;
+  }
+};
+
+const char* three_envs = R"(# Flows environments
+current = "qa"   # what emop uses by default
+
+[environments.local]
+database_url = "host=/tmp/x/sock port=54329 user=flows dbname=flows"
+timeout_seconds = 10
+
+[environments.qa]
+database_url = "postgresql://flows@qa.example/flows"
+timeout_seconds = 20
+mediator = "10.0.0.5:7800"
+
+[environments.prod]
+database_url = "host=db.example dbname=flows"
+timeout_seconds = 30
+inventory = "fleet.yaml"
+socks_host = "gw.example"
+socks_port = 1080
+)";
+
+LoadOptions opts(const fs::path& file, std::map<std::string, std::string> env = {},
+                 std::optional<std::string> flag = std::nullopt) {
+  LoadOptions o;
+  o.config_file = file;
+  o.getenv = env_from_map(std::move(env));
+  o.env_name = std::move(flag);
+  return o;
+}
+
+// The message of the config error fn throws; fails the test if it throws none.
+template <class F>
+std::string config_error_of(F&& fn) {
+  try {
+    fn();
+  } catch (const flows::Error& e) {
+    CHECK(e.code() == flows::ExitCode::config);
+    return e.what();
+  }
+  FAIL("no error thrown");
+  return {};
+}
+
+bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+}  // namespace
+
+TEST_CASE("config: the environment is --env, else FLOWS_ENV, else current, else local") {
+  TempDir d;
+  auto file = d.write("config.toml", three_envs);
+
+  auto s = flows::config::load(opts(file, {{"FLOWS_ENV", "local"}}, "prod"));
+  CHECK(s.env_name == "prod");
+  CHECK(s.source("env_name") == "--env");
+  CHECK(s.timeout_seconds == 30);
+
+  s = flows::config::load(opts(file, {{"FLOWS_ENV", "local"}}));
+  CHECK(s.env_name == "local");
+  CHECK(s.source("env_name") == "FLOWS_ENV");
+  CHECK(s.timeout_seconds == 10);
+
+  s = flows::config::load(opts(file));
+  CHECK(s.env_name == "qa");
+  CHECK(s.source("env_name") == "current in config file");
+  CHECK(s.mediator == "10.0.0.5:7800");
+  CHECK(s.timeout_seconds == 20);
+  CHECK(s.source("timeout_seconds") == "config file");
+  CHECK(!s.inventory);
+  CHECK(s.source("inventory").empty());
+
+  auto no_current = d.write("nocurrent.toml", "[environments.local]\nmediator = \"127.0.0.1:7800\"\n");
+  s = flows::config::load(opts(no_current));
+  CHECK(s.env_name == "local");
+  CHECK(s.source("env_name") == "default");
+  CHECK(s.mediator == "127.0.0.1:7800");
+}
+
+TEST_CASE("config: environment variables override the file") {
+  TempDir d;
+  auto file = d.write("config.toml", three_envs);
+  auto s = flows::config::load(opts(file,
+                                    {{"FLOWS_DATABASE_URL", "host=other dbname=x"},
+                                     {"EMLITE_TIMEOUT_SECONDS", "7"},
+                                     {"SOCKS_HOST", "gw2.example"},
+                                     {"SOCKS_PORT", "1081"},
+                                     {"SOCKS_USERNAME", "op"},
+                                     {"SOCKS_PASSWORD", "s3cret"},
+                                     {"PGHOST", "ignored-by-us"},
+                                     {"PGPASSWORD", "pgsecret"}},
+                                    "prod"));
+  CHECK(s.database_url == "host=other dbname=x");
+  CHECK(s.source("database_url") == "FLOWS_DATABASE_URL");
+  CHECK(s.timeout_seconds == 7);
+  CHECK(s.source("timeout_seconds") == "EMLITE_TIMEOUT_SECONDS");
+  CHECK(s.socks_host == "gw2.example");
+  CHECK(s.socks_port == 1081);
+  CHECK(s.source("socks_port") == "SOCKS_PORT");
+  CHECK(s.socks_username == "op");
+  CHECK(s.socks_password == "s3cret");
+  // Not overridden: still from the file, a relative inventory resolved beside it.
+  CHECK(s.inventory == (d.path / "fleet.yaml").string());
+  CHECK(s.source("inventory") == "config file");
+  // libpq applies PG* itself; they are only listed, by name.
+  CHECK(s.libpq_variables == std::vector<std::string>{"PGHOST", "PGPASSWORD"});
+
+  std::string shown;
+  for (auto& l : s.describe()) shown += l + "\n";
+  CHECK(contains(shown, "socks_password   ***  (SOCKS_PASSWORD)"));
+  CHECK(contains(shown, "environment      prod  (--env)"));
+  CHECK(!contains(shown, "s3cret"));
+  CHECK(!contains(shown, "pgsecret"));
+
+  // An empty variable counts as unset.
+  s = flows::config::load(opts(file, {{"FLOWS_ENV", ""}, {"EMLITE_TIMEOUT_SECONDS", ""}}));
+  CHECK(s.env_name == "qa");
+  CHECK(s.timeout_seconds == 20);
+}
+
+TEST_CASE("config: a missing file gives defaults plus environment variables") {
+  TempDir d;
+  auto s = flows::config::load(opts(d.path / "absent.toml"));
+  CHECK(!s.config_file_found);
+  CHECK(s.env_name == "local");
+  CHECK(s.timeout_seconds == 10);
+  CHECK(s.source("timeout_seconds") == "default");
+  CHECK(!s.database_url);
+  CHECK(!s.socks_port);
+
+  s = flows::config::load(opts(d.path / "absent.toml", {{"FLOWS_ENV", "ci"}, {"FLOWS_DATABASE_URL", "dbname=ci"}}));
+  CHECK(s.env_name == "ci");
+  CHECK(s.database_url == "dbname=ci");
+  CHECK(flows::config::environment_names(d.path / "absent.toml").empty());
+}
+
+TEST_CASE("config: an environment not in the file is refused, listing the known ones") {
+  TempDir d;
+  auto file = d.write("config.toml", three_envs);
+  auto msg = config_error_of([&] { flows::config::load(opts(file, {{"FLOWS_ENV", "staging"}})); });
+  CHECK(contains(msg, "\"staging\""));
+  CHECK(contains(msg, "FLOWS_ENV"));
+  CHECK(contains(msg, "known: local, prod, qa"));
+  CHECK(flows::config::environment_names(file) == std::vector<std::string>{"local", "prod", "qa"});
+  CHECK(flows::config::current_environment(file) == "qa");
+}
+
+TEST_CASE("config: timeouts and ports must be in range") {
+  TempDir d;
+  auto file = d.write("config.toml", three_envs);
+  for (auto bad : {"0", "-5", "abc", "10s", " 10", "99999999999"}) {
+    auto msg = config_error_of([&] { flows::config::load(opts(file, {{"EMLITE_TIMEOUT_SECONDS", bad}})); });
+    CHECK_MESSAGE(contains(msg, "EMLITE_TIMEOUT_SECONDS must be a positive whole number"), bad);
+  }
+  config_error_of([&] { flows::config::load(opts(file, {{"SOCKS_PORT", "70000"}})); });
+
+  auto zero = d.write("zero.toml", "[environments.local]\n\ntimeout_seconds = 0\n");
+  auto msg = config_error_of([&] { flows::config::load(opts(zero)); });
+  CHECK(contains(msg, "zero.toml:3: environments.local.timeout_seconds must be a positive whole number"));
+  auto text = d.write("text.toml", "[environments.local]\ntimeout_seconds = \"10\"\n");
+  config_error_of([&] { flows::config::load(opts(text)); });
+}
+
+TEST_CASE("config: a file with secrets that others may read is refused without showing them") {
+  TempDir d;
+  const std::string socks = "[environments.prod]\nsocks_host = \"gw\"\nsocks_password = \"hunter2\"\n";
+  const std::string conninfo = "[environments.prod]\ndatabase_url = \"host=db password='pa ss' dbname=f\"\n";
+  const std::string uri = "[environments.prod]\ndatabase_url = \"postgresql://flows:hunter3@db/flows\"\n";
+  for (const auto& [text, secret] : {std::pair{socks, "hunter2"}, {conninfo, "pa ss"}, {uri, "hunter3"}}) {
+    for (auto mode : {fs::perms(0644), fs::perms(0640), fs::perms(0604)}) {
+      auto file = d.write("config.toml", text, mode);
+      auto msg = config_error_of([&] { flows::config::load(opts(file, {}, "prod")); });
+      CHECK(contains(msg, "chmod 600 " + file.string()));
+      CHECK(!contains(msg, secret));
+      config_error_of([&] { flows::config::environment_names(file); });
+    }
+    auto file = d.write("config.toml", text, fs::perms(0600));
+    CHECK(flows::config::load(opts(file, {}, "prod")).env_name == "prod");
+  }
+  // Even the wrong environment name does not get past an unsafe file.
+  auto file = d.write("config.toml", socks, fs::perms(0644));
+  config_error_of([&] { flows::config::load(opts(file, {}, "local")); });
+}
+
+TEST_CASE("config: a file without secrets may be world-readable") {
+  TempDir d;
+  auto file = d.write("config.toml", three_envs, fs::perms(0644));
+  CHECK(flows::config::load(opts(file)).env_name == "qa");
+  // A password from the environment is not in the file.
+  CHECK(flows::config::load(opts(file, {{"SOCKS_PASSWORD", "x"}})).socks_password == "x");
+}
+
+TEST_CASE("config: malformed TOML names the file and line, not the content") {
+  TempDir d;
+  auto file = d.write("config.toml", "current = \"local\"\n[environments.local]\nsocks_password = \"hunter2\n");
+  auto msg = config_error_of([&] { flows::config::load(opts(file)); });
+  CHECK(contains(msg, file.string() + ":3: not valid TOML"));
+  CHECK(!contains(msg, "hunter2"));
+  CHECK(!contains(msg, "\n"));
+
+  file = d.write("dup.toml", "[environments.a]\nmediator = \"x\"\n[environments.a]\n");
+  msg = config_error_of([&] { flows::config::load(opts(file)); });
+  CHECK(contains(msg, "dup.toml:3: not valid TOML"));
+}
+
+TEST_CASE("config: unknown keys are refused by name") {
+  TempDir d;
+  auto file = d.write("config.toml", "[environments.local]\ntimeout_seconds = 5\ndatabse_url = \"x\"\n");
+  auto msg = config_error_of([&] { flows::config::load(opts(file)); });
+  CHECK(contains(msg, "config.toml:3: unknown key \"environments.local.databse_url\""));
+  CHECK(contains(msg, "database_url"));  // the known keys are listed
+
+  file = d.write("top.toml", "curent = \"local\"\n[environments.local]\n");
+  msg = config_error_of([&] { flows::config::load(opts(file)); });
+  CHECK(contains(msg, "top.toml:1: unknown key \"curent\""));
+}
+
+TEST_CASE("redact masks passwords in conninfo and URI forms") {
+  using flows::config::contains_password;
+  using flows::config::redact;
+  CHECK(redact("host=db user=flows password=hunter2 dbname=flows") == "host=db user=flows password=*** dbname=flows");
+  CHECK(redact("host=db password = 'a b\\' c' dbname=x") == "host=db password = *** dbname=x");
+  CHECK(redact("password=") == "password=***");
+  CHECK(redact("host=/tmp/x/sock port=54329 user=flows dbname=flows") ==
+        "host=/tmp/x/sock port=54329 user=flows dbname=flows");
+  CHECK(redact("postgresql://flows:hunter2@db.example:5432/flows?sslmode=require") ==
+        "postgresql://flows:***@db.example:5432/flows?sslmode=require");
+  CHECK(redact("postgres://flows:p@ss/w@db/flows") == "postgres://flows:***@db/flows");
+  CHECK(redact("postgresql://flows@db/flows") == "postgresql://flows@db/flows");
+  CHECK(redact("postgresql://db/flows?user=u&password=hunter2&sslmode=require") ==
+        "postgresql://db/flows?user=u&password=***&sslmode=require");
+  CHECK(redact("postgresql://h1:5432,h2:5433/flows") == "postgresql://h1:5432,h2:5433/flows");
+  CHECK(contains_password("user=x password=y"));
+  CHECK(contains_password("postgresql://u:p@h/d"));
+  CHECK(!contains_password("user=x dbname=password"));
+  CHECK(!contains_password("postgresql://u@h/d"));
+}
+
+TEST_CASE("set_current rewrites current in place, atomically, mode 0600") {
+  TempDir d;
+  auto file = d.write("config.toml", three_envs, fs::perms(0644));
+  flows::config::set_current(file, "prod");
+  CHECK((fs::status(file).permissions() & fs::perms::all) == fs::perms(0600));
+  std::string expected = three_envs;
+  expected.replace(expected.find("\"qa\"   #"), 4, "\"prod\"");
+  CHECK(flows::read_text_file(file) == expected);  // comments and layout kept
+  CHECK(flows::config::load(opts(file)).env_name == "prod");
+
+  // No temporary files left behind.
+  int entries = 0;
+  for ([[maybe_unused]] auto& e : fs::directory_iterator(d.path)) ++entries;
+  CHECK(entries == 1);
+
+  auto msg = config_error_of([&] { flows::config::set_current(file, "staging"); });
+  CHECK(contains(msg, "known: local, prod, qa"));
+  CHECK(flows::config::current_environment(file) == "prod");
+  config_error_of([&] { flows::config::set_current(d.path / "absent.toml", "local"); });
+}
+
+TEST_CASE("set_current adds current when missing and copes with odd layouts") {
+  TempDir d;
+  auto file = d.write("config.toml", "# mine\n[environments.a]\n[environments.b]\n");
+  flows::config::set_current(file, "b");
+  CHECK(flows::read_text_file(file) == "current = \"b\"\n# mine\n[environments.a]\n[environments.b]\n");
+
+  // A quoted key is not edited in place; the file is re-serialised instead.
+  file = d.write("quoted.toml", "\"current\" = 'a'\n[environments.a]\nmediator = \"m\"\n[environments.b]\n");
+  flows::config::set_current(file, "b");
+  auto s = flows::config::load(opts(file));
+  CHECK(s.env_name == "b");
+  CHECK(flows::config::load(opts(file, {}, "a")).mediator == "m");
+
+  // A symlinked config has its target replaced, the link kept.
+  auto real = d.write("real.toml", "current = 'a'\n[environments.a]\n[environments.b]\n");
+  fs::create_symlink(real, d.path / "link.toml");
+  flows::config::set_current(d.path / "link.toml", "b");
+  CHECK(fs::is_symlink(d.path / "link.toml"));
+  CHECK(flows::config::current_environment(real) == "b");
+}

@@ -1,0 +1,64 @@
+#include "jobs/batch.hpp"
+
+#include <algorithm>
+#include <memory>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/this_coro.hpp>
+
+namespace asio = boost::asio;
+
+namespace flows::jobs {
+
+std::vector<MeterOutcome> run_batch(const std::vector<MeterTarget>& targets, const emop::ObjectTable& objects,
+                                    const BatchOptions& options, const MeterJob& job) {
+  std::vector<MeterOutcome> outcomes(targets.size());
+  asio::io_context io(1);
+  std::size_t next = 0;
+
+  auto worker = [&]() -> asio::awaitable<void> {
+    auto ex = co_await asio::this_coro::executor;
+    while (next < targets.size()) {
+      const std::size_t i = next++;
+      const MeterTarget& target = targets[i];
+      MeterOutcome& out = outcomes[i];
+      out.serial = target.serial;
+      net::DirectTransport transport(ex, target.endpoint, options.transport);
+      meter::Meter m(transport, objects);
+      try {
+        out.result = co_await job(m, target);
+        out.ok = true;
+      } catch (const Error& e) {
+        out.code = e.code();
+        out.error = e.what();
+      } catch (const std::exception& e) {
+        out.code = ExitCode::internal;
+        out.error = std::string("internal error: ") + e.what();
+      }
+      transport.close();
+    }
+  };
+  const std::size_t workers = std::min<std::size_t>(std::max(1, options.concurrency), targets.size());
+  for (std::size_t w = 0; w < workers; ++w) asio::co_spawn(io, worker(), asio::detached);
+  io.run();
+  return outcomes;
+}
+
+ExitCode batch_status(const std::vector<MeterOutcome>& outcomes) {
+  std::size_t failed = 0;
+  std::optional<ExitCode> common;
+  bool same = true;
+  for (auto& o : outcomes) {
+    if (o.ok) continue;
+    ++failed;
+    if (!common) common = o.code;
+    else if (*common != o.code) same = false;
+  }
+  if (failed == 0) return ExitCode::ok;
+  if (failed == outcomes.size() && same) return *common;
+  return ExitCode::partial;
+}
+
+}  // namespace flows::jobs

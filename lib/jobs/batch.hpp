@@ -1,0 +1,54 @@
+#pragma once
+// Runs one meter operation over many meters concurrently on one event loop, with
+// bounded concurrency, one conversation per meter, and one outcome per meter.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <utility>  // before Asio (Boost 1.74 needs std::exchange)
+#include <boost/asio/awaitable.hpp>
+#include <nlohmann/json.hpp>
+
+#include "core/exit_codes.hpp"
+#include "emop/object_table.hpp"
+#include "meter/meter.hpp"
+#include "net/direct_transport.hpp"
+
+namespace flows::jobs {
+
+struct MeterTarget {
+  std::string serial;
+  net::Endpoint endpoint;
+  bool dst = false;        // the meter keeps UK local time
+  std::string hardware;    // registry string when known
+};
+
+struct CommandResult {
+  nlohmann::json value;  // for --json
+  std::string text;      // for the `command=value` line(s)
+};
+
+struct MeterOutcome {
+  std::string serial;
+  bool ok = false;
+  CommandResult result;
+  ExitCode code = ExitCode::ok;  // when !ok
+  std::string error;             // one line, when !ok
+};
+
+using MeterJob = std::function<boost::asio::awaitable<CommandResult>(meter::Meter&, const MeterTarget&)>;
+
+struct BatchOptions {
+  int concurrency = 1024;
+  net::TransportOptions transport;
+};
+
+// Outcomes in the order of `targets`. Never throws for a meter's failure; those
+// are outcomes.
+std::vector<MeterOutcome> run_batch(const std::vector<MeterTarget>& targets, const emop::ObjectTable& objects,
+                                    const BatchOptions& options, const MeterJob& job);
+
+// 0 when all succeeded; the shared status when all failed alike; 7 (partial) otherwise.
+ExitCode batch_status(const std::vector<MeterOutcome>& outcomes);
+
+}  // namespace flows::jobs

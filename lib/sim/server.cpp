@@ -1,0 +1,320 @@
+#include "sim/server.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/streambuf.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include "core/error.hpp"
+#include "core/files.hpp"
+#include "emop/data_field.hpp"
+#include "net/direct_transport.hpp"
+#include "net/frame_io.hpp"
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+namespace flows::sim {
+
+struct Server::Slot {
+  SimMeter meter;
+  Faults faults;
+  std::uint32_t address = 0;
+  std::unique_ptr<tcp::acceptor> acceptor;
+  int active = 0;
+};
+
+namespace {
+
+bool is_loopback(const std::string& host) {
+  boost::system::error_code ec;
+  auto a = asio::ip::make_address(host, ec);
+  return !ec && a.is_loopback();
+}
+
+}  // namespace
+
+Server::Server(asio::io_context& io, std::vector<SimMeter> meters, std::map<std::string, Faults> faults,
+               ServerOptions options, std::function<void(const std::string&)> log)
+    : io_(io), options_(std::move(options)), log_(std::move(log)), rng_(options_.seed) {
+  std::uint32_t address = 1;
+  for (auto& m : meters) {
+    auto slot = std::make_unique<Slot>(Slot{std::move(m), {}, address++, nullptr, 0});
+    if (auto it = faults.find(slot->meter.serial()); it != faults.end()) slot->faults = it->second;
+    slots_.push_back(std::move(slot));
+  }
+  for (auto& [serial, f] : faults)
+    if (!find(serial)) throw usage_error("--fault names " + serial + ", which is not in the fleet");
+}
+
+Server::~Server() = default;
+
+std::size_t Server::meter_count() const { return slots_.size(); }
+
+UtcTime Server::now() const {
+  return date::floor<std::chrono::seconds>(std::chrono::system_clock::now()) + options_.time_offset;
+}
+
+void Server::advance(std::chrono::seconds by) {
+  options_.time_offset += by;
+  const auto t = now();
+  for (auto& s : slots_) s->meter.advance(t);
+}
+
+Server::Slot* Server::find(const std::string& serial) {
+  for (auto& s : slots_)
+    if (s->meter.serial() == serial) return s.get();
+  return nullptr;
+}
+
+void Server::start(const std::optional<std::string>& control_endpoint) {
+  for (auto& s : slots_) {
+    const auto& spec = s->meter.spec();
+    if (!options_.allow_non_loopback && !is_loopback(spec.host))
+      throw usage_error("meter " + spec.serial + " is on " + spec.host +
+                        ", not a loopback address (127.x.y.z); pass --allow-non-loopback to serve it");
+    if (s->faults.refuse) continue;  // nothing listens: connections are refused
+    boost::system::error_code ec;
+    auto acceptor = std::make_unique<tcp::acceptor>(io_);
+    tcp::endpoint ep(asio::ip::make_address(spec.host, ec), spec.port);
+    if (ec) throw config_error("meter " + spec.serial + ": bad address " + spec.host);
+    acceptor->open(ep.protocol(), ec);
+    if (!ec) acceptor->set_option(tcp::acceptor::reuse_address(true), ec);
+    if (!ec) acceptor->bind(ep, ec);
+    if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
+    if (ec)
+      throw config_error("cannot listen on " + spec.host + ":" + std::to_string(spec.port) + " for " + spec.serial + ": " +
+                         ec.message());
+    s->acceptor = std::move(acceptor);
+    asio::co_spawn(io_, accept_loop(*s), asio::detached);
+  }
+  if (control_endpoint) {
+    auto ep = net::parse_endpoint(*control_endpoint, 0);
+    if (!ep) throw usage_error("--control '" + *control_endpoint + "' is not HOST:PORT");
+    if (!is_loopback(ep->host)) throw usage_error("the control port binds to loopback only");
+    control_ = std::make_unique<tcp::acceptor>(io_, tcp::endpoint(asio::ip::make_address(ep->host), ep->port));
+    asio::co_spawn(io_, control_loop(), asio::detached);
+  }
+}
+
+std::uint16_t Server::control_port() const { return control_ ? control_->local_endpoint().port() : 0; }
+
+void Server::stop() {
+  boost::system::error_code ec;
+  for (auto& s : slots_)
+    if (s->acceptor) s->acceptor->close(ec);
+  if (control_) control_->close(ec);
+  if (options_.state_dir) save();
+}
+
+void Server::save() const {
+  if (!options_.state_dir) return;
+  YAML::Node root;
+  root["time_offset_seconds"] = options_.time_offset.count();
+  for (auto& s : slots_) root["meters"].push_back(s->meter.save());
+  std::filesystem::create_directories(*options_.state_dir);
+  const auto path = std::filesystem::path(*options_.state_dir) / "state.yaml";
+  const auto tmp = path.string() + ".tmp";
+  {
+    std::ofstream out(tmp);
+    YAML::Emitter e;
+    e << root;
+    out << e.c_str() << "\n";
+    if (!out) throw config_error("cannot write " + tmp);
+  }
+  std::filesystem::rename(tmp, path);  // a crash mid-save leaves the previous state intact
+}
+
+std::optional<std::vector<SimMeter>> load_state(const std::string& dir, const emop::ObjectTable& table) {
+  const auto path = std::filesystem::path(dir) / "state.yaml";
+  if (!std::filesystem::exists(path)) return std::nullopt;
+  YAML::Node root;
+  try {
+    root = YAML::Load(read_text_file(path));
+  } catch (const YAML::Exception& e) {
+    throw config_error(path.string() + ": " + e.what());
+  }
+  std::vector<SimMeter> meters;
+  for (const auto& m : root["meters"]) meters.push_back(SimMeter::load(m, table));
+  return meters;
+}
+
+asio::awaitable<void> Server::accept_loop(Slot& slot) {
+  for (;;) {
+    boost::system::error_code ec;
+    tcp::socket socket = co_await slot.acceptor->async_accept(asio::redirect_error(asio::use_awaitable, ec));
+    if (ec == asio::error::operation_aborted || !slot.acceptor->is_open()) co_return;
+    if (ec) continue;
+    std::uniform_real_distribution<double> u(0, 1);
+    if (slot.faults.one_connection_at_a_time && slot.active > 0) {
+      // As real meters do: the second concurrent connection is dropped at once.
+      socket.set_option(asio::socket_base::linger(true, 0), ec);
+      socket.close(ec);
+      if (options_.verbose) log_(slot.meter.serial() + ": refused a second concurrent connection");
+      continue;
+    }
+    if (options_.rates.refuse > 0 && u(rng_) < options_.rates.refuse) {
+      socket.set_option(asio::socket_base::linger(true, 0), ec);
+      socket.close(ec);
+      log_(slot.meter.serial() + ": fault: refused a connection");
+      continue;
+    }
+    asio::co_spawn(io_, serve(slot, std::move(socket)), asio::detached);
+  }
+}
+
+asio::awaitable<void> Server::serve(Slot& slot, tcp::socket socket) {
+  ++slot.active;
+  struct Leave {
+    int& n;
+    ~Leave() { --n; }
+  } leave{slot.active};
+  const std::string& serial = slot.meter.serial();
+  try {
+    for (;;) {
+      emop::Bytes request = co_await net::read_frame(socket);
+      Faults f = draw(slot.faults, options_.rates, rng_);
+      if (f.latency.count() > 0) {
+        asio::steady_timer t(io_, f.latency);
+        co_await t.async_wait(asio::use_awaitable);
+      }
+      if (f.silent) {
+        log_(serial + ": fault: silent (request ignored)");
+        continue;
+      }
+      auto frame = emop::decode_frame(request);
+      Reply reply;
+      std::uint8_t sequence = 0;
+      emop::Address client{};
+      if (!frame) {
+        reply.nak = emop::NakCode::format_error;
+      } else {
+        sequence = frame->header.control & 1;
+        client = frame->header.source;
+        if (!frame->crc_ok()) reply.nak = emop::NakCode::fcs_error;
+        else reply = slot.meter.handle(frame->data, now());
+      }
+      if (f.nak) reply.nak = *f.nak;
+      emop::FrameHeader h{client, {0xc0, slot.address}, emop::response_control(sequence, reply.nak)};
+      auto response = emop::encode_frame(h, reply.data);
+      emop::Bytes out = response ? std::move(*response) : emop::Bytes{};
+      if (options_.verbose)
+        log_(serial + ": " + emop::to_hex(request) + " -> " + emop::to_hex(out) +
+             (reply.nak != emop::NakCode::ok ? " (NAK " + std::to_string(int(reply.nak)) + ")" : ""));
+      if (f.garbage) {
+        log_(serial + ": fault: garbage answer");
+        std::uniform_int_distribution<int> byte(0, 255);
+        out.assign(out.size() > 4 ? out.size() : 8, 0);
+        for (auto& b : out) b = static_cast<std::uint8_t>(byte(rng_));
+        out[0] = 0x55;  // never the delimiter
+      } else if (f.bad_crc && !out.empty()) {
+        log_(serial + ": fault: bad CRC");
+        out.back() ^= 0xFF;
+      }
+      if (f.reset) {
+        log_(serial + ": fault: reset mid-frame");
+        co_await net::write_all(socket, emop::ByteView(out).first(out.size() / 2));
+        boost::system::error_code ec;
+        socket.set_option(asio::socket_base::linger(true, 0), ec);
+        socket.close(ec);
+        co_return;
+      }
+      co_await net::write_all(socket, out);
+    }
+  } catch (const boost::system::system_error&) {
+    // The client went away.
+  } catch (const Error& e) {
+    // Not a frame: a real meter would drop the line.
+    if (options_.verbose) log_(serial + ": dropped a connection: " + e.what());
+  }
+}
+
+std::string Server::control(const std::string& line) {
+  std::istringstream in(line);
+  std::string cmd;
+  in >> cmd;
+  try {
+    if (cmd == "now") return "ok " + format_utc(now());
+    if (cmd == "advance") {
+      long long seconds = -1;
+      in >> seconds;
+      if (!in || seconds < 0) return "error: advance SECONDS (a non-negative number)";
+      advance(std::chrono::seconds(seconds));
+      return "ok " + format_utc(now());
+    }
+    if (cmd == "fault") {
+      std::string serial, spec;
+      in >> serial >> spec;
+      Slot* s = find(serial);
+      if (!s) return "error: no meter " + serial;
+      apply_fault(s->faults, spec);
+      return "ok";
+    }
+    if (cmd == "clear") {
+      std::string serial;
+      in >> serial;
+      Slot* s = find(serial);
+      if (!s) return "error: no meter " + serial;
+      s->faults = Faults{};
+      return "ok";
+    }
+    if (cmd == "balance") {
+      std::string serial;
+      in >> serial;
+      Slot* s = find(serial);
+      if (!s) return "error: no meter " + serial;
+      s->meter.advance(now());
+      return "ok " + s->meter.balance().to_string();
+    }
+    if (cmd == "meter_time") {
+      std::string serial;
+      in >> serial;
+      Slot* s = find(serial);
+      if (!s) return "error: no meter " + serial;
+      return "ok " + format_iso(s->meter.meter_time(now()));
+    }
+    if (cmd == "save") {
+      if (!options_.state_dir) return "error: no --state-dir";
+      save();
+      return "ok";
+    }
+    return "error: unknown command (now, advance SECONDS, fault SERIAL KIND, clear SERIAL, balance SERIAL, meter_time SERIAL, save)";
+  } catch (const std::exception& e) {
+    return std::string("error: ") + e.what();
+  }
+}
+
+asio::awaitable<void> Server::control_loop() {
+  for (;;) {
+    boost::system::error_code ec;
+    tcp::socket socket = co_await control_->async_accept(asio::redirect_error(asio::use_awaitable, ec));
+    if (ec == asio::error::operation_aborted || !control_->is_open()) co_return;
+    if (ec) continue;
+    asio::co_spawn(io_, control_session(std::move(socket)), asio::detached);
+  }
+}
+
+asio::awaitable<void> Server::control_session(tcp::socket socket) {
+  try {
+    asio::streambuf buf;
+    for (;;) {
+      co_await asio::async_read_until(socket, buf, '\n', asio::use_awaitable);
+      std::istream is(&buf);
+      std::string line;
+      std::getline(is, line);
+      std::string answer = control(line) + "\n";
+      co_await asio::async_write(socket, asio::buffer(answer), asio::use_awaitable);
+    }
+  } catch (const boost::system::system_error&) {
+  }
+}
+
+}  // namespace flows::sim
