@@ -7,30 +7,270 @@ _emop_node() {
   subs='' opts='' vals='' args=0
   case $1 in
     'emop')
-      subs='frame objects'
-      opts='--json --objects --version'
-      vals='--objects'
+      subs='frame objects env_list env_show env_set version serial_read three_phase_serial hardware three_phase_hardware_configuration firmware_version csq instantaneous_voltage three_phase_instantaneous_voltage instantaneous_active_power instantaneous_active_power_element_a instantaneous_active_power_element_b prepay_balance prepay_transaction_count prepay_enabled daylight_savings_correction_enabled prepay_no_debt_recovery_when_emergency_credit_enabled prepay_no_standing_charge_when_power_fail_enabled backlight load_switch clock_time_read clock_drift read_element_a read_element_b three_phase_read read tariffs_active_read tariffs_future_read tariffs_time_switches_element_a_or_single_read tariffs_time_switches_element_b_read profile_log_1 profile_log_2 event_log obis_read three_phase_intervals daylight_savings_correction_enabled_write backlight_write load_switch_write prepay_enabled_write prepay_send_token clock_time_write tariffs_future_write tariffs_time_switches_element_a_or_single_write tariffs_time_switches_element_b_write obis_write'
+      opts='--json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
       args=0 ;;
     'emop frame')
       subs='decode encode'
-      opts='--json --objects --version'
-      vals='--objects'
+      opts='--json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
       args=0 ;;
     'emop frame decode')
       subs=''
-      opts='--twin --json --objects --version'
-      vals='--objects'
+      opts='--twin --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
       args=1 ;;
     'emop frame encode')
       subs=''
-      opts='--object --write --source --destination --control --json --objects --version'
-      vals='--object --write --source --destination --control --objects'
+      opts='--object --write --source --destination --control --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='--object --write --source --destination --control --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
       args=0 ;;
     'emop objects')
       subs=''
-      opts='--json --objects --version'
-      vals='--objects'
+      opts='--json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
       args=0 ;;
+    'emop env_list')
+      subs=''
+      opts='--json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=0 ;;
+    'emop env_show')
+      subs=''
+      opts='--json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=0 ;;
+    'emop env_set')
+      subs=''
+      opts='--json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=1 ;;
+    'emop version')
+      subs=''
+      opts='--json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=0 ;;
+    'emop serial_read')
+      subs=''
+      opts='-s --serial --serials --serials-file --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=1 ;;
+    'emop three_phase_serial')
+      subs=''
+      opts='-s --serial --serials --serials-file --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=1 ;;
+    'emop hardware')
+      subs=''
+      opts='-s --serial --serials --serials-file --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=1 ;;
+    'emop three_phase_hardware_configuration')
+      subs=''
+      opts='-s --serial --serials --serials-file --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=1 ;;
+    'emop firmware_version')
+      subs=''
+      opts='-s --serial --serials --serials-file --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=1 ;;
+    'emop csq')
+      subs=''
+      opts='-s --serial --serials --serials-file --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=1 ;;
+    'emop instantaneous_voltage')
+      subs=''
+      opts='-s --serial --serials --serials-file --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=1 ;;
+    'emop three_phase_instantaneous_voltage')
+      subs=''
+      opts='-s --serial --serials --serials-file --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=1 ;;
+    'emop instantaneous_active_power')
+      subs=''
+      opts='-s --serial --serials --serials-file --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=1 ;;
+    'emop instantaneous_active_power_element_a')
+      subs=''
+      opts='-s --serial --serials --serials-file --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=1 ;;
+    'emop instantaneous_active_power_element_b')
+      subs=''
+      opts='-s --serial --serials --serials-file --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=1 ;;
+    'emop prepay_balance')
+      subs=''
+      opts='-s --serial --serials --serials-file --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=1 ;;
+    'emop prepay_transaction_count')
+      subs=''
+      opts='-s --serial --serials --serials-file --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=1 ;;
+    'emop prepay_enabled')
+      subs=''
+      opts='-s --serial --serials --serials-file --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=1 ;;
+    'emop daylight_savings_correction_enabled')
+      subs=''
+      opts='-s --serial --serials --serials-file --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=1 ;;
+    'emop prepay_no_debt_recovery_when_emergency_credit_enabled')
+      subs=''
+      opts='-s --serial --serials --serials-file --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=1 ;;
+    'emop prepay_no_standing_charge_when_power_fail_enabled')
+      subs=''
+      opts='-s --serial --serials --serials-file --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=1 ;;
+    'emop backlight')
+      subs=''
+      opts='-s --serial --serials --serials-file --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=1 ;;
+    'emop load_switch')
+      subs=''
+      opts='-s --serial --serials --serials-file --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=1 ;;
+    'emop clock_time_read')
+      subs=''
+      opts='-s --serial --serials --serials-file --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=1 ;;
+    'emop clock_drift')
+      subs=''
+      opts='-s --serial --serials --serials-file --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=1 ;;
+    'emop read_element_a')
+      subs=''
+      opts='-s --serial --serials --serials-file --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=1 ;;
+    'emop read_element_b')
+      subs=''
+      opts='-s --serial --serials --serials-file --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=1 ;;
+    'emop three_phase_read')
+      subs=''
+      opts='-s --serial --serials --serials-file --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=1 ;;
+    'emop read')
+      subs=''
+      opts='-s --serial --serials --serials-file --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=1 ;;
+    'emop tariffs_active_read')
+      subs=''
+      opts='-s --serial --serials --serials-file --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=1 ;;
+    'emop tariffs_future_read')
+      subs=''
+      opts='-s --serial --serials --serials-file --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=1 ;;
+    'emop tariffs_time_switches_element_a_or_single_read')
+      subs=''
+      opts='-s --serial --serials --serials-file --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=1 ;;
+    'emop tariffs_time_switches_element_b_read')
+      subs=''
+      opts='-s --serial --serials --serials-file --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=1 ;;
+    'emop profile_log_1')
+      subs=''
+      opts='-s --serial --serials --serials-file --timestamp --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --timestamp --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=1 ;;
+    'emop profile_log_2')
+      subs=''
+      opts='-s --serial --serials --serials-file --timestamp --twin --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --timestamp --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=1 ;;
+    'emop event_log')
+      subs=''
+      opts='-s --serial --serials --serials-file --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=1 ;;
+    'emop obis_read')
+      subs=''
+      opts='-s --serial --serials --serials-file --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=1 ;;
+    'emop three_phase_intervals')
+      subs=''
+      opts='-s --serial --serials --serials-file --day --start-time --end-time --csv --include-statuses --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --day --start-time --end-time --csv --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=1 ;;
+    'emop daylight_savings_correction_enabled_write')
+      subs=''
+      opts='-s --serial --serials --serials-file --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=1 ;;
+    'emop backlight_write')
+      subs=''
+      opts='-s --serial --serials --serials-file --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=1 ;;
+    'emop load_switch_write')
+      subs=''
+      opts='-s --serial --serials --serials-file --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=1 ;;
+    'emop prepay_enabled_write')
+      subs=''
+      opts='-s --serial --serials --serials-file --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=1 ;;
+    'emop prepay_send_token')
+      subs=''
+      opts='-s --serial --serials --serials-file --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=1 ;;
+    'emop clock_time_write')
+      subs=''
+      opts='-s --serial --serials --serials-file --time --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --time --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=1 ;;
+    'emop tariffs_future_write')
+      subs=''
+      opts='-s --serial --serials --serials-file --from-ts --unit-rate --standing-charge --emergency-credit --ecredit-availability --debt-recovery-rate --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --from-ts --unit-rate --standing-charge --emergency-credit --ecredit-availability --debt-recovery-rate --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=1 ;;
+    'emop tariffs_time_switches_element_a_or_single_write')
+      subs=''
+      opts='-s --serial --serials --serials-file --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=1 ;;
+    'emop tariffs_time_switches_element_b_write')
+      subs=''
+      opts='-s --serial --serials --serials-file --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=1 ;;
+    'emop obis_write')
+      subs=''
+      opts='-s --serial --serials --serials-file --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=1 ;;
   esac
 }
 
@@ -42,6 +282,54 @@ _emop_child() {
     'emop frame|decode') child='decode' ;;
     'emop frame|encode') child='encode' ;;
     'emop|objects') child='objects' ;;
+    'emop|env_list') child='env_list' ;;
+    'emop|env_show') child='env_show' ;;
+    'emop|env_set') child='env_set' ;;
+    'emop|version') child='version' ;;
+    'emop|serial_read') child='serial_read' ;;
+    'emop|three_phase_serial') child='three_phase_serial' ;;
+    'emop|hardware') child='hardware' ;;
+    'emop|three_phase_hardware_configuration') child='three_phase_hardware_configuration' ;;
+    'emop|firmware_version') child='firmware_version' ;;
+    'emop|csq') child='csq' ;;
+    'emop|instantaneous_voltage') child='instantaneous_voltage' ;;
+    'emop|three_phase_instantaneous_voltage') child='three_phase_instantaneous_voltage' ;;
+    'emop|instantaneous_active_power') child='instantaneous_active_power' ;;
+    'emop|instantaneous_active_power_element_a') child='instantaneous_active_power_element_a' ;;
+    'emop|instantaneous_active_power_element_b') child='instantaneous_active_power_element_b' ;;
+    'emop|prepay_balance') child='prepay_balance' ;;
+    'emop|prepay_transaction_count') child='prepay_transaction_count' ;;
+    'emop|prepay_enabled') child='prepay_enabled' ;;
+    'emop|daylight_savings_correction_enabled') child='daylight_savings_correction_enabled' ;;
+    'emop|prepay_no_debt_recovery_when_emergency_credit_enabled') child='prepay_no_debt_recovery_when_emergency_credit_enabled' ;;
+    'emop|prepay_no_standing_charge_when_power_fail_enabled') child='prepay_no_standing_charge_when_power_fail_enabled' ;;
+    'emop|backlight') child='backlight' ;;
+    'emop|load_switch') child='load_switch' ;;
+    'emop|clock_time_read') child='clock_time_read' ;;
+    'emop|clock_drift') child='clock_drift' ;;
+    'emop|read_element_a') child='read_element_a' ;;
+    'emop|read_element_b') child='read_element_b' ;;
+    'emop|three_phase_read') child='three_phase_read' ;;
+    'emop|read') child='read' ;;
+    'emop|tariffs_active_read') child='tariffs_active_read' ;;
+    'emop|tariffs_future_read') child='tariffs_future_read' ;;
+    'emop|tariffs_time_switches_element_a_or_single_read') child='tariffs_time_switches_element_a_or_single_read' ;;
+    'emop|tariffs_time_switches_element_b_read') child='tariffs_time_switches_element_b_read' ;;
+    'emop|profile_log_1') child='profile_log_1' ;;
+    'emop|profile_log_2') child='profile_log_2' ;;
+    'emop|event_log') child='event_log' ;;
+    'emop|obis_read') child='obis_read' ;;
+    'emop|three_phase_intervals') child='three_phase_intervals' ;;
+    'emop|daylight_savings_correction_enabled_write') child='daylight_savings_correction_enabled_write' ;;
+    'emop|backlight_write') child='backlight_write' ;;
+    'emop|load_switch_write') child='load_switch_write' ;;
+    'emop|prepay_enabled_write') child='prepay_enabled_write' ;;
+    'emop|prepay_send_token') child='prepay_send_token' ;;
+    'emop|clock_time_write') child='clock_time_write' ;;
+    'emop|tariffs_future_write') child='tariffs_future_write' ;;
+    'emop|tariffs_time_switches_element_a_or_single_write') child='tariffs_time_switches_element_a_or_single_write' ;;
+    'emop|tariffs_time_switches_element_b_write') child='tariffs_time_switches_element_b_write' ;;
+    'emop|obis_write') child='obis_write' ;;
   esac
 }
 
@@ -50,6 +338,59 @@ _emop_child() {
 _emop_choices() {
   choices=''
   case $1'|'$2 in
+    'emop|--log-level') choices='debug info warning error' ;;
+    'emop frame|--log-level') choices='debug info warning error' ;;
+    'emop frame decode|--log-level') choices='debug info warning error' ;;
+    'emop frame encode|--log-level') choices='debug info warning error' ;;
+    'emop objects|--log-level') choices='debug info warning error' ;;
+    'emop env_list|--log-level') choices='debug info warning error' ;;
+    'emop env_show|--log-level') choices='debug info warning error' ;;
+    'emop env_set|--log-level') choices='debug info warning error' ;;
+    'emop version|--log-level') choices='debug info warning error' ;;
+    'emop serial_read|--log-level') choices='debug info warning error' ;;
+    'emop three_phase_serial|--log-level') choices='debug info warning error' ;;
+    'emop hardware|--log-level') choices='debug info warning error' ;;
+    'emop three_phase_hardware_configuration|--log-level') choices='debug info warning error' ;;
+    'emop firmware_version|--log-level') choices='debug info warning error' ;;
+    'emop csq|--log-level') choices='debug info warning error' ;;
+    'emop instantaneous_voltage|--log-level') choices='debug info warning error' ;;
+    'emop three_phase_instantaneous_voltage|--log-level') choices='debug info warning error' ;;
+    'emop instantaneous_active_power|--log-level') choices='debug info warning error' ;;
+    'emop instantaneous_active_power_element_a|--log-level') choices='debug info warning error' ;;
+    'emop instantaneous_active_power_element_b|--log-level') choices='debug info warning error' ;;
+    'emop prepay_balance|--log-level') choices='debug info warning error' ;;
+    'emop prepay_transaction_count|--log-level') choices='debug info warning error' ;;
+    'emop prepay_enabled|--log-level') choices='debug info warning error' ;;
+    'emop daylight_savings_correction_enabled|--log-level') choices='debug info warning error' ;;
+    'emop prepay_no_debt_recovery_when_emergency_credit_enabled|--log-level') choices='debug info warning error' ;;
+    'emop prepay_no_standing_charge_when_power_fail_enabled|--log-level') choices='debug info warning error' ;;
+    'emop backlight|--log-level') choices='debug info warning error' ;;
+    'emop load_switch|--log-level') choices='debug info warning error' ;;
+    'emop clock_time_read|--log-level') choices='debug info warning error' ;;
+    'emop clock_drift|--log-level') choices='debug info warning error' ;;
+    'emop read_element_a|--log-level') choices='debug info warning error' ;;
+    'emop read_element_b|--log-level') choices='debug info warning error' ;;
+    'emop three_phase_read|--log-level') choices='debug info warning error' ;;
+    'emop read|--log-level') choices='debug info warning error' ;;
+    'emop tariffs_active_read|--log-level') choices='debug info warning error' ;;
+    'emop tariffs_future_read|--log-level') choices='debug info warning error' ;;
+    'emop tariffs_time_switches_element_a_or_single_read|--log-level') choices='debug info warning error' ;;
+    'emop tariffs_time_switches_element_b_read|--log-level') choices='debug info warning error' ;;
+    'emop profile_log_1|--log-level') choices='debug info warning error' ;;
+    'emop profile_log_2|--log-level') choices='debug info warning error' ;;
+    'emop event_log|--log-level') choices='debug info warning error' ;;
+    'emop obis_read|--log-level') choices='debug info warning error' ;;
+    'emop three_phase_intervals|--log-level') choices='debug info warning error' ;;
+    'emop daylight_savings_correction_enabled_write|--log-level') choices='debug info warning error' ;;
+    'emop backlight_write|--log-level') choices='debug info warning error' ;;
+    'emop load_switch_write|--log-level') choices='debug info warning error' ;;
+    'emop prepay_enabled_write|--log-level') choices='debug info warning error' ;;
+    'emop prepay_send_token|--log-level') choices='debug info warning error' ;;
+    'emop clock_time_write|--log-level') choices='debug info warning error' ;;
+    'emop tariffs_future_write|--log-level') choices='debug info warning error' ;;
+    'emop tariffs_time_switches_element_a_or_single_write|--log-level') choices='debug info warning error' ;;
+    'emop tariffs_time_switches_element_b_write|--log-level') choices='debug info warning error' ;;
+    'emop obis_write|--log-level') choices='debug info warning error' ;;
   esac
 }
 

@@ -5,8 +5,66 @@ complete -c emop -f
 # emop
 complete -c emop -n __fish_use_subcommand -a frame -d 'inspect and build raw EMOP frames'
 complete -c emop -n __fish_use_subcommand -a objects -d 'list the object table (provisional ids marked)'
+complete -c emop -n __fish_use_subcommand -a env_list -d 'list the configured environments, the current one marked *'
+complete -c emop -n __fish_use_subcommand -a env_show -d 'show the resolved settings and where each came from (secrets masked)'
+complete -c emop -n __fish_use_subcommand -a env_set -d 'make ENV the current environment in config.toml'
+complete -c emop -n __fish_use_subcommand -a version -d 'print the version'
+complete -c emop -n __fish_use_subcommand -a serial_read -d 'read the meter\'s serial'
+complete -c emop -n __fish_use_subcommand -a three_phase_serial -d 'read a three-phase meter\'s serial'
+complete -c emop -n __fish_use_subcommand -a hardware -d 'read the hardware kind (C1.w, B1.w, EMA1.w, P1.ax, P1.cx …)'
+complete -c emop -n __fish_use_subcommand -a three_phase_hardware_configuration -d 'whole current (P1.ax) or CT operated (P1.cx)'
+complete -c emop -n __fish_use_subcommand -a firmware_version -d 'read the firmware version'
+complete -c emop -n __fish_use_subcommand -a csq -d 'read the signal quality (CSQ 0-31)'
+complete -c emop -n __fish_use_subcommand -a instantaneous_voltage -d 'read the voltage (V)'
+complete -c emop -n __fish_use_subcommand -a three_phase_instantaneous_voltage -d 'read the L1, L2, L3 voltages (V)'
+complete -c emop -n __fish_use_subcommand -a instantaneous_active_power -d 'read the active power (W)'
+complete -c emop -n __fish_use_subcommand -a instantaneous_active_power_element_a -d 'read element A\'s active power (W)'
+complete -c emop -n __fish_use_subcommand -a instantaneous_active_power_element_b -d 'read element B\'s active power (W)'
+complete -c emop -n __fish_use_subcommand -a prepay_balance -d 'read the prepayment balance (£)'
+complete -c emop -n __fish_use_subcommand -a prepay_transaction_count -d 'read how many top-ups the meter has taken'
+complete -c emop -n __fish_use_subcommand -a prepay_enabled -d 'is prepayment mode on?'
+complete -c emop -n __fish_use_subcommand -a daylight_savings_correction_enabled -d 'does the clock keep UK local time (BST)?'
+complete -c emop -n __fish_use_subcommand -a prepay_no_debt_recovery_when_emergency_credit_enabled -d 'is debt recovery paused in emergency credit?'
+complete -c emop -n __fish_use_subcommand -a prepay_no_standing_charge_when_power_fail_enabled -d 'is the standing charge paused while the power has failed?'
+complete -c emop -n __fish_use_subcommand -a backlight -d 'read the backlight setting'
+complete -c emop -n __fish_use_subcommand -a load_switch -d 'read the load switch setting'
+complete -c emop -n __fish_use_subcommand -a clock_time_read -d 'read the meter\'s clock'
+complete -c emop -n __fish_use_subcommand -a clock_drift -d 'seconds the meter\'s clock is ahead of the true time (negative: behind)'
+complete -c emop -n __fish_use_subcommand -a read_element_a -d 'read element A\'s registers (Wh)'
+complete -c emop -n __fish_use_subcommand -a read_element_b -d 'read element B\'s registers (Wh)'
+complete -c emop -n __fish_use_subcommand -a three_phase_read -d 'read a three-phase meter\'s total registers'
+complete -c emop -n __fish_use_subcommand -a read -d 'read every register the meter kind has (A; A and B; or three-phase totals)'
+complete -c emop -n __fish_use_subcommand -a tariffs_active_read -d 'read the tariff in force'
+complete -c emop -n __fish_use_subcommand -a tariffs_future_read -d 'read the future tariff and its activation time'
+complete -c emop -n __fish_use_subcommand -a tariffs_time_switches_element_a_or_single_read -d 'read the time switch block of element A'
+complete -c emop -n __fish_use_subcommand -a tariffs_time_switches_element_b_read -d 'read the time switch block of element B'
+complete -c emop -n __fish_use_subcommand -a profile_log_1 -d 'half-hourly profile log 1 records from a time (meter clock)'
+complete -c emop -n __fish_use_subcommand -a profile_log_2 -d 'half-hourly profile log 2 records from a time (meter clock)'
+complete -c emop -n __fish_use_subcommand -a event_log -d 'read one block of ten events (0 = newest, 9 = oldest)'
+complete -c emop -n __fish_use_subcommand -a obis_read -d 'read any object by OBIS triplet a.b.c, hex id or name'
+complete -c emop -n __fish_use_subcommand -a three_phase_intervals -d 'half-hourly import of a day or a time range into a CSV file'
+complete -c emop -n __fish_use_subcommand -a daylight_savings_correction_enabled_write -d 'turn the clock\'s UK daylight-savings correction on or off'
+complete -c emop -n __fish_use_subcommand -a backlight_write -d 'set the backlight (one of: normal_sp, always_on_sp, always_off_sp, 30_seconds_turn_off_3p, always_on_3p, always_off_3p)'
+complete -c emop -n __fish_use_subcommand -a load_switch_write -d 'set the load switch (one of: normal_button_always, no_button_prepay_mode, no_button_credit_mode, never_button_required)'
+complete -c emop -n __fish_use_subcommand -a prepay_enabled_write -d 'turn prepayment mode on or off (on is refused while the balance is under £10)'
+complete -c emop -n __fish_use_subcommand -a prepay_send_token -d 'send a 20-digit top-up token; reports the balance before and after'
+complete -c emop -n __fish_use_subcommand -a clock_time_write -d 'set the meter\'s clock to the true time (UK local time when its DST correction is on)'
+complete -c emop -n __fish_use_subcommand -a tariffs_future_write -d 'write a future tariff (activation time last), then read it back and report any mismatch'
+complete -c emop -n __fish_use_subcommand -a tariffs_time_switches_element_a_or_single_write -d 'zero the time switch block (the only setting in use)'
+complete -c emop -n __fish_use_subcommand -a tariffs_time_switches_element_b_write -d 'zero the time switch block (the only setting in use)'
+complete -c emop -n __fish_use_subcommand -a obis_write -d 'write raw bytes to any object by OBIS triplet a.b.c, hex id or name'
 complete -c emop -l json -d 'print JSON instead of text'
 complete -c emop -l objects -r -F -d 'YAML file that overrides or extends the object table'
+complete -c emop -l env -r -F -d 'configuration environment to use (default: FLOWS_ENV, then the current one)'
+complete -c emop -l host -r -F -d 'talk to one meter directly at HOST[:PORT] (port 8080 by default)'
+complete -c emop -l inventory -r -F -d 'YAML inventory of meters (serial, host, port); emlite-sim\'s fleet file is one'
+complete -c emop -l timeout -r -F -d 'seconds to wait for a connection or an answer (default 10)'
+complete -c emop -l retries -r -F -d 'attempts per request, in all'
+complete -c emop -l concurrency -r -F -d 'meters talked to at once in a batch'
+complete -c emop -l pace -r -F -d 'least milliseconds between two requests to one meter'
+complete -c emop -l no-reuse -d 'open a new connection for every request, as the public tool does (slower)'
+complete -c emop -l log-level -x -a 'debug info warning error' -d 'log level (one of: debug, info, warning, error)'
+complete -c emop -s v -l verbose -d 'log each request and answer on stderr'
 complete -c emop -l version -d 'Display program version information and exit'
 
 # emop frame
@@ -25,3 +83,291 @@ complete -c emop -n '__fish_seen_subcommand_from frame; and __fish_seen_subcomma
 complete -c emop -n '__fish_seen_subcommand_from frame; and __fish_seen_subcommand_from encode' -l control -r -F -d 'control byte'
 
 # emop objects
+
+# emop env_list
+
+# emop env_show
+
+# emop env_set
+complete -c emop -n '__fish_seen_subcommand_from env_set' -F
+
+# emop version
+
+# emop serial_read
+complete -c emop -n '__fish_seen_subcommand_from serial_read' -s s -l serial -r -F -d 'the meter\'s serial'
+complete -c emop -n '__fish_seen_subcommand_from serial_read' -l serials -r -F -d 'several serials, comma separated'
+complete -c emop -n '__fish_seen_subcommand_from serial_read' -l serials-file -r -F -d 'file of serials, one per line (\'#\' comments)'
+complete -c emop -n '__fish_seen_subcommand_from serial_read' -F
+
+# emop three_phase_serial
+complete -c emop -n '__fish_seen_subcommand_from three_phase_serial' -s s -l serial -r -F -d 'the meter\'s serial'
+complete -c emop -n '__fish_seen_subcommand_from three_phase_serial' -l serials -r -F -d 'several serials, comma separated'
+complete -c emop -n '__fish_seen_subcommand_from three_phase_serial' -l serials-file -r -F -d 'file of serials, one per line (\'#\' comments)'
+complete -c emop -n '__fish_seen_subcommand_from three_phase_serial' -F
+
+# emop hardware
+complete -c emop -n '__fish_seen_subcommand_from hardware' -s s -l serial -r -F -d 'the meter\'s serial'
+complete -c emop -n '__fish_seen_subcommand_from hardware' -l serials -r -F -d 'several serials, comma separated'
+complete -c emop -n '__fish_seen_subcommand_from hardware' -l serials-file -r -F -d 'file of serials, one per line (\'#\' comments)'
+complete -c emop -n '__fish_seen_subcommand_from hardware' -F
+
+# emop three_phase_hardware_configuration
+complete -c emop -n '__fish_seen_subcommand_from three_phase_hardware_configuration' -s s -l serial -r -F -d 'the meter\'s serial'
+complete -c emop -n '__fish_seen_subcommand_from three_phase_hardware_configuration' -l serials -r -F -d 'several serials, comma separated'
+complete -c emop -n '__fish_seen_subcommand_from three_phase_hardware_configuration' -l serials-file -r -F -d 'file of serials, one per line (\'#\' comments)'
+complete -c emop -n '__fish_seen_subcommand_from three_phase_hardware_configuration' -F
+
+# emop firmware_version
+complete -c emop -n '__fish_seen_subcommand_from firmware_version' -s s -l serial -r -F -d 'the meter\'s serial'
+complete -c emop -n '__fish_seen_subcommand_from firmware_version' -l serials -r -F -d 'several serials, comma separated'
+complete -c emop -n '__fish_seen_subcommand_from firmware_version' -l serials-file -r -F -d 'file of serials, one per line (\'#\' comments)'
+complete -c emop -n '__fish_seen_subcommand_from firmware_version' -F
+
+# emop csq
+complete -c emop -n '__fish_seen_subcommand_from csq' -s s -l serial -r -F -d 'the meter\'s serial'
+complete -c emop -n '__fish_seen_subcommand_from csq' -l serials -r -F -d 'several serials, comma separated'
+complete -c emop -n '__fish_seen_subcommand_from csq' -l serials-file -r -F -d 'file of serials, one per line (\'#\' comments)'
+complete -c emop -n '__fish_seen_subcommand_from csq' -F
+
+# emop instantaneous_voltage
+complete -c emop -n '__fish_seen_subcommand_from instantaneous_voltage' -s s -l serial -r -F -d 'the meter\'s serial'
+complete -c emop -n '__fish_seen_subcommand_from instantaneous_voltage' -l serials -r -F -d 'several serials, comma separated'
+complete -c emop -n '__fish_seen_subcommand_from instantaneous_voltage' -l serials-file -r -F -d 'file of serials, one per line (\'#\' comments)'
+complete -c emop -n '__fish_seen_subcommand_from instantaneous_voltage' -F
+
+# emop three_phase_instantaneous_voltage
+complete -c emop -n '__fish_seen_subcommand_from three_phase_instantaneous_voltage' -s s -l serial -r -F -d 'the meter\'s serial'
+complete -c emop -n '__fish_seen_subcommand_from three_phase_instantaneous_voltage' -l serials -r -F -d 'several serials, comma separated'
+complete -c emop -n '__fish_seen_subcommand_from three_phase_instantaneous_voltage' -l serials-file -r -F -d 'file of serials, one per line (\'#\' comments)'
+complete -c emop -n '__fish_seen_subcommand_from three_phase_instantaneous_voltage' -F
+
+# emop instantaneous_active_power
+complete -c emop -n '__fish_seen_subcommand_from instantaneous_active_power' -s s -l serial -r -F -d 'the meter\'s serial'
+complete -c emop -n '__fish_seen_subcommand_from instantaneous_active_power' -l serials -r -F -d 'several serials, comma separated'
+complete -c emop -n '__fish_seen_subcommand_from instantaneous_active_power' -l serials-file -r -F -d 'file of serials, one per line (\'#\' comments)'
+complete -c emop -n '__fish_seen_subcommand_from instantaneous_active_power' -F
+
+# emop instantaneous_active_power_element_a
+complete -c emop -n '__fish_seen_subcommand_from instantaneous_active_power_element_a' -s s -l serial -r -F -d 'the meter\'s serial'
+complete -c emop -n '__fish_seen_subcommand_from instantaneous_active_power_element_a' -l serials -r -F -d 'several serials, comma separated'
+complete -c emop -n '__fish_seen_subcommand_from instantaneous_active_power_element_a' -l serials-file -r -F -d 'file of serials, one per line (\'#\' comments)'
+complete -c emop -n '__fish_seen_subcommand_from instantaneous_active_power_element_a' -F
+
+# emop instantaneous_active_power_element_b
+complete -c emop -n '__fish_seen_subcommand_from instantaneous_active_power_element_b' -s s -l serial -r -F -d 'the meter\'s serial'
+complete -c emop -n '__fish_seen_subcommand_from instantaneous_active_power_element_b' -l serials -r -F -d 'several serials, comma separated'
+complete -c emop -n '__fish_seen_subcommand_from instantaneous_active_power_element_b' -l serials-file -r -F -d 'file of serials, one per line (\'#\' comments)'
+complete -c emop -n '__fish_seen_subcommand_from instantaneous_active_power_element_b' -F
+
+# emop prepay_balance
+complete -c emop -n '__fish_seen_subcommand_from prepay_balance' -s s -l serial -r -F -d 'the meter\'s serial'
+complete -c emop -n '__fish_seen_subcommand_from prepay_balance' -l serials -r -F -d 'several serials, comma separated'
+complete -c emop -n '__fish_seen_subcommand_from prepay_balance' -l serials-file -r -F -d 'file of serials, one per line (\'#\' comments)'
+complete -c emop -n '__fish_seen_subcommand_from prepay_balance' -F
+
+# emop prepay_transaction_count
+complete -c emop -n '__fish_seen_subcommand_from prepay_transaction_count' -s s -l serial -r -F -d 'the meter\'s serial'
+complete -c emop -n '__fish_seen_subcommand_from prepay_transaction_count' -l serials -r -F -d 'several serials, comma separated'
+complete -c emop -n '__fish_seen_subcommand_from prepay_transaction_count' -l serials-file -r -F -d 'file of serials, one per line (\'#\' comments)'
+complete -c emop -n '__fish_seen_subcommand_from prepay_transaction_count' -F
+
+# emop prepay_enabled
+complete -c emop -n '__fish_seen_subcommand_from prepay_enabled' -s s -l serial -r -F -d 'the meter\'s serial'
+complete -c emop -n '__fish_seen_subcommand_from prepay_enabled' -l serials -r -F -d 'several serials, comma separated'
+complete -c emop -n '__fish_seen_subcommand_from prepay_enabled' -l serials-file -r -F -d 'file of serials, one per line (\'#\' comments)'
+complete -c emop -n '__fish_seen_subcommand_from prepay_enabled' -F
+
+# emop daylight_savings_correction_enabled
+complete -c emop -n '__fish_seen_subcommand_from daylight_savings_correction_enabled' -s s -l serial -r -F -d 'the meter\'s serial'
+complete -c emop -n '__fish_seen_subcommand_from daylight_savings_correction_enabled' -l serials -r -F -d 'several serials, comma separated'
+complete -c emop -n '__fish_seen_subcommand_from daylight_savings_correction_enabled' -l serials-file -r -F -d 'file of serials, one per line (\'#\' comments)'
+complete -c emop -n '__fish_seen_subcommand_from daylight_savings_correction_enabled' -F
+
+# emop prepay_no_debt_recovery_when_emergency_credit_enabled
+complete -c emop -n '__fish_seen_subcommand_from prepay_no_debt_recovery_when_emergency_credit_enabled' -s s -l serial -r -F -d 'the meter\'s serial'
+complete -c emop -n '__fish_seen_subcommand_from prepay_no_debt_recovery_when_emergency_credit_enabled' -l serials -r -F -d 'several serials, comma separated'
+complete -c emop -n '__fish_seen_subcommand_from prepay_no_debt_recovery_when_emergency_credit_enabled' -l serials-file -r -F -d 'file of serials, one per line (\'#\' comments)'
+complete -c emop -n '__fish_seen_subcommand_from prepay_no_debt_recovery_when_emergency_credit_enabled' -F
+
+# emop prepay_no_standing_charge_when_power_fail_enabled
+complete -c emop -n '__fish_seen_subcommand_from prepay_no_standing_charge_when_power_fail_enabled' -s s -l serial -r -F -d 'the meter\'s serial'
+complete -c emop -n '__fish_seen_subcommand_from prepay_no_standing_charge_when_power_fail_enabled' -l serials -r -F -d 'several serials, comma separated'
+complete -c emop -n '__fish_seen_subcommand_from prepay_no_standing_charge_when_power_fail_enabled' -l serials-file -r -F -d 'file of serials, one per line (\'#\' comments)'
+complete -c emop -n '__fish_seen_subcommand_from prepay_no_standing_charge_when_power_fail_enabled' -F
+
+# emop backlight
+complete -c emop -n '__fish_seen_subcommand_from backlight' -s s -l serial -r -F -d 'the meter\'s serial'
+complete -c emop -n '__fish_seen_subcommand_from backlight' -l serials -r -F -d 'several serials, comma separated'
+complete -c emop -n '__fish_seen_subcommand_from backlight' -l serials-file -r -F -d 'file of serials, one per line (\'#\' comments)'
+complete -c emop -n '__fish_seen_subcommand_from backlight' -F
+
+# emop load_switch
+complete -c emop -n '__fish_seen_subcommand_from load_switch' -s s -l serial -r -F -d 'the meter\'s serial'
+complete -c emop -n '__fish_seen_subcommand_from load_switch' -l serials -r -F -d 'several serials, comma separated'
+complete -c emop -n '__fish_seen_subcommand_from load_switch' -l serials-file -r -F -d 'file of serials, one per line (\'#\' comments)'
+complete -c emop -n '__fish_seen_subcommand_from load_switch' -F
+
+# emop clock_time_read
+complete -c emop -n '__fish_seen_subcommand_from clock_time_read' -s s -l serial -r -F -d 'the meter\'s serial'
+complete -c emop -n '__fish_seen_subcommand_from clock_time_read' -l serials -r -F -d 'several serials, comma separated'
+complete -c emop -n '__fish_seen_subcommand_from clock_time_read' -l serials-file -r -F -d 'file of serials, one per line (\'#\' comments)'
+complete -c emop -n '__fish_seen_subcommand_from clock_time_read' -F
+
+# emop clock_drift
+complete -c emop -n '__fish_seen_subcommand_from clock_drift' -s s -l serial -r -F -d 'the meter\'s serial'
+complete -c emop -n '__fish_seen_subcommand_from clock_drift' -l serials -r -F -d 'several serials, comma separated'
+complete -c emop -n '__fish_seen_subcommand_from clock_drift' -l serials-file -r -F -d 'file of serials, one per line (\'#\' comments)'
+complete -c emop -n '__fish_seen_subcommand_from clock_drift' -F
+
+# emop read_element_a
+complete -c emop -n '__fish_seen_subcommand_from read_element_a' -s s -l serial -r -F -d 'the meter\'s serial'
+complete -c emop -n '__fish_seen_subcommand_from read_element_a' -l serials -r -F -d 'several serials, comma separated'
+complete -c emop -n '__fish_seen_subcommand_from read_element_a' -l serials-file -r -F -d 'file of serials, one per line (\'#\' comments)'
+complete -c emop -n '__fish_seen_subcommand_from read_element_a' -F
+
+# emop read_element_b
+complete -c emop -n '__fish_seen_subcommand_from read_element_b' -s s -l serial -r -F -d 'the meter\'s serial'
+complete -c emop -n '__fish_seen_subcommand_from read_element_b' -l serials -r -F -d 'several serials, comma separated'
+complete -c emop -n '__fish_seen_subcommand_from read_element_b' -l serials-file -r -F -d 'file of serials, one per line (\'#\' comments)'
+complete -c emop -n '__fish_seen_subcommand_from read_element_b' -F
+
+# emop three_phase_read
+complete -c emop -n '__fish_seen_subcommand_from three_phase_read' -s s -l serial -r -F -d 'the meter\'s serial'
+complete -c emop -n '__fish_seen_subcommand_from three_phase_read' -l serials -r -F -d 'several serials, comma separated'
+complete -c emop -n '__fish_seen_subcommand_from three_phase_read' -l serials-file -r -F -d 'file of serials, one per line (\'#\' comments)'
+complete -c emop -n '__fish_seen_subcommand_from three_phase_read' -F
+
+# emop read
+complete -c emop -n '__fish_seen_subcommand_from read' -s s -l serial -r -F -d 'the meter\'s serial'
+complete -c emop -n '__fish_seen_subcommand_from read' -l serials -r -F -d 'several serials, comma separated'
+complete -c emop -n '__fish_seen_subcommand_from read' -l serials-file -r -F -d 'file of serials, one per line (\'#\' comments)'
+complete -c emop -n '__fish_seen_subcommand_from read' -F
+
+# emop tariffs_active_read
+complete -c emop -n '__fish_seen_subcommand_from tariffs_active_read' -s s -l serial -r -F -d 'the meter\'s serial'
+complete -c emop -n '__fish_seen_subcommand_from tariffs_active_read' -l serials -r -F -d 'several serials, comma separated'
+complete -c emop -n '__fish_seen_subcommand_from tariffs_active_read' -l serials-file -r -F -d 'file of serials, one per line (\'#\' comments)'
+complete -c emop -n '__fish_seen_subcommand_from tariffs_active_read' -F
+
+# emop tariffs_future_read
+complete -c emop -n '__fish_seen_subcommand_from tariffs_future_read' -s s -l serial -r -F -d 'the meter\'s serial'
+complete -c emop -n '__fish_seen_subcommand_from tariffs_future_read' -l serials -r -F -d 'several serials, comma separated'
+complete -c emop -n '__fish_seen_subcommand_from tariffs_future_read' -l serials-file -r -F -d 'file of serials, one per line (\'#\' comments)'
+complete -c emop -n '__fish_seen_subcommand_from tariffs_future_read' -F
+
+# emop tariffs_time_switches_element_a_or_single_read
+complete -c emop -n '__fish_seen_subcommand_from tariffs_time_switches_element_a_or_single_read' -s s -l serial -r -F -d 'the meter\'s serial'
+complete -c emop -n '__fish_seen_subcommand_from tariffs_time_switches_element_a_or_single_read' -l serials -r -F -d 'several serials, comma separated'
+complete -c emop -n '__fish_seen_subcommand_from tariffs_time_switches_element_a_or_single_read' -l serials-file -r -F -d 'file of serials, one per line (\'#\' comments)'
+complete -c emop -n '__fish_seen_subcommand_from tariffs_time_switches_element_a_or_single_read' -F
+
+# emop tariffs_time_switches_element_b_read
+complete -c emop -n '__fish_seen_subcommand_from tariffs_time_switches_element_b_read' -s s -l serial -r -F -d 'the meter\'s serial'
+complete -c emop -n '__fish_seen_subcommand_from tariffs_time_switches_element_b_read' -l serials -r -F -d 'several serials, comma separated'
+complete -c emop -n '__fish_seen_subcommand_from tariffs_time_switches_element_b_read' -l serials-file -r -F -d 'file of serials, one per line (\'#\' comments)'
+complete -c emop -n '__fish_seen_subcommand_from tariffs_time_switches_element_b_read' -F
+
+# emop profile_log_1
+complete -c emop -n '__fish_seen_subcommand_from profile_log_1' -s s -l serial -r -F -d 'the meter\'s serial'
+complete -c emop -n '__fish_seen_subcommand_from profile_log_1' -l serials -r -F -d 'several serials, comma separated'
+complete -c emop -n '__fish_seen_subcommand_from profile_log_1' -l serials-file -r -F -d 'file of serials, one per line (\'#\' comments)'
+complete -c emop -n '__fish_seen_subcommand_from profile_log_1' -l timestamp -r -F -d 'first half hour to read, ISO time on the meter\'s clock'
+complete -c emop -n '__fish_seen_subcommand_from profile_log_1' -F
+
+# emop profile_log_2
+complete -c emop -n '__fish_seen_subcommand_from profile_log_2' -s s -l serial -r -F -d 'the meter\'s serial'
+complete -c emop -n '__fish_seen_subcommand_from profile_log_2' -l serials -r -F -d 'several serials, comma separated'
+complete -c emop -n '__fish_seen_subcommand_from profile_log_2' -l serials-file -r -F -d 'file of serials, one per line (\'#\' comments)'
+complete -c emop -n '__fish_seen_subcommand_from profile_log_2' -l timestamp -r -F -d 'first half hour to read, ISO time on the meter\'s clock'
+complete -c emop -n '__fish_seen_subcommand_from profile_log_2' -l twin -d 'decode twin-element (34-byte) records'
+complete -c emop -n '__fish_seen_subcommand_from profile_log_2' -F
+
+# emop event_log
+complete -c emop -n '__fish_seen_subcommand_from event_log' -s s -l serial -r -F -d 'the meter\'s serial'
+complete -c emop -n '__fish_seen_subcommand_from event_log' -l serials -r -F -d 'several serials, comma separated'
+complete -c emop -n '__fish_seen_subcommand_from event_log' -l serials-file -r -F -d 'file of serials, one per line (\'#\' comments)'
+complete -c emop -n '__fish_seen_subcommand_from event_log' -F
+
+# emop obis_read
+complete -c emop -n '__fish_seen_subcommand_from obis_read' -s s -l serial -r -F -d 'the meter\'s serial'
+complete -c emop -n '__fish_seen_subcommand_from obis_read' -l serials -r -F -d 'several serials, comma separated'
+complete -c emop -n '__fish_seen_subcommand_from obis_read' -l serials-file -r -F -d 'file of serials, one per line (\'#\' comments)'
+complete -c emop -n '__fish_seen_subcommand_from obis_read' -F
+
+# emop three_phase_intervals
+complete -c emop -n '__fish_seen_subcommand_from three_phase_intervals' -s s -l serial -r -F -d 'the meter\'s serial'
+complete -c emop -n '__fish_seen_subcommand_from three_phase_intervals' -l serials -r -F -d 'several serials, comma separated'
+complete -c emop -n '__fish_seen_subcommand_from three_phase_intervals' -l serials-file -r -F -d 'file of serials, one per line (\'#\' comments)'
+complete -c emop -n '__fish_seen_subcommand_from three_phase_intervals' -l day -r -F -d 'the day to read, YYYY-MM-DD (meter clock)'
+complete -c emop -n '__fish_seen_subcommand_from three_phase_intervals' -l start-time -r -F -d 'first half hour, ISO (meter clock)'
+complete -c emop -n '__fish_seen_subcommand_from three_phase_intervals' -l end-time -r -F -d 'end of the range, ISO (exclusive)'
+complete -c emop -n '__fish_seen_subcommand_from three_phase_intervals' -l csv -r -F -d 'CSV file to write'
+complete -c emop -n '__fish_seen_subcommand_from three_phase_intervals' -l include-statuses -d 'add each record\'s status flags'
+complete -c emop -n '__fish_seen_subcommand_from three_phase_intervals' -F
+
+# emop daylight_savings_correction_enabled_write
+complete -c emop -n '__fish_seen_subcommand_from daylight_savings_correction_enabled_write' -s s -l serial -r -F -d 'the meter\'s serial'
+complete -c emop -n '__fish_seen_subcommand_from daylight_savings_correction_enabled_write' -l serials -r -F -d 'several serials, comma separated'
+complete -c emop -n '__fish_seen_subcommand_from daylight_savings_correction_enabled_write' -l serials-file -r -F -d 'file of serials, one per line (\'#\' comments)'
+complete -c emop -n '__fish_seen_subcommand_from daylight_savings_correction_enabled_write' -F
+
+# emop backlight_write
+complete -c emop -n '__fish_seen_subcommand_from backlight_write' -s s -l serial -r -F -d 'the meter\'s serial'
+complete -c emop -n '__fish_seen_subcommand_from backlight_write' -l serials -r -F -d 'several serials, comma separated'
+complete -c emop -n '__fish_seen_subcommand_from backlight_write' -l serials-file -r -F -d 'file of serials, one per line (\'#\' comments)'
+complete -c emop -n '__fish_seen_subcommand_from backlight_write' -F
+
+# emop load_switch_write
+complete -c emop -n '__fish_seen_subcommand_from load_switch_write' -s s -l serial -r -F -d 'the meter\'s serial'
+complete -c emop -n '__fish_seen_subcommand_from load_switch_write' -l serials -r -F -d 'several serials, comma separated'
+complete -c emop -n '__fish_seen_subcommand_from load_switch_write' -l serials-file -r -F -d 'file of serials, one per line (\'#\' comments)'
+complete -c emop -n '__fish_seen_subcommand_from load_switch_write' -F
+
+# emop prepay_enabled_write
+complete -c emop -n '__fish_seen_subcommand_from prepay_enabled_write' -s s -l serial -r -F -d 'the meter\'s serial'
+complete -c emop -n '__fish_seen_subcommand_from prepay_enabled_write' -l serials -r -F -d 'several serials, comma separated'
+complete -c emop -n '__fish_seen_subcommand_from prepay_enabled_write' -l serials-file -r -F -d 'file of serials, one per line (\'#\' comments)'
+complete -c emop -n '__fish_seen_subcommand_from prepay_enabled_write' -F
+
+# emop prepay_send_token
+complete -c emop -n '__fish_seen_subcommand_from prepay_send_token' -s s -l serial -r -F -d 'the meter\'s serial'
+complete -c emop -n '__fish_seen_subcommand_from prepay_send_token' -l serials -r -F -d 'several serials, comma separated'
+complete -c emop -n '__fish_seen_subcommand_from prepay_send_token' -l serials-file -r -F -d 'file of serials, one per line (\'#\' comments)'
+complete -c emop -n '__fish_seen_subcommand_from prepay_send_token' -F
+
+# emop clock_time_write
+complete -c emop -n '__fish_seen_subcommand_from clock_time_write' -s s -l serial -r -F -d 'the meter\'s serial'
+complete -c emop -n '__fish_seen_subcommand_from clock_time_write' -l serials -r -F -d 'several serials, comma separated'
+complete -c emop -n '__fish_seen_subcommand_from clock_time_write' -l serials-file -r -F -d 'file of serials, one per line (\'#\' comments)'
+complete -c emop -n '__fish_seen_subcommand_from clock_time_write' -l time -r -F -d 'set this meter clock reading instead of the true time (ISO)'
+complete -c emop -n '__fish_seen_subcommand_from clock_time_write' -F
+
+# emop tariffs_future_write
+complete -c emop -n '__fish_seen_subcommand_from tariffs_future_write' -s s -l serial -r -F -d 'the meter\'s serial'
+complete -c emop -n '__fish_seen_subcommand_from tariffs_future_write' -l serials -r -F -d 'several serials, comma separated'
+complete -c emop -n '__fish_seen_subcommand_from tariffs_future_write' -l serials-file -r -F -d 'file of serials, one per line (\'#\' comments)'
+complete -c emop -n '__fish_seen_subcommand_from tariffs_future_write' -l from-ts -r -F -d 'activation time, ISO, on the meter\'s clock'
+complete -c emop -n '__fish_seen_subcommand_from tariffs_future_write' -l unit-rate -r -F -d 'unit rate, £/kWh (elements A and B)'
+complete -c emop -n '__fish_seen_subcommand_from tariffs_future_write' -l standing-charge -r -F -d 'standing charge, £/day'
+complete -c emop -n '__fish_seen_subcommand_from tariffs_future_write' -l emergency-credit -r -F -d 'emergency credit, £'
+complete -c emop -n '__fish_seen_subcommand_from tariffs_future_write' -l ecredit-availability -r -F -d 'e-credit availability, £'
+complete -c emop -n '__fish_seen_subcommand_from tariffs_future_write' -l debt-recovery-rate -r -F -d 'debt recovery, £/day'
+complete -c emop -n '__fish_seen_subcommand_from tariffs_future_write' -F
+
+# emop tariffs_time_switches_element_a_or_single_write
+complete -c emop -n '__fish_seen_subcommand_from tariffs_time_switches_element_a_or_single_write' -s s -l serial -r -F -d 'the meter\'s serial'
+complete -c emop -n '__fish_seen_subcommand_from tariffs_time_switches_element_a_or_single_write' -l serials -r -F -d 'several serials, comma separated'
+complete -c emop -n '__fish_seen_subcommand_from tariffs_time_switches_element_a_or_single_write' -l serials-file -r -F -d 'file of serials, one per line (\'#\' comments)'
+complete -c emop -n '__fish_seen_subcommand_from tariffs_time_switches_element_a_or_single_write' -F
+
+# emop tariffs_time_switches_element_b_write
+complete -c emop -n '__fish_seen_subcommand_from tariffs_time_switches_element_b_write' -s s -l serial -r -F -d 'the meter\'s serial'
+complete -c emop -n '__fish_seen_subcommand_from tariffs_time_switches_element_b_write' -l serials -r -F -d 'several serials, comma separated'
+complete -c emop -n '__fish_seen_subcommand_from tariffs_time_switches_element_b_write' -l serials-file -r -F -d 'file of serials, one per line (\'#\' comments)'
+complete -c emop -n '__fish_seen_subcommand_from tariffs_time_switches_element_b_write' -F
+
+# emop obis_write
+complete -c emop -n '__fish_seen_subcommand_from obis_write' -s s -l serial -r -F -d 'the meter\'s serial'
+complete -c emop -n '__fish_seen_subcommand_from obis_write' -l serials -r -F -d 'several serials, comma separated'
+complete -c emop -n '__fish_seen_subcommand_from obis_write' -l serials-file -r -F -d 'file of serials, one per line (\'#\' comments)'
+complete -c emop -n '__fish_seen_subcommand_from obis_write' -F

@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # Regenerates man/ and completions/ from the tools' own CLI definitions.
-#   scripts/gen-docs.sh [--check] EMOP_BINARY
+#   scripts/gen-docs.sh [--check] [BUILD_DIR]      (default: build)
 # With --check, writes nothing and fails if the committed files are stale.
 set -euo pipefail
 check=0
 if [ "${1:-}" = "--check" ]; then check=1; shift; fi
-emop=${1:?usage: gen-docs.sh [--check] PATH_TO_EMOP}
 root=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$root/build}
 
 stale=0
-emit() {  # emit TOOL KIND FILE
+emit() {  # emit BINARY KIND FILE
   local tool=$1 kind=$2 file=$3 tmp
   tmp=$(mktemp)
   "$tool" generate-docs "$kind" >"$tmp"
@@ -23,8 +23,11 @@ emit() {  # emit TOOL KIND FILE
     mv "$tmp" "$root/$file"
   fi
 }
-emit "$emop" man man/emop.1
-emit "$emop" bash completions/emop.bash
-emit "$emop" zsh completions/_emop
-emit "$emop" fish completions/emop.fish
+for tool in emop emlite-sim; do
+  bin="$build/apps/$tool/$tool"
+  emit "$bin" man "man/$tool.1"
+  emit "$bin" bash "completions/$tool.bash"
+  emit "$bin" zsh "completions/_$tool"
+  emit "$bin" fish "completions/$tool.fish"
+done
 exit "$stale"

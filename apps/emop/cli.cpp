@@ -67,12 +67,60 @@ cli::ManPage man_page() {
        ".PP\n"
        "Event log record format byte 0x02: object id, block index 0\\-9, then ten 8\\-byte records "
        "(u32le EMOP timestamp, u16le event type, u8 event set, u8 reserved)."},
+      {"METER SELECTION AND OUTPUT",
+       "Every meter command takes the meter as a positional \\fISERIAL\\fR, or \\fB\\-s\\fR SERIAL, "
+       "\\fB\\-\\-serials\\fR A,B,C, or \\fB\\-\\-serials\\-file\\fR FILE (one per line; blank lines and "
+       "\\fB#\\fR comments ignored). A batch runs concurrently on one event loop (\\fB\\-\\-concurrency\\fR), "
+       "with exactly one conversation per meter at a time, and reports one result per meter.\n"
+       ".PP\n"
+       "Where a meter is: \\fB\\-\\-host\\fR HOST[:PORT] (one meter), else the inventory YAML given by "
+       "\\fB\\-\\-inventory\\fR, \\fBEMOP_INVENTORY\\fR or the environment's \\fIinventory\\fR setting "
+       "(emlite\\-sim's \\fB\\-\\-fleet\\-out\\fR file is one).\n"
+       ".PP\n"
+       "Simple reads print \\fIcommand\\fR=\\fIvalue\\fR; in a batch each line starts with the serial. With "
+       "\\fB\\-\\-json\\fR, one object per meter: {\\(dqserial\\(dq, \\(dqcommand\\(dq, \\(dqok\\(dq, "
+       "\\(dqvalue\\(dq or \\(dqerror\\(dq and \\(dqstatus\\(dq} (an array for a batch). Failures are one "
+       "line each on standard error.\n"
+       ".PP\n"
+       "Writes check every argument before the first byte goes out: a token is exactly 20 digits; unit rates "
+       "0\\-1.00 \\(Po/kWh and standing charges 0\\-2.00 \\(Po/day (pence typed as pounds are refused); "
+       "\\fB\\-\\-from\\-ts\\fR is an ISO time on the meter's clock (UK local time when its DST correction is "
+       "on). \\fBtariffs_future_write\\fR writes in the public tool's order with the activation time last, then "
+       "reads the future tariff back and fails (status 5) on any mismatch. \\fBprepay_enabled_write on\\fR is "
+       "refused while the balance is under \\(Po10. \\fBprepay_send_token\\fR reports the balance before and "
+       "after; when the answer is lost it says the token may have reached the meter.\n"
+       ".PP\n"
+       "Requests time out after \\fB\\-\\-timeout\\fR seconds (default 10) and are tried \\fB\\-\\-retries\\fR "
+       "times in all (default 5) with backoff; a NAK is not retried (except an FCS error)."},
+      {"FILES",
+       ".TP\n.I $XDG_CONFIG_HOME/flows/config.toml\n"
+       "Named environments and the current one (\\fBenv_list\\fR, \\fBenv_show\\fR, \\fBenv_set\\fR):\n"
+       ".PP\n.nf\n.RS\ncurrent = \\(dqlocal\\(dq\n[environments.local]\n"
+       "database_url = \\(dqhost=/run/postgresql dbname=flows\\(dq\ntimeout_seconds = 10\n"
+       "inventory = \\(dqfleet.yaml\\(dq    # relative to this file\nsocks_host = \\(dqgateway.example\\(dq\n"
+       "socks_port = 1080\nsocks_username = \\(dqops\\(dq\nsocks_password = \\(dq...\\(dq\n.RE\n.fi\n"
+       ".PP\nA file holding a secret (socks_password, or a password in database_url) must not be readable by "
+       "group or others: it is refused (status 3) until \\fBchmod 600\\fR. Secrets never appear in output or "
+       "errors.\n"
+       ".TP\n.I $XDG_CONFIG_HOME/flows/objects.yaml\nObject table overrides (see OBJECT TABLE OVERRIDES)."},
       {"ENVIRONMENT",
+       ".TP\n.B FLOWS_ENV\nThe environment to use, unless \\fB\\-\\-env\\fR is given.\n"
+       ".TP\n.B FLOWS_DATABASE_URL\nOverrides the environment's database_url; the standard libpq variables "
+       "(PGHOST, PGPORT, PGUSER, PGDATABASE, PGPASSWORD \\&...) apply as usual.\n"
+       ".TP\n.B EMLITE_TIMEOUT_SECONDS\nOverrides timeout_seconds.\n"
+       ".TP\n.B SOCKS_HOST, SOCKS_PORT, SOCKS_USERNAME, SOCKS_PASSWORD\nReach meters through a SOCKS5 proxy "
+       "(the 4G gateway path), with username/password authentication.\n"
+       ".TP\n.B EMOP_INVENTORY\nMeter inventory, unless \\fB\\-\\-inventory\\fR is given.\n"
        ".TP\n.B EMOP_OBJECTS_FILE\nObject table overrides file, when \\fB\\-\\-objects\\fR is not given.\n"
-       ".TP\n.B XDG_CONFIG_HOME\nWhere \\fIflows/objects.yaml\\fR is looked for (default \\fI~/.config\\fR)."},
+       ".TP\n.B XDG_CONFIG_HOME\nWhere \\fIflows/\\fR is looked for (default \\fI~/.config\\fR).\n"
+       ".TP\n.B NO_COLOR\nHonoured (emop prints no colour)."},
       {"EXAMPLES",
        "Build the request that reads a meter's serial:\n.PP\n.RS\nemop frame encode \\-\\-object serial\n.RE\n"
-       ".PP\nDecode a response as JSON:\n.PP\n.RS\nemop frame decode 7e11000000000021ae42050160010000c02f \\-\\-json\n.RE"},
+       ".PP\nDecode a response as JSON:\n.PP\n.RS\nemop frame decode 7e11000000000021ae42050160010000c02f \\-\\-json\n.RE\n"
+       ".PP\nRead the balance of every meter in a file, through an inventory:\n.PP\n.RS\n"
+       "emop \\-\\-inventory fleet.yaml prepay_balance \\-\\-serials\\-file serials.txt\n.RE\n"
+       ".PP\nProgram a future tariff:\n.PP\n.RS\nemop tariffs_future_write EML2137580761 \\-\\-from\\-ts "
+       "2025\\-01\\-01T00:00:00 \\-\\-unit\\-rate 0.2798 \\-\\-standing\\-charge 0.6556\n.RE"},
   };
   return p;
 }
@@ -127,6 +175,12 @@ void build_cli(CLI::App& app, State& st) {
   add_frame_commands(app, st);
   add_objects_command(app, st);
   add_env_commands(app, st);
+  app.add_subcommand("version", "print the version")->callback([&st] {
+    st.action = [] {
+      std::cout << "emop 0.1.0\n";
+      return 0;
+    };
+  });
   add_meter_commands(app, st);
   add_docs_command(app, st);
 }

@@ -155,6 +155,66 @@ void add_obis_read(CLI::App& app, State& st) {
                      }});
 }
 
+void add_three_phase_intervals(CLI::App& app, State& st) {
+  struct Args {
+    std::string day, start, end, csv;
+    bool statuses = false;
+  };
+  auto a = std::make_shared<Args>();
+  auto* sub = add_meter_command(
+      app, st,
+      {"three_phase_intervals", "half-hourly import of a day or a time range into a CSV file", {}, true,
+       [a, &st](const std::vector<std::string>&) -> jobs::MeterJob {
+         MeterTime from{}, to{};
+         if (!a->day.empty()) {
+           if (!a->start.empty() || !a->end.empty()) throw usage_error("give --day or --start-time/--end-time, not both");
+           from = parse_time_arg("--day", a->day);
+           to = from + date::days{1};
+         } else {
+           if (a->start.empty() || a->end.empty()) throw usage_error("give --day D, or both --start-time and --end-time");
+           from = parse_time_arg("--start-time", a->start);
+           to = parse_time_arg("--end-time", a->end);
+           if (to <= from) throw usage_error("--end-time must be after --start-time");
+         }
+         if (!st.serials_list.empty() || !st.serials_file.empty()) throw usage_error("three_phase_intervals writes one CSV: give one meter");
+         std::string csv = a->csv;
+         bool statuses = a->statuses;
+         return [from, to, csv, statuses](Meter& m, const MeterTarget&) -> Task<CommandResult> {
+           std::string out = statuses ? "timestamp,import_wh,export_wh,status\n" : "timestamp,import_wh,export_wh\n";
+           std::size_t rows = 0;
+           MeterTime cursor = from;
+           while (cursor < to) {
+             auto records = co_await m.profile_log_1(cursor);
+             if (records.empty()) break;
+             for (auto& r : records) {
+               if (r.timestamp < cursor || r.timestamp >= to) continue;
+               out += format_iso(r.timestamp) + "," + std::to_string(r.import_a_wh) + "," + std::to_string(r.import_b_wh);
+               if (statuses) out += "," + status_json(r.status).dump();
+               out += "\n";
+               ++rows;
+             }
+             auto next = records.back().timestamp + std::chrono::minutes(30);
+             if (next <= cursor) break;
+             cursor = next;
+           }
+           // All or nothing: the CSV appears only once every record is in.
+           const std::string tmp = csv + ".part";
+           {
+             std::ofstream f(tmp);
+             f << out;
+             if (!f) throw usage_error("cannot write " + tmp);
+           }
+           if (std::rename(tmp.c_str(), csv.c_str()) != 0) throw usage_error("cannot write " + csv);
+           co_return CommandResult{{{"csv", csv}, {"rows", rows}}, "three_phase_intervals=" + std::to_string(rows) + " rows in " + csv};
+         };
+       }});
+  sub->add_option("--day", a->day, "the day to read, YYYY-MM-DD (meter clock)");
+  sub->add_option("--start-time", a->start, "first half hour, ISO (meter clock)");
+  sub->add_option("--end-time", a->end, "end of the range, ISO (exclusive)");
+  sub->add_option("--csv", a->csv, "CSV file to write")->required();
+  sub->add_flag("--include-statuses", a->statuses, "add each record's status flags");
+}
+
 }  // namespace
 
 void add_read_commands(CLI::App& app, State& st) {
@@ -316,6 +376,7 @@ void add_read_commands(CLI::App& app, State& st) {
   add_profile_commands(app, st);
   add_event_log(app, st);
   add_obis_read(app, st);
+  add_three_phase_intervals(app, st);
 }
 
 }  // namespace flows::emop_app
