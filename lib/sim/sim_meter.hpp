@@ -43,9 +43,10 @@
 // boundary, status valid, stamped with that instant read on a correct clock of
 // the meter's kind (so a DST meter repeats/skips local stamps at the BST changes,
 // as from_utc does). Simplifications: clock offset and drift do not shift the
-// stamps, and toggling DST correction restamps the whole history. A request for T answers the available records from the first (in real
-// order) whose stamp is at or after T: 5 for log 1, 3 (2 on twin meters) for log
-// 2, zero-padded to 80 bytes; none once T is past the newest boundary.
+// stamps, and toggling DST correction restamps the whole history. A request for
+// T answers the available records from the first (in real order) whose stamp is
+// at or after T: 5 for log 1, 3 (2 on twin meters) for log 2, zero-padded to 80
+// bytes; none once T is past the newest boundary.
 //
 // Event log: at most 100 events, oldest dropped. Block 0 holds the newest ten,
 // block 9 the oldest; records inside a block are oldest first; a block is padded
