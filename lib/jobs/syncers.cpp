@@ -1,0 +1,65 @@
+#include "jobs/syncers.hpp"
+
+#include <algorithm>
+
+namespace flows::jobs {
+
+bool is_three_phase(const std::string& hardware) { return hardware == "P1.ax" || hardware == "P1.cx"; }
+
+meter::Task<MeterSnapshot> sync_meter(meter::Meter& m, const std::set<std::string>& on, const SyncContext& ctx) {
+  MeterSnapshot s;
+  auto enabled = [&](std::string_view name) { return on.count(std::string(name)) > 0; };
+
+  std::string hardware = ctx.hardware;
+  if (enabled("SyncerHardware") || hardware.empty()) {
+    hardware = co_await m.hardware();
+    if (enabled("SyncerHardware")) s.hardware = hardware;
+  }
+  const bool three_phase = is_three_phase(hardware);
+
+  if (enabled("SyncerCsq")) s.csq = (co_await m.csq()).csq;
+  if (enabled("SyncerVoltage")) {
+    if (three_phase) s.voltage_3p = co_await m.three_phase_instantaneous_voltage();
+    else s.voltage = co_await m.instantaneous_voltage();
+  }
+  if (enabled("SyncerPrepayBalance")) s.balance = co_await m.prepay_balance();
+  if (enabled("SyncerPrepayEnabled")) s.prepay_enabled = co_await m.flag("prepay_enabled_flag");
+  if (enabled("SyncerDaylightSavingsEnabled")) s.dst = co_await m.flag("daylight_savings_correction_flag");
+  if (enabled("SyncerBacklight")) s.backlight = co_await m.backlight();
+  if (enabled("SyncerLoadSwitch")) s.load_switch = co_await m.load_switch();
+  if (enabled("SyncerFirmwareVersion")) s.firmware = co_await m.firmware_version();
+  if (enabled("SyncerSerial")) s.serial = three_phase ? co_await m.three_phase_serial() : co_await m.serial();
+  if (enabled("SyncerReads")) {
+    if (three_phase) {
+      s.three_phase = co_await m.three_phase_read();
+    } else {
+      s.element_a = co_await m.read_element(meter::Element::a);
+      if (hardware == "C1.w") s.element_b = co_await m.read_element(meter::Element::b);
+    }
+  }
+  if (enabled("SyncerClockDiff")) {
+    bool dst = s.dst ? *s.dst : co_await m.flag("daylight_savings_correction_flag");
+    auto clock = co_await m.clock();
+    s.clock_diff_seconds = (to_utc(clock.time, dst ? ClockKind::uk_local : ClockKind::utc) - ctx.now).count();
+  }
+  if (enabled("SyncerTariffsActive")) s.tariffs_active = co_await m.tariffs_active();
+  if (enabled("SyncerTariffsFuture")) s.tariffs_future = co_await m.tariffs_future();
+  if (enabled("SyncerEventLog")) {
+    // Newest block first; stop at the first block holding an event already stored.
+    for (std::uint8_t block = 0; block <= emop::event_log_max_block; ++block) {
+      auto events = co_await m.event_log(block);
+      if (events.empty()) break;
+      bool reached_known = false;
+      for (auto& e : events) {
+        if (ctx.last_event && e.timestamp <= *ctx.last_event) reached_known = true;
+        else s.events.push_back(e);
+      }
+      if (reached_known) break;
+    }
+    std::sort(s.events.begin(), s.events.end(),
+              [](const emop::EventRecord& a, const emop::EventRecord& b) { return a.timestamp < b.timestamp; });
+  }
+  co_return s;
+}
+
+}  // namespace flows::jobs
