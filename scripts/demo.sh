@@ -33,7 +33,7 @@ sim_pid=$!
 for _ in $(seq 1 100); do [ -f "$work/fleet.yaml" ] && break; sleep 0.1; done
 [ -f "$work/fleet.yaml" ] || { cat "$work/sim.log" >&2; echo "demo: emlite-sim did not start" >&2; exit 1; }
 export EMOP_INVENTORY=$work/fleet.yaml
-sed -n 's/^ *- serial: *"\{0,1\}\([^"]*\)"\{0,1\} *$/\1/p' "$work/fleet.yaml" >"$work/serials.txt"
+sed -n 's/.*serial: "\([^"]*\)".*/\1/p' "$work/fleet.yaml" >"$work/serials.txt"
 first=$(head -n 1 "$work/serials.txt")
 echo "fleet: $(wc -l <"$work/serials.txt") meters, inventory $EMOP_INVENTORY"
 

@@ -120,7 +120,7 @@ int run_serve(const ServeArgs& a) {
   if (!a.fleet_out.empty()) {
     // Written once listening, so a waiting script can start talking to the meters.
     const auto tmp = a.fleet_out + ".tmp";
-    std::ofstream(tmp) << sim::fleet_to_yaml(specs);
+    std::ofstream(tmp) << sim::inventory_to_yaml(specs);
     std::filesystem::rename(tmp, a.fleet_out);
   }
   std::cerr << "emlite-sim: serving " << server.meter_count() << " meters"
@@ -204,7 +204,7 @@ int main(int argc, char** argv) {
   add_fleet_options(s, serve.fleet);
   s->add_option("--state-dir", serve.state_dir, "keep meter state here across restarts");
   s->add_option("--control", serve.control, "loopback HOST:PORT for the control line protocol");
-  s->add_option("--fleet-out", serve.fleet_out, "write the fleet (inventory YAML) here once listening");
+  s->add_option("--fleet-out", serve.fleet_out, "write the inventory (serial, host, port, hardware) here once listening");
   s->add_option("--latency", serve.latency_ms, "added latency of every answer, ms")->check(CLI::Range(0, 600000));
   s->add_option("--fault", serve.faults, "SERIAL=KIND[:ARG]: inject a fault into one meter (repeatable)");
   s->add_option("--fault-rate", serve.rates, "KIND=P: inject a fault into a share P of requests (repeatable)");

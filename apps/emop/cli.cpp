@@ -182,6 +182,7 @@ void build_cli(CLI::App& app, State& st) {
     };
   });
   add_meter_commands(app, st);
+  add_db_commands(app, st);
   add_docs_command(app, st);
 }
 

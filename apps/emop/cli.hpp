@@ -50,5 +50,6 @@ void add_frame_commands(CLI::App& app, State& st);
 void add_objects_command(CLI::App& app, State& st);
 void add_env_commands(CLI::App& app, State& st);
 void add_meter_commands(CLI::App& app, State& st);
+void add_db_commands(CLI::App& app, State& st);
 
 }  // namespace flows::emop_app

@@ -68,14 +68,25 @@ asio::awaitable<void> DirectTransport::connect() {
   const std::string where = options_.socks ? "SOCKS proxy " + host + ":" + std::to_string(port) : endpoint_.to_string();
 
   boost::system::error_code ec;
-  tcp::resolver resolver(ex_);
-  auto results = co_await resolver.async_resolve(host, std::to_string(port), asio::redirect_error(asio::use_awaitable, ec));
-  if (ec) throw MeterError(FailureKind::unreachable, "cannot resolve " + host + ": " + ec.message());
+  // An address literal (the usual case: inventories list IP addresses) needs no
+  // resolver, whose every lookup is a round trip through Asio's resolver thread.
+  const auto literal = asio::ip::make_address(host, ec);
+  const bool is_literal = !ec;
+  tcp::resolver::results_type results;
+  if (!is_literal) {
+    tcp::resolver resolver(ex_);
+    results = co_await resolver.async_resolve(host, std::to_string(port), asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) throw MeterError(FailureKind::unreachable, "cannot resolve " + host + ": " + ec.message());
+  }
 
   Deadline deadline(socket_, options_.timeout);
-  co_await asio::async_connect(socket_, results, asio::redirect_error(asio::use_awaitable, ec));
-  if (deadline.expired()) throw MeterError(FailureKind::timeout, "timed out connecting to " + where);
-  if (ec) throw MeterError(FailureKind::unreachable, "cannot connect to " + where + ": " + ec.message());
+  if (is_literal) co_await socket_.async_connect(tcp::endpoint(literal, port), asio::redirect_error(asio::use_awaitable, ec));
+  else co_await asio::async_connect(socket_, results, asio::redirect_error(asio::use_awaitable, ec));
+  if (deadline.expired() || ec) {
+    close();  // so the next attempt connects afresh (a failed single connect leaves the socket open)
+    if (deadline.expired()) throw MeterError(FailureKind::timeout, "timed out connecting to " + where);
+    throw MeterError(FailureKind::unreachable, "cannot connect to " + where + ": " + ec.message());
+  }
   socket_.set_option(tcp::no_delay(true), ec);
   ++connections_opened_;
   if (options_.socks) {

@@ -157,4 +157,15 @@ std::vector<MeterSpec> generate_fleet(int n, std::uint64_t seed, const GenerateO
   return out;
 }
 
+std::string inventory_to_yaml(const std::vector<MeterSpec>& meters) {
+  std::string out = "# Simulated Emlite meters: inventory (emlite-sim --fleet-out)\nmeters:\n";
+  out.reserve(out.size() + meters.size() * 96);
+  for (const auto& m : meters) {
+    out += "  - {serial: \"" + m.serial + "\", host: \"" + m.host + "\", port: " + std::to_string(m.port) +
+           ", kind: " + std::string(kind_name(m.kind)) + ", hardware: " + kind_registry(m.kind) +
+           ", dst: " + (m.dst ? "true" : "false") + "}\n";
+  }
+  return out;
+}
+
 }  // namespace flows::sim

@@ -23,6 +23,11 @@ namespace flows::sim {
 // serial or host:port used twice.
 std::vector<MeterSpec> load_fleet_yaml(std::string_view yaml, std::string_view source);
 std::string fleet_to_yaml(const std::vector<MeterSpec>& meters);
+// Just what other tools need to reach the meters, one flow mapping per line:
+//   meters:
+//     - {serial: "EML…", host: "127.0.1.1", port: 8080, hardware: B1.w, dst: true}
+// (a fraction of the full fleet document, so it parses fast for large fleets).
+std::string inventory_to_yaml(const std::vector<MeterSpec>& meters);
 
 struct GenerateOptions {
   enum class Addressing {

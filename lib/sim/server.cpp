@@ -76,6 +76,13 @@ Server::Slot* Server::find(const std::string& serial) {
 }
 
 void Server::start(const std::optional<std::string>& control_endpoint) {
+  // Bring every meter's model up to now before listening. Each meter starts at its
+  // installation time, and the first request would otherwise integrate all the
+  // half hours since then (weeks of them), on the one thread, while other meters'
+  // requests wait. This is what a request to every meter at start-up would do; the
+  // model is additive over time (integer watt-seconds, charges with carries).
+  const auto t = now();
+  for (auto& s : slots_) s->meter.advance(t);
   for (auto& s : slots_) {
     const auto& spec = s->meter.spec();
     if (!options_.allow_non_loopback && !is_loopback(spec.host))

@@ -1,0 +1,66 @@
+// emop db migrate / db status: the Flows schema version of the configured database.
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "cli.hpp"
+#include "core/error.hpp"
+#include "db/connection.hpp"
+#include "db/migrations.hpp"
+
+namespace flows::emop_app {
+namespace {
+
+// The environment's database_url (FLOWS_DATABASE_URL overrides it); empty lets
+// libpq use its own PG* variables.
+std::string database_url(State& st) { return st.settings().database_url.value_or(""); }
+
+int run_status(State& st) {
+  auto conn = db::connect(database_url(st));
+  auto s = db::status(*conn);
+  if (st.json) {
+    nlohmann::json pending = nlohmann::json::array();
+    for (auto& m : s.pending) pending.push_back(db::label(m));
+    std::cout << nlohmann::json{{"current_version", s.current_version},
+                                {"latest_version", s.latest_version},
+                                {"pending", pending},
+                                {"unknown", s.unknown},
+                                {"modified", s.modified},
+                                {"up_to_date", s.up_to_date()}}
+                     .dump(2)
+              << "\n";
+  } else {
+    std::cout << "schema version " << s.current_version << " (this tool knows " << s.latest_version << ")\n";
+    for (auto& m : s.pending) std::cout << "pending: " << db::label(m) << "\n";
+    for (int v : s.unknown) std::cout << "unknown to this tool: " << v << "\n";
+    for (int v : s.modified) std::cout << "modified since applied: " << v << "\n";
+  }
+  return s.up_to_date() ? 0 : to_int(ExitCode::database);
+}
+
+int run_migrate(State& st) {
+  auto conn = db::connect(database_url(st));
+  auto r = db::migrate(*conn);
+  if (st.json) {
+    std::cout << nlohmann::json{{"from_version", r.from_version}, {"to_version", r.to_version}, {"applied", r.applied}}.dump(2)
+              << "\n";
+  } else if (r.applied.empty()) {
+    std::cout << "schema is up to date at version " << r.to_version << "\n";
+  } else {
+    std::cout << "migrated from version " << r.from_version << " to " << r.to_version << "\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+void add_db_commands(CLI::App& app, State& st) {
+  auto* db = app.add_subcommand("db", "the Flows database: schema migrations");
+  db->require_subcommand(1);
+  db->add_subcommand("status", "show the schema version; exit 6 when migrations are pending or unknown")
+      ->callback([&st] { st.action = [&st] { return run_status(st); }; });
+  db->add_subcommand("migrate", "apply pending migrations, each in its own transaction")
+      ->callback([&st] { st.action = [&st] { return run_migrate(st); }; });
+}
+
+}  // namespace flows::emop_app
