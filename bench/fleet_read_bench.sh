@@ -94,7 +94,7 @@ for p in "${candidates[@]}"; do
 done
 [[ -n $port ]] || die "found no free port for $meters meters; last error: $(cat "$work/sim.err")"
 
-sed -n 's/^ *- serial: "\{0,1\}\([^" ]*\)"\{0,1\}$/\1/p' "$fleet" >"$serials"
+sed -n 's/.*serial: "\([^"]*\)".*/\1/p' "$fleet" >"$serials"
 [[ $(wc -l <"$serials") -eq $meters ]] || die "expected $meters serials in $fleet, found $(wc -l <"$serials")"
 sort "$serials" >"$work/serials.sorted"
 
