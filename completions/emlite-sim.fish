@@ -17,7 +17,7 @@ complete -c emlite-sim -n '__fish_seen_subcommand_from serve' -l base-port -r -F
 complete -c emlite-sim -n '__fish_seen_subcommand_from serve' -l host -r -F -d 'address for --base-port'
 complete -c emlite-sim -n '__fish_seen_subcommand_from serve' -l state-dir -r -F -d 'keep meter state here across restarts'
 complete -c emlite-sim -n '__fish_seen_subcommand_from serve' -l control -r -F -d 'loopback HOST:PORT for the control line protocol'
-complete -c emlite-sim -n '__fish_seen_subcommand_from serve' -l fleet-out -r -F -d 'write the fleet (inventory YAML) here once listening'
+complete -c emlite-sim -n '__fish_seen_subcommand_from serve' -l fleet-out -r -F -d 'write the inventory (serial, host, port, hardware) here once listening'
 complete -c emlite-sim -n '__fish_seen_subcommand_from serve' -l latency -r -F -d 'added latency of every answer, ms'
 complete -c emlite-sim -n '__fish_seen_subcommand_from serve' -l fault -r -F -d 'SERIAL=KIND[:ARG]: inject a fault into one meter (repeatable)'
 complete -c emlite-sim -n '__fish_seen_subcommand_from serve' -l fault-rate -r -F -d 'KIND=P: inject a fault into a share P of requests (repeatable)'

@@ -7,7 +7,7 @@ _emop_node() {
   subs='' opts='' vals='' args=0
   case $1 in
     'emop')
-      subs='frame objects env_list env_show env_set version serial_read three_phase_serial hardware three_phase_hardware_configuration firmware_version csq instantaneous_voltage three_phase_instantaneous_voltage instantaneous_active_power instantaneous_active_power_element_a instantaneous_active_power_element_b prepay_balance prepay_transaction_count prepay_enabled daylight_savings_correction_enabled prepay_no_debt_recovery_when_emergency_credit_enabled prepay_no_standing_charge_when_power_fail_enabled backlight load_switch clock_time_read clock_drift read_element_a read_element_b three_phase_read read tariffs_active_read tariffs_future_read tariffs_time_switches_element_a_or_single_read tariffs_time_switches_element_b_read profile_log_1 profile_log_2 event_log obis_read three_phase_intervals daylight_savings_correction_enabled_write backlight_write load_switch_write prepay_enabled_write prepay_send_token clock_time_write tariffs_future_write tariffs_time_switches_element_a_or_single_write tariffs_time_switches_element_b_write obis_write'
+      subs='frame objects env_list env_show env_set version serial_read three_phase_serial hardware three_phase_hardware_configuration firmware_version csq instantaneous_voltage three_phase_instantaneous_voltage instantaneous_active_power instantaneous_active_power_element_a instantaneous_active_power_element_b prepay_balance prepay_transaction_count prepay_enabled daylight_savings_correction_enabled prepay_no_debt_recovery_when_emergency_credit_enabled prepay_no_standing_charge_when_power_fail_enabled backlight load_switch clock_time_read clock_drift read_element_a read_element_b three_phase_read read tariffs_active_read tariffs_future_read tariffs_time_switches_element_a_or_single_read tariffs_time_switches_element_b_read profile_log_1 profile_log_2 event_log obis_read three_phase_intervals daylight_savings_correction_enabled_write backlight_write load_switch_write prepay_enabled_write prepay_send_token clock_time_write tariffs_future_write tariffs_time_switches_element_a_or_single_write tariffs_time_switches_element_b_write obis_write db'
       opts='--json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
       vals='--objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
       args=0 ;;
@@ -271,6 +271,21 @@ _emop_node() {
       opts='-s --serial --serials --serials-file --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
       vals='-s --serial --serials --serials-file --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
       args=1 ;;
+    'emop db')
+      subs='status migrate'
+      opts='--json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=0 ;;
+    'emop db status')
+      subs=''
+      opts='--json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=0 ;;
+    'emop db migrate')
+      subs=''
+      opts='--json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=0 ;;
   esac
 }
 
@@ -330,6 +345,9 @@ _emop_child() {
     'emop|tariffs_time_switches_element_a_or_single_write') child='tariffs_time_switches_element_a_or_single_write' ;;
     'emop|tariffs_time_switches_element_b_write') child='tariffs_time_switches_element_b_write' ;;
     'emop|obis_write') child='obis_write' ;;
+    'emop|db') child='db' ;;
+    'emop db|status') child='status' ;;
+    'emop db|migrate') child='migrate' ;;
   esac
 }
 
@@ -391,6 +409,9 @@ _emop_choices() {
     'emop tariffs_time_switches_element_a_or_single_write|--log-level') choices='debug info warning error' ;;
     'emop tariffs_time_switches_element_b_write|--log-level') choices='debug info warning error' ;;
     'emop obis_write|--log-level') choices='debug info warning error' ;;
+    'emop db|--log-level') choices='debug info warning error' ;;
+    'emop db status|--log-level') choices='debug info warning error' ;;
+    'emop db migrate|--log-level') choices='debug info warning error' ;;
   esac
 }
 

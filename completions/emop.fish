@@ -53,6 +53,7 @@ complete -c emop -n __fish_use_subcommand -a tariffs_future_write -d 'write a fu
 complete -c emop -n __fish_use_subcommand -a tariffs_time_switches_element_a_or_single_write -d 'zero the time switch block (the only setting in use)'
 complete -c emop -n __fish_use_subcommand -a tariffs_time_switches_element_b_write -d 'zero the time switch block (the only setting in use)'
 complete -c emop -n __fish_use_subcommand -a obis_write -d 'write raw bytes to any object by OBIS triplet a.b.c, hex id or name'
+complete -c emop -n __fish_use_subcommand -a db -d 'the Flows database: schema migrations'
 complete -c emop -l json -d 'print JSON instead of text'
 complete -c emop -l objects -r -F -d 'YAML file that overrides or extends the object table'
 complete -c emop -l env -r -F -d 'configuration environment to use (default: FLOWS_ENV, then the current one)'
@@ -371,3 +372,11 @@ complete -c emop -n '__fish_seen_subcommand_from obis_write' -s s -l serial -r -
 complete -c emop -n '__fish_seen_subcommand_from obis_write' -l serials -r -F -d 'several serials, comma separated'
 complete -c emop -n '__fish_seen_subcommand_from obis_write' -l serials-file -r -F -d 'file of serials, one per line (\'#\' comments)'
 complete -c emop -n '__fish_seen_subcommand_from obis_write' -F
+
+# emop db
+complete -c emop -n '__fish_seen_subcommand_from db; and not __fish_seen_subcommand_from status migrate' -a status -d 'show the schema version; exit 6 when migrations are pending or unknown'
+complete -c emop -n '__fish_seen_subcommand_from db; and not __fish_seen_subcommand_from status migrate' -a migrate -d 'apply pending migrations, each in its own transaction'
+
+# emop db status
+
+# emop db migrate

@@ -1,0 +1,110 @@
+// flows-bill: monthly billing for energy communities. For now the database-free
+// part: `quote` (tariff rates and solar credits from values on the command line).
+#include <functional>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "billing/decimal.hpp"
+#include "cli/docs.hpp"
+#include "core/error.hpp"
+#include "quote.hpp"
+
+using namespace flows;
+
+namespace {
+
+cli::ManPage man_page() {
+  cli::ManPage p;
+  p.name = "flows-bill";
+  p.summary = "billing maths for energy communities: tariffs, costs and solar credits";
+  p.date = "2026-11-24";
+  p.version = "0.1.0";
+  p.description =
+      "flows-bill computes what an ESCO's customers are charged. All money is exact decimal arithmetic; "
+      "nothing is ever a binary floating-point number.\n"
+      ".PP\n"
+      "A \\fIcustomer\\fR's unit rate and standing charge are (1 \\- d/100) \\(mu the benchmark (the Ofgem price "
+      "cap for the region), \\fBtruncated\\fR to 5 decimals, since they are programmed into the meter: 0.2345 "
+      "\\(Po/kWh at 25 % is 0.175875, so 0.17587. The \\fImicrogrid\\fR's rates are the same product kept exact "
+      "(0.175875). Benchmark rates are 0\\-100 \\(Po with at most 5 decimals; discounts are 0\\-100 %. The tariff "
+      "in force for a month is the one with the latest period start on or before the month's first day.\n"
+      ".PP\n"
+      "A month's cost is unit rate \\(mu kWh of the property's power circuits, the same for its heat circuits, "
+      "and standing charge \\(mu days (days elapsed, today included, for the month in progress), at the "
+      "customer's, the microgrid's and the benchmark tariff. Months are UK civil months (Europe/London). "
+      "Statements show each line rounded to the penny, half away from zero, and a total that is the sum of "
+      "the rounded lines.\n"
+      ".PP\n"
+      "A solar credit is trunc(capacity kW \\(mu days in the month \\(mu pence per year / days in the year) "
+      "whole pence, with 365 or 366 days in the year; a property's share of it is trunc(credit \\(mu ratio), "
+      "the ratios of an installation summing to exactly 1. Pence per day is printed truncated to 9 decimals, "
+      "trailing zeros dropped; the credit uses the exact quotient.\n"
+      ".PP\n"
+      "With \\fB\\-\\-json\\fR, amounts are decimal strings: customer rates with 5 decimals, microgrid rates "
+      "exact with at least 5.";
+  p.extra_sections = {
+      {"EXIT STATUS", cli::exit_status_roff()},
+      {"EXAMPLES",
+       "A customer's and the microgrid's rates at 25 % off the benchmark:\n.PP\n.RS\n"
+       "flows\\-bill quote tariff \\-\\-benchmark\\-unit\\-rate 0.2345 \\-\\-benchmark\\-standing\\-charge 0.6556 "
+       "\\-\\-discount 25 \\-\\-json\n.RE\n.PP\n.nf\n.RS\n"
+       "{\n  \\(dqcustomer\\(dq: { \\(dqunit_rate\\(dq: \\(dq0.17587\\(dq, \\(dqstanding_charge\\(dq: \\(dq0.49170\\(dq },\n"
+       "  \\(dqmicrogrid\\(dq: { \\(dqunit_rate\\(dq: \\(dq0.175875\\(dq, \\(dqstanding_charge\\(dq: \\(dq0.49170\\(dq }\n}\n"
+       ".RE\n.fi\n"
+       ".PP\nA 4 kW installation's credit for June at 3650 p a year (10 p a day), half of it to one property:\n"
+       ".PP\n.RS\n"
+       "flows\\-bill quote solar\\-credit \\-\\-capacity\\-kw 4.0 \\-\\-month 2023\\-06 \\-\\-pence\\-per\\-year 3650 "
+       "\\-\\-ratio 0.5 \\-\\-json\n.RE\n.PP\n.nf\n.RS\n"
+       "{ \\(dqpence_per_day\\(dq: \\(dq10\\(dq, \\(dqdays\\(dq: 30, \\(dqcredit_pence\\(dq: 1200, "
+       "\\(dqratio\\(dq: \\(dq0.5\\(dq, \\(dqshare_pence\\(dq: 600 }\n.RE\n.fi"},
+  };
+  return p;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Billing for energy communities: tariffs, costs and solar credits, in exact decimals.", "flows-bill"};
+  app.require_subcommand(1);
+  std::function<int()> action;
+
+  bill_app::add_quote_commands(app, action);
+
+  std::string docs_kind;
+  auto* d = app.add_subcommand("generate-docs", "print the man page or a completion script");
+  d->group("");  // hidden: used by scripts/gen-docs.sh and the docs_in_sync test
+  d->add_option("kind", docs_kind)->required()->check(CLI::IsMember({"man", "bash", "zsh", "fish"}));
+  d->callback([&] {
+    action = [&] {
+      if (docs_kind == "man") std::cout << cli::generate_man(app, man_page());
+      else if (docs_kind == "bash") std::cout << cli::generate_bash(app);
+      else if (docs_kind == "zsh") std::cout << cli::generate_zsh(app);
+      else std::cout << cli::generate_fish(app);
+      return 0;
+    };
+  });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::cout << app.help();
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "flows-bill: " << e.what() << " (see flows-bill --help)\n";
+    return to_int(ExitCode::usage);
+  }
+  try {
+    return action();
+  } catch (const Error& e) {
+    std::cerr << "flows-bill: " << e.what() << "\n";
+    return to_int(e.code());
+  } catch (const billing::DecimalOverflow& e) {
+    // Only input values far beyond any tariff or installation get here.
+    std::cerr << "flows-bill: a value is too large to compute exactly (" << e.what() << ")\n";
+    return to_int(ExitCode::usage);
+  } catch (const std::exception& e) {
+    std::cerr << "flows-bill: internal error: " << e.what() << "\n";
+    return to_int(ExitCode::internal);
+  }
+}

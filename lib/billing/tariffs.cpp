@@ -1,0 +1,58 @@
+#include "billing/tariffs.hpp"
+
+#include "core/error.hpp"
+
+namespace flows::billing {
+namespace {
+
+void check_range(const std::string& what, const Decimal& v, const Decimal& max, const std::string& unit) {
+  if (v.sign() < 0 || v > max)
+    throw usage_error(what + " " + v.to_string() + " is outside 0-" + max.to_string() + " " + unit);
+}
+
+void check_money(const std::string& what, const Decimal& v, const Decimal& max, const std::string& unit) {
+  check_range(what, v, max, unit);
+  if (v.decimals() > 5) throw usage_error(what + " " + v.to_string() + " has more than 5 decimals");
+}
+
+Rates discounted(const Rates& benchmark, const Decimal& discount_percent) {
+  validate_rates(benchmark);
+  validate_discount(discount_percent);
+  const Decimal factor = (Decimal(100) - discount_percent).shifted(-2);  // 1 − d/100, exact
+  return {benchmark.unit_rate * factor, benchmark.standing_charge * factor};
+}
+
+}  // namespace
+
+void validate_rates(const Rates& r) {
+  check_money("benchmark unit rate", r.unit_rate, 100, "£/kWh");
+  check_money("benchmark standing charge", r.standing_charge, 100, "£/day");
+}
+
+void validate_discount(const Decimal& percent) { check_range("discount", percent, 100, "%"); }
+
+void validate_prepayment(const PrepaymentSettings& p) {
+  check_money("emergency credit", p.emergency_credit, 5000, "£");
+  check_money("e-credit threshold", p.ecredit_threshold, 5000, "£");
+  check_money("debt recovery rate", p.debt_recovery_rate, 500, "£/day");
+}
+
+void validate(const BenchmarkTariff& t) { validate_rates(t.rates); }
+
+void validate(const MicrogridTariff& t) {
+  validate_discount(t.discount);
+  validate_prepayment(t.prepayment);
+}
+
+void validate(const CustomerTariff& t) { validate_discount(t.discount); }
+
+Rates customer_rates(const Rates& benchmark, const Decimal& discount_percent) {
+  Rates r = discounted(benchmark, discount_percent);
+  return {r.unit_rate.truncate_to(5), r.standing_charge.truncate_to(5)};
+}
+
+Rates microgrid_rates(const Rates& benchmark, const Decimal& discount_percent) {
+  return discounted(benchmark, discount_percent);
+}
+
+}  // namespace flows::billing
