@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <set>
 
 #include "core/error.hpp"
@@ -41,6 +42,11 @@ net::TransportOptions transport_options(State& st) {
   o.attempts = st.attempts;
   o.pacing = std::chrono::milliseconds(st.pacing_ms);
   o.reuse_connection = !st.new_connection_per_request;
+  // Logs go to stderr; data stays on stdout.
+  if (st.verbose || st.log_level == "debug")
+    o.log_exchange = [](const std::string& line) { std::cerr << "emop: debug: " << line << "\n"; };
+  if (st.verbose || st.log_level == "debug" || st.log_level == "info")
+    o.log_retry = [](const std::string& line) { std::cerr << "emop: info: " << line << "\n"; };
   const auto& s = st.settings();
   if (s.socks_host) {
     net::Socks5Proxy p;

@@ -127,6 +127,8 @@ asio::awaitable<emop::Bytes> DirectTransport::attempt(const emop::Bytes& request
     }
   }
   if (!options_.reuse_connection) close();
+  if (options_.log_exchange)
+    options_.log_exchange(endpoint_.to_string() + ": " + emop::to_hex(*frame) + " -> " + emop::to_hex(response));
 
   auto f = emop::decode_frame(response);
   if (!f) {
@@ -186,6 +188,9 @@ asio::awaitable<emop::Bytes> DirectTransport::exchange(emop::Bytes request) {
                          failure->nak());
       throw *failure;
     }
+    if (options_.log_retry)
+      options_.log_retry(std::string(failure->what()) + "; attempt " + std::to_string(attempt_no + 1) + " of " +
+                         std::to_string(options_.attempts) + " in " + std::to_string(backoff.count()) + " ms");
     asio::steady_timer wait(ex_, backoff);
     co_await wait.async_wait(asio::use_awaitable);
     backoff = std::min(backoff * 2, options_.backoff_max);

@@ -5,6 +5,7 @@
 // requests (reopened when the meter has dropped it).
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,6 +35,9 @@ struct TransportOptions {
   std::chrono::milliseconds pacing{100};     // least gap between requests to this meter
   bool reuse_connection = true;              // false: a new connection per request
   std::optional<Socks5Proxy> socks;
+  // Where requests, answers and retries are logged (nothing when empty).
+  std::function<void(const std::string&)> log_exchange;  // each request and answer, as hex
+  std::function<void(const std::string&)> log_retry;     // each failed attempt that will be retried
 };
 
 class DirectTransport : public meter::Transport {
