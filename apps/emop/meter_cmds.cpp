@@ -95,7 +95,10 @@ CLI::App* add_meter_command(CLI::App& app, State& st, MeterCommand cmd) {
   for (auto& e : cmd.extra) args_help += " " + e;
   sub->add_option("args", parsed->words, args_help)->type_name(args_help);
   sub->add_option("-s,--serial", st.serial_flag, "the meter's serial");
-  sub->add_option("--serials", st.serials_list, "several serials, comma separated")->delimiter(',');
+  // One value per --serials (repeatable), so the positional arguments after it stay positional.
+  sub->add_option("--serials", st.serials_list, "several serials, comma separated")
+      ->delimiter(',')
+      ->allow_extra_args(false);
   sub->add_option("--serials-file", st.serials_file, "file of serials, one per line ('#' comments)");
   auto command = std::make_shared<MeterCommand>(std::move(cmd));
   sub->callback([&st, command, parsed] { st.action = [&st, command, parsed] { return run(st, *command, *parsed); }; });

@@ -14,7 +14,7 @@ enum class ExitCode : int {
   unreachable = 4,   // meter or mediator unreachable, or timed out
   protocol = 5,      // malformed frame, bad CRC, NAK
   database = 6,      // database unreachable, query failed, schema version wrong
-  partial = 7,       // some items of a batch failed, others succeeded
+  partial = 7,       // some items of a batch failed (or all, for different reasons)
 };
 
 struct ExitCodeDoc {
@@ -30,7 +30,7 @@ inline constexpr std::array<ExitCodeDoc, 8> exit_code_docs{{
     {ExitCode::unreachable, "meter or mediator unreachable, or timed out"},
     {ExitCode::protocol, "protocol error: malformed frame, CRC mismatch, or NAK from the meter"},
     {ExitCode::database, "database error"},
-    {ExitCode::partial, "some items of a batch failed (the others succeeded)"},
+    {ExitCode::partial, "items of a batch failed: some of them, or all for different reasons"},
 }};
 
 constexpr int to_int(ExitCode c) { return static_cast<int>(c); }

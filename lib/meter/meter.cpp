@@ -209,7 +209,30 @@ Task<TariffWriteResult> Meter::write_future_tariff(const Tariff& t) {
       {"tariff_future_standing_charge", money_bytes(t.standing_charge)},
       {"tariff_future_activation_datetime", *activation},
   };
-  for (const auto& [name, bytes] : writes) co_await write(objects_.at(name), bytes);
+  // The spec's order protects a meter with nothing armed. When a future tariff is
+  // already armed, a write cut off half-way would leave the old activation time
+  // over mixed values; so first move the armed activation out of reach (the end of
+  // the EMOP range), making any partial write harmless.
+  const auto current = co_await read_as<MeterTime>("tariff_future_activation_datetime", emop::decode_emop_timestamp);
+  const auto clock = co_await this->clock();
+  if (current > clock.time) {
+    emop::Bytes never;
+    emop::put_u32le(never, 0xFFFFFFFFu);
+    co_await write(objects_.at("tariff_future_activation_datetime"), never);
+  }
+  std::size_t done = 0;
+  try {
+    for (const auto& [name, bytes] : writes) {
+      co_await write(objects_.at(name), bytes);
+      ++done;
+    }
+  } catch (const MeterError& e) {
+    throw MeterError(e.kind(),
+                     std::string(e.what()) + " — future tariff partly written (" + std::to_string(done) + " of " +
+                         std::to_string(writes.size()) + " writes); its activation time was not set, so it will not "
+                         "activate: run tariffs_future_write again",
+                     e.nak());
+  }
 
   TariffWriteResult r;
   r.read_back = co_await tariffs_future();

@@ -121,9 +121,9 @@ asio::awaitable<emop::Bytes> DirectTransport::attempt(const emop::Bytes& request
       if (e.code() == asio::error::eof || e.code() == asio::error::connection_reset)
         throw MeterError(FailureKind::unreachable, endpoint_.to_string() + " closed the connection mid-conversation");
       throw MeterError(FailureKind::unreachable, "lost " + endpoint_.to_string() + ": " + e.code().message());
-    } catch (const MeterError&) {
+    } catch (const MeterError& e) {
       close();
-      throw;
+      throw MeterError(e.kind(), endpoint_.to_string() + ": " + e.what(), e.nak());
     }
   }
   if (!options_.reuse_connection) close();

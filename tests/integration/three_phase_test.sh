@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Three-phase meters: serial, hardware (P1.ax whole current / P1.cx CT operated),
+# firmware, the three voltages, total registers, and `read` showing the
+# three-phase totals; objects a three-phase meter lacks are a NAK (5).
+# Addresses: 127.0.74.x.
+source "$(dirname "$0")/lib.sh"
+
+AX=EML7400000001   # three_phase_ax, flat 3000 W, installed 48 h ago
+CX=EML7400000002   # three_phase_cx, daily load, firmware 0b2c
+SP=EML7400000003   # single phase, for contrast in a batch
+read -r P1 P2 P3 < <(for h in 1 2 3; do free_port 127.0.74.$h; done | tr '\n' ' ')
+INSTALLED=$(python3 -c "import time; t=int(time.time()); print(t - t % 3600 - 48*3600)")
+INSTALLED_ISO=$(date -u -d "@$INSTALLED" +%FT%TZ)
+cat >"$WORK/fleet.yaml" <<EOF
+meters:
+  - { serial: "$AX", kind: three_phase_ax, host: 127.0.74.1, port: $P1, profile: flat, mean_power_w: 3000,
+      installed_at: "$INSTALLED_ISO", csq: 22, dst: false }
+  - { serial: "$CX", hardware: P1.cx, host: 127.0.74.2, port: $P2, firmware: "0b2c", installed_at: "$INSTALLED_ISO", csq: 7 }
+  - { serial: "$SP", kind: single_b1w, host: 127.0.74.3, port: $P3, installed_at: "$INSTALLED_ISO" }
+EOF
+start_sim --fleet "$WORK/fleet.yaml"
+
+run three_phase_serial "$AX"; expect_status 0; expect_stdout "three_phase_serial=$AX"
+run three_phase_serial -s "$CX"; expect_status 0; expect_stdout "three_phase_serial=$CX"
+run hardware "$AX"; expect_status 0; expect_stdout "hardware=P1.ax"
+run hardware "$CX"; expect_status 0; expect_stdout "hardware=P1.cx"
+run three_phase_hardware_configuration "$AX"; expect_status 0; expect_stdout "three_phase_hardware_configuration=P1.ax"
+run three_phase_hardware_configuration "$CX"; expect_status 0; expect_stdout "three_phase_hardware_configuration=P1.cx"
+run firmware_version "$AX"; expect_status 0; expect_stdout "firmware_version=0a1b"   # the three-phase default
+run firmware_version "$CX"; expect_status 0; expect_stdout "firmware_version=0b2c"
+run csq "$AX"; expect_status 0; expect_stdout "csq=22"
+run csq "$CX"; expect_status 0; expect_stdout "csq=7"
+run backlight "$AX"; expect_status 0; expect_stdout "backlight=30_seconds_turn_off_3p"
+
+run three_phase_instantaneous_voltage "$AX"; expect_status 0
+if [[ $(grep -c '' <<<"$OUT") == 3 ]]; then pass; else fail "three voltage lines"; fi
+for l in l1 l2 l3; do
+  v=$(value_of $l)
+  check_py "$l voltage '$v' is plausible" "'$v'.count('.') == 1 and D('200') < D('$v') < D('260')"
+done
+run --json three_phase_instantaneous_voltage "$CX"; expect_status 0
+check_py "--json voltages" "$(json_get "set(j['value']) == {'l1', 'l2', 'l3'} and all(200 < j['value'][k] < 260 for k in j['value'])")"
+run instantaneous_active_power "$AX"; expect_status 0; expect_stdout "instantaneous_active_power=3000"
+
+# Totals: flat 3000 W since installation.
+T0=$(date +%s); run three_phase_read "$AX"; T1=$(date +%s); expect_status 0
+IMP=$(value_of active_import_wh)
+check_py "three-phase import $IMP Wh = 3000 W × time since installation" \
+  "($T0 - $INSTALLED) * 3000 // 3600 <= int('$IMP') <= ($T1 + 1 - $INSTALLED) * 3000 // 3600"
+expect_line "active_export_wh=0"; expect_line "reactive_export=0"; expect_line "apparent_export=0"
+check_py "reactive import $(value_of reactive_import) tracks active import" "abs(int('$(value_of reactive_import)') - int('$IMP') // 5) <= 2"
+check_py "apparent import $(value_of apparent_import) is at least the active import" "int('$IMP') <= int('$(value_of apparent_import)') <= int('$IMP') * 51 // 50 + 2"
+T0=$(date +%s); run read "$AX"; T1=$(date +%s); expect_status 0
+expect_line "hardware=P1.ax"
+check_py "read shows the three-phase total import $(value_of three_phase.active_import_wh)" \
+  "($T0 - $INSTALLED) * 3000 // 3600 <= int('$(value_of three_phase.active_import_wh)') <= ($T1 + 1 - $INSTALLED) * 3000 // 3600"
+expect_line "three_phase.active_export_wh=0"
+if grep -q '^element_' <<<"$OUT"; then fail "a three-phase read shows element registers"; else pass; fi
+run --json read "$CX"; expect_status 0
+check_py "--json read of a CT meter" "$(json_get "j['value']['hardware'] == 'P1.cx' and set(j['value']) == {'hardware', 'three_phase'} and j['value']['three_phase']['active_import_wh'] > 0")"
+run --json three_phase_read "$CX"; expect_status 0
+check_py "--json three_phase_read keys" "$(json_get "set(j['value']) == {'active_import_wh', 'active_export_wh', 'reactive_import', 'reactive_export', 'apparent_import', 'apparent_export'}")"
+
+# Objects a three-phase meter does not have: NAK 5, one line.
+for c in serial_read instantaneous_active_power_element_a read_element_a; do
+  run "$c" "$AX"; expect_status 5 "$c on a three-phase meter"; expect_one_line_error; expect_err_contains "NAK 5"
+done
+# …and three-phase objects on a single-phase meter.
+run three_phase_read "$SP"; expect_status 5; expect_one_line_error
+run three_phase_serial "$SP"; expect_status 5; expect_one_line_error
+
+# One batch across kinds.
+run hardware --serials "$AX,$CX,$SP"; expect_status 0
+expect_stdout "$AX hardware=P1.ax"$'\n'"$CX hardware=P1.cx"$'\n'"$SP hardware=B1.w"
+run three_phase_serial --serials "$AX,$SP,$CX"; expect_status 7 "three_phase_serial on a mixed batch"
+expect_stdout "$AX three_phase_serial=$AX"$'\n'"$CX three_phase_serial=$CX"
+expect_err_contains "emop: $SP: "
+
+finish
