@@ -7,19 +7,24 @@ _emlite_sim_node() {
   subs='' opts='' vals='' args=0
   case $1 in
     'emlite-sim')
-      subs='serve fleet token ctl'
+      subs='serve fleet topology token ctl'
       opts=''
       vals=''
       args=0 ;;
     'emlite-sim serve')
       subs=''
-      opts='--fleet --meters --seed --port --base-port --host --state-dir --control --fleet-out --latency --fault --fault-rate --fault-seed --allow-concurrent --allow-non-loopback -v --verbose'
-      vals='--fleet --meters --seed --port --base-port --host --state-dir --control --fleet-out --latency --fault --fault-rate --fault-seed'
+      opts='--fleet --meters --seed --port --base-port --host --state-dir --control --fleet-out --topology-out --latency --fault --fault-rate --fault-seed --allow-concurrent --allow-non-loopback -v --verbose'
+      vals='--fleet --meters --seed --port --base-port --host --state-dir --control --fleet-out --topology-out --latency --fault --fault-rate --fault-seed'
       args=0 ;;
     'emlite-sim fleet')
       subs=''
       opts='--fleet --meters --seed --port --base-port --host'
       vals='--fleet --meters --seed --port --base-port --host'
+      args=0 ;;
+    'emlite-sim topology')
+      subs=''
+      opts='--fleet --meters --seed --port --base-port --host --esco --region'
+      vals='--fleet --meters --seed --port --base-port --host --esco --region'
       args=0 ;;
     'emlite-sim token')
       subs=''
@@ -40,6 +45,7 @@ _emlite_sim_child() {
   case $1'|'$2 in
     'emlite-sim|serve') child='serve' ;;
     'emlite-sim|fleet') child='fleet' ;;
+    'emlite-sim|topology') child='topology' ;;
     'emlite-sim|token') child='token' ;;
     'emlite-sim|ctl') child='ctl' ;;
   esac

@@ -5,6 +5,7 @@ complete -c emlite-sim -f
 # emlite-sim
 complete -c emlite-sim -n __fish_use_subcommand -a serve -d 'serve a fleet until interrupted (SIGINT/SIGTERM save state)'
 complete -c emlite-sim -n __fish_use_subcommand -a fleet -d 'print a generated fleet as YAML (an inventory other tools read)'
+complete -c emlite-sim -n __fish_use_subcommand -a topology -d 'print the topology document of a fleet (ESCO, site, feeder, service heads, properties, meters, registers, circuits) for emop db import; one ip address per meter (no --base-port with 2+ meters)'
 complete -c emlite-sim -n __fish_use_subcommand -a token -d 'mint a 20-digit token that simulated meters accept'
 complete -c emlite-sim -n __fish_use_subcommand -a ctl -d 'send one control command to a running emlite-sim'
 
@@ -18,6 +19,7 @@ complete -c emlite-sim -n '__fish_seen_subcommand_from serve' -l host -r -F -d '
 complete -c emlite-sim -n '__fish_seen_subcommand_from serve' -l state-dir -r -F -d 'keep meter state here across restarts'
 complete -c emlite-sim -n '__fish_seen_subcommand_from serve' -l control -r -F -d 'loopback HOST:PORT for the control line protocol'
 complete -c emlite-sim -n '__fish_seen_subcommand_from serve' -l fleet-out -r -F -d 'write the inventory (serial, host, port, hardware) here once listening'
+complete -c emlite-sim -n '__fish_seen_subcommand_from serve' -l topology-out -r -F -d 'write the fleet\'s topology document (for emop db import) here once listening'
 complete -c emlite-sim -n '__fish_seen_subcommand_from serve' -l latency -r -F -d 'added latency of every answer, ms'
 complete -c emlite-sim -n '__fish_seen_subcommand_from serve' -l fault -r -F -d 'SERIAL=KIND[:ARG]: inject a fault into one meter (repeatable)'
 complete -c emlite-sim -n '__fish_seen_subcommand_from serve' -l fault-rate -r -F -d 'KIND=P: inject a fault into a share P of requests (repeatable)'
@@ -33,6 +35,16 @@ complete -c emlite-sim -n '__fish_seen_subcommand_from fleet' -l seed -r -F -d '
 complete -c emlite-sim -n '__fish_seen_subcommand_from fleet' -l port -r -F -d 'port of every meter (one loopback address each)'
 complete -c emlite-sim -n '__fish_seen_subcommand_from fleet' -l base-port -r -F -d 'put every meter on --host with consecutive ports from this one'
 complete -c emlite-sim -n '__fish_seen_subcommand_from fleet' -l host -r -F -d 'address for --base-port'
+
+# emlite-sim topology
+complete -c emlite-sim -n '__fish_seen_subcommand_from topology' -l fleet -r -F -d 'fleet YAML file (meters: [{serial, kind, host, port, …}])'
+complete -c emlite-sim -n '__fish_seen_subcommand_from topology' -l meters -r -F -d 'generate N meters instead of reading a fleet file'
+complete -c emlite-sim -n '__fish_seen_subcommand_from topology' -l seed -r -F -d 'seed for a generated fleet'
+complete -c emlite-sim -n '__fish_seen_subcommand_from topology' -l port -r -F -d 'port of every meter (one loopback address each)'
+complete -c emlite-sim -n '__fish_seen_subcommand_from topology' -l base-port -r -F -d 'put every meter on --host with consecutive ports from this one'
+complete -c emlite-sim -n '__fish_seen_subcommand_from topology' -l host -r -F -d 'address for --base-port'
+complete -c emlite-sim -n '__fish_seen_subcommand_from topology' -l esco -r -F -d 'ESCO code'
+complete -c emlite-sim -n '__fish_seen_subcommand_from topology' -l region -r -F -d 'the ESCO\'s Ofgem region code'
 
 # emlite-sim token
 complete -c emlite-sim -n '__fish_seen_subcommand_from token' -l amount -r -F -d 'credit in pounds, e.g. 10.00'

@@ -7,7 +7,7 @@ _emop_node() {
   subs='' opts='' vals='' args=0
   case $1 in
     'emop')
-      subs='frame objects env_list env_show env_set version serial_read three_phase_serial hardware three_phase_hardware_configuration firmware_version csq instantaneous_voltage three_phase_instantaneous_voltage instantaneous_active_power instantaneous_active_power_element_a instantaneous_active_power_element_b prepay_balance prepay_transaction_count prepay_enabled daylight_savings_correction_enabled prepay_no_debt_recovery_when_emergency_credit_enabled prepay_no_standing_charge_when_power_fail_enabled backlight load_switch clock_time_read clock_drift read_element_a read_element_b three_phase_read read tariffs_active_read tariffs_future_read tariffs_time_switches_element_a_or_single_read tariffs_time_switches_element_b_read profile_log_1 profile_log_2 event_log obis_read three_phase_intervals daylight_savings_correction_enabled_write backlight_write load_switch_write prepay_enabled_write prepay_send_token clock_time_write tariffs_future_write tariffs_time_switches_element_a_or_single_write tariffs_time_switches_element_b_write obis_write db'
+      subs='frame objects env_list env_show env_set version serial_read three_phase_serial hardware three_phase_hardware_configuration firmware_version csq instantaneous_voltage three_phase_instantaneous_voltage instantaneous_active_power instantaneous_active_power_element_a instantaneous_active_power_element_b prepay_balance prepay_transaction_count prepay_enabled daylight_savings_correction_enabled prepay_no_debt_recovery_when_emergency_credit_enabled prepay_no_standing_charge_when_power_fail_enabled backlight load_switch clock_time_read clock_drift read_element_a read_element_b three_phase_read read tariffs_active_read tariffs_future_read tariffs_time_switches_element_a_or_single_read tariffs_time_switches_element_b_read profile_log_1 profile_log_2 event_log obis_read three_phase_intervals daylight_savings_correction_enabled_write backlight_write load_switch_write prepay_enabled_write prepay_send_token clock_time_write tariffs_future_write tariffs_time_switches_element_a_or_single_write tariffs_time_switches_element_b_write obis_write db sync list info serial_to_name push'
       opts='--json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
       vals='--objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
       args=0 ;;
@@ -272,7 +272,7 @@ _emop_node() {
       vals='-s --serial --serials --serials-file --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
       args=1 ;;
     'emop db')
-      subs='status migrate'
+      subs='status migrate import'
       opts='--json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
       vals='--objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
       args=0 ;;
@@ -285,6 +285,56 @@ _emop_node() {
       subs=''
       opts='--json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
       vals='--objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=0 ;;
+    'emop db import')
+      subs=''
+      opts='--dry-run --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=1 ;;
+    'emop sync')
+      subs='intervals'
+      opts='--frequency --esco --serials --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='--frequency --esco --serials --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=0 ;;
+    'emop sync intervals')
+      subs=''
+      opts='--from --to --frequency --esco --serials --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='--from --to --frequency --esco --serials --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=0 ;;
+    'emop list')
+      subs=''
+      opts='--esco --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='--esco --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=0 ;;
+    'emop info')
+      subs=''
+      opts='--json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=1 ;;
+    'emop serial_to_name')
+      subs=''
+      opts='--json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=1 ;;
+    'emop push')
+      subs='tokens tariffs clock'
+      opts='--json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=0 ;;
+    'emop push tokens')
+      subs=''
+      opts='--esco --dry-run --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='--esco --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=0 ;;
+    'emop push tariffs')
+      subs=''
+      opts='--esco --dry-run --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='--esco --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=0 ;;
+    'emop push clock')
+      subs=''
+      opts='--esco --threshold --dry-run --json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='--esco --threshold --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
       args=0 ;;
   esac
 }
@@ -348,6 +398,16 @@ _emop_child() {
     'emop|db') child='db' ;;
     'emop db|status') child='status' ;;
     'emop db|migrate') child='migrate' ;;
+    'emop db|import') child='import' ;;
+    'emop|sync') child='sync' ;;
+    'emop sync|intervals') child='intervals' ;;
+    'emop|list') child='list' ;;
+    'emop|info') child='info' ;;
+    'emop|serial_to_name') child='serial_to_name' ;;
+    'emop|push') child='push' ;;
+    'emop push|tokens') child='tokens' ;;
+    'emop push|tariffs') child='tariffs' ;;
+    'emop push|clock') child='clock' ;;
   esac
 }
 
@@ -412,6 +472,18 @@ _emop_choices() {
     'emop db|--log-level') choices='debug info warning error' ;;
     'emop db status|--log-level') choices='debug info warning error' ;;
     'emop db migrate|--log-level') choices='debug info warning error' ;;
+    'emop db import|--log-level') choices='debug info warning error' ;;
+    'emop sync|--frequency') choices='hourly 12hourly daily' ;;
+    'emop sync|--log-level') choices='debug info warning error' ;;
+    'emop sync intervals|--frequency') choices='hourly 12hourly daily' ;;
+    'emop sync intervals|--log-level') choices='debug info warning error' ;;
+    'emop list|--log-level') choices='debug info warning error' ;;
+    'emop info|--log-level') choices='debug info warning error' ;;
+    'emop serial_to_name|--log-level') choices='debug info warning error' ;;
+    'emop push|--log-level') choices='debug info warning error' ;;
+    'emop push tokens|--log-level') choices='debug info warning error' ;;
+    'emop push tariffs|--log-level') choices='debug info warning error' ;;
+    'emop push clock|--log-level') choices='debug info warning error' ;;
   esac
 }
 

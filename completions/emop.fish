@@ -54,6 +54,11 @@ complete -c emop -n __fish_use_subcommand -a tariffs_time_switches_element_a_or_
 complete -c emop -n __fish_use_subcommand -a tariffs_time_switches_element_b_write -d 'zero the time switch block (the only setting in use)'
 complete -c emop -n __fish_use_subcommand -a obis_write -d 'write raw bytes to any object by OBIS triplet a.b.c, hex id or name'
 complete -c emop -n __fish_use_subcommand -a db -d 'the Flows database: schema migrations'
+complete -c emop -n __fish_use_subcommand -a sync -d 'sync active meters into the Flows database (the syncers of meter_metrics for a frequency)'
+complete -c emop -n __fish_use_subcommand -a list -d 'list the meters in the database: esco, serial, name, signal (CSQ), health, hardware, feeder'
+complete -c emop -n __fish_use_subcommand -a info -d 'show one meter\'s registry row, shadow (latest state) and registers from the database; an unknown serial exits 2'
+complete -c emop -n __fish_use_subcommand -a serial_to_name -d 'print the name the database gives a meter; an unknown serial exits 2'
+complete -c emop -n __fish_use_subcommand -a push -d 'jobs that push from the Flows database to meters (each with --dry-run)'
 complete -c emop -l json -d 'print JSON instead of text'
 complete -c emop -l objects -r -F -d 'YAML file that overrides or extends the object table'
 complete -c emop -l env -r -F -d 'configuration environment to use (default: FLOWS_ENV, then the current one)'
@@ -374,9 +379,51 @@ complete -c emop -n '__fish_seen_subcommand_from obis_write' -l serials-file -r 
 complete -c emop -n '__fish_seen_subcommand_from obis_write' -F
 
 # emop db
-complete -c emop -n '__fish_seen_subcommand_from db; and not __fish_seen_subcommand_from status migrate' -a status -d 'show the schema version; exit 6 when migrations are pending or unknown'
-complete -c emop -n '__fish_seen_subcommand_from db; and not __fish_seen_subcommand_from status migrate' -a migrate -d 'apply pending migrations, each in its own transaction'
+complete -c emop -n '__fish_seen_subcommand_from db; and not __fish_seen_subcommand_from status migrate import' -a status -d 'show the schema version; exit 6 when migrations are pending or unknown'
+complete -c emop -n '__fish_seen_subcommand_from db; and not __fish_seen_subcommand_from status migrate import' -a migrate -d 'apply pending migrations, each in its own transaction'
+complete -c emop -n '__fish_seen_subcommand_from db; and not __fish_seen_subcommand_from status migrate import' -a import -d 'import a topology YAML document (ESCOs, sites, feeders, service heads, properties, meters, registers, circuits; see emlite-sim topology) in one transaction, idempotently; a bad document exits 2 and changes nothing'
 
 # emop db status
 
 # emop db migrate
+
+# emop db import
+complete -c emop -n '__fish_seen_subcommand_from db; and __fish_seen_subcommand_from import' -l dry-run -d 'check and count everything, then roll back'
+complete -c emop -n '__fish_seen_subcommand_from db; and __fish_seen_subcommand_from import' -F
+
+# emop sync
+complete -c emop -n '__fish_seen_subcommand_from sync; and not __fish_seen_subcommand_from intervals' -a intervals -d 'half-hourly kWh from the profile logs into register_interval_hh, and the missing half hours'
+complete -c emop -n '__fish_seen_subcommand_from sync' -l frequency -x -a 'hourly 12hourly daily' -d 'which syncers run: those of meter_metrics at this frequency'
+complete -c emop -n '__fish_seen_subcommand_from sync' -l esco -r -F -d 'only the meters of this ESCO (escos.code)'
+complete -c emop -n '__fish_seen_subcommand_from sync' -l serials -r -F -d 'only these meters, comma separated'
+
+# emop sync intervals
+complete -c emop -n '__fish_seen_subcommand_from sync; and __fish_seen_subcommand_from intervals' -l from -r -F -d 'first UTC day, YYYY-MM-DD'
+complete -c emop -n '__fish_seen_subcommand_from sync; and __fish_seen_subcommand_from intervals' -l to -r -F -d 'UTC day after the last, YYYY-MM-DD'
+
+# emop list
+complete -c emop -n '__fish_seen_subcommand_from list' -l esco -r -F -d 'only this ESCO\'s meters (escos.code; an unknown code exits 2)'
+
+# emop info
+complete -c emop -n '__fish_seen_subcommand_from info' -F
+
+# emop serial_to_name
+complete -c emop -n '__fish_seen_subcommand_from serial_to_name' -F
+
+# emop push
+complete -c emop -n '__fish_seen_subcommand_from push; and not __fish_seen_subcommand_from tokens tariffs clock' -a tokens -d 'send topup tokens waiting in wait_token_push, verify the credit, mark them completed; never sends a token twice, even after a killed run'
+complete -c emop -n '__fish_seen_subcommand_from push; and not __fish_seen_subcommand_from tokens tariffs clock' -a tariffs -d 'write each occupier\'s next customer tariff as its meter\'s future tariff where it differs, and record it'
+complete -c emop -n '__fish_seen_subcommand_from push; and not __fish_seen_subcommand_from tokens tariffs clock' -a clock -d 'set the clocks of meters drifting beyond a threshold to the true time'
+
+# emop push tokens
+complete -c emop -n '__fish_seen_subcommand_from push; and __fish_seen_subcommand_from tokens' -l esco -r -F -d 'only meters of this ESCO (escos.code)'
+complete -c emop -n '__fish_seen_subcommand_from push; and __fish_seen_subcommand_from tokens' -l dry-run -d 'list what would be sent; change nothing'
+
+# emop push tariffs
+complete -c emop -n '__fish_seen_subcommand_from push; and __fish_seen_subcommand_from tariffs' -l esco -r -F -d 'the ESCO (escos.code)'
+complete -c emop -n '__fish_seen_subcommand_from push; and __fish_seen_subcommand_from tariffs' -l dry-run -d 'print the plan; write nothing'
+
+# emop push clock
+complete -c emop -n '__fish_seen_subcommand_from push; and __fish_seen_subcommand_from clock' -l esco -r -F -d 'only meters of this ESCO (escos.code)'
+complete -c emop -n '__fish_seen_subcommand_from push; and __fish_seen_subcommand_from clock' -l threshold -r -F -d 'seconds of drift tolerated (default 60)'
+complete -c emop -n '__fish_seen_subcommand_from push; and __fish_seen_subcommand_from clock' -l dry-run -d 'report only; set nothing'

@@ -20,6 +20,7 @@
 #include "sim/fleet.hpp"
 #include "sim/server.hpp"
 #include "sim/token.hpp"
+#include "sim/topology.hpp"
 
 namespace asio = boost::asio;
 using namespace flows;
@@ -72,6 +73,8 @@ void raise_fd_limit() {
 struct ServeArgs {
   FleetArgs fleet;
   std::string state_dir, control, fleet_out;
+  std::string topology_out;  // --topology-out
+  sim::TopologyOptions topology;
   std::vector<std::string> faults, rates;
   int latency_ms = 0;
   bool allow_concurrent = false, allow_non_loopback = false, verbose = false;
@@ -122,6 +125,11 @@ int run_serve(const ServeArgs& a) {
     const auto tmp = a.fleet_out + ".tmp";
     std::ofstream(tmp) << sim::inventory_to_yaml(specs);
     std::filesystem::rename(tmp, a.fleet_out);
+  }
+  if (!a.topology_out.empty()) {
+    const auto tmp = a.topology_out + ".tmp";
+    std::ofstream(tmp) << sim::topology_yaml(specs, a.topology);
+    std::filesystem::rename(tmp, a.topology_out);
   }
   std::cerr << "emlite-sim: serving " << server.meter_count() << " meters"
             << (a.control.empty() ? "" : ", control on port " + std::to_string(server.control_port())) << "\n";
@@ -205,6 +213,8 @@ int main(int argc, char** argv) {
   s->add_option("--state-dir", serve.state_dir, "keep meter state here across restarts");
   s->add_option("--control", serve.control, "loopback HOST:PORT for the control line protocol");
   s->add_option("--fleet-out", serve.fleet_out, "write the inventory (serial, host, port, hardware) here once listening");
+  s->add_option("--topology-out", serve.topology_out,
+                 "write the fleet's topology document (for emop db import) here once listening");
   s->add_option("--latency", serve.latency_ms, "added latency of every answer, ms")->check(CLI::Range(0, 600000));
   s->add_option("--fault", serve.faults, "SERIAL=KIND[:ARG]: inject a fault into one meter (repeatable)");
   s->add_option("--fault-rate", serve.rates, "KIND=P: inject a fault into a share P of requests (repeatable)");
@@ -220,6 +230,21 @@ int main(int argc, char** argv) {
   f->callback([&] {
     action = [&] {
       std::cout << sim::fleet_to_yaml(fleet_from(fleet));
+      return 0;
+    };
+  });
+
+  FleetArgs topo_fleet;
+  sim::TopologyOptions topo;
+  auto* tp = app.add_subcommand(
+      "topology", "print the topology document of a fleet (ESCO, site, feeder, service heads, properties, meters, "
+                  "registers, circuits) for emop db import; one ip address per meter (no --base-port with 2+ meters)");
+  add_fleet_options(tp, topo_fleet);
+  tp->add_option("--esco", topo.esco, "ESCO code")->capture_default_str();
+  tp->add_option("--region", topo.region, "the ESCO's Ofgem region code")->capture_default_str();
+  tp->callback([&] {
+    action = [&] {
+      std::cout << sim::topology_yaml(fleet_from(topo_fleet), topo);
       return 0;
     };
   });

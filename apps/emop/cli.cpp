@@ -75,7 +75,8 @@ cli::ManPage man_page() {
        ".PP\n"
        "Where a meter is: \\fB\\-\\-host\\fR HOST[:PORT] (one meter), else the inventory YAML given by "
        "\\fB\\-\\-inventory\\fR, \\fBEMOP_INVENTORY\\fR or the environment's \\fIinventory\\fR setting "
-       "(emlite\\-sim's \\fB\\-\\-fleet\\-out\\fR file is one).\n"
+       "(emlite\\-sim's \\fB\\-\\-fleet\\-out\\fR file is one), else the database when a database_url is "
+       "configured (meter_registry ip_address and emop_port, 8080 when null; a meter without an address exits 3).\n"
        ".PP\n"
        "Simple reads print \\fIcommand\\fR=\\fIvalue\\fR; in a batch each line starts with the serial. With "
        "\\fB\\-\\-json\\fR, one object per meter: {\\(dqserial\\(dq, \\(dqcommand\\(dq, \\(dqok\\(dq, "
@@ -183,6 +184,9 @@ void build_cli(CLI::App& app, State& st) {
   });
   add_meter_commands(app, st);
   add_db_commands(app, st);
+  add_sync_commands(app, st);
+  add_manage_commands(app, st);
+  add_push_commands(app, st);
   add_docs_command(app, st);
 }
 

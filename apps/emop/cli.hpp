@@ -51,5 +51,9 @@ void add_objects_command(CLI::App& app, State& st);
 void add_env_commands(CLI::App& app, State& st);
 void add_meter_commands(CLI::App& app, State& st);
 void add_db_commands(CLI::App& app, State& st);
+void add_sync_commands(CLI::App& app, State& st);
+void add_db_import_command(CLI::App* db, State& st);  // topology_cmd.cpp
+void add_manage_commands(CLI::App& app, State& st);    // manage_cmds.cpp: list, info, serial_to_name
+void add_push_commands(CLI::App& app, State& st);
 
 }  // namespace flows::emop_app

@@ -61,6 +61,7 @@ void add_db_commands(CLI::App& app, State& st) {
       ->callback([&st] { st.action = [&st] { return run_status(st); }; });
   db->add_subcommand("migrate", "apply pending migrations, each in its own transaction")
       ->callback([&st] { st.action = [&st] { return run_migrate(st); }; });
+  add_db_import_command(db, st);
 }
 
 }  // namespace flows::emop_app

@@ -1,5 +1,6 @@
 #include "targets.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -7,6 +8,9 @@
 
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "db/connection.hpp"
+#include "db/db_error.hpp"
+#include "db/meters.hpp"
 #include "meter/inventory.hpp"
 
 namespace flows::emop_app {
@@ -59,6 +63,37 @@ net::TransportOptions transport_options(State& st) {
   return o;
 }
 
+namespace {
+
+// No --host and no inventory, but a database: host and port from meter_registry
+// (ip_address, emop_port or 8080). Passive meters are found too: naming one is
+// the operator's choice.
+std::vector<jobs::MeterTarget> resolve_targets_from_database(State& st, const std::vector<std::string>& serials) {
+  auto conn = db::connect(*st.settings().database_url);
+  std::vector<db::MeterRow> rows;
+  try {
+    pqxx::read_transaction tx(*conn);
+    db::MeterFilter f;
+    f.serials = serials;
+    f.active_only = false;
+    rows = db::load_meters(tx, f);
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw db::database_error("looking meters up in the database", e);
+  }
+  std::vector<jobs::MeterTarget> out;
+  for (const auto& serial : serials) {
+    auto it = std::find_if(rows.begin(), rows.end(), [&](const db::MeterRow& r) { return r.serial == serial; });
+    if (it == rows.end()) throw config_error("meter " + serial + " is not in the database (meter_registry)");
+    if (it->host.empty()) throw config_error("meter " + serial + " has no ip_address in the database (meter_registry)");
+    out.push_back({serial, {it->host, it->port}, it->dst, it->hardware});
+  }
+  return out;
+}
+
+}  // namespace
+
 std::vector<jobs::MeterTarget> resolve_targets(State& st, const std::vector<std::string>& serials) {
   std::vector<jobs::MeterTarget> out;
   if (!st.host.empty()) {
@@ -70,6 +105,8 @@ std::vector<jobs::MeterTarget> resolve_targets(State& st, const std::vector<std:
   }
   std::string path = st.inventory;
   if (path.empty() && st.settings().inventory) path = *st.settings().inventory;
+  if (path.empty() && st.settings().database_url && !st.settings().database_url->empty())
+    return resolve_targets_from_database(st, serials);
   if (path.empty())
     throw config_error("no address for meter " + serials.front() +
                        ": give --host HOST[:PORT] or an inventory (--inventory FILE, EMOP_INVENTORY)");

@@ -12,7 +12,8 @@ namespace flows::emop_app {
 std::vector<std::string> collect_serials(const State& st, const std::string& positional_serial);
 
 // Where each meter is: --host for a single meter, else the inventory
-// (--inventory, EMOP_INVENTORY, or the environment's `inventory`). Throws
+// (--inventory, EMOP_INVENTORY, or the environment's `inventory`), else the
+// database when database_url is set (meter_registry ip_address/emop_port). Throws
 // Error(config) naming the first meter it cannot place.
 std::vector<jobs::MeterTarget> resolve_targets(State& st, const std::vector<std::string>& serials);
 

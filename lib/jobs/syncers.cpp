@@ -28,7 +28,11 @@ meter::Task<MeterSnapshot> sync_meter(meter::Meter& m, const std::set<std::strin
   if (enabled("SyncerBacklight")) s.backlight = co_await m.backlight();
   if (enabled("SyncerLoadSwitch")) s.load_switch = co_await m.load_switch();
   if (enabled("SyncerFirmwareVersion")) s.firmware = co_await m.firmware_version();
-  if (enabled("SyncerSerial")) s.serial = three_phase ? co_await m.three_phase_serial() : co_await m.serial();
+  // No co_await inside ?: — GCC 12 miscompiles it (the wrong branch's request is sent).
+  if (enabled("SyncerSerial")) {
+    if (three_phase) s.serial = co_await m.three_phase_serial();
+    else s.serial = co_await m.serial();
+  }
   if (enabled("SyncerReads")) {
     if (three_phase) {
       s.three_phase = co_await m.three_phase_read();
@@ -38,7 +42,9 @@ meter::Task<MeterSnapshot> sync_meter(meter::Meter& m, const std::set<std::strin
     }
   }
   if (enabled("SyncerClockDiff")) {
-    bool dst = s.dst ? *s.dst : co_await m.flag("daylight_savings_correction_flag");
+    bool dst;
+    if (s.dst) dst = *s.dst;
+    else dst = co_await m.flag("daylight_savings_correction_flag");
     auto clock = co_await m.clock();
     s.clock_diff_seconds = (to_utc(clock.time, dst ? ClockKind::uk_local : ClockKind::utc) - ctx.now).count();
   }

@@ -1,0 +1,141 @@
+// emop push tokens|tariffs|clock: jobs that push from the Flows database to meters
+// (lib/jobs/push_*.hpp say exactly what each does and records).
+#include <iostream>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "cli.hpp"
+#include "core/error.hpp"
+#include "db/connection.hpp"
+#include "db/migrations.hpp"
+#include "jobs/push_clock.hpp"
+#include "jobs/push_tariffs.hpp"
+#include "jobs/push_tokens.hpp"
+#include "targets.hpp"
+
+namespace flows::emop_app {
+namespace {
+
+std::unique_ptr<pqxx::connection> open_db(State& st) {
+  auto conn = db::connect(st.settings().database_url.value_or(""));
+  db::require_current(*conn);
+  return conn;
+}
+
+jobs::BatchOptions batch_options(State& st) {
+  jobs::BatchOptions b;
+  b.concurrency = st.concurrency;
+  b.transport = transport_options(st);
+  return b;
+}
+
+template <class R>
+int print_results(State& st, const std::vector<R>& results, const std::string& what) {
+  bool all_ok = true;
+  for (const auto& r : results) all_ok = all_ok && r.ok;
+  if (st.json) {
+    nlohmann::json a = nlohmann::json::array();
+    for (const auto& r : results) a.push_back(r.to_json());
+    std::cout << a.dump(2) << "\n";
+  } else if (results.empty()) {
+    std::cout << "nothing to do (" << what << ")\n";
+  }
+  return all_ok ? 0 : to_int(ExitCode::partial);
+}
+
+struct PushArgs {
+  std::string esco;
+  bool dry_run = false;
+  std::int64_t threshold = 60;
+};
+
+int run_tokens(State& st, const PushArgs& a) {
+  auto conn = open_db(st);
+  jobs::PushTokensOptions o;
+  if (!a.esco.empty()) o.esco = a.esco;
+  o.dry_run = a.dry_run;
+  o.batch = batch_options(st);
+  auto results = jobs::push_tokens(*conn, st.objects(), o);
+  if (!st.json)
+    for (const auto& r : results) {
+      std::cout << r.serial << " topup=" << r.topup_id << " amount=" << r.amount << " token=" << r.token_tail << " "
+                << r.action << " status=" << r.status;
+      if (!r.detail.empty()) std::cout << " — " << r.detail;
+      std::cout << "\n";
+      if (!r.ok) std::cerr << "emop: push tokens: " << r.serial << " topup " << r.topup_id << ": " << r.detail << "\n";
+    }
+  return print_results(st, results, "no topup waits for its token");
+}
+
+int run_tariffs(State& st, const PushArgs& a) {
+  auto conn = open_db(st);
+  jobs::PushTariffsOptions o;
+  o.esco = a.esco;
+  o.dry_run = a.dry_run;
+  o.batch = batch_options(st);
+  auto results = jobs::push_tariffs(*conn, st.objects(), o);
+  if (!st.json)
+    for (const auto& r : results) {
+      std::cout << r.serial << " period_start=" << r.period_start << " unit_rate=" << r.unit_rate
+                << " standing_charge=" << r.standing_charge << " activation=" << r.activation << " " << r.action;
+      if (!r.detail.empty()) std::cout << " — " << r.detail;
+      for (const auto& m : r.mismatches) std::cout << "; " << m;
+      std::cout << "\n";
+      if (!r.ok) std::cerr << "emop: push tariffs: " << r.serial << ": " << r.detail << "\n";
+    }
+  return print_results(st, results, "no meter of ESCO " + a.esco + " has a future customer tariff");
+}
+
+int run_clock(State& st, const PushArgs& a) {
+  auto conn = open_db(st);
+  jobs::PushClockOptions o;
+  if (!a.esco.empty()) o.esco = a.esco;
+  o.threshold_seconds = a.threshold;
+  o.dry_run = a.dry_run;
+  o.batch = batch_options(st);
+  auto results = jobs::push_clock(*conn, st.objects(), o);
+  if (!st.json)
+    for (const auto& r : results) {
+      std::cout << r.serial << " " << r.action;
+      if (!r.clock_before.empty()) std::cout << " clock_before=" << r.clock_before;
+      if (r.drift_before) std::cout << " drift_before=" << *r.drift_before;
+      if (!r.clock_after.empty()) std::cout << " clock_after=" << r.clock_after;
+      if (r.drift_after) std::cout << " drift_after=" << *r.drift_after;
+      std::cout << " dst=" << (r.dst ? "on" : "off") << "\n";
+      if (!r.ok) std::cerr << "emop: push clock: " << r.serial << ": " << r.detail << "\n";
+    }
+  return print_results(st, results, "no meters");
+}
+
+}  // namespace
+
+void add_push_commands(CLI::App& app, State& st) {
+  auto args = std::make_shared<PushArgs>();
+  auto* push = app.add_subcommand("push", "jobs that push from the Flows database to meters (each with --dry-run)");
+  push->require_subcommand(1);
+
+  auto* tokens = push->add_subcommand(
+      "tokens",
+      "send topup tokens waiting in wait_token_push, verify the credit, mark them completed; never sends a token "
+      "twice, even after a killed run");
+  tokens->add_option("--esco", args->esco, "only meters of this ESCO (escos.code)");
+  tokens->add_flag("--dry-run", args->dry_run, "list what would be sent; change nothing");
+  tokens->callback([&st, args] { st.action = [&st, args] { return run_tokens(st, *args); }; });
+
+  auto* tariffs = push->add_subcommand(
+      "tariffs", "write each occupier's next customer tariff as its meter's future tariff where it differs, and record it");
+  tariffs->add_option("--esco", args->esco, "the ESCO (escos.code)")->required();
+  tariffs->add_flag("--dry-run", args->dry_run, "print the plan; write nothing");
+  tariffs->callback([&st, args] { st.action = [&st, args] { return run_tariffs(st, *args); }; });
+
+  auto* clock = push->add_subcommand("clock", "set the clocks of meters drifting beyond a threshold to the true time");
+  clock->add_option("--esco", args->esco, "only meters of this ESCO (escos.code)");
+  clock->add_option("--threshold", args->threshold, "seconds of drift tolerated (default 60)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 86400 * 366));
+  clock->add_flag("--dry-run", args->dry_run, "report only; set nothing");
+  clock->callback([&st, args] { st.action = [&st, args] { return run_clock(st, *args); }; });
+}
+
+}  // namespace flows::emop_app

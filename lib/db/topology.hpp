@@ -1,0 +1,158 @@
+#pragma once
+// Topology import: a YAML document describing who owns which meters, where they
+// are and how they are wired, written to the flows configuration tables.
+//
+// Format (every list optional; keys not shown are refused):
+//
+//   escos:
+//     - {code: demo, name: Demo ESCO, region: london}   # region: an Ofgem region code
+//   sites:
+//     - {code: demo-site, name: Demo site, esco: demo}
+//   feeders:
+//     - {name: demo-feeder-1, esco: demo}
+//   service_heads:
+//     - {name: demo-sh-1, feeder: demo-feeder-1, phase: 1, fuse_rating: 100, type: network_owned}
+//   properties:
+//     - {plot: "Plot 1", service_head: demo-sh-1}
+//   meters:
+//     - serial: EML2137580761
+//       ip_address: 127.0.1.1        # IPv4 or IPv6; unique (meter_registry.ip_address is)
+//       emop_port: 8080              # 1-65535; absent: unchanged (null means 8080)
+//       hardware: B1.w               # registry string
+//       mode: active                 # active | passive (default active)
+//       dst: true                    # daylight_savings_correction_enabled
+//       esco: demo                   # required
+//       site: demo-site
+//       service_head: demo-sh-1      # links service_head_meter
+//       name: Plot 1 supply
+//   registers:
+//     - {meter: EML2137580761, element: SINGLE, nature: power, start_time: 2024-01-01T00:00:00Z}
+//   circuits:
+//     - name: Plot 1 power
+//       type: power                  # heat | power | solar
+//       registers:                   # nature defaults to the circuit's type;
+//         - {meter: EML2137580761, element: SINGLE, start: 2024-01-01T00:00:00Z, end: null}
+//                                    # start defaults to the register's start_time
+//
+// References (esco, site, feeder, service_head, meter, circuit registers) must
+// name an entry of the same document. Times are YYYY-MM-DD (midnight UTC) or
+// YYYY-MM-DDTHH:MM[:SS] with Z or an offset ±HH:MM.
+//
+// Import semantics: natural keys are escos.code, sites_new.code,
+// feeder_registry.name, service_head_registry.name, flows.properties.plot,
+// meter_registry.serial, (meter, element, nature) for meter_registers, and
+// circuits.name; circuit_register rows are keyed (circuit, register, start).
+// Rows are inserted when missing and updated only when a value differs; an
+// optional field left out of the document never clears a value already in the
+// database (so syncer-maintained columns such as hardware survive a re-import).
+// Links (properties_service_head, service_head_meter) are added, never removed;
+// nothing is ever deleted. Importing the same document twice changes nothing.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+namespace flows::db {
+
+struct TopologyEsco {
+  std::string code;
+  std::optional<std::string> name, region;
+  int line = 0;
+};
+struct TopologySite {
+  std::string code, name, esco;
+  int line = 0;
+};
+struct TopologyFeeder {
+  std::string name, esco;
+  int line = 0;
+};
+struct TopologyServiceHead {
+  std::string name;
+  std::optional<std::string> feeder;
+  std::optional<int> phase, fuse_rating;
+  std::optional<std::string> type;  // customer_owned | network_owned
+  int line = 0;
+};
+struct TopologyProperty {
+  std::string plot;
+  std::optional<std::string> service_head;
+  int line = 0;
+};
+struct TopologyMeter {
+  std::string serial;
+  std::optional<std::string> ip_address;
+  std::optional<int> emop_port;
+  std::optional<std::string> hardware;
+  std::string mode = "active";
+  std::optional<bool> dst;
+  std::string esco;
+  std::optional<std::string> site, service_head, name;
+  int line = 0;
+};
+struct TopologyRegister {
+  std::string meter, element, nature;
+  std::optional<std::string> start_time;  // normalised "YYYY-MM-DDTHH:MM:SS+HH:MM"
+  int line = 0;
+};
+struct TopologyCircuitRegister {
+  std::string meter, element, nature;
+  std::string start;
+  std::optional<std::string> end;
+  int line = 0;
+};
+struct TopologyCircuit {
+  std::string name, type;
+  std::vector<TopologyCircuitRegister> registers;
+  int line = 0;
+};
+
+struct Topology {
+  std::string source;
+  std::vector<TopologyEsco> escos;
+  std::vector<TopologySite> sites;
+  std::vector<TopologyFeeder> feeders;
+  std::vector<TopologyServiceHead> service_heads;
+  std::vector<TopologyProperty> properties;
+  std::vector<TopologyMeter> meters;
+  std::vector<TopologyRegister> registers;
+  std::vector<TopologyCircuit> circuits;
+};
+
+// Parses and validates the whole document before anything touches a database:
+// YAML syntax, unknown keys, missing required keys, bad enums (mode, element,
+// nature, circuit type, service head type, region), bad IP addresses, ports,
+// phases and times, duplicate natural keys (and duplicate ip_address/port), and
+// references to entries the document does not define. The first problem is a
+// flows::Error with ExitCode::usage (2: the input document is bad) whose
+// one-line message starts "source:line: ".
+Topology parse_topology(std::string_view yaml, std::string_view source);
+
+struct KindCounts {
+  int inserted = 0;
+  int updated = 0;
+  int unchanged = 0;
+};
+
+struct ImportCounts {
+  KindCounts escos, sites, feeders, service_heads, properties, meters, registers, circuits, circuit_registers,
+      links;  // properties_service_head + service_head_meter rows
+  // {"escos", escos}, … in the order above.
+  std::vector<std::pair<std::string, KindCounts>> by_kind() const;
+  int changes() const;  // inserted + updated, over every kind
+};
+
+struct ImportOptions {
+  bool dry_run = false;  // do everything, report the counts, then roll back
+};
+
+// Checks the schema version (db::require_current), then writes the topology in
+// one transaction with parameterised statements only. Throws flows::Error
+// (ExitCode::database) on any database failure, e.g. an ip_address already used
+// by a meter the document does not name, or a plot or circuit name that is not
+// unique in the database; nothing is written then.
+ImportCounts import_topology(pqxx::connection& conn, const Topology& topology, const ImportOptions& options = {});
+
+}  // namespace flows::db

@@ -1,0 +1,41 @@
+#pragma once
+// `emop push clock`: each active meter's clock (and its DST correction flag) read
+// and compared with the true time; where |drift| is over the threshold the clock
+// is set to the true time (UK local time when the meter's DST correction is on),
+// read back, and the drift before and after reported. Nothing is written to the
+// database (the sync job records clock differences).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+
+#include "emop/object_table.hpp"
+#include "jobs/batch.hpp"
+
+namespace flows::jobs {
+
+struct PushClockOptions {
+  std::optional<std::string> esco;  // escos.code; all when empty
+  std::int64_t threshold_seconds = 60;
+  bool dry_run = false;
+  BatchOptions batch;
+};
+
+struct ClockPushResult {
+  std::string serial;
+  std::string action;  // corrected | within_threshold | would_correct | error
+  bool ok = false;
+  bool dst = false;
+  std::string clock_before, clock_after;  // meter clock readings
+  std::optional<std::int64_t> drift_before, drift_after;  // seconds, meter ahead: positive
+  std::string detail;
+  nlohmann::json to_json() const;
+};
+
+std::vector<ClockPushResult> push_clock(pqxx::connection& conn, const emop::ObjectTable& objects,
+                                        const PushClockOptions& options);
+
+}  // namespace flows::jobs

@@ -1,0 +1,43 @@
+#pragma once
+// `emop push tariffs --esco CODE`: each active meter of the ESCO whose supply
+// account has an occupier gets that customer's next tariff (the
+// public.customer_tariffs row with the earliest period_start after today, UK
+// date) as its future tariff, activating at period_start 00:00 on the meter's
+// clock (UK local time when its DST correction is on). Only meters whose future
+// tariff differs (unit rates A and B, standing charge, activation) are written;
+// the prepayment settings (emergency credit, e-credit availability, debt
+// recovery) are kept as the meter's active tariff has them. Every write is
+// recorded in public.meter_tariff_pushes with the read-back and any mismatch.
+// Occupiers count when their customer status is live, prelive or onboarding and
+// the supply account is not closed.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+
+#include "emop/object_table.hpp"
+#include "jobs/batch.hpp"
+
+namespace flows::jobs {
+
+struct PushTariffsOptions {
+  std::string esco;  // escos.code (required)
+  bool dry_run = false;
+  BatchOptions batch;
+};
+
+struct TariffPushResult {
+  std::string serial, customer, period_start, unit_rate, standing_charge, activation;
+  std::string action;  // written | up_to_date | would_write | error
+  bool ok = false;     // false: error, or read-back mismatch
+  std::vector<std::string> mismatches;
+  std::string detail;
+  nlohmann::json to_json() const;
+};
+
+std::vector<TariffPushResult> push_tariffs(pqxx::connection& conn, const emop::ObjectTable& objects,
+                                           const PushTariffsOptions& options);
+
+}  // namespace flows::jobs

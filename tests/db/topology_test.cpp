@@ -1,0 +1,267 @@
+// Topology documents: parsing (errors name source:line) and import into a fresh
+// migrated database (idempotent), including emlite-sim's document for a fleet.
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
+
+#include <pqxx/pqxx>
+
+#include <map>
+#include <string>
+
+#include "core/error.hpp"
+#include "db/migrations.hpp"
+#include "db/topology.hpp"
+#include "sim/fleet.hpp"
+#include "sim/topology.hpp"
+#include "test_database.hpp"
+
+using flows::testing::TestDatabase;
+namespace db = flows::db;
+
+namespace {
+
+template <class F>
+flows::Error error_of(F&& f) {
+  try {
+    f();
+  } catch (const flows::Error& e) {
+    return e;
+  }
+  FAIL("expected a flows::Error");
+  return flows::Error(flows::ExitCode::ok, "");
+}
+
+const char* kDoc = R"(escos:
+  - {code: acme, name: Acme Energy, region: south_west}
+sites:
+  - {code: acme-1, name: Acme one, esco: acme}
+feeders:
+  - {name: acme-f1, esco: acme}
+service_heads:
+  - {name: acme-sh1, feeder: acme-f1, phase: 1, fuse_rating: 100, type: network_owned}
+properties:
+  - {plot: "Plot 1", service_head: acme-sh1}
+meters:
+  - serial: EML0000000001
+    ip_address: 10.1.2.3
+    emop_port: 8081
+    hardware: C1.w
+    mode: active
+    dst: true
+    esco: acme
+    site: acme-1
+    service_head: acme-sh1
+    name: Plot 1 supply
+  - {serial: EML0000000002, esco: acme, mode: passive}
+registers:
+  - {meter: EML0000000001, element: A, nature: power, start_time: 2024-01-01}
+  - {meter: EML0000000001, element: B, nature: heat, start_time: "2024-01-01T00:00:00Z"}
+circuits:
+  - name: Plot 1 power
+    type: power
+    registers:
+      - {meter: EML0000000001, element: A}
+  - name: Plot 1 heat
+    type: heat
+    registers:
+      - {meter: EML0000000001, element: B, start: 2024-02-01T00:00+01:00, end: 2025-01-01}
+)";
+
+std::string snapshot(pqxx::connection& conn) {
+  pqxx::read_transaction tx(conn);
+  std::string out;
+  for (const char* q : {
+           "SELECT code, name, region FROM flows.escos ORDER BY code",
+           "SELECT code, name FROM flows.sites_new ORDER BY code",
+           "SELECT name FROM flows.feeder_registry ORDER BY name",
+           "SELECT name, phase, fuse_rating, type FROM flows.service_head_registry ORDER BY name",
+           "SELECT plot FROM flows.properties ORDER BY plot",
+           "SELECT count(*) FROM flows.properties_service_head",
+           "SELECT count(*) FROM flows.service_head_meter",
+           "SELECT serial, host(ip_address), emop_port, hardware, mode, daylight_savings_correction_enabled, name, "
+           "       created_at, updated_at FROM flows.meter_registry ORDER BY serial",
+           "SELECT register_id, meter_id, element, nature, start_time FROM flows.meter_registers ORDER BY register_id",
+           "SELECT id, name, type FROM flows.circuits ORDER BY name",
+           "SELECT circuit, register, start_time, end_time FROM flows.circuit_register ORDER BY 1, 2, 3",
+           "SELECT id, updated_at FROM flows.meter_shadows ORDER BY id",
+       }) {
+    for (const auto& row : tx.exec(q)) {
+      for (const auto& f : row) out += (f.is_null() ? std::string("NULL") : f.as<std::string>()) + "|";
+      out += "\n";
+    }
+    out += "--\n";
+  }
+  return out;
+}
+
+std::unique_ptr<TestDatabase> migrated(std::string_view prefix) {
+  auto t = std::make_unique<TestDatabase>(prefix);
+  db::migrate(t->conn());
+  return t;
+}
+
+}  // namespace
+
+TEST_CASE("parse_topology accepts the documented format") {
+  auto t = db::parse_topology(kDoc, "doc.yaml");
+  REQUIRE(t.meters.size() == 2);
+  CHECK(t.meters[0].ip_address == "10.1.2.3");
+  CHECK(t.meters[0].emop_port == 8081);
+  CHECK(t.meters[0].dst == true);
+  CHECK(t.meters[1].mode == "passive");
+  CHECK(t.meters[1].line == 22);
+  REQUIRE(t.circuits.size() == 2);
+  CHECK(t.circuits[0].registers[0].start == "2024-01-01T00:00:00+00:00");  // the register's start_time
+  CHECK(t.circuits[0].registers[0].nature == "power");
+  CHECK(t.circuits[1].registers[0].start == "2024-02-01T00:00:00+01:00");
+}
+
+TEST_CASE("parse_topology errors are usage errors naming source:line") {
+  struct Case {
+    std::string find, replace, message;
+    int line;
+  };
+  const Case cases[] = {
+      {"esco: acme, mode: passive", "esco: nope, mode: passive", "unknown esco 'nope'", 22},
+      {"mode: passive", "mode: sleepy", "mode 'sleepy' is not one of active, passive", 22},
+      {"ip_address: 10.1.2.3", "ip_address: 10.1.2.300", "not an IPv4 or IPv6 address", 13},
+      {"{serial: EML0000000002", "{serial: EML0000000001", "meter 'EML0000000001' is already defined on line 12", 22},
+      {"element: B, nature: heat", "element: C, nature: heat", "element 'C' is not one of A, B, SINGLE", 25},
+      {"region: south_west", "region: atlantis", "region 'atlantis'", 2},
+      {"emop_port: 8081", "emop_port: 70000", "emop_port '70000'", 14},
+      {"phase: 1,", "phase: 4,", "phase '4'", 8},
+      {"start_time: 2024-01-01}", "start_time: 2024-13-01}", "not a valid time", 24},
+      {"- {meter: EML0000000001, element: A}", "- {meter: EML0000000001, element: SINGLE}", "unknown register", 30},
+      {"    name: Plot 1 supply", "    name: Plot 1 supply\n    colour: red", "unknown key 'colour' in meter", 22},
+      {"feeder: acme-f1, phase", "feeder: acme-f9, phase", "unknown feeder 'acme-f9'", 8},
+  };
+  for (const auto& c : cases) {
+    std::string doc = kDoc;
+    auto at = doc.find(c.find);
+    REQUIRE(at != std::string::npos);
+    doc.replace(at, c.find.size(), c.replace);
+    auto e = error_of([&] { db::parse_topology(doc, "t.yaml"); });
+    INFO(std::string(e.what()));
+    CHECK(e.code() == flows::ExitCode::usage);
+    CHECK(std::string(e.what()).rfind("t.yaml:" + std::to_string(c.line) + ": ", 0) == 0);
+    CHECK(std::string(e.what()).find(c.message) != std::string::npos);
+  }
+  auto e = error_of([] { db::parse_topology("meters: [ {serial: x", "bad.yaml"); });
+  CHECK(e.code() == flows::ExitCode::usage);
+  CHECK(std::string(e.what()).rfind("bad.yaml:1: ", 0) == 0);
+}
+
+TEST_CASE("import_topology writes the document once; a re-import changes nothing") {
+  auto t = migrated("test_topology_import");
+  auto topo = db::parse_topology(kDoc, "doc.yaml");
+  auto first = db::import_topology(t->conn(), topo);
+  CHECK(first.escos.inserted == 1);
+  CHECK(first.meters.inserted == 2);
+  CHECK(first.registers.inserted == 2);
+  CHECK(first.circuits.inserted == 2);
+  CHECK(first.circuit_registers.inserted == 2);
+  CHECK(first.links.inserted == 2);
+  const auto before = snapshot(t->conn());
+
+  auto second = db::import_topology(t->conn(), topo);
+  CHECK(second.changes() == 0);
+  CHECK(second.meters.unchanged == 2);
+  CHECK(second.registers.unchanged == 2);
+  CHECK(snapshot(t->conn()) == before);
+
+  {
+    pqxx::read_transaction tx(t->conn());
+    auto r = tx.exec1(
+        "SELECT host(m.ip_address), m.emop_port, m.mode::text, e.code, s.code FROM flows.meter_registry m "
+        "JOIN flows.escos e ON e.id = m.esco JOIN flows.sites_new s ON s.id = m.site WHERE m.serial = 'EML0000000001'");
+    CHECK(r[0].as<std::string>() == "10.1.2.3");
+    CHECK(r[1].as<int>() == 8081);
+    CHECK(r[2].as<std::string>() == "active");
+    CHECK(r[3].as<std::string>() == "acme");
+    CHECK(r[4].as<std::string>() == "acme-1");
+    CHECK(tx.exec1("SELECT count(*) FROM flows.meter_shadows").at(0).as<int>() == 2);
+    CHECK(tx.exec1("SELECT end_time = '2025-01-01T00:00:00Z' FROM flows.circuit_register cr "
+                   "JOIN flows.circuits c ON c.id = cr.circuit WHERE c.name = 'Plot 1 heat'")
+              .at(0)
+              .as<bool>());
+  }
+
+  // A changed value is an update; a value left out is kept.
+  std::string doc = kDoc;
+  doc.replace(doc.find("emop_port: 8081"), 15, "emop_port: 9090");
+  doc.replace(doc.find("    hardware: C1.w\n"), 19, "");
+  auto third = db::import_topology(t->conn(), db::parse_topology(doc, "doc2.yaml"));
+  CHECK(third.meters.updated == 1);
+  CHECK(third.changes() == 1);
+  pqxx::read_transaction tx(t->conn());
+  auto r = tx.exec1("SELECT emop_port, hardware FROM flows.meter_registry WHERE serial = 'EML0000000001'");
+  CHECK(r[0].as<int>() == 9090);
+  CHECK(r[1].as<std::string>() == "C1.w");
+}
+
+TEST_CASE("dry run and a failing import leave the database unchanged") {
+  auto t = migrated("test_topology_dry");
+  auto topo = db::parse_topology(kDoc, "doc.yaml");
+  db::ImportOptions dry;
+  dry.dry_run = true;
+  const auto empty = snapshot(t->conn());
+  auto counts = db::import_topology(t->conn(), topo, dry);
+  CHECK(counts.meters.inserted == 2);
+  CHECK(snapshot(t->conn()) == empty);
+
+  // An address another meter already has: the database refuses, nothing is written.
+  {
+    pqxx::work w(t->conn());
+    w.exec0("INSERT INTO flows.meter_registry (serial, ip_address) VALUES ('OTHER', '10.1.2.3')");
+    w.commit();
+  }
+  const auto before = snapshot(t->conn());
+  auto e = error_of([&] { db::import_topology(t->conn(), topo); });
+  CHECK(e.code() == flows::ExitCode::database);
+  CHECK(std::string(e.what()).find('\n') == std::string::npos);
+  CHECK(snapshot(t->conn()) == before);
+}
+
+TEST_CASE("import_topology requires a current schema") {
+  TestDatabase t("test_topology_old");
+  db::migrate(t.conn(), 1);
+  auto e = error_of([&] { db::import_topology(t.conn(), db::parse_topology(kDoc, "doc.yaml")); });
+  CHECK(e.code() == flows::ExitCode::database);
+  CHECK(std::string(e.what()).find("emop db migrate") != std::string::npos);
+}
+
+TEST_CASE("emlite-sim's topology of a generated fleet imports cleanly") {
+  auto t = migrated("test_topology_sim");
+  flows::sim::GenerateOptions o;
+  o.port = 18080;
+  const auto fleet = flows::sim::generate_fleet(40, 7, o);
+  const auto yaml = flows::sim::topology_yaml(fleet);
+  auto topo = db::parse_topology(yaml, "sim.yaml");
+  auto counts = db::import_topology(t->conn(), topo);
+  CHECK(counts.meters.inserted == 40);
+  CHECK(counts.properties.inserted == 40);
+  CHECK(db::import_topology(t->conn(), topo).changes() == 0);
+
+  pqxx::read_transaction tx(t->conn());
+  std::map<std::string, std::pair<std::string, int>> in_db;
+  for (const auto& r : tx.exec("SELECT serial, host(ip_address), emop_port FROM flows.meter_registry"))
+    in_db[r[0].as<std::string>()] = {r[1].as<std::string>(), r[2].as<int>()};
+  REQUIRE(in_db.size() == fleet.size());
+  int twins = 0;
+  for (const auto& m : fleet) {
+    INFO(m.serial);
+    REQUIRE(in_db.count(m.serial) == 1);
+    CHECK(in_db[m.serial].first == m.host);
+    CHECK(in_db[m.serial].second == m.port);
+    twins += flows::sim::is_twin(m.kind) ? 1 : 0;
+  }
+  CHECK(tx.exec1("SELECT count(*) FROM flows.meter_shadows s JOIN flows.meter_registry m USING (id)")[0].as<int>() == 40);
+  CHECK(tx.exec1("SELECT count(*) FROM flows.meter_registers")[0].as<int>() == 40 + twins);
+  CHECK(tx.exec1("SELECT count(*) FROM flows.escos WHERE code = 'demo' AND region = 'london'")[0].as<int>() == 1);
+
+  // One address for many meters cannot be described (ip_address is unique).
+  flows::sim::GenerateOptions same;
+  same.addressing = flows::sim::GenerateOptions::Addressing::consecutive_ports;
+  auto e = error_of([&] { flows::sim::topology_yaml(flows::sim::generate_fleet(3, 1, same)); });
+  CHECK(e.code() == flows::ExitCode::usage);
+}
