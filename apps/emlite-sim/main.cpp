@@ -14,6 +14,7 @@
 #include <boost/asio/write.hpp>
 
 #include "cli/docs.hpp"
+#include "cli/run.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "net/direct_transport.hpp"
@@ -270,36 +271,6 @@ int main(int argc, char** argv) {
   c->add_option("command", ctl_words, "now | advance SECONDS | fault SERIAL KIND | clear SERIAL | balance SERIAL | save")->required();
   c->callback([&] { action = [&] { return run_ctl(ctl_endpoint, ctl_words); }; });
 
-  std::string docs_kind;
-  auto* d = app.add_subcommand("generate-docs", "print the man page or a completion script");
-  d->group("");
-  d->add_option("kind", docs_kind)->required()->check(CLI::IsMember({"man", "bash", "zsh", "fish"}));
-  d->callback([&] {
-    action = [&] {
-      if (docs_kind == "man") std::cout << cli::generate_man(app, man_page());
-      else if (docs_kind == "bash") std::cout << cli::generate_bash(app);
-      else if (docs_kind == "zsh") std::cout << cli::generate_zsh(app);
-      else std::cout << cli::generate_fish(app);
-      return 0;
-    };
-  });
-
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp&) {
-    std::cout << app.help();
-    return 0;
-  } catch (const CLI::ParseError& e) {
-    std::cerr << "emlite-sim: " << e.what() << " (see emlite-sim --help)\n";
-    return to_int(ExitCode::usage);
-  }
-  try {
-    return action();
-  } catch (const Error& e) {
-    std::cerr << "emlite-sim: " << e.what() << "\n";
-    return to_int(e.code());
-  } catch (const std::exception& e) {
-    std::cerr << "emlite-sim: internal error: " << e.what() << "\n";
-    return to_int(ExitCode::internal);
-  }
+  cli::add_docs_subcommand(app, man_page, action);
+  return cli::run_tool(app, argc, argv, action);
 }

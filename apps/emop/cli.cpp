@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/docs.hpp"
+#include "cli/run.hpp"
 #include "core/files.hpp"
 
 namespace flows::emop_app {
@@ -126,22 +127,6 @@ cli::ManPage man_page() {
   return p;
 }
 
-void add_docs_command(CLI::App& app, State& st) {
-  auto* docs = app.add_subcommand("generate-docs", "print the man page or a shell completion script");
-  docs->group("");  // hidden: used by scripts/gen-docs.sh and the docs_in_sync test
-  docs->add_option("kind", st.docs_kind, "man, bash, zsh or fish")
-      ->required()
-      ->check(CLI::IsMember({"man", "bash", "zsh", "fish"}));
-  docs->callback([&app, &st] {
-    st.action = [&app, &st] {
-      if (st.docs_kind == "man") std::cout << cli::generate_man(app, man_page());
-      else if (st.docs_kind == "bash") std::cout << cli::generate_bash(app);
-      else if (st.docs_kind == "zsh") std::cout << cli::generate_zsh(app);
-      else std::cout << cli::generate_fish(app);
-      return 0;
-    };
-  });
-}
 
 }  // namespace
 
@@ -187,7 +172,7 @@ void build_cli(CLI::App& app, State& st) {
   add_sync_commands(app, st);
   add_manage_commands(app, st);
   add_push_commands(app, st);
-  add_docs_command(app, st);
+  cli::add_docs_subcommand(app, man_page, st.action);
 }
 
 }  // namespace flows::emop_app

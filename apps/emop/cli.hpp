@@ -30,7 +30,6 @@ struct State {
   std::string serial_flag;                 // -s
   std::vector<std::string> serials_list;   // --serials A,B,C
   std::string serials_file;                // --serials-file
-  std::string docs_kind;     // generate-docs
   std::function<int()> action;
 
   // The built-in table with any overrides applied (loaded once, on first use).

@@ -7,6 +7,7 @@
 
 #include "billing/decimal.hpp"
 #include "cli/docs.hpp"
+#include "cli/run.hpp"
 #include "core/error.hpp"
 #include "quote.hpp"
 
@@ -71,40 +72,16 @@ int main(int argc, char** argv) {
 
   bill_app::add_quote_commands(app, action);
 
-  std::string docs_kind;
-  auto* d = app.add_subcommand("generate-docs", "print the man page or a completion script");
-  d->group("");  // hidden: used by scripts/gen-docs.sh and the docs_in_sync test
-  d->add_option("kind", docs_kind)->required()->check(CLI::IsMember({"man", "bash", "zsh", "fish"}));
-  d->callback([&] {
-    action = [&] {
-      if (docs_kind == "man") std::cout << cli::generate_man(app, man_page());
-      else if (docs_kind == "bash") std::cout << cli::generate_bash(app);
-      else if (docs_kind == "zsh") std::cout << cli::generate_zsh(app);
-      else std::cout << cli::generate_fish(app);
-      return 0;
-    };
-  });
-
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp&) {
-    std::cout << app.help();
-    return 0;
-  } catch (const CLI::ParseError& e) {
-    std::cerr << "flows-bill: " << e.what() << " (see flows-bill --help)\n";
-    return to_int(ExitCode::usage);
-  }
-  try {
-    return action();
-  } catch (const Error& e) {
-    std::cerr << "flows-bill: " << e.what() << "\n";
-    return to_int(e.code());
-  } catch (const billing::DecimalOverflow& e) {
-    // Only input values far beyond any tariff or installation get here.
-    std::cerr << "flows-bill: a value is too large to compute exactly (" << e.what() << ")\n";
-    return to_int(ExitCode::usage);
-  } catch (const std::exception& e) {
-    std::cerr << "flows-bill: internal error: " << e.what() << "\n";
-    return to_int(ExitCode::internal);
-  }
+  cli::add_docs_subcommand(app, man_page, action);
+  // Only input values far beyond any tariff or installation overflow the exact
+  // arithmetic: that is bad input, not a bug.
+  const std::function<int()> guarded = [&action]() -> int {
+    if (!action) throw usage_error("which command? see flows-bill --help");
+    try {
+      return action();
+    } catch (const billing::DecimalOverflow& e) {
+      throw usage_error(std::string("a value is too large to compute exactly (") + e.what() + ")");
+    }
+  };
+  return cli::run_tool(app, argc, argv, guarded);
 }

@@ -2,6 +2,8 @@
 // Exit statuses shared by every Flows tool. They are documented in the man pages
 // and the README; scripts and cron wrappers depend on them, so never renumber.
 #include <array>
+#include <cstddef>
+#include <iterator>
 #include <string_view>
 
 namespace flows {
@@ -34,5 +36,20 @@ inline constexpr std::array<ExitCodeDoc, 8> exit_code_docs{{
 }};
 
 constexpr int to_int(ExitCode c) { return static_cast<int>(c); }
+
+// The status of a batch: 0 when nothing failed; the shared status when every item
+// failed alike; otherwise partial. `failures` holds one status per failed item.
+template <class Range>
+ExitCode batch_exit_code(std::size_t succeeded, const Range& failures) {
+  auto it = std::begin(failures);
+  if (it == std::end(failures)) return ExitCode::ok;
+  const ExitCode first = *it;
+  if (succeeded == 0) {
+    bool same = true;
+    for (; it != std::end(failures); ++it) same = same && *it == first;
+    if (same) return first;
+  }
+  return ExitCode::partial;
+}
 
 }  // namespace flows

@@ -47,18 +47,13 @@ std::vector<MeterOutcome> run_batch(const std::vector<MeterTarget>& targets, con
 }
 
 ExitCode batch_status(const std::vector<MeterOutcome>& outcomes) {
-  std::size_t failed = 0;
-  std::optional<ExitCode> common;
-  bool same = true;
-  for (auto& o : outcomes) {
-    if (o.ok) continue;
-    ++failed;
-    if (!common) common = o.code;
-    else if (*common != o.code) same = false;
+  std::vector<ExitCode> codes;
+  std::size_t ok = 0;
+  for (const auto& o : outcomes) {
+    if (o.ok) ++ok;
+    else codes.push_back(o.code);
   }
-  if (failed == 0) return ExitCode::ok;
-  if (failed == outcomes.size() && same) return *common;
-  return ExitCode::partial;
+  return batch_exit_code(ok, codes);
 }
 
 }  // namespace flows::jobs

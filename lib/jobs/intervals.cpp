@@ -84,13 +84,9 @@ std::string wh_to_kwh(std::int64_t wh) {
 }
 
 ExitCode ingest_status(const IngestReport& r) {
-  if (r.failed == 0) return ExitCode::ok;
-  if (r.ok == 0) {
-    bool same = std::all_of(r.failures.begin(), r.failures.end(),
-                            [&](const SyncFailure& f) { return f.code == r.failures.front().code; });
-    if (same) return r.failures.front().code;
-  }
-  return ExitCode::partial;
+  std::vector<ExitCode> codes;
+  for (const auto& f : r.failures) codes.push_back(f.code);
+  return batch_exit_code(r.ok, codes);
 }
 
 IngestReport ingest_intervals(pqxx::connection& conn, const IngestOptions& o) {

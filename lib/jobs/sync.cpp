@@ -130,13 +130,9 @@ std::string uuid_array(const std::vector<db::MeterRow>& meters) {
 }  // namespace
 
 ExitCode sync_status(const SyncReport& r) {
-  if (r.failed == 0) return ExitCode::ok;
-  if (r.ok == 0) {
-    bool same = std::all_of(r.failures.begin(), r.failures.end(),
-                            [&](const SyncFailure& f) { return f.code == r.failures.front().code; });
-    if (same) return r.failures.front().code;
-  }
-  return ExitCode::partial;
+  std::vector<ExitCode> codes;
+  for (const auto& f : r.failures) codes.push_back(f.code);
+  return batch_exit_code(r.ok, codes);
 }
 
 SyncReport run_sync(pqxx::connection& conn, const SyncOptions& o) {
