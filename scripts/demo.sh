@@ -10,9 +10,13 @@ emop=$root/build/apps/emop/emop
 sim=$root/build/apps/emlite-sim/emlite-sim
 
 work=$(mktemp -d /tmp/flows-demo.XXXXXX)
+chmod 755 "$work"  # the throwaway PostgreSQL runs as the unprivileged flows-pg user
 sim_pid=
+sim2_pid=
 cleanup() {
   [ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null
+  [ -n "$sim2_pid" ] && kill "$sim2_pid" 2>/dev/null && wait "$sim2_pid" 2>/dev/null
+  "$root/scripts/pg-local.sh" stop "$work/pg" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -60,3 +64,29 @@ activation=$(python3 -c "import datetime,sys; t=datetime.datetime.fromisoformat(
 show tariffs_future_write "$first" --from-ts "$activation" --unit-rate 0.2798 --standing-charge 0.6556
 "$sim" ctl "127.0.0.1:$control_port" advance 7200 >/dev/null
 show tariffs_active_read "$first"
+
+step "The Flows database: a throwaway PostgreSQL 15, migrated"
+eval "$(FLOWS_PG_PORT=55432 "$root/scripts/pg-local.sh" start "$work/pg")"
+export FLOWS_DATABASE_URL
+show db migrate
+
+step "A community in the database: 8 simulated meters (one loopback address each), topology imported"
+db_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$sim" serve --meters 8 --seed 7 --port "$db_port" --fleet-out "$work/community.yaml" \
+  --topology-out "$work/topology.yaml" 2>"$work/sim2.log" &
+sim2_pid=$!
+for _ in $(seq 1 100); do [ -f "$work/topology.yaml" ] && [ -f "$work/community.yaml" ] && break; sleep 0.1; done
+unset EMOP_INVENTORY  # from here on, emop finds meters through meter_registry
+show db import "$work/topology.yaml"
+
+step "What cron runs: an hourly and a daily sync, then yesterday's half-hourly intervals"
+show sync --frequency hourly
+show sync --frequency daily
+yesterday=$(date -u -d yesterday +%F)
+today=$(date -u +%F)
+show sync intervals --from "$yesterday" --to "$today"
+show list
+
+step "What landed"
+psql -X -q -c "SELECT r.serial, s.health, s.csq, s.balance, s.voltage FROM flows.meter_shadows s JOIN flows.meter_registry r ON r.id = s.id ORDER BY r.serial"
+psql -X -q -c "SELECT count(*) AS half_hours, round(sum(kwh), 3) AS kwh FROM flows.register_interval_hh"
