@@ -1,5 +1,5 @@
-// flows-bill: monthly billing for energy communities. For now the database-free
-// part: `quote` (tariff rates and solar credits from values on the command line).
+// flows-bill: monthly billing for energy communities: tariffs, usage, costs, solar
+// credits and statements in the Flows database, and `quote` for one-off checks.
 #include <functional>
 #include <iostream>
 
@@ -9,6 +9,7 @@
 #include "cli/docs.hpp"
 #include "cli/run.hpp"
 #include "core/error.hpp"
+#include "db_cmds.hpp"
 #include "quote.hpp"
 
 using namespace flows;
@@ -70,6 +71,10 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   std::function<int()> action;
 
+  bill_app::Globals globals;
+  app.add_option("--env", globals.env, "configuration environment (config.toml); default FLOWS_ENV or the current one");
+  bill_app::add_tariff_commands(app, globals, action);
+  bill_app::add_month_commands(app, globals, action);
   bill_app::add_quote_commands(app, action);
 
   cli::add_docs_subcommand(app, man_page, action);

@@ -1,0 +1,18 @@
+#pragma once
+// flows-bill's database commands: `tariffs …`, `usage`, `costs`, `solar-credits`,
+// `statements` and `run`. The work is in lib/bill; these parse, call and print.
+#include <functional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+namespace flows::bill_app {
+
+struct Globals {
+  std::string env;  // --env: the configuration environment
+};
+
+void add_tariff_commands(CLI::App& app, Globals& g, std::function<int()>& action);
+void add_month_commands(CLI::App& app, Globals& g, std::function<int()>& action);
+
+}  // namespace flows::bill_app
