@@ -1,0 +1,296 @@
+#!/usr/bin/env bash
+# flows-bill against a database of its own with a hand-built community, every
+# figure checked against values computed by hand (see the comments):
+#   bad input refused with its exit status and nothing written; benchmark add,
+#   import and list; a new quarter carrying discounts over, idempotent; a full
+#   month run (power and heat circuits, a register range starting mid-month, BST
+#   month boundaries, solar credits shared 50/50 in a leap year, topups, balance
+#   at month end, a customer without a tariff reported with exit 7); statements
+#   that add up; an identical re-run; a run killed mid-way leaving nothing; the
+#   statements as JSON, CSV and HTML.
+#   bill_cli_test.sh FLOWS_BILL EMOP      (FLOWS_DATABASE_URL: a superuser conninfo)
+set -u
+BILL_BIN=${1:?usage: $0 FLOWS_BILL EMOP}
+EMOP_BIN=${2:?usage: $0 FLOWS_BILL EMOP}
+ADMIN_URL=${FLOWS_DATABASE_URL:?FLOWS_DATABASE_URL must be set (a superuser libpq conninfo)}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/flows-bill-test.XXXXXX")
+DB="test_bill_$$_$RANDOM"
+FAILS=0
+CHECKS=0
+LOCKER_PID=""
+RUN_PID=""
+
+mkdir -p "$WORK/bin"
+for _ in $(seq 1 24); do
+  if cp "$BILL_BIN" "$WORK/bin/flows-bill" 2>/dev/null && cp "$EMOP_BIN" "$WORK/bin/emop" 2>/dev/null &&
+     "$WORK/bin/flows-bill" --help >/dev/null 2>&1 && "$WORK/bin/emop" --help >/dev/null 2>&1; then break; fi
+  echo "binaries not ready (being rebuilt?), retrying in 5 s"; sleep 5
+done
+BILL="$WORK/bin/flows-bill"
+EMOP="$WORK/bin/emop"
+
+export XDG_CONFIG_HOME="$WORK/config"
+mkdir -p "$XDG_CONFIG_HOME"
+unset FLOWS_ENV
+export NO_COLOR=1
+export FLOWS_DATABASE_URL="$ADMIN_URL dbname=$DB"
+
+log() { echo "[bill_cli] $*"; }
+fail() { FAILS=$((FAILS + 1)); echo "FAIL: $*"; }
+pass() { CHECKS=$((CHECKS + 1)); }
+expect_eq() {  # WHAT GOT WANT
+  if [[ "$2" == "$3" ]]; then pass; else fail "$1: got '$2', expected '$3'"; fi
+}
+expect_match() {  # WHAT TEXT REGEX
+  if [[ "$2" =~ $3 ]]; then pass; else fail "$1: '$2' does not match /$3/"; fi
+}
+
+cleanup() {
+  [[ -n "$RUN_PID" ]] && kill -9 "$RUN_PID" 2>/dev/null
+  [[ -n "$LOCKER_PID" ]] && kill "$LOCKER_PID" 2>/dev/null
+  wait 2>/dev/null
+  psql "$ADMIN_URL" -qAt -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+sql() { psql "$FLOWS_DATABASE_URL" -qAt -v ON_ERROR_STOP=1 -c "$1"; }
+# A fingerprint of every billing row of the database.
+snapshot() {
+  sql "SELECT md5(string_agg(t, '|' ORDER BY t)) FROM (
+         SELECT 'u' || row(u.*)::text AS t FROM public.monthly_usage u
+         UNION ALL SELECT 'c' || row(c.*)::text FROM public.monthly_costs c
+         UNION ALL SELECT 's' || row(s.*)::text FROM public.monthly_solar_credits s
+         UNION ALL SELECT 'm' || row(m.*)::text FROM public.monthly_statements m) x"
+}
+count_rows() {
+  sql "SELECT (SELECT count(*) FROM public.monthly_usage) + (SELECT count(*) FROM public.monthly_costs)
+            + (SELECT count(*) FROM public.monthly_solar_credits) + (SELECT count(*) FROM public.monthly_statements)"
+}
+# The stored statement of a customer (by email) as JSON, for python checks.
+statement_of() {
+  sql "SELECT s.statement::text FROM public.monthly_statements s JOIN public.customers c ON c.id = s.customer
+       WHERE c.email = '$1' AND s.month = '2024-06-01'"
+}
+pyjson() {  # WHAT JSON EXPR   (EXPR over d = the parsed JSON)
+  if python3 - "$2" "$3" <<'EOF'
+import json, sys
+d = json.loads(sys.argv[1])
+sys.exit(0 if eval(sys.argv[2]) else 1)
+EOF
+  then pass; else fail "$1   [$3] on ${2:0:400}"; fi
+}
+
+psql "$ADMIN_URL" -qAt -v ON_ERROR_STOP=1 -c "CREATE DATABASE $DB TEMPLATE template0" || { echo "FATAL: cannot create database"; exit 1; }
+"$EMOP" db migrate >/dev/null || { echo "FATAL: emop db migrate failed"; exit 1; }
+
+# --- the community ---------------------------------------------------------------
+# ESCO alpha (london). Customers:
+#   A  live, property PA, meter MA: power register R1 (0.5 kWh every half hour) on
+#      circuit "A power"; heat register R2 (1 kWh every half hour) on circuit
+#      "A heat" from 2024-06-16T00:00Z only. Solar installation 4.0 kW on PA,
+#      shared 0.5 PA / 0.5 PC. A completed 2000 p topup on 10 June; balance 12.34
+#      on 30 June 12:00Z (and 99 after the month, which must not count).
+#   B  exiting (so the new quarter gives B no tariff), property PB, meter MB.
+#   C  live, property PC, meter MC: power register R4 (0.25 kWh every half hour);
+#      a 2024-01-01 customer tariff at 30 % that the quarter carries over.
+# Intervals cover 2024-05-31T00:00Z .. 2024-07-01T00:00Z; June 2024 (BST) is
+# [2024-05-31T23:00Z, 2024-06-30T23:00Z): 1440 half hours.
+sql "
+INSERT INTO flows.escos (code, name, region) VALUES ('alpha', 'Alpha ESCO', 'london'), ('beta', 'Beta ESCO', NULL);
+INSERT INTO flows.meter_registry (serial, esco, mode, ip_address)
+  SELECT s, (SELECT id FROM flows.escos WHERE code = 'alpha'), 'active', a::inet
+  FROM (VALUES ('MA', '127.0.92.1'), ('MB', '127.0.92.2'), ('MC', '127.0.92.3')) v(s, a);
+INSERT INTO flows.meter_registers (meter_id, nature, element, start_time)
+  SELECT m.id, v.n::flows.register_nature_enum, v.e::flows.meter_register_element, '2024-01-01Z'
+  FROM (VALUES ('MA', 'power', 'A'), ('MA', 'heat', 'B'), ('MB', 'power', 'SINGLE'), ('MC', 'power', 'SINGLE')) v(s, n, e)
+  JOIN flows.meter_registry m ON m.serial = v.s;
+INSERT INTO flows.circuits (name, type) VALUES ('A power', 'power'), ('A heat', 'heat'), ('B power', 'power'), ('C power', 'power');
+INSERT INTO flows.circuit_register (circuit, register, start_time)
+  SELECT c.id, r.register_id, v.t::timestamptz
+  FROM (VALUES ('A power', 'MA', 'A', '2024-01-01Z'), ('A heat', 'MA', 'B', '2024-06-16T00:00Z'),
+               ('B power', 'MB', 'SINGLE', '2024-01-01Z'), ('C power', 'MC', 'SINGLE', '2024-01-01Z')) v(c, s, e, t)
+  JOIN flows.circuits c ON c.name = v.c
+  JOIN flows.meter_registry m ON m.serial = v.s
+  JOIN flows.meter_registers r ON r.meter_id = m.id AND r.element = v.e::flows.meter_register_element;
+INSERT INTO flows.register_interval_hh (register_id, \"timestamp\", kwh)
+  SELECT r.register_id, t, CASE m.serial WHEN 'MA' THEN (CASE r.element WHEN 'A' THEN 0.5 ELSE 1.0 END)
+                                         WHEN 'MB' THEN 0.3 ELSE 0.25 END
+  FROM flows.meter_registers r JOIN flows.meter_registry m ON m.id = r.meter_id
+  CROSS JOIN generate_series('2024-05-31T00:00Z'::timestamptz, '2024-06-30T23:30Z', '30 minutes') t;
+INSERT INTO public.properties (plot, esco, supply_meter)
+  SELECT 'P' || substr(m.serial, 2), m.esco, m.id FROM flows.meter_registry m;
+INSERT INTO public.customers (fullname, email, status) VALUES
+  ('Ann A', 'a@alpha.example', 'live'), ('Bob B', 'b@alpha.example', 'exiting'), ('Cat C', 'c@alpha.example', 'live');
+INSERT INTO public.accounts (property, type, status)
+  SELECT p.id, 'supply', 'open' FROM public.properties p ORDER BY p.plot;
+INSERT INTO public.customer_accounts (customer, account, role)
+  SELECT c.id, a.id, 'occupier' FROM public.customers c
+  JOIN public.properties p ON p.plot = 'P' || upper(substr(c.email, 1, 1))
+  JOIN public.accounts a ON a.property = p.id;
+INSERT INTO public.customer_tariffs (customer, period_start, discount, unit_rate, standing_charge)
+  SELECT id, '2024-01-01', 30, 0.15, 0.40 FROM public.customers WHERE email = 'c@alpha.example';
+INSERT INTO public.solar_installation (property, declared_net_capacity)
+  SELECT id, 4.0 FROM public.properties WHERE plot = 'PA';
+INSERT INTO public.solar_credit_allocation (installation, property, ratio)
+  SELECT i.id, p.id, 0.5 FROM public.properties i, public.properties p WHERE i.plot = 'PA' AND p.plot IN ('PA', 'PC');
+INSERT INTO public.solar_credit_tariffs (esco, period_start, pence_per_year)
+  SELECT id, '2024-01-01', 3650 FROM flows.escos WHERE code = 'alpha';
+INSERT INTO public.topups (meter, amount_pence, status, source, used_at)
+  SELECT id, 2000, 'completed', 'payment', '2024-06-10T12:00Z' FROM flows.meter_registry WHERE serial = 'MA';
+INSERT INTO flows.meter_prepay_balance (meter_id, \"timestamp\", balance)
+  SELECT id, t::timestamptz, b FROM flows.meter_registry, (VALUES ('2024-06-30T12:00Z', 12.34), ('2024-07-01T10:00Z', 99)) v(t, b)
+  WHERE serial = 'MA';
+" >/dev/null || { echo "FATAL: seeding the community failed"; exit 1; }
+
+# --- bad input: refused, exit status documented, nothing written -----------------
+OUT=$("$BILL" run --month 2024-6 2>&1); expect_eq "month format exit" "$?" 2
+expect_match "month format message" "$OUT" "not a month YYYY-MM"
+OUT=$("$BILL" tariffs benchmark add --region london --period-start 2024-04-01 --unit-rate -0.1 --standing-charge 0.6 2>&1)
+expect_eq "negative rate exit" "$?" 2
+OUT=$("$BILL" tariffs benchmark add --region london --period-start 2024-04-01 --unit-rate 0.234567 --standing-charge 0.6 2>&1)
+expect_eq "6-decimal rate exit" "$?" 2
+OUT=$("$BILL" tariffs benchmark add --region atlantis --period-start 2024-04-01 --unit-rate 0.2 --standing-charge 0.6 2>&1)
+expect_eq "unknown region exit" "$?" 2
+expect_match "unknown region message" "$OUT" "unknown region atlantis"
+cat >"$WORK/bad.yaml" <<'EOF'
+benchmarks:
+  - {region: london, period_start: 2024-04-01, unit_rate: 0.2345, standing_charge: 0.6}
+  - {region: london, period_start: 2024-07-01, unit_rate: 101, standing_charge: 0.6}
+EOF
+OUT=$("$BILL" tariffs benchmark import "$WORK/bad.yaml" 2>&1); expect_eq "bad import exit" "$?" 2
+expect_match "bad import names the line" "$OUT" "bad.yaml:3: .*unit rate 101"
+expect_eq "bad import wrote nothing" "$(sql 'SELECT count(*) FROM public.benchmark_tariffs')" 0
+OUT=$("$BILL" run --month 2024-06 --as-of 2024-07-15 2>&1); expect_eq "no benchmark exit" "$?" 3
+expect_match "no benchmark message" "$OUT" "no benchmark tariff in force for region london in 2024-06"
+expect_eq "no benchmark: nothing written" "$(count_rows)" 0
+OUT=$("$BILL" run --month 2031-01 2>&1); expect_eq "future month exit" "$?" 2
+OUT=$("$BILL" run --month 2024-06 --esco nosuch 2>&1); expect_eq "unknown ESCO exit" "$?" 2
+OUT=$(sql "INSERT INTO public.solar_credit_allocation (installation, property, ratio)
+           SELECT i.id, p.id, 0.25 FROM public.properties i, public.properties p WHERE i.plot = 'PA' AND p.plot = 'PB'" 2>&1)
+expect_match "ratios not summing to 1 refused by the database" "$OUT" "sum to 1.25, not 1"
+OUT=$("$BILL" quote tariff --benchmark-unit-rate 0.2345 --benchmark-standing-charge 0.6 --discount 120 2>&1)
+expect_eq "discount over 100 exit" "$?" 2
+
+# --- tariffs ---------------------------------------------------------------------
+cat >"$WORK/bench.yaml" <<'EOF'
+benchmarks:
+  - {region: london, period_start: 2024-01-01, unit_rate: 0.2862, standing_charge: 0.5341}
+  - {region: london, period_start: 2024-04-01, unit_rate: 0.2345, standing_charge: 0.6000}
+EOF
+OUT=$("$BILL" tariffs benchmark import "$WORK/bench.yaml" --json 2>>"$WORK/stderr"); expect_eq "import exit" "$?" 0
+pyjson "import counts" "$OUT" "d['inserted'] == 2"
+OUT=$("$BILL" tariffs benchmark import "$WORK/bench.yaml" --json 2>>"$WORK/stderr")
+pyjson "re-import unchanged" "$OUT" "d['unchanged'] == 2 and d['inserted'] == 0"
+OUT=$("$BILL" tariffs benchmark add --region london --period-start 2024-04-01 --unit-rate 0.25 --standing-charge 0.6 2>&1)
+expect_eq "changing a benchmark without --replace exit" "$?" 2
+OUT=$("$BILL" tariffs benchmark list --region london --json)
+pyjson "list" "$OUT" "[(r['period_start'], r['unit_rate']) for r in d] == [('2024-01-01', '0.28620'), ('2024-04-01', '0.23450')]"
+
+OUT=$("$BILL" tariffs quarter --start 2024-04-01 --esco alpha --dry-run --json 2>>"$WORK/stderr"); expect_eq "quarter dry-run exit" "$?" 0
+expect_eq "dry run wrote nothing" "$(sql 'SELECT count(*) FROM public.microgrid_tariffs')" 0
+OUT=$("$BILL" tariffs quarter --start 2024-04-01 --esco alpha --json 2>>"$WORK/stderr"); expect_eq "quarter exit" "$?" 0
+# 0.2345 x 0.75 = 0.175875 -> customer 0.17587 (truncated), microgrid 0.175875; 0.6 x 0.75 = 0.45.
+# C carries 30 %: 0.2345 x 0.7 = 0.16415, 0.6 x 0.7 = 0.42. B (exiting) gets none.
+pyjson "quarter microgrid row" "$OUT" \
+  "d['microgrid'] == [{'esco': 'alpha', 'discount': '25', 'unit_rate': '0.175875', 'standing_charge': '0.45000', 'carried_over': False, 'created': True}]"
+pyjson "quarter customer rows" "$OUT" \
+  "sorted((c['customer'], c['discount'], c['unit_rate'], c['standing_charge'], c['carried_over']) for c in d['customers']) == [('a@alpha.example', '25', '0.17587', '0.45000', False), ('c@alpha.example', '30', '0.16415', '0.42000', True)]"
+expect_eq "customer tariffs stored" "$(sql "SELECT string_agg(c.email || ':' || t.unit_rate || '/' || t.standing_charge, ',' ORDER BY c.email)
+  FROM public.customer_tariffs t JOIN public.customers c ON c.id = t.customer WHERE t.period_start = '2024-04-01'")" \
+  "a@alpha.example:0.17587/0.45,c@alpha.example:0.16415/0.42"
+OUT=$("$BILL" tariffs quarter --start 2024-04-01 --esco alpha --json 2>>"$WORK/stderr")
+pyjson "quarter re-run creates nothing" "$OUT" "d['created'] == 0 and d['kept'] == 3"
+OUT=$("$BILL" tariffs quarter --start 2024-04-01 2>&1); expect_eq "quarter for ESCO without region exit" "$?" 3
+
+# --- the month -------------------------------------------------------------------
+OUT=$("$BILL" run --month 2024-06 --esco alpha --as-of 2024-07-15 --json 2>>"$WORK/stderr"); RC=$?
+expect_eq "run exit (B skipped)" "$RC" 7
+pyjson "B reported, not billed" "$OUT" \
+  "[(s['email'], s['reason']) for s in d['skipped']] == [('b@alpha.example', 'no customer tariff in force in 2024-06')] and d['customers_billed'] == 2"
+expect_eq "B has no cost row" "$(sql "SELECT count(*) FROM public.monthly_costs m JOIN public.customers c ON c.id = m.customer WHERE c.email = 'b@alpha.example'")" 0
+# Usage: A power 1440 x 0.5 = 720; A heat from 16 June 00:00Z to 30 June 23:00Z =
+# 718 half hours x 1 = 718; B 1440 x 0.3 = 432; C 1440 x 0.25 = 360.
+expect_eq "monthly usage" "$(sql "SELECT string_agg(c.name || '=' || (u.kwh::numeric)::text || '/' || u.half_hours, ',' ORDER BY c.name)
+  FROM public.monthly_usage u JOIN flows.circuits c ON c.id = u.circuit WHERE u.month = '2024-06-01'")" \
+  "A heat=718/718,A power=720/1440,B power=432/1440,C power=360/1440"
+# A: 0.17587 x 720 = 126.6264; x 718 = 126.27466; 0.45 x 30 = 13.5; total 266.40106.
+#    microgrid 0.175875: 126.63, 126.27825, 13.5 = 266.40825. benchmark 0.2345: 168.84, 168.371, 18 = 355.211.
+expect_eq "A costs (exact)" "$(sql "SELECT concat_ws(' ', m.days, m.power_kwh, m.heat_kwh, m.power, m.heat, m.standing_charge, m.total,
+  m.microgrid_total, m.benchmark_power, m.benchmark_heat, m.benchmark_standing_charge, m.benchmark_total)
+  FROM public.monthly_costs m JOIN public.customers c ON c.id = m.customer WHERE c.email = 'a@alpha.example'")" \
+  "30 720 718 126.6264 126.27466 13.5 266.40106 266.40825 168.84 168.371 18 355.211"
+# C: 0.16415 x 360 = 59.094; 0.42 x 30 = 12.6; total 71.694.
+expect_eq "C costs (exact)" "$(sql "SELECT concat_ws(' ', m.power, m.heat, m.standing_charge, m.total)
+  FROM public.monthly_costs m JOIN public.customers c ON c.id = m.customer WHERE c.email = 'c@alpha.example'")" \
+  "59.094 0 12.6 71.694"
+# Solar: 4.0 kW x 30 days x 3650/366 (2024 is a leap year) = 1196.72 -> 1196 p; halves 598 each.
+expect_eq "solar credits" "$(sql "SELECT string_agg(p.plot || '=' || s.credit_pence, ',' ORDER BY p.plot)
+  FROM public.monthly_solar_credits s JOIN public.properties p ON p.id = s.property WHERE s.month = '2024-06-01'")" \
+  "PA=598,PC=598"
+ST=$(statement_of a@alpha.example)
+pyjson "A statement lines (rounded, adding up)" "$ST" \
+  "d['costs']['customer'] == {'power': '126.63', 'heat': '126.27', 'standing_charge': '13.50', 'total': '266.40'} and d['costs']['benchmark']['total'] == '355.21' and d['saving'] == '88.81' and d['total_pence'] == 26640"
+pyjson "A statement account lines" "$ST" \
+  "d['solar_credit_pence'] == 598 and d['topups_pence'] == 2000 and d['payments_pence'] == 0 and d['balance_at_month_end'] == '12.34'"
+pyjson "A statement daily use: 30 days summing to the usage" "$ST" \
+  "len(d['daily']) == 30 and sum(__import__('decimal').Decimal(x['kwh']) for x in d['daily']) == 1438 and d['daily'][0] == {'day': '2024-06-01', 'kwh': '24'}"
+pyjson "every statement adds up to the penny" "[$(sql "SELECT string_agg(statement::text, ',') FROM public.monthly_statements")]" \
+  "all(all(__import__('decimal').Decimal(s['costs'][k]['power']) + __import__('decimal').Decimal(s['costs'][k]['heat']) + __import__('decimal').Decimal(s['costs'][k]['standing_charge']) == __import__('decimal').Decimal(s['costs'][k]['total']) for k in ('customer', 'microgrid', 'benchmark')) for s in d) and len(d) == 2"
+
+# --- idempotence -----------------------------------------------------------------
+BEFORE=$(snapshot)
+"$BILL" run --month 2024-06 --esco alpha --as-of 2024-07-15 >/dev/null 2>&1
+expect_eq "re-run exit" "$?" 7
+expect_eq "re-run gives identical rows" "$(snapshot)" "$BEFORE"
+
+# --- a run killed mid-way writes nothing -----------------------------------------
+# Change A's data so a completed run would change rows; hold a lock on the last
+# table the run writes, so it blocks after replacing usage and costs; kill it.
+sql "UPDATE flows.register_interval_hh SET kwh = 2 WHERE register_id IN (
+       SELECT r.register_id FROM flows.meter_registers r JOIN flows.meter_registry m ON m.id = r.meter_id
+       WHERE m.serial = 'MA' AND r.element = 'A')"
+psql "$FLOWS_DATABASE_URL" -qAt -c "BEGIN; LOCK TABLE public.monthly_statements IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(60); COMMIT;" \
+  >/dev/null 2>&1 &
+LOCKER_PID=$!
+sleep 1
+"$BILL" run --month 2024-06 --esco alpha --as-of 2024-07-15 >/dev/null 2>&1 &
+RUN_PID=$!
+blocked=no
+for _ in $(seq 1 100); do
+  if [[ $(sql "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+               WHERE c.relname = 'monthly_statements' AND NOT l.granted") -gt 0 ]]; then blocked=yes; break; fi
+  sleep 0.1
+done
+expect_eq "the run reached the statements (blocked on the lock)" "$blocked" yes
+kill -9 "$RUN_PID"; wait "$RUN_PID" 2>/dev/null; RUN_PID=""
+kill "$LOCKER_PID" 2>/dev/null; wait "$LOCKER_PID" 2>/dev/null; LOCKER_PID=""
+sql "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()" >/dev/null
+sleep 0.5
+expect_eq "killed run left every row as it was" "$(snapshot)" "$BEFORE"
+"$BILL" run --month 2024-06 --esco alpha --as-of 2024-07-15 >/dev/null 2>&1
+# A power now 1440 x 2 = 2880 kWh.
+expect_eq "the next run writes the new usage" "$(sql "SELECT u.kwh FROM public.monthly_usage u JOIN flows.circuits c ON c.id = u.circuit
+  WHERE c.name = 'A power'")" "2880"
+
+# --- the month in progress -------------------------------------------------------
+OUT=$("$BILL" costs --month 2024-06 --esco alpha --as-of 2024-06-10 --json 2>>"$WORK/stderr")
+pyjson "month in progress: 10 days of standing charge" "$OUT" "d['days'] == 10"
+expect_eq "C standing charge for 10 days" "$(sql "SELECT m.standing_charge FROM public.monthly_costs m
+  JOIN public.customers c ON c.id = m.customer WHERE c.email = 'c@alpha.example'")" "4.2"
+"$BILL" run --month 2024-06 --esco alpha --as-of 2024-07-15 >/dev/null 2>&1
+
+# --- statement files -------------------------------------------------------------
+OUT=$("$BILL" statements --month 2024-06 --format csv --out "$WORK/st" 2>&1); expect_eq "statements csv exit" "$?" 0
+expect_eq "csv: header + 2 rows" "$(wc -l <"$WORK/st/statements-2024-06.csv")" 3
+expect_match "csv row of C" "$(grep c@alpha "$WORK/st/statements-2024-06.csv")" ",71.69,"
+"$BILL" statements --month 2024-06 --format html --out "$WORK/st" >/dev/null 2>&1
+expect_eq "html: 2 pages and an index" "$(ls "$WORK/st"/*.html | wc -l)" 3
+expect_match "html page has the daily chart" "$(cat "$WORK"/st/statement-2024-06-*1.html)" "<svg class=\"chart\""
+"$BILL" statements --month 2024-06 --format json --out "$WORK/st" >/dev/null 2>&1
+expect_eq "json: 2 files" "$(ls "$WORK/st"/*.json | wc -l)" 2
+OUT=$("$BILL" statements --month 2024-05 --format json --out "$WORK/st" 2>&1); expect_eq "no statements exit" "$?" 3
+
+log "$CHECKS checks passed, $FAILS failed"
+(( FAILS == 0 ))
