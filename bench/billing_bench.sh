@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Billing benchmark: a community of 10,000 customers (a power and a heat circuit
+# each) with a month of half-hourly data (28.8 M rows), in a throwaway
+# PostgreSQL 15. Times `flows-bill run` for the month and a baseline computing
+# the same costs one customer at a time with a query per customer (billing_baseline,
+# same run, same database), and checks the two give identical results.
+#
+#   bench/billing_bench.sh [BUILD_DIR]       (default: build/)
+#   BILL_BENCH_CUSTOMERS=N to change the size.
+#
+# Targets: the month in under 60 s; at least 5x faster than the baseline. Prints
+# figures ("met"/"MISSED"); exits 1 only when a command fails or results differ.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=$(cd "${1:-$root/build}" && pwd)
+bill=$build/apps/flows-bill/flows-bill
+emop=$build/apps/emop/emop
+baseline=$build/bench/billing_baseline
+customers=${BILL_BENCH_CUSTOMERS:-10000}
+die() { echo "billing_bench: $*" >&2; exit 1; }
+for b in "$bill" "$emop" "$baseline"; do [[ -x $b ]] || die "$b is missing: build first"; done
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/billing_bench.XXXXXX")
+chmod 755 "$work"  # the server runs as flows-pg when we are root
+export FLOWS_PG_PORT=${BILL_BENCH_PG_PORT:-55452}
+cleanup() {
+  "$root/scripts/pg-local.sh" stop "$work/pg" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+eval "$("$root/scripts/pg-local.sh" start "$work/pg" 2>"$work/pg.err")" || die "PostgreSQL did not start: $(cat "$work/pg.err")"
+now_ns() { date +%s%N; }
+secs() { awk -v ns="$1" 'BEGIN { printf "%.2f", ns / 1e9 }'; }
+
+"$emop" db migrate >/dev/null || die "emop db migrate failed"
+t0=$(now_ns)
+psql -qAt -v ON_ERROR_STOP=1 -v customers="$customers" -f "$root/bench/billing_community.sql" >/dev/null ||
+  die "loading the community failed"
+t1=$(now_ns)
+rows=$(psql -qAt -c "SELECT count(*) FROM flows.register_interval_hh")
+"$bill" tariffs quarter --start 2024-04-01 >/dev/null 2>&1 || die "flows-bill tariffs quarter failed"
+
+t2=$(now_ns)
+"$bill" run --month 2024-06 --as-of 2024-07-15 --json >"$work/run.json" 2>"$work/run.err" ||
+  die "flows-bill run exited $?: $(tail -n 3 "$work/run.err")"
+t3=$(now_ns)
+billed=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['customers_billed'])" "$work/run.json")
+[[ $billed -eq $customers ]] || die "flows-bill billed $billed customers, expected $customers"
+
+"$baseline" --month 2024-06 --days 30 >"$work/baseline.out" 2>"$work/baseline.err" ||
+  die "baseline failed or differs: $(cat "$work/baseline.out" "$work/baseline.err" | tail -n 4)"
+base_s=$(sed -n 's/^baseline_seconds: //p' "$work/baseline.out")
+
+awk -v customers="$customers" -v rows="$rows" -v load="$(secs $((t1 - t0)))" -v run="$(secs $((t3 - t2)))" \
+    -v base="$base_s" '
+BEGIN {
+  speedup = base / run
+  printf "billing: %d customers (power + heat circuits), June 2024, %d half-hourly rows\n", customers, rows
+  printf "community_load_seconds: %.1f (setup, not measured)\n", load
+  printf "run_seconds: %.2f  (target < 60: %s)\n", run, (run < 60 ? "met" : "MISSED")
+  printf "baseline_per_customer_query_seconds: %.2f\n", base
+  printf "speedup_vs_baseline: %.1f  (target >= 5: %s)\n", speedup, (speedup >= 5 ? "met" : "MISSED")
+  printf "results: identical (every monthly_costs amount equals the baseline'"'"'s)\n"
+}'
