@@ -7,9 +7,64 @@ _flows_bill_node() {
   subs='' opts='' vals='' args=0
   case $1 in
     'flows-bill')
-      subs='quote'
+      subs='tariffs usage costs solar-credits statements run quote'
+      opts='--env'
+      vals='--env'
+      args=0 ;;
+    'flows-bill tariffs')
+      subs='benchmark quarter'
       opts=''
       vals=''
+      args=0 ;;
+    'flows-bill tariffs benchmark')
+      subs='add import list'
+      opts=''
+      vals=''
+      args=0 ;;
+    'flows-bill tariffs benchmark add')
+      subs=''
+      opts='--region --period-start --unit-rate --standing-charge --replace --json'
+      vals='--region --period-start --unit-rate --standing-charge'
+      args=0 ;;
+    'flows-bill tariffs benchmark import')
+      subs=''
+      opts='--replace --json'
+      vals=''
+      args=1 ;;
+    'flows-bill tariffs benchmark list')
+      subs=''
+      opts='--region --json'
+      vals='--region'
+      args=0 ;;
+    'flows-bill tariffs quarter')
+      subs=''
+      opts='--start --esco --dry-run --json'
+      vals='--start --esco'
+      args=0 ;;
+    'flows-bill usage')
+      subs=''
+      opts='--month --esco --as-of --json'
+      vals='--month --esco --as-of'
+      args=0 ;;
+    'flows-bill costs')
+      subs=''
+      opts='--month --esco --as-of --json'
+      vals='--month --esco --as-of'
+      args=0 ;;
+    'flows-bill solar-credits')
+      subs=''
+      opts='--month --esco --as-of --json'
+      vals='--month --esco --as-of'
+      args=0 ;;
+    'flows-bill statements')
+      subs=''
+      opts='--month --esco --format --out --json'
+      vals='--month --esco --format --out'
+      args=0 ;;
+    'flows-bill run')
+      subs=''
+      opts='--month --esco --as-of --json --out --format'
+      vals='--month --esco --as-of --out --format'
       args=0 ;;
     'flows-bill quote')
       subs='tariff solar-credit'
@@ -33,6 +88,17 @@ _flows_bill_node() {
 _flows_bill_child() {
   child=''
   case $1'|'$2 in
+    'flows-bill|tariffs') child='tariffs' ;;
+    'flows-bill tariffs|benchmark') child='benchmark' ;;
+    'flows-bill tariffs benchmark|add') child='add' ;;
+    'flows-bill tariffs benchmark|import') child='import' ;;
+    'flows-bill tariffs benchmark|list') child='list' ;;
+    'flows-bill tariffs|quarter') child='quarter' ;;
+    'flows-bill|usage') child='usage' ;;
+    'flows-bill|costs') child='costs' ;;
+    'flows-bill|solar-credits') child='solar-credits' ;;
+    'flows-bill|statements') child='statements' ;;
+    'flows-bill|run') child='run' ;;
     'flows-bill|quote') child='quote' ;;
     'flows-bill quote|tariff') child='tariff' ;;
     'flows-bill quote|solar-credit') child='solar-credit' ;;
@@ -44,6 +110,8 @@ _flows_bill_child() {
 _flows_bill_choices() {
   choices=''
   case $1'|'$2 in
+    'flows-bill statements|--format') choices='json csv html' ;;
+    'flows-bill run|--format') choices='json csv html' ;;
   esac
 }
 

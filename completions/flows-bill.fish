@@ -3,7 +3,79 @@
 complete -c flows-bill -f
 
 # flows-bill
+complete -c flows-bill -n __fish_use_subcommand -a tariffs -d 'benchmark tariffs and the quarterly microgrid and customer tariffs'
+complete -c flows-bill -n __fish_use_subcommand -a usage -d 'compute and store the month\'s kWh per circuit (monthly_usage)'
+complete -c flows-bill -n __fish_use_subcommand -a costs -d 'compute and store the month\'s usage and costs per customer (monthly_costs)'
+complete -c flows-bill -n __fish_use_subcommand -a solar-credits -d 'compute and store the month\'s solar credits (monthly_solar_credits)'
+complete -c flows-bill -n __fish_use_subcommand -a statements -d 'write the month\'s stored statements as files'
+complete -c flows-bill -n __fish_use_subcommand -a run -d 'bill a month: usage, costs, solar credits and statements in one transaction; exit 7 if any customer was skipped'
 complete -c flows-bill -n __fish_use_subcommand -a quote -d 'what a tariff or a solar credit comes to (no database)'
+complete -c flows-bill -n 'not __fish_seen_subcommand_from tariffs usage costs solar-credits statements run quote' -l env -r -F -d 'configuration environment (config.toml); default FLOWS_ENV or the current one'
+
+# flows-bill tariffs
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and not __fish_seen_subcommand_from benchmark quarter' -a benchmark -d 'the Ofgem price cap per region and period'
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and not __fish_seen_subcommand_from benchmark quarter' -a quarter -d 'create the next period\'s microgrid and customer tariffs, carrying discounts and settings over'
+
+# flows-bill tariffs benchmark
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and not __fish_seen_subcommand_from add import list' -a add -d 'add one region\'s benchmark from a period start'
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and not __fish_seen_subcommand_from add import list' -a import -d 'add benchmarks from a YAML document, all or nothing'
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and not __fish_seen_subcommand_from add import list' -a list -d 'list the benchmarks'
+
+# flows-bill tariffs benchmark add
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from add' -l region -r -F -d 'Ofgem region code (flows.regions), e.g. london'
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from add' -l period-start -r -F -d 'first day it applies, YYYY-MM-DD'
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from add' -l unit-rate -r -F -d '£/kWh, 0-100, at most 5 decimals'
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from add' -l standing-charge -r -F -d '£/day, 0-100, at most 5 decimals'
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from add' -l replace -d 'change the rates of a row that exists with other rates'
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from add' -l json -d 'print the result as JSON'
+
+# flows-bill tariffs benchmark import
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from import' -l replace -d 'change the rates of rows that exist with other rates'
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from import' -l json -d 'print the result as JSON'
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from import' -F
+
+# flows-bill tariffs benchmark list
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from list' -l region -r -F -d 'only this region'
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from list' -l json -d 'print JSON'
+
+# flows-bill tariffs quarter
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from quarter' -l start -r -F -d 'the period\'s first day, YYYY-MM-DD (a month\'s first day)'
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from quarter' -l esco -r -F -d 'only this ESCO (escos.code)'
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from quarter' -l dry-run -d 'show what would be created; write nothing'
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from quarter' -l json -d 'print JSON'
+
+# flows-bill usage
+complete -c flows-bill -n '__fish_seen_subcommand_from usage' -l month -r -F -d 'the month, YYYY-MM (UK civil month)'
+complete -c flows-bill -n '__fish_seen_subcommand_from usage' -l esco -r -F -d 'only this ESCO (escos.code)'
+complete -c flows-bill -n '__fish_seen_subcommand_from usage' -l as-of -r -F -d 'the date taken as today, YYYY-MM-DD (default: the UK date now)'
+complete -c flows-bill -n '__fish_seen_subcommand_from usage' -l json -d 'print JSON'
+
+# flows-bill costs
+complete -c flows-bill -n '__fish_seen_subcommand_from costs' -l month -r -F -d 'the month, YYYY-MM (UK civil month)'
+complete -c flows-bill -n '__fish_seen_subcommand_from costs' -l esco -r -F -d 'only this ESCO (escos.code)'
+complete -c flows-bill -n '__fish_seen_subcommand_from costs' -l as-of -r -F -d 'the date taken as today, YYYY-MM-DD (default: the UK date now)'
+complete -c flows-bill -n '__fish_seen_subcommand_from costs' -l json -d 'print JSON'
+
+# flows-bill solar-credits
+complete -c flows-bill -n '__fish_seen_subcommand_from solar-credits' -l month -r -F -d 'the month, YYYY-MM (UK civil month)'
+complete -c flows-bill -n '__fish_seen_subcommand_from solar-credits' -l esco -r -F -d 'only this ESCO (escos.code)'
+complete -c flows-bill -n '__fish_seen_subcommand_from solar-credits' -l as-of -r -F -d 'the date taken as today, YYYY-MM-DD (default: the UK date now)'
+complete -c flows-bill -n '__fish_seen_subcommand_from solar-credits' -l json -d 'print JSON'
+
+# flows-bill statements
+complete -c flows-bill -n '__fish_seen_subcommand_from statements' -l month -r -F -d 'the month, YYYY-MM'
+complete -c flows-bill -n '__fish_seen_subcommand_from statements' -l esco -r -F -d 'only this ESCO (escos.code)'
+complete -c flows-bill -n '__fish_seen_subcommand_from statements' -l format -x -a 'json csv html' -d 'json (a file per customer), csv (one file) or html (a page per customer)'
+complete -c flows-bill -n '__fish_seen_subcommand_from statements' -l out -r -F -d 'directory to write into (created when missing)'
+complete -c flows-bill -n '__fish_seen_subcommand_from statements' -l json -d 'print the list of files as JSON'
+
+# flows-bill run
+complete -c flows-bill -n '__fish_seen_subcommand_from run' -l month -r -F -d 'the month, YYYY-MM (UK civil month)'
+complete -c flows-bill -n '__fish_seen_subcommand_from run' -l esco -r -F -d 'only this ESCO (escos.code)'
+complete -c flows-bill -n '__fish_seen_subcommand_from run' -l as-of -r -F -d 'the date taken as today, YYYY-MM-DD (default: the UK date now)'
+complete -c flows-bill -n '__fish_seen_subcommand_from run' -l json -d 'print JSON'
+complete -c flows-bill -n '__fish_seen_subcommand_from run' -l out -r -F -d 'also write the statements into this directory'
+complete -c flows-bill -n '__fish_seen_subcommand_from run' -l format -x -a 'json csv html' -d 'statement files: json, csv or html (default html)'
 
 # flows-bill quote
 complete -c flows-bill -n '__fish_seen_subcommand_from quote; and not __fish_seen_subcommand_from tariff solar-credit' -a tariff -d 'customer and microgrid rates from a benchmark and a discount'

@@ -19,35 +19,69 @@ namespace {
 cli::ManPage man_page() {
   cli::ManPage p;
   p.name = "flows-bill";
-  p.summary = "billing maths for energy communities: tariffs, costs and solar credits";
+  p.summary = "billing for energy communities: tariffs, monthly usage and costs, solar credits, statements";
   p.date = "2026-11-24";
   p.version = "0.1.0";
   p.description =
-      "flows-bill computes what an ESCO's customers are charged. All money is exact decimal arithmetic; "
-      "nothing is ever a binary floating-point number.\n"
+      "flows-bill computes what an ESCO's customers are charged and keeps the Flows database's billing tables "
+      "true. All money is exact decimal arithmetic; nothing is ever a binary floating-point number.\n"
       ".PP\n"
       "A \\fIcustomer\\fR's unit rate and standing charge are (1 \\- d/100) \\(mu the benchmark (the Ofgem price "
-      "cap for the region), \\fBtruncated\\fR to 5 decimals, since they are programmed into the meter: 0.2345 "
-      "\\(Po/kWh at 25 % is 0.175875, so 0.17587. The \\fImicrogrid\\fR's rates are the same product kept exact "
-      "(0.175875). Benchmark rates are 0\\-100 \\(Po with at most 5 decimals; discounts are 0\\-100 %. The tariff "
-      "in force for a month is the one with the latest period start on or before the month's first day.\n"
+      "cap for the ESCO's region), \\fBtruncated\\fR to 5 decimals, since they are programmed into the meter: "
+      "0.2345 \\(Po/kWh at 25 % is 0.175875, so 0.17587. The \\fImicrogrid\\fR's rates are the same product kept "
+      "exact (0.175875). Benchmark rates are 0\\-100 \\(Po with at most 5 decimals; discounts are 0\\-100 %. The "
+      "tariff in force for a month is the one with the latest period start on or before the month's first day. "
+      "\\fBtariffs quarter\\fR creates the next period's microgrid row for each ESCO and a customer row for each "
+      "live, prelive or onboarding occupier of a supply account, carrying the previous discount and prepayment "
+      "settings over (defaults: 25 %, emergency credit 15, e-credit threshold 10, debt recovery 0.25); rows that "
+      "exist are kept, so a re-run changes nothing.\n"
       ".PP\n"
-      "A month's cost is unit rate \\(mu kWh of the property's power circuits, the same for its heat circuits, "
-      "and standing charge \\(mu days (days elapsed, today included, for the month in progress), at the "
+      "A month's usage per circuit is the sum of its registers' half-hourly kWh inside the month, each register "
+      "counted inside its time range on the circuit. A month's cost for each occupier of an open supply account is "
+      "unit rate \\(mu kWh of the property's power circuits, the same for its heat circuits, and standing charge "
+      "\\(mu days (days elapsed, today included, for the month in progress; see \\fB\\-\\-as\\-of\\fR), at the "
       "customer's, the microgrid's and the benchmark tariff. Months are UK civil months (Europe/London). "
-      "Statements show each line rounded to the penny, half away from zero, and a total that is the sum of "
-      "the rounded lines.\n"
+      "Statements show each line rounded to the penny, half away from zero, and a total that is the sum of the "
+      "rounded lines, so every statement adds up. Customers without a tariff in force are listed and skipped, "
+      "never billed at zero, and the run exits 7.\n"
       ".PP\n"
       "A solar credit is trunc(capacity kW \\(mu days in the month \\(mu pence per year / days in the year) "
       "whole pence, with 365 or 366 days in the year; a property's share of it is trunc(credit \\(mu ratio), "
-      "the ratios of an installation summing to exactly 1. Pence per day is printed truncated to 9 decimals, "
-      "trailing zeros dropped; the credit uses the exact quotient.\n"
+      "the ratios of an installation summing to exactly 1 (the database refuses others). Pence per day is printed "
+      "truncated to 9 decimals, trailing zeros dropped; the credit uses the exact quotient.\n"
+      ".PP\n"
+      "\\fBrun\\fR does usage, costs, solar credits and statements for a month in one transaction under a lock "
+      "per month: a re-run replaces the month's rows with identical ones, and a run that fails or is killed "
+      "leaves the database as it was. \\fBusage\\fR, \\fBcosts\\fR and \\fBsolar\\-credits\\fR do one step each "
+      "(costs recomputes the usage it needs). \\fBstatements\\fR writes the stored statements as files: "
+      "\\fBjson\\fR and \\fBhtml\\fR one per customer (statement\\-YYYY\\-MM\\-ACCOUNT, html with an index page "
+      "and a chart of daily use, self-contained), \\fBcsv\\fR one file with a row per customer; files are "
+      "written whole (temporary file and rename).\n"
+      ".PP\n"
+      "The database is the configuration environment's database_url (\\fB\\-\\-env\\fR, FLOWS_ENV, the current "
+      "environment of $XDG_CONFIG_HOME/flows/config.toml), overridden by \\fBFLOWS_DATABASE_URL\\fR; libpq's PG* "
+      "variables fill in the rest. Its schema must be current (\\fBemop db migrate\\fR).\n"
       ".PP\n"
       "With \\fB\\-\\-json\\fR, amounts are decimal strings: customer rates with 5 decimals, microgrid rates "
       "exact with at least 5.";
   p.extra_sections = {
-      {"EXIT STATUS", cli::exit_status_roff()},
+      {"EXIT STATUS",
+       cli::exit_status_roff() +
+           "\n.PP\nflows\\-bill uses 2 for bad values (a month that is not YYYY\\-MM or has not started, rates or "
+           "discounts out of range, an unknown region or ESCO, a benchmark document with an error, which names "
+           "its line), 3 when the database lacks what the month needs (no benchmark tariff in force, an ESCO "
+           "without a region, no statements stored yet), 6 for database errors and 7 when a run skipped customers. "
+           "Nothing is written in every case but 7, where everyone else is billed."},
       {"EXAMPLES",
+       "A quarter's benchmark, the tariffs carried over, a month billed and its statements:\n.PP\n.nf\n.RS\n"
+       "flows\\-bill tariffs benchmark add \\-\\-region london \\-\\-period\\-start 2024\\-04\\-01 "
+       "\\-\\-unit\\-rate 0.2345 \\-\\-standing\\-charge 0.60\n"
+       "flows\\-bill tariffs quarter \\-\\-start 2024\\-04\\-01\n"
+       "flows\\-bill run \\-\\-month 2024\\-06 \\-\\-out statements/\n"
+       "flows\\-bill statements \\-\\-month 2024\\-06 \\-\\-format csv \\-\\-out statements/\n.RE\n.fi\n"
+       ".PP\nA benchmark document for \\fBtariffs benchmark import\\fR:\n.PP\n.nf\n.RS\n"
+       "benchmarks:\n  \\- {region: london, period_start: 2024\\-07\\-01, unit_rate: 0.2236, standing_charge: 0.601}\n"
+       ".RE\n.fi\n.PP\n"
        "A customer's and the microgrid's rates at 25 % off the benchmark:\n.PP\n.RS\n"
        "flows\\-bill quote tariff \\-\\-benchmark\\-unit\\-rate 0.2345 \\-\\-benchmark\\-standing\\-charge 0.6556 "
        "\\-\\-discount 25 \\-\\-json\n.RE\n.PP\n.nf\n.RS\n"
