@@ -8,6 +8,8 @@ cd "$root"
 scripts/build.sh
 emop=$root/build/apps/emop/emop
 sim=$root/build/apps/emlite-sim/emlite-sim
+bill=$root/build/apps/flows-bill/flows-bill
+out=${FLOWS_DEMO_OUT:-$root/demo-output}  # the statements stay here after the demo
 
 work=$(mktemp -d /tmp/flows-demo.XXXXXX)
 chmod 755 "$work"  # the throwaway PostgreSQL runs as the unprivileged flows-pg user
@@ -23,6 +25,7 @@ trap cleanup EXIT
 
 step() { printf '\n== %s\n' "$*"; }
 show() { printf '$ emop %s\n' "$*"; "$emop" "$@"; }
+show_bill() { printf '$ flows-bill %s\n' "$*"; "$bill" "$@"; }
 
 step "The EMOP codec: build the request that reads a meter's serial, and decode it"
 req=$("$emop" frame encode --object serial)
@@ -90,3 +93,17 @@ show list
 step "What landed"
 psql -X -q -c "SELECT r.serial, s.health, s.csq, s.balance, s.voltage FROM flows.meter_shadows s JOIN flows.meter_registry r ON r.id = s.id ORDER BY r.serial"
 psql -X -q -c "SELECT count(*) AS half_hours, round(sum(kwh), 3) AS kwh FROM flows.register_interval_hh"
+
+step "Billing: the month so far for the community's customers"
+# One live occupier per supply meter (the simulator's topology has no customers).
+psql -X -q -v esco=demo -f "$root/scripts/seed-customers.sql"
+month=$(TZ=Europe/London date -d yesterday +%Y-%m)
+show_bill tariffs benchmark add --region london --period-start "$month-01" --unit-rate 0.2450 --standing-charge 0.6075
+show_bill tariffs quarter --start "$month-01"
+rm -rf "$out"
+show_bill run --month "$month" --out "$out"
+show_bill statements --month "$month" --format csv --out "$out" >/dev/null
+psql -X -q -c "SELECT c.email, m.days, round(m.power_kwh, 3) AS kwh, round(m.total, 2) AS total,
+  round(m.benchmark_total, 2) AS benchmark FROM public.monthly_costs m JOIN public.customers c ON c.id = m.customer
+  ORDER BY c.email"
+echo "statements: $out/index-$month.html (open it in a browser), $out/statements-$month.csv"
