@@ -1,10 +1,13 @@
 #include "jobs/intervals.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <map>
 #include <optional>
+#include <tuple>
 
 #include <pqxx/stream_to>
+#include <pqxx/subtransaction>
 
 #include "core/error.hpp"
 #include "db/db_error.hpp"
@@ -14,12 +17,6 @@ namespace flows::jobs {
 namespace {
 
 using namespace std::chrono_literals;
-
-struct Interval {
-  char element;     // 'A' or 'B'
-  UtcTime start;    // start of the half hour
-  std::int64_t wh;  // consumption in the half hour
-};
 
 std::string iso_day(date::sys_days d) { return date::format("%F", d); }
 
@@ -73,14 +70,180 @@ std::string uuid_array(const std::vector<db::MeterRow>& meters) {
   return a + "}";
 }
 
+// pg_advisory_xact_lock key shared by every interval writer: "FlowsIHH" in ASCII.
+constexpr long long interval_lock_key = 0x466C6F7773494848;
+
+// An enabled power register of a meter, as write_intervals matches intervals to it.
+struct Register {
+  std::string id;
+  bool takes_a = false, takes_b = false;     // A or SINGLE; B
+  std::optional<std::int64_t> start, end;    // [start, end), microseconds since the epoch
+  bool takes(const Interval& iv) const {
+    if (!(iv.element == 'A' ? takes_a : iv.element == 'B' && takes_b)) return false;
+    const std::int64_t t = std::int64_t(iv.start.time_since_epoch().count()) * 1'000'000;
+    return (!start || *start <= t) && (!end || *end > t);
+  }
+};
+
+void append_int(std::string& out, std::uint64_t v) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, r.ptr);
+}
+
+void append_2(std::string& out, unsigned v) {
+  out.push_back(char('0' + v / 10));
+  out.push_back(char('0' + v % 10));
+}
+
+// "2025-04-01 00:30:00+00", as COPY reads a timestamptz.
+void append_timestamp(std::string& out, UtcTime t) {
+  const auto day = date::floor<date::days>(t);
+  const date::year_month_day ymd{day};
+  const int y = int(ymd.year());
+  if (y < 1000 || y > 9999) {
+    out += format_iso_utc(t);
+    return;
+  }
+  const auto s = static_cast<unsigned>((t - day).count());
+  append_2(out, unsigned(y) / 100);
+  append_2(out, unsigned(y) % 100);
+  out.push_back('-');
+  append_2(out, unsigned(ymd.month()));
+  out.push_back('-');
+  append_2(out, unsigned(ymd.day()));
+  out.push_back(' ');
+  append_2(out, s / 3600);
+  out.push_back(':');
+  append_2(out, s / 60 % 60);
+  out.push_back(':');
+  append_2(out, s % 60);
+  out += "+00";
+}
+
+// wh_to_kwh, appended.
+void append_kwh(std::string& out, std::int64_t wh) {
+  const bool neg = wh < 0;
+  const std::uint64_t v = neg ? std::uint64_t(-(wh + 1)) + 1 : std::uint64_t(wh);
+  if (neg) out.push_back('-');
+  append_int(out, v / 1000);
+  const auto f = unsigned(v % 1000);
+  out.push_back('.');
+  out.push_back(char('0' + f / 100));
+  append_2(out, f % 100);
+}
+
 }  // namespace
 
 std::string wh_to_kwh(std::int64_t wh) {
-  const bool neg = wh < 0;
-  const std::uint64_t v = neg ? std::uint64_t(-(wh + 1)) + 1 : std::uint64_t(wh);
-  std::string frac = std::to_string(v % 1000);
-  frac.insert(0, 3 - frac.size(), '0');
-  return (neg ? "-" : "") + std::to_string(v / 1000) + "." + frac;
+  std::string s;
+  append_kwh(s, wh);
+  return s;
+}
+
+IntervalWrite write_intervals(pqxx::work& tx, const std::vector<db::MeterRow>& meters,
+                              const std::vector<std::vector<Interval>>& intervals) {
+  if (intervals.size() != meters.size()) throw Error(ExitCode::internal, "write_intervals: one list of intervals per meter");
+  IntervalWrite result;
+  if (meters.empty()) return result;
+
+  // The meters' enabled power registers (one query), in register_id order.
+  std::vector<Register> regs;
+  std::vector<std::vector<std::uint32_t>> of_meter(meters.size());  // indices into regs
+  for (const auto& r : tx.exec_params(
+           "SELECT m.ord, r.register_id::text, r.element::text, "
+           "       (extract(epoch FROM r.start_time) * 1000000)::bigint, "
+           "       (extract(epoch FROM r.end_time) * 1000000)::bigint "
+           "FROM unnest($1::uuid[]) WITH ORDINALITY AS m(id, ord) "
+           "JOIN flows.meter_registers r ON r.meter_id = m.id "
+           "WHERE r.nature = 'power' AND r.status = 'enabled' AND r.element IS NOT NULL "
+           "ORDER BY r.register_id, m.ord",
+           uuid_array(meters))) {
+    Register g;
+    g.id = r[1].as<std::string>();
+    const auto element = r[2].as<std::string>();
+    g.takes_a = element == "A" || element == "SINGLE";
+    g.takes_b = element == "B";
+    if (!r[3].is_null()) g.start = r[3].as<std::int64_t>();
+    if (!r[4].is_null()) g.end = r[4].as<std::int64_t>();
+    of_meter.at(r[0].as<std::size_t>() - 1).push_back(static_cast<std::uint32_t>(regs.size()));
+    regs.push_back(std::move(g));
+  }
+
+  // The rows, in (register_id, timestamp) order: the unique index then takes
+  // them as appends, which is cheaper than inserts all over it.
+  struct Row {
+    std::uint32_t reg;  // index into regs
+    std::int64_t wh;
+    UtcTime start;
+  };
+  std::vector<Row> rows;
+  for (std::size_t i = 0; i < meters.size(); ++i)
+    for (const auto& iv : intervals[i])
+      for (const auto g : of_meter[i])
+        if (regs[g].takes(iv)) rows.push_back({g, iv.wh, iv.start});
+  result.rows = rows.size();
+  if (rows.empty()) return result;
+  std::sort(rows.begin(), rows.end(),
+            [](const Row& x, const Row& y) { return x.reg != y.reg ? x.reg < y.reg : x.start < y.start; });
+  UtcTime first = rows.front().start, last = first;
+  std::string used_ids = "{";
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    first = std::min(first, rows[k].start);
+    last = std::max(last, rows[k].start);
+    if (k == 0 || rows[k].reg != rows[k - 1].reg) used_ids += (k ? "," : "") + regs[rows[k].reg].id;
+  }
+  used_ids += "}";
+
+  // COPY, one line a row.
+  auto copy_rows = [&](pqxx::transaction_base& t, const std::string& table, const std::vector<std::string>& columns) {
+    pqxx::stream_to copy(t, table, columns);
+    std::string ts, kwh;
+    for (const auto& row : rows) {
+      ts.clear();
+      append_timestamp(ts, row.start);
+      kwh.clear();
+      append_kwh(kwh, row.wh);
+      copy << std::tie(regs[row.reg].id, ts, kwh);
+    }
+    copy.complete();
+  };
+
+  // Nothing there yet for these registers in the range: straight in. The lock
+  // keeps another ingest from writing between this check and our commit.
+  tx.exec_params1("SELECT pg_advisory_xact_lock($1)", interval_lock_key);
+  const bool exists = tx.exec_params1(
+                            "SELECT EXISTS (SELECT 1 FROM flows.register_interval_hh "
+                            "  WHERE register_id = ANY($1::uuid[]) "
+                            "    AND \"timestamp\" >= $2::timestamptz AND \"timestamp\" <= $3::timestamptz)",
+                            used_ids, format_iso_utc(first), format_iso_utc(last))[0]
+                          .as<bool>();
+  if (!exists) {
+    try {
+      pqxx::subtransaction sub(tx, "write_intervals_copy");
+      copy_rows(sub, "flows.register_interval_hh", {"register_id", "\"timestamp\"", "kwh"});
+      sub.commit();
+      result.direct = true;
+      result.rows_written = result.rows;
+      return result;
+    } catch (const pqxx::unique_violation&) {
+      // A writer that does not take the lock got there first: merge instead.
+    }
+  }
+
+  tx.exec0(
+      "CREATE TEMPORARY TABLE emop_interval_hh_in "
+      "(register_id uuid NOT NULL, ts timestamptz NOT NULL, kwh numeric NOT NULL) ON COMMIT DROP");
+  copy_rows(tx, "emop_interval_hh_in", {"register_id", "ts", "kwh"});
+  result.rows_written =
+      tx.exec0(
+            "INSERT INTO flows.register_interval_hh (register_id, \"timestamp\", kwh) "
+            "SELECT register_id, ts, kwh FROM emop_interval_hh_in "
+            "ON CONFLICT (register_id, \"timestamp\") DO UPDATE SET kwh = EXCLUDED.kwh "
+            "  WHERE flows.register_interval_hh.kwh IS DISTINCT FROM EXCLUDED.kwh")
+          .affected_rows();
+  tx.exec0("DROP TABLE emop_interval_hh_in");
+  return result;
 }
 
 ExitCode ingest_status(const IngestReport& r) {
@@ -148,32 +311,11 @@ IngestReport ingest_intervals(pqxx::connection& conn, const IngestOptions& o) {
   report.failed = report.failures.size();
   report.ok = meters.size() - report.failed;
 
-  // Write: COPY into a temporary table, one INSERT … SELECT into the hypertable,
-  // then the missing half hours; one transaction.
+  // Write (write_intervals), then the missing half hours; one transaction.
   if (!meters.empty()) {
     try {
       pqxx::work tx(conn, "emop_sync_intervals");
-      tx.exec0(
-          "CREATE TEMPORARY TABLE emop_interval_hh_in "
-          "(meter_id uuid NOT NULL, element text NOT NULL, ts timestamptz NOT NULL, kwh numeric NOT NULL) "
-          "ON COMMIT DROP");
-      {
-        pqxx::stream_to copy(tx, "emop_interval_hh_in", std::vector<std::string>{"meter_id", "element", "ts", "kwh"});
-        for (std::size_t i = 0; i < meters.size(); ++i)
-          for (const auto& iv : intervals[i])
-            copy << std::make_tuple(meters[i].id, std::string(1, iv.element), format_iso_utc(iv.start), wh_to_kwh(iv.wh));
-        copy.complete();
-      }
-      auto w = tx.exec0(
-          "INSERT INTO flows.register_interval_hh (register_id, \"timestamp\", kwh) "
-          "SELECT r.register_id, t.ts, t.kwh FROM emop_interval_hh_in t "
-          "JOIN flows.meter_registers r ON r.meter_id = t.meter_id "
-          "  AND r.nature = 'power' AND r.status = 'enabled' "
-          "  AND CASE WHEN t.element = 'A' THEN r.element IN ('A', 'SINGLE') ELSE r.element = 'B' END "
-          "  AND (r.start_time IS NULL OR r.start_time <= t.ts) AND (r.end_time IS NULL OR r.end_time > t.ts) "
-          "ON CONFLICT (register_id, \"timestamp\") DO UPDATE SET kwh = EXCLUDED.kwh "
-          "  WHERE flows.register_interval_hh.kwh IS DISTINCT FROM EXCLUDED.kwh");
-      report.rows_written = w.affected_rows();
+      report.rows_written = write_intervals(tx, meters, intervals).rows_written;
       for (const auto& r : tx.exec_params(
                "WITH days AS ("
                "  SELECT d::date AS day, d AT TIME ZONE 'UTC' AS day_start, (d + interval '1 day') AT TIME ZONE 'UTC' AS day_end "

@@ -10,17 +10,18 @@
 // UTC. Element A (or SINGLE) goes to the meter's enabled power register of that
 // element, B to its B register (time ranges honoured).
 //
-// All rows are written in one transaction: COPY into a temporary table, then one
-// INSERT … SELECT … ON CONFLICT (register_id, timestamp) DO UPDATE, so a re-run
+// All rows are written in one transaction by write_intervals (below), so a re-run
 // gives the same rows. Then the missing half hours per register and UTC day of
 // the range (as flows.register_interval_hh_missing counts them: 48 a day).
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include <date/date.h>
 #include <pqxx/pqxx>
 
+#include "core/emop_time.hpp"
 #include "core/exit_codes.hpp"
 #include "db/meters.hpp"
 #include "jobs/batch.hpp"
@@ -58,6 +59,43 @@ struct IngestReport {
 
 // "0.500" for 500 Wh, "-1.250" for -1250 Wh.
 std::string wh_to_kwh(std::int64_t wh);
+
+// One half hour of one meter element, as computed from its profile log.
+struct Interval {
+  char element;     // 'A' (a meter's A or SINGLE register) or 'B'
+  UtcTime start;    // start of the half hour
+  std::int64_t wh;  // consumption in the half hour
+};
+
+struct IntervalWrite {
+  std::size_t rows = 0;          // rows for register_interval_hh once matched to registers
+  std::size_t rows_written = 0;  // rows inserted or changed
+  bool direct = false;           // COPY straight into the table (no rows there yet)
+};
+
+// The write half of ingest_intervals, for a transaction the caller commits (or
+// not): intervals[i] are meters[i]'s (only MeterRow::id is used; each meter
+// once), each (element, start) at most once per meter.
+//
+// Each interval goes to every enabled power register of its meter for its
+// element (A: element A or SINGLE; B: element B) whose [start_time, end_time)
+// holds the start of the half hour; an interval no register takes is dropped.
+// Nothing else is written: a half hour not given stays a gap.
+//
+// Registers are resolved here, with one query, so the rows are final; they are
+// sent in (register_id, timestamp) order, which the unique index takes best.
+// Under a transaction-scoped advisory lock (so two ingests cannot race between
+// the check and the write), when register_interval_hh has no row yet for those
+// registers between the first and the last half hour, the rows are COPYed
+// straight into it (a first ingest: the common case, as fast as a bulk load,
+// in a savepoint). Otherwise (a
+// re-run, an overlapping range), or should a writer that does not take the lock
+// have added rows meanwhile, they are COPYed into a temporary table and merged
+// with one INSERT … ON CONFLICT (register_id, timestamp) DO UPDATE that touches
+// only rows whose kwh differs. Either way the table ends up with the same rows,
+// so writing the same intervals again changes nothing (rows_written 0).
+IntervalWrite write_intervals(pqxx::work& tx, const std::vector<db::MeterRow>& meters,
+                              const std::vector<std::vector<Interval>>& intervals);
 
 IngestReport ingest_intervals(pqxx::connection& conn, const IngestOptions& options);
 
