@@ -65,7 +65,7 @@ int main(int argc, char** argv) {
     for (const auto& r : tx.exec_params("SELECT DISTINCT ON (customer) customer::text, unit_rate::text, "
                                         "standing_charge::text FROM public.customer_tariffs "
                                         "WHERE period_start <= $1::date ORDER BY customer, period_start DESC", first))
-      cust[r[0].as<std::string>()] = {bill::pg::decimal(r[1]), bill::pg::decimal(r[2])};
+      cust[r[0].as<std::string>()] = {bill::pg::decimal(r[1]).truncate_to(5), bill::pg::decimal(r[2]).truncate_to(5)};
 
     // The timed part: one query per customer.
     const auto t0 = std::chrono::steady_clock::now();

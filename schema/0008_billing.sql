@@ -46,11 +46,8 @@ CREATE TABLE public.microgrid_tariffs (
 CREATE TRIGGER microgrid_tariffs_updated_at BEFORE UPDATE ON public.microgrid_tariffs
   FOR EACH ROW EXECUTE FUNCTION flows.updated_at_now();
 
--- customer_tariffs (0007) holds the customer's discount and truncated rates; the
--- rates must be what a meter can carry.
-ALTER TABLE public.customer_tariffs
-  ADD CONSTRAINT customer_tariffs_rates_5dp_check
-  CHECK (unit_rate = round(unit_rate, 5) AND standing_charge = round(standing_charge, 5));
+-- customer_tariffs (0007) is kept as deployed: rows there may carry more than 5
+-- decimals; meters (emop push tariffs) and bills (flows-bill) use them truncated.
 
 -- kWh per circuit per month (inside each register's range on the circuit).
 CREATE TABLE public.monthly_usage (

@@ -158,7 +158,8 @@ void load_tariffs(pqxx::work& tx, const std::string& escos, const std::string& m
            "  JOIN public.properties p ON p.id = a.property WHERE p.esco = ANY($2::uuid[])) "
            "ORDER BY t.customer, t.period_start DESC",
            month_start, escos))
-    in.customer[r[0].as<std::string>()] = {pg::decimal(r[1]), pg::decimal(r[2])};
+    // Truncated to 5 decimals, as the meter carries them (rows may hold more).
+    in.customer[r[0].as<std::string>()] = {pg::decimal(r[1]).truncate_to(5), pg::decimal(r[2]).truncate_to(5)};
 }
 
 // The solar credits of the month, computed (not yet written).
