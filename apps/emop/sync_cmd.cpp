@@ -28,9 +28,9 @@ struct SyncArgs {
 };
 
 date::sys_days parse_day(const std::string& text, const char* flag) {
-  auto t = text.size() == 10 ? parse_iso(text) : std::nullopt;
-  if (!t) throw usage_error(std::string(flag) + " '" + text + "' is not a date YYYY-MM-DD");
-  return date::sys_days{date::floor<date::days>(*t).time_since_epoch()};
+  auto d = parse_date(text);
+  if (!d) throw usage_error(std::string(flag) + " '" + text + "' is not a date YYYY-MM-DD");
+  return date::sys_days{*d};
 }
 
 db::MeterFilter filter_of(const SyncArgs& a) {

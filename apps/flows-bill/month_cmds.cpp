@@ -41,9 +41,9 @@ billing::Month parse_month(const std::string& text) {
 
 std::optional<date::year_month_day> parse_as_of(const std::optional<std::string>& text) {
   if (!text) return std::nullopt;
-  auto t = text->size() == 10 ? parse_iso(*text) : std::nullopt;
-  if (!t) throw usage_error("--as-of '" + *text + "' is not a date YYYY-MM-DD");
-  return date::year_month_day{date::floor<date::days>(*t)};
+  auto d = parse_date(*text);
+  if (!d) throw usage_error("--as-of '" + *text + "' is not a date YYYY-MM-DD");
+  return d;
 }
 
 std::string pence_text(std::int64_t p) {

@@ -20,12 +20,10 @@ namespace {
 using json = nlohmann::ordered_json;
 using billing::Decimal;
 
-std::string day(date::year_month_day d) { return date::format("%F", d); }
-
 date::year_month_day parse_day_option(const std::string& option, const std::string& text) {
-  auto t = text.size() == 10 ? parse_iso(text) : std::nullopt;
-  if (!t) throw usage_error(option + " '" + text + "' is not a date YYYY-MM-DD");
-  return date::year_month_day{date::floor<date::days>(*t)};
+  auto d = parse_date(text);
+  if (!d) throw usage_error(option + " '" + text + "' is not a date YYYY-MM-DD");
+  return *d;
 }
 
 struct BenchmarkArgs {
@@ -68,7 +66,7 @@ int run_list(const Globals& g, const BenchmarkArgs& a) {
     json out = json::array();
     for (const auto& t : rows)
       out.push_back({{"region", t.region},
-                     {"period_start", day(t.period_start)},
+                     {"period_start", format_date(t.period_start)},
                      {"unit_rate", t.rates.unit_rate.to_string_min(5)},
                      {"standing_charge", t.rates.standing_charge.to_string_min(5)}});
     std::cout << out.dump(2) << "\n";
@@ -77,7 +75,7 @@ int run_list(const Globals& g, const BenchmarkArgs& a) {
   std::cout << fmt::format("{:<20} {:<12} {:>16} {:>22}\n", "region", "period_start", "unit_rate £/kWh",
                            "standing_charge £/day");
   for (const auto& t : rows)
-    std::cout << fmt::format("{:<20} {:<12} {:>16} {:>22}\n", t.region, day(t.period_start),
+    std::cout << fmt::format("{:<20} {:<12} {:>16} {:>22}\n", t.region, format_date(t.period_start),
                              t.rates.unit_rate.to_string_min(5), t.rates.standing_charge.to_string_min(5));
   return 0;
 }

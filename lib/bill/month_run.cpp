@@ -13,6 +13,7 @@
 #include "core/error.hpp"
 #include "db/db_error.hpp"
 #include "db/migrations.hpp"
+#include "db/sql_values.hpp"
 
 namespace flows::bill {
 namespace {
@@ -41,8 +42,6 @@ billing::CircuitType circuit_type(const std::string& t) {
   if (t == "solar") return billing::CircuitType::solar;
   return billing::CircuitType::power;
 }
-
-std::string iso_day(date::year_month_day d) { return date::format("%F", d); }
 
 // Everything the run reads, under the month's lock, before it writes.
 struct Inputs {
@@ -177,7 +176,7 @@ std::vector<SolarRow> compute_solar(pqxx::work& tx, const std::string& escos, co
   for (const auto& r : tx.exec_params(
            "SELECT DISTINCT ON (esco) esco::text, pence_per_year::text FROM public.solar_credit_tariffs "
            "WHERE period_start <= $1::date AND esco = ANY($2::uuid[]) ORDER BY esco, period_start DESC",
-           iso_day(month.first_day()), escos))
+           format_date(month.first_day()), escos))
     tariff[r[0].as<std::string>()] = pg::decimal(r[1]);
 
   struct Share {
@@ -268,14 +267,6 @@ nlohmann::json opt(const std::optional<T>& v) {
   else return *v;
 }
 
-std::string uuid_array(const std::vector<std::string>& ids) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < ids.size(); ++i) {
-    if (i) out += ',';
-    out += ids[i];
-  }
-  return out + "}";
-}
 
 }  // namespace
 
@@ -288,14 +279,14 @@ RunReport run_month(pqxx::connection& conn, const RunOptions& o) {
   if (o.costs && !o.usage) throw std::logic_error("costs need usage in the same run");
   const auto today = o.today.value_or(billing::uk_date(date::floor<std::chrono::seconds>(std::chrono::system_clock::now())));
   if (o.month.first_day() > today)
-    throw usage_error("month " + o.month.to_string() + " has not started yet (today is " + iso_day(today) + ")");
+    throw usage_error("month " + o.month.to_string() + " has not started yet (today is " + format_date(today) + ")");
 
   db::require_current(conn);
   RunReport report;
   report.month = o.month.to_string();
   report.days = billing::days_elapsed(o.month, today);
   const billing::TimeRange range = billing::uk_month_range(o.month);
-  const std::string month_start = iso_day(o.month.first_day());
+  const std::string month_start = format_date(o.month.first_day());
 
   try {
     pqxx::work tx(conn, "flows_bill_run");
@@ -316,7 +307,7 @@ RunReport run_month(pqxx::connection& conn, const RunOptions& o) {
       esco_by_id[e.id] = &e;
       report.escos.push_back(e.code);
     }
-    const std::string escos = uuid_array(esco_ids);
+    const std::string escos = db::uuid_array(esco_ids);
 
     if (o.usage) load_usage(tx, escos, range, in);
     if (o.costs) {
@@ -373,7 +364,7 @@ RunReport run_month(pqxx::connection& conn, const RunOptions& o) {
                  "WHERE meter = ANY($1::uuid[]) AND status = 'completed' "
                  "  AND COALESCE(used_at, created_at) >= $2::timestamptz AND COALESCE(used_at, created_at) < $3::timestamptz "
                  "GROUP BY 1",
-                 uuid_array(meters), from, to))
+                 db::uuid_array(meters), from, to))
           topups[r[0].as<std::string>()] = r[1].as<std::int64_t>();
         for (const auto& r : tx.exec_params(
                  "SELECT account::text, sum(amount_pence) FROM public.payments "
@@ -381,14 +372,14 @@ RunReport run_month(pqxx::connection& conn, const RunOptions& o) {
                  "  AND COALESCE(submitted_at, created_at) >= $2::timestamptz "
                  "  AND COALESCE(submitted_at, created_at) < $3::timestamptz "
                  "GROUP BY 1",
-                 uuid_array(accounts), from, to))
+                 db::uuid_array(accounts), from, to))
           payments[r[0].as<std::string>()] = r[1].as<std::int64_t>();
         for (const auto& r : tx.exec_params(
                  "SELECT m.id::text, b.balance::text FROM unnest($1::uuid[]) AS m(id) "
                  "CROSS JOIN LATERAL (SELECT balance FROM flows.meter_prepay_balance "
                  "  WHERE meter_id = m.id AND \"timestamp\" < $2::timestamptz AND balance IS NOT NULL "
                  "  ORDER BY \"timestamp\" DESC LIMIT 1) b",
-                 uuid_array(meters), to))
+                 db::uuid_array(meters), to))
           balance[r[0].as<std::string>()] = pg::decimal(r[1]);
       }
 
@@ -461,7 +452,7 @@ RunReport run_month(pqxx::connection& conn, const RunOptions& o) {
         if (o.statements) {
           // Every charged day of the month, 0 where nothing was recorded.
           for (int d = 1; d <= report.days; ++d) {
-            const std::string day = iso_day(o.month.first_day().year() / o.month.first_day().month() /
+            const std::string day = format_date(o.month.first_day().year() / o.month.first_day().month() /
                                             date::day{static_cast<unsigned>(d)});
             auto it = daily.find(day);
             st.daily.push_back({day, it == daily.end() ? Decimal(0) : it->second});
@@ -576,7 +567,7 @@ std::vector<nlohmann::json> load_statements(pqxx::connection& conn, const billin
              "SELECT s.statement::text FROM public.monthly_statements s JOIN flows.escos e ON e.id = s.esco "
              "WHERE s.month = $1::date AND ($2 = '' OR e.code = $2) "
              "ORDER BY (s.statement->>'account_number')::bigint, s.customer",
-             iso_day(month.first_day()), esco.value_or("")))
+             format_date(month.first_day()), esco.value_or("")))
       out.push_back(nlohmann::json::parse(r[0].c_str()));
   } catch (const Error&) {
     throw;

@@ -16,15 +16,6 @@ namespace {
 
 using billing::Decimal;
 
-std::string iso_day(date::year_month_day d) { return date::format("%F", d); }
-
-std::optional<date::year_month_day> parse_day(const std::string& s) {
-  if (s.size() != 10) return std::nullopt;  // a bare date, no time of day
-  auto t = parse_iso(s);
-  if (!t) return std::nullopt;
-  return date::year_month_day{date::floor<date::days>(*t)};
-}
-
 struct Doc {
   std::string source;
   [[noreturn]] void fail(const YAML::Node& n, const std::string& msg) const {
@@ -72,7 +63,7 @@ std::vector<BenchmarkRow> parse_benchmarks(const std::string& text, const std::s
     row.line = item.Mark().line + 1;
     row.tariff.region = doc.scalar(item, "region");
     const std::string start = doc.scalar(item, "period_start");
-    auto day = parse_day(start);
+    auto day = parse_date(start);
     if (!day) doc.fail(item["period_start"], "period_start " + start + " is not a date YYYY-MM-DD");
     row.tariff.period_start = *day;
     for (const char* key : {"unit_rate", "standing_charge"}) {
@@ -111,12 +102,12 @@ BenchmarkImport import_benchmarks(pqxx::connection& conn, const std::vector<Benc
       auto found = tx.exec_params(
           "SELECT unit_rate::text, standing_charge::text FROM public.benchmark_tariffs "
           "WHERE region = $1 AND period_start = $2::date",
-          t.region, iso_day(t.period_start));
+          t.region, format_date(t.period_start));
       const std::string ur = t.rates.unit_rate.to_string(), sc = t.rates.standing_charge.to_string();
       if (found.empty()) {
         tx.exec_params("INSERT INTO public.benchmark_tariffs (region, period_start, unit_rate, standing_charge) "
                        "VALUES ($1, $2::date, $3::numeric, $4::numeric)",
-                       t.region, iso_day(t.period_start), ur, sc);
+                       t.region, format_date(t.period_start), ur, sc);
         r.inserted++;
         continue;
       }
@@ -126,12 +117,12 @@ BenchmarkImport import_benchmarks(pqxx::connection& conn, const std::vector<Benc
         continue;
       }
       if (!replace)
-        throw usage_error(where(row) + "the benchmark for " + t.region + " from " + iso_day(t.period_start) +
+        throw usage_error(where(row) + "the benchmark for " + t.region + " from " + format_date(t.period_start) +
                           " is already " + old.unit_rate.to_string() + " £/kWh, " + old.standing_charge.to_string() +
                           " £/day; pass --replace to change it (nothing was written)");
       tx.exec_params("UPDATE public.benchmark_tariffs SET unit_rate = $3::numeric, standing_charge = $4::numeric "
                      "WHERE region = $1 AND period_start = $2::date",
-                     t.region, iso_day(t.period_start), ur, sc);
+                     t.region, format_date(t.period_start), ur, sc);
       r.updated++;
     }
     tx.commit();
@@ -154,7 +145,7 @@ std::vector<billing::BenchmarkTariff> list_benchmarks(pqxx::connection& conn, co
              region.value_or(""))) {
       billing::BenchmarkTariff t;
       t.region = r[0].as<std::string>();
-      t.period_start = *parse_day(r[1].as<std::string>());
+      t.period_start = *parse_date(r[1].as<std::string>());
       t.rates = {pg::decimal(r[2]), pg::decimal(r[3])};
       out.push_back(std::move(t));
     }
@@ -166,10 +157,10 @@ std::vector<billing::BenchmarkTariff> list_benchmarks(pqxx::connection& conn, co
 
 QuarterReport new_quarter(pqxx::connection& conn, const QuarterOptions& o) {
   if (o.start.day() != date::day{1})
-    throw usage_error("--start " + iso_day(o.start) + " is not the first day of a month");
+    throw usage_error("--start " + format_date(o.start) + " is not the first day of a month");
   db::require_current(conn);
   QuarterReport report;
-  report.start = iso_day(o.start);
+  report.start = format_date(o.start);
   try {
     pqxx::work tx(conn, "flows_bill_quarter");
     tx.exec_params("SELECT pg_advisory_xact_lock(hashtext('flows-bill quarter'), 0)");

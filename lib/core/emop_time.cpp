@@ -76,4 +76,13 @@ std::optional<MeterTime> parse_iso(std::string_view s) {
          std::chrono::seconds{sec};
 }
 
+std::optional<date::year_month_day> parse_date(std::string_view text) {
+  if (text.size() != 10) return std::nullopt;  // a bare date, no time of day
+  auto t = parse_iso(text);
+  if (!t) return std::nullopt;
+  return date::year_month_day{date::floor<date::days>(*t)};
+}
+
+std::string format_date(date::year_month_day d) { return date::format("%F", d); }
+
 }  // namespace flows

@@ -41,4 +41,9 @@ std::string format_iso_utc(UtcTime t);
 // dates such as 2023-02-30 or a trailing zone designator.
 std::optional<MeterTime> parse_iso(std::string_view text);
 
+// A calendar date, exactly "YYYY-MM-DD" (nullopt for anything else, including
+// impossible dates), and back.
+std::optional<date::year_month_day> parse_date(std::string_view text);
+std::string format_date(date::year_month_day d);  // "2024-06-01"
+
 }  // namespace flows

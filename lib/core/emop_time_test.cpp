@@ -35,3 +35,13 @@ TEST_CASE("a UK-local meter clock honours BST") {
   // The skipped hour when BST starts (2024-03-31 01:00-02:00 local) maps forward.
   CHECK(format_iso_utc(to_utc(*parse_iso("2024-03-31T01:30:00"), ClockKind::uk_local)) == "2024-03-31T01:30:00Z");
 }
+
+TEST_CASE("dates are exactly YYYY-MM-DD, and format back") {
+  using namespace date::literals;
+  CHECK(flows::parse_date("2024-02-29") == 2024_y / 2 / 29);
+  CHECK_FALSE(flows::parse_date("2023-02-29"));
+  CHECK_FALSE(flows::parse_date("2024-2-29"));
+  CHECK_FALSE(flows::parse_date("2024-02-29T00:00"));
+  CHECK_FALSE(flows::parse_date(""));
+  CHECK(flows::format_date(2024_y / 6 / 1) == "2024-06-01");
+}

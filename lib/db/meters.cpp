@@ -1,5 +1,7 @@
 #include "db/meters.hpp"
 
+#include "db/sql_values.hpp"
+
 namespace flows::db {
 
 std::vector<MeterRow> load_meters(pqxx::transaction_base& tx, const MeterFilter& f) {
@@ -30,6 +32,13 @@ std::vector<MeterRow> load_meters(pqxx::transaction_base& tx, const MeterFilter&
     out.push_back(std::move(m));
   }
   return out;
+}
+
+std::string meter_id_array(const std::vector<MeterRow>& meters) {
+  std::vector<std::string> ids;
+  ids.reserve(meters.size());
+  for (const auto& m : meters) ids.push_back(m.id);
+  return uuid_array(ids);
 }
 
 }  // namespace flows::db

@@ -30,4 +30,7 @@ struct MeterFilter {
 // Ordered by serial. Throws flows::Error(database) on failure.
 std::vector<MeterRow> load_meters(pqxx::transaction_base& tx, const MeterFilter& filter);
 
+// The meters' ids as a uuid[] parameter (sql_values.hpp).
+std::string meter_id_array(const std::vector<MeterRow>& meters);
+
 }  // namespace flows::db

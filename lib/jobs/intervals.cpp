@@ -11,6 +11,7 @@
 
 #include "core/error.hpp"
 #include "db/db_error.hpp"
+#include "db/sql_values.hpp"
 #include "db/migrations.hpp"
 
 namespace flows::jobs {
@@ -18,7 +19,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::string iso_day(date::sys_days d) { return date::format("%F", d); }
 
 // The half hours of [from, to) from a meter's profile log 1.
 meter::Task<std::vector<Interval>> read_intervals(meter::Meter& m, bool dst, UtcTime from, UtcTime to) {
@@ -64,11 +64,6 @@ meter::Task<std::vector<Interval>> read_intervals(meter::Meter& m, bool dst, Utc
   co_return out;
 }
 
-std::string uuid_array(const std::vector<db::MeterRow>& meters) {
-  std::string a = "{";
-  for (std::size_t i = 0; i < meters.size(); ++i) a += (i ? "," : "") + meters[i].id;
-  return a + "}";
-}
 
 // pg_advisory_xact_lock key shared by every interval writer: "FlowsIHH" in ASCII.
 constexpr long long interval_lock_key = 0x466C6F7773494848;
@@ -158,7 +153,7 @@ IntervalWrite write_intervals(pqxx::work& tx, const std::vector<db::MeterRow>& m
            "JOIN flows.meter_registers r ON r.meter_id = m.id "
            "WHERE r.nature = 'power' AND r.status = 'enabled' AND r.element IS NOT NULL "
            "ORDER BY r.register_id, m.ord",
-           uuid_array(meters))) {
+           db::meter_id_array(meters))) {
     Register g;
     g.id = r[1].as<std::string>();
     const auto element = r[2].as<std::string>();
@@ -187,13 +182,13 @@ IntervalWrite write_intervals(pqxx::work& tx, const std::vector<db::MeterRow>& m
   std::sort(rows.begin(), rows.end(),
             [](const Row& x, const Row& y) { return x.reg != y.reg ? x.reg < y.reg : x.start < y.start; });
   UtcTime first = rows.front().start, last = first;
-  std::string used_ids = "{";
+  std::vector<std::string> used;
   for (std::size_t k = 0; k < rows.size(); ++k) {
     first = std::min(first, rows[k].start);
     last = std::max(last, rows[k].start);
-    if (k == 0 || rows[k].reg != rows[k - 1].reg) used_ids += (k ? "," : "") + regs[rows[k].reg].id;
+    if (k == 0 || rows[k].reg != rows[k - 1].reg) used.push_back(regs[rows[k].reg].id);
   }
-  used_ids += "}";
+  const std::string used_ids = db::uuid_array(used);
 
   // COPY, one line a row.
   auto copy_rows = [&](pqxx::transaction_base& t, const std::string& table, const std::vector<std::string>& columns) {
@@ -256,8 +251,8 @@ IngestReport ingest_intervals(pqxx::connection& conn, const IngestOptions& o) {
   const auto started = std::chrono::steady_clock::now();
   if (o.to <= o.from) throw usage_error("--to must be after --from");
   IngestReport report;
-  report.from = iso_day(o.from);
-  report.to = iso_day(o.to);
+  report.from = format_date(date::year_month_day{o.from});
+  report.to = format_date(date::year_month_day{o.to});
 
   db::require_current(conn);
   std::vector<db::MeterRow> meters;
@@ -333,7 +328,7 @@ IngestReport ingest_intervals(pqxx::connection& conn, const IngestOptions& o) {
                "GROUP BY r.register_id, m.serial, r.element, days.day "
                "HAVING count(i.register_id) < 48 "
                "ORDER BY m.serial, r.element, days.day",
-               report.from, report.to, uuid_array(meters))) {
+               report.from, report.to, db::meter_id_array(meters))) {
         MissingDay d;
         d.register_id = r[0].as<std::string>();
         d.serial = r[1].as<std::string>();

@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 #include "db/db_error.hpp"
+#include "db/sql_values.hpp"
 
 namespace flows::jobs {
 namespace {
@@ -77,16 +78,7 @@ void record(pqxx::connection& conn, const PlannedTariff& p, const std::string& o
             const std::vector<std::string>& mismatches, const std::optional<nlohmann::json>& read_back,
             const std::string& error) {
   pqxx::work tx(conn);
-  std::string arr = "{";
-  for (std::size_t i = 0; i < mismatches.size(); ++i) {
-    std::string esc;
-    for (char c : mismatches[i]) {
-      if (c == '"' || c == '\\') esc += '\\';
-      esc += c;
-    }
-    arr += (i ? ",\"" : "\"") + esc + "\"";
-  }
-  arr += "}";
+  const std::string arr = db::text_array(mismatches);
   std::optional<std::string> rb = read_back ? std::optional<std::string>(read_back->dump()) : std::nullopt;
   std::optional<std::string> err = error.empty() ? std::nullopt : std::optional<std::string>(error);
   tx.exec_params(

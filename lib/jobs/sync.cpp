@@ -121,11 +121,6 @@ Row to_row(const std::string& id, const MeterSnapshot& s, UtcTime synced_at) {
   return r;
 }
 
-std::string uuid_array(const std::vector<db::MeterRow>& meters) {
-  std::string a = "{";
-  for (std::size_t i = 0; i < meters.size(); ++i) a += (i ? "," : "") + meters[i].id;
-  return a + "}";
-}
 
 }  // namespace
 
@@ -163,7 +158,7 @@ SyncReport run_sync(pqxx::connection& conn, const SyncOptions& o) {
       for (const auto& r : tx.exec_params(
                "SELECT meter_id::text, extract(epoch FROM max(\"timestamp\"))::bigint "
                "FROM flows.meter_event_log WHERE meter_id = ANY($1::uuid[]) GROUP BY meter_id",
-               uuid_array(meters)))
+               db::meter_id_array(meters)))
         last_event[r[0].as<std::string>()] = r[1].as<std::int64_t>();
     }
     tx.commit();
