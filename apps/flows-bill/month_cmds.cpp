@@ -46,11 +46,6 @@ std::optional<date::year_month_day> parse_as_of(const std::optional<std::string>
   return d;
 }
 
-std::string pence_text(std::int64_t p) {
-  const std::int64_t a = p < 0 ? -p : p;
-  return fmt::format("{}{}.{:02}", p < 0 ? "-" : "", a / 100, a % 100);
-}
-
 // Writes `text` to dir/name through a temporary file and a rename, so a reader
 // never sees half a statement.
 void write_file(const fs::path& dir, const std::string& name, const std::string& text) {
@@ -163,7 +158,7 @@ void print_solar(const bill::RunReport& r, json& out, bool as_json) {
   std::cout << fmt::format("{:<24} {:<24} {:>6} {:>10}  {}\n", "property", "installation", "ratio", "credit £", "note");
   for (const auto& s : r.solar_credits)
     std::cout << fmt::format("{:<24} {:<24} {:>6} {:>10}  {}\n", s.plot, s.installation_plot.value_or("-"),
-                             s.ratio.to_string(), pence_text(s.credit_pence), s.note);
+                             s.ratio.to_string(), billing::pence_as_pounds(s.credit_pence), s.note);
 }
 
 void print_skipped(const bill::RunReport& r, json& out, bool as_json) {
@@ -194,9 +189,7 @@ int run_step(const Globals& g, const MonthArgs& a, bool usage, bool costs, bool 
 
   std::vector<std::string> files;
   if (statements && a.out) {
-    std::vector<nlohmann::json> docs;
-    if (r.statements > 0) docs = bill::load_statements(*conn, o.month, o.esco);
-    files = write_statements(*a.out, a.format, r.month, docs);
+    files = write_statements(*a.out, a.format, r.month, r.statements);
   }
 
   json out{{"month", r.month}, {"days", r.days}, {"escos", r.escos}};
@@ -213,8 +206,8 @@ int run_step(const Globals& g, const MonthArgs& a, bool usage, bool costs, bool 
     out["circuits"] = r.usage.size();
     out["usage_kwh"] = r.usage_kwh.to_string();
     out["customer_total"] = r.customer_total.to_string();
-    out["statements"] = r.statements;
-    out["statements_total"] = pence_text(r.statements_total_pence);
+    out["statements"] = r.statements.size();
+    out["statements_total"] = billing::pence_as_pounds(r.statements_total_pence());
     out["solar_credit_pence"] = r.solar_credit_pence;
     if (a.out) out["files"] = files;
   }
@@ -227,7 +220,7 @@ int run_step(const Globals& g, const MonthArgs& a, bool usage, bool costs, bool 
         "(statements £{}); solar credits £{}; {} statements{}\n",
         r.month, r.days, fmt::join(r.escos, ", "), r.costs.size(), r.skipped.size(), r.usage.size(),
         r.usage_kwh.to_string(), r.customer_total.round_half_away_to(2).to_string(2),
-        pence_text(r.statements_total_pence), pence_text(r.solar_credit_pence), r.statements,
+        billing::pence_as_pounds(r.statements_total_pence()), billing::pence_as_pounds(r.solar_credit_pence), r.statements.size(),
         a.out ? fmt::format(", {} files in {}", files.size(), *a.out) : std::string());
   }
   std::cerr << fmt::format("flows-bill: {} done in {} ms\n", r.month, r.duration.count());

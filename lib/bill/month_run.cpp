@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "bill/pg.hpp"
+#include "bill/scope.hpp"
 #include "billing/costs.hpp"
 #include "billing/solar.hpp"
 #include "billing/statement.hpp"
@@ -19,10 +20,6 @@ namespace flows::bill {
 namespace {
 
 using billing::Decimal;
-
-struct Esco {
-  std::string id, code, region;
-};
 
 struct Customer {
   std::string id, email, name, account_id, property_id, plot, esco_id, supply_meter;
@@ -136,12 +133,9 @@ void load_customers(pqxx::work& tx, const std::string& escos, const billing::Tim
 
 }
 
-void load_tariffs(pqxx::work& tx, const std::string& escos, const std::string& month_start, Inputs& in) {
-  for (const auto& r : tx.exec_params(
-           "SELECT DISTINCT ON (region) region, unit_rate::text, standing_charge::text "
-           "FROM public.benchmark_tariffs WHERE period_start <= $1::date ORDER BY region, period_start DESC",
-           month_start))
-    in.benchmark[r[0].as<std::string>()] = {pg::decimal(r[1]), pg::decimal(r[2])};
+void load_tariffs(pqxx::work& tx, const std::string& escos, const billing::Month& month, Inputs& in) {
+  in.benchmark = benchmarks_in_force(tx, month.first_day());
+  const std::string month_start = format_date(month.first_day());
   for (const auto& r : tx.exec_params(
            "SELECT DISTINCT ON (esco) esco::text, unit_rate::text, standing_charge::text "
            "FROM public.microgrid_tariffs WHERE period_start <= $1::date AND esco = ANY($2::uuid[]) "
@@ -270,6 +264,12 @@ nlohmann::json opt(const std::optional<T>& v) {
 
 }  // namespace
 
+std::int64_t RunReport::statements_total_pence() const {
+  std::int64_t total = 0;
+  for (const auto& s : statements) total += billing::statement_total_pence(s);
+  return total;
+}
+
 ExitCode run_status(const RunReport& r) { return r.skipped.empty() ? ExitCode::ok : ExitCode::partial; }
 
 RunReport run_month(pqxx::connection& conn, const RunOptions& o) {
@@ -295,11 +295,7 @@ RunReport run_month(pqxx::connection& conn, const RunOptions& o) {
                    o.month.year() * 100 + static_cast<int>(o.month.month()));
 
     Inputs in;
-    for (const auto& r : tx.exec_params("SELECT id::text, COALESCE(code, id::text), COALESCE(region, '') "
-                                        "FROM flows.escos WHERE $1 = '' OR code = $1 ORDER BY code, id",
-                                        o.esco.value_or("")))
-      in.escos.push_back({r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>()});
-    if (o.esco && in.escos.empty()) throw usage_error("no ESCO with code " + *o.esco);
+    in.escos = load_escos(tx, o.esco);
     std::vector<std::string> esco_ids;
     std::map<std::string, const Esco*> esco_by_id;
     for (const auto& e : in.escos) {
@@ -312,18 +308,11 @@ RunReport run_month(pqxx::connection& conn, const RunOptions& o) {
     if (o.usage) load_usage(tx, escos, range, in);
     if (o.costs) {
       load_customers(tx, escos, range, in);
-      load_tariffs(tx, escos, month_start, in);
+      load_tariffs(tx, escos, o.month, in);
       // A benchmark is needed for every ESCO with customers to bill.
       std::set<std::string> needed;
       for (const auto& c : in.customers) needed.insert(c.esco_id);
-      for (const auto& id : needed) {
-        const Esco& e = *esco_by_id.at(id);
-        if (e.region.empty())
-          throw config_error("ESCO " + e.code + " has no region, so no benchmark tariff applies (set flows.escos.region)");
-        if (!in.benchmark.count(e.region))
-          throw config_error("no benchmark tariff in force for region " + e.region + " in " + report.month +
-                             " (ESCO " + e.code + "); add one with `flows-bill tariffs benchmark add`");
-      }
+      for (const auto& id : needed) benchmark_for(*esco_by_id.at(id), in.benchmark, "in " + report.month);
     }
     std::vector<SolarRow> solar;
     if (o.solar_credits) solar = compute_solar(tx, escos, o.month);
@@ -448,7 +437,7 @@ RunReport run_month(pqxx::connection& conn, const RunOptions& o) {
             {"benchmark_total", k.benchmark.total().to_string()},
         });
         CostRow row{c.id, c.email, c.account_number, usage.power_kwh, usage.heat_kwh,
-                    k.customer.total(), k.microgrid.total(), k.benchmark.total(), 0};
+                    k.customer.total(), k.microgrid.total(), k.benchmark.total()};
         if (o.statements) {
           // Every charged day of the month, 0 where nothing was recorded.
           for (int d = 1; d <= report.days; ++d) {
@@ -463,15 +452,13 @@ RunReport run_month(pqxx::connection& conn, const RunOptions& o) {
           if (auto p = payments.find(c.account_id); p != payments.end()) st.payments_pence = p->second;
           if (auto b = balance.find(c.supply_meter); b != balance.end()) st.balance_at_month_end = b->second;
           nlohmann::json doc = billing::statement_json(st);
-          row.statement_total_pence = billing::statement_total_pence(doc);
-          report.statements_total_pence += row.statement_total_pence;
           statement_rows.push_back(
-              {{"customer", c.id}, {"esco", e.id}, {"total_pence", row.statement_total_pence}, {"statement", std::move(doc)}});
+              {{"customer", c.id}, {"esco", e.id}, {"total_pence", billing::statement_total_pence(doc)}, {"statement", doc}});
+          report.statements.push_back(std::move(doc));
         }
         report.customer_total += row.total;
         report.costs.push_back(std::move(row));
       }
-      report.statements = statement_rows.size();
     }
 
     nlohmann::json solar_rows = nlohmann::json::array();
@@ -561,8 +548,7 @@ std::vector<nlohmann::json> load_statements(pqxx::connection& conn, const billin
   std::vector<nlohmann::json> out;
   try {
     pqxx::read_transaction tx(conn);
-    if (esco && tx.exec_params("SELECT 1 FROM flows.escos WHERE code = $1", *esco).empty())
-      throw usage_error("no ESCO with code " + *esco);
+    load_escos(tx, esco);  // an unknown code is an error, not an empty month
     for (const auto& r : tx.exec_params(
              "SELECT s.statement::text FROM public.monthly_statements s JOIN flows.escos e ON e.id = s.esco "
              "WHERE s.month = $1::date AND ($2 = '' OR e.code = $2) "

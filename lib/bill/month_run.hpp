@@ -37,8 +37,6 @@
 
 namespace flows::bill {
 
-enum class Step { usage, costs, solar_credits, statements };
-
 struct RunOptions {
   billing::Month month{2000, 1};
   std::optional<std::string> esco;   // escos.code; all ESCOs when absent
@@ -59,7 +57,6 @@ struct CostRow {
   std::int64_t account_number = 0;
   billing::Decimal power_kwh, heat_kwh;
   billing::Decimal total, microgrid_total, benchmark_total;  // exact £
-  std::int64_t statement_total_pence = 0;
 };
 
 struct SolarCreditRow {
@@ -83,13 +80,14 @@ struct RunReport {
   std::vector<CircuitUsageRow> usage;
   std::vector<CostRow> costs;
   std::vector<SolarCreditRow> solar_credits;
-  std::size_t statements = 0;
+  std::vector<nlohmann::json> statements;  // as stored in monthly_statements, by account number
   std::vector<SkippedCustomer> skipped;
   billing::Decimal usage_kwh;          // all circuits
   billing::Decimal customer_total;     // sum of the exact customer totals, £
-  std::int64_t statements_total_pence = 0;
   std::int64_t solar_credit_pence = 0;
   std::chrono::milliseconds duration{0};
+
+  std::int64_t statements_total_pence() const;  // the customers' statement totals
 };
 
 RunReport run_month(pqxx::connection& conn, const RunOptions& options);

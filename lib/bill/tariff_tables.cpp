@@ -6,6 +6,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "bill/pg.hpp"
+#include "bill/scope.hpp"
 #include "core/emop_time.hpp"
 #include "core/error.hpp"
 #include "db/db_error.hpp"
@@ -29,9 +30,6 @@ struct Doc {
     return v.Scalar();
   }
 };
-
-std::string esco_scope_sql() { return "SELECT id::text, COALESCE(code, id::text), COALESCE(region, '') FROM flows.escos "
-                                      "WHERE $1 = '' OR code = $1 ORDER BY code, id"; }
 
 }  // namespace
 
@@ -164,25 +162,11 @@ QuarterReport new_quarter(pqxx::connection& conn, const QuarterOptions& o) {
   try {
     pqxx::work tx(conn, "flows_bill_quarter");
     tx.exec_params("SELECT pg_advisory_xact_lock(hashtext('flows-bill quarter'), 0)");
-    struct Esco {
-      std::string id, code, region;
-    };
-    std::vector<Esco> escos;
-    for (const auto& r : tx.exec_params(esco_scope_sql(), o.esco.value_or("")))
-      escos.push_back({r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>()});
-    if (o.esco && escos.empty()) throw usage_error("no ESCO with code " + *o.esco);
+    const std::vector<Esco> escos = load_escos(tx, o.esco);
+    const auto benchmarks = benchmarks_in_force(tx, o.start);
 
     for (const auto& e : escos) {
-      if (e.region.empty())
-        throw config_error("ESCO " + e.code + " has no region, so no benchmark applies (set flows.escos.region)");
-      auto b = tx.exec_params(
-          "SELECT unit_rate::text, standing_charge::text FROM public.benchmark_tariffs "
-          "WHERE region = $1 AND period_start <= $2::date ORDER BY period_start DESC LIMIT 1",
-          e.region, report.start);
-      if (b.empty())
-        throw config_error("no benchmark tariff in force for region " + e.region + " on " + report.start + " (ESCO " +
-                           e.code + "); add one with `flows-bill tariffs benchmark add` (nothing was written)");
-      const billing::Rates bench{pg::decimal(b[0][0]), pg::decimal(b[0][1])};
+      const billing::Rates& bench = benchmark_for(e, benchmarks, "on " + report.start);
 
       // The ESCO's microgrid row.
       QuarterRow mg;

@@ -72,11 +72,6 @@ std::string str(const nlohmann::json& j) {
   return j.dump();
 }
 
-std::string pence_text(std::int64_t p) {
-  const char* sign = p < 0 ? "-" : "";
-  const std::int64_t a = p < 0 ? -p : p;
-  return fmt::format("{}{}.{:02}", sign, a / 100, a % 100);
-}
 
 // Bars of daily kWh; heights in whole pixels by integer maths on Wh.
 std::string daily_chart_svg(const nlohmann::json& daily) {
@@ -193,9 +188,9 @@ std::string statements_csv(const std::vector<nlohmann::json>& statements) {
         str(c.at("microgrid").at("total")),
         str(c.at("benchmark").at("total")),
         str(s.at("saving")),
-        pence_text(s.at("solar_credit_pence").get<std::int64_t>()),
-        pence_text(s.at("topups_pence").get<std::int64_t>()),
-        pence_text(s.at("payments_pence").get<std::int64_t>()),
+        pence_as_pounds(s.at("solar_credit_pence").get<std::int64_t>()),
+        pence_as_pounds(s.at("topups_pence").get<std::int64_t>()),
+        pence_as_pounds(s.at("payments_pence").get<std::int64_t>()),
         str(s.at("balance_at_month_end")),
     };
     for (std::size_t i = 0; i < fields.size(); ++i) {
@@ -205,6 +200,12 @@ std::string statements_csv(const std::vector<nlohmann::json>& statements) {
     out += "\r\n";
   }
   return out;
+}
+
+std::string pence_as_pounds(std::int64_t p) {
+  const char* sign = p < 0 ? "-" : "";
+  const std::int64_t a = p < 0 ? -p : p;
+  return fmt::format("{}{}.{:02}", sign, a / 100, a % 100);
 }
 
 std::string statement_basename(const nlohmann::json& s) {
@@ -258,11 +259,11 @@ std::string statement_html(const nlohmann::json& s) {
     << "</strong></p>\n";
 
   o << "<h2>Account</h2>\n<table>\n";
-  o << "<tr><td>Solar credit</td><td class=\"n\">\u00a3" << pence_text(s.at("solar_credit_pence").get<std::int64_t>())
+  o << "<tr><td>Solar credit</td><td class=\"n\">\u00a3" << pence_as_pounds(s.at("solar_credit_pence").get<std::int64_t>())
     << "</td></tr>\n";
-  o << "<tr><td>Top-ups</td><td class=\"n\">\u00a3" << pence_text(s.at("topups_pence").get<std::int64_t>())
+  o << "<tr><td>Top-ups</td><td class=\"n\">\u00a3" << pence_as_pounds(s.at("topups_pence").get<std::int64_t>())
     << "</td></tr>\n";
-  o << "<tr><td>Payments</td><td class=\"n\">\u00a3" << pence_text(s.at("payments_pence").get<std::int64_t>())
+  o << "<tr><td>Payments</td><td class=\"n\">\u00a3" << pence_as_pounds(s.at("payments_pence").get<std::int64_t>())
     << "</td></tr>\n";
   const auto& bal = s.at("balance_at_month_end");
   o << "<tr><td>Meter balance at month end</td><td class=\"n\">"

@@ -65,6 +65,9 @@ std::string statement_html(const nlohmann::json& statement);
 std::string statements_index_html(const std::string& month,
                                   const std::vector<std::pair<std::string, nlohmann::json>>& files);
 
+// Whole pence as pounds: 598 → "5.98", -5 → "-0.05".
+std::string pence_as_pounds(std::int64_t pence);
+
 // The file name of a statement: "statement-2024-06-000123".
 std::string statement_basename(const nlohmann::json& statement);
 

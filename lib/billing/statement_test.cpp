@@ -79,3 +79,10 @@ TEST_CASE("HTML escapes text and draws one bar per day, scaled by integer maths"
   CHECK(html.find("height=\"65\"") != std::string::npos);
   CHECK(statement_basename(statement_json(example())) == "statement-2024-06-000042");
 }
+
+TEST_CASE("pence print as pounds with two decimals") {
+  CHECK(pence_as_pounds(598) == "5.98");
+  CHECK(pence_as_pounds(-5) == "-0.05");
+  CHECK(pence_as_pounds(0) == "0.00");
+  CHECK(pence_as_pounds(120000) == "1200.00");
+}
