@@ -18,24 +18,12 @@ bill=$build/apps/flows-bill/flows-bill
 emop=$build/apps/emop/emop
 baseline=$build/bench/billing_baseline
 customers=${BILL_BENCH_CUSTOMERS:-10000}
-die() { echo "billing_bench: $*" >&2; exit 1; }
+source "$root/bench/lib.sh"
+bench_init billing_bench
 for b in "$bill" "$emop" "$baseline"; do [[ -x $b ]] || die "$b is missing: build first"; done
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/billing_bench.XXXXXX")
-chmod 755 "$work"  # the server runs as flows-pg when we are root
-export FLOWS_PG_PORT=${BILL_BENCH_PG_PORT:-55452}
-cleanup() {
-  "$root/scripts/pg-local.sh" stop "$work/pg" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-eval "$("$root/scripts/pg-local.sh" start "$work/pg" 2>"$work/pg.err")" || die "PostgreSQL did not start: $(cat "$work/pg.err")"
-now_ns() { date +%s%N; }
+bench_start_pg "${BILL_BENCH_PG_PORT:-55452}" "$emop"
 secs() { awk -v ns="$1" 'BEGIN { printf "%.2f", ns / 1e9 }'; }
 
-"$emop" db migrate >/dev/null || die "emop db migrate failed"
 t0=$(now_ns)
 psql -qAt -v ON_ERROR_STOP=1 -v customers="$customers" -f "$root/bench/billing_community.sql" >/dev/null ||
   die "loading the community failed"

@@ -26,100 +26,36 @@ baseline_workers=15
 target_floor_ratio=3
 target_speedup=20
 
-die() { echo "fleet_read_bench: $*" >&2; exit 1; }
+source "$root/bench/lib.sh"
+bench_init fleet_read_bench
 for b in "$emop" "$sim"; do [[ -x $b ]] || die "$b is missing: build first (cmake --build $build)"; done
-
-# Peak memory: GNU time's %M (KiB). Installed idempotently on Debian when missing
-# and we may; otherwise a python3 helper reads getrusage(RUSAGE_CHILDREN).
-gnu_time=
-if /usr/bin/time -f %M true >/dev/null 2>&1; then
-  gnu_time=/usr/bin/time
-elif command -v apt-get >/dev/null 2>&1 && [[ $(id -u) -eq 0 ]]; then
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null 2>&1 || true
-  /usr/bin/time -f %M true >/dev/null 2>&1 && gnu_time=/usr/bin/time
-fi
-if [[ -z $gnu_time ]]; then
-  command -v python3 >/dev/null 2>&1 || die "need GNU time (/usr/bin/time) or python3 to measure peak memory"
-fi
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/fleet_read_bench.XXXXXX")
-sim_pid=
-cleanup() {
-  if [[ -n $sim_pid ]] && kill -0 "$sim_pid" 2>/dev/null; then
-    kill "$sim_pid" 2>/dev/null || true
-    wait "$sim_pid" 2>/dev/null || true
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_peak_rss_init
 
 fleet=$work/fleet.yaml
 serials=$work/serials.txt
 
 # --- the simulator ----------------------------------------------------------
 # One loopback address per meter (127.0.1.1, 127.0.1.2, ...), all on one port.
-# Port 8080 unless some meter address already has a listener there (another
-# simulator, say); then a free port below the ephemeral range, kept with --port
-# so every meter still has its own address.
-port_in_use() {  # any TCP listener on port $1 on a 127.x, wildcard or v6 address?
-  command -v ss >/dev/null 2>&1 || return 1
-  ss -Hltn "sport = :$1" 2>/dev/null | grep -q .
-}
-candidates=(8080)
-for p in 18080 18180 18280 28080 28180 28280; do candidates+=("$p"); done
-for _ in 1 2 3 4 5 6; do candidates+=($((10000 + RANDOM % 22000))); done
-
-start_sim() {  # $1 = port; 0 when serving, 1 when it could not listen
+start_sim() {  # $1 = port
   rm -f "$fleet"
   "$sim" serve --meters "$meters" --seed 1 --latency "$latency_ms" --port "$1" --fleet-out "$fleet" \
     2>"$work/sim.err" &
   sim_pid=$!
-  for _ in $(seq 1 600); do  # up to 60 s
-    [[ -s $fleet ]] && return 0
-    if ! kill -0 "$sim_pid" 2>/dev/null; then
-      wait "$sim_pid" 2>/dev/null || true
-      sim_pid=
-      return 1
-    fi
-    sleep 0.1
-  done
-  die "emlite-sim did not write $fleet within 60 s"
+  bench_wait_sim "$fleet"
 }
-port=
-for p in "${candidates[@]}"; do
-  port_in_use "$p" && continue
-  if start_sim "$p"; then port=$p; break; fi
-  grep -q "cannot listen" "$work/sim.err" || die "emlite-sim failed: $(cat "$work/sim.err")"
-done
-[[ -n $port ]] || die "found no free port for $meters meters; last error: $(cat "$work/sim.err")"
+bench_start_sim_on_free_port start_sim
 
 sed -n 's/.*serial: "\([^"]*\)".*/\1/p' "$fleet" >"$serials"
 [[ $(wc -l <"$serials") -eq $meters ]] || die "expected $meters serials in $fleet, found $(wc -l <"$serials")"
 sort "$serials" >"$work/serials.sorted"
 
 # --- measuring --------------------------------------------------------------
-now_ns() { date +%s%N; }
-
-# run_emop LABEL ARGS...: runs emop, stdout to $work/LABEL.out; peak RSS (KiB)
-# to $work/LABEL.rss. Fails the benchmark unless it exits 0.
+# run_emop LABEL ARGS...: emop's output in $work/LABEL.out, peak RSS in
+# $work/LABEL.rss. Fails the benchmark unless it exits 0.
 run_emop() {
-  local label=$1
+  local label=$1 status=0
   shift
-  local status=0
-  if [[ -n $gnu_time ]]; then
-    "$gnu_time" -f %M -o "$work/$label.rss" "$emop" "$@" >"$work/$label.out" 2>"$work/$label.err" || status=$?
-  else
-    python3 - "$work/$label" "$emop" "$@" <<'EOF' || status=$?
-import resource, subprocess, sys
-base = sys.argv[1]
-with open(base + ".out", "wb") as out, open(base + ".err", "wb") as err:
-    rc = subprocess.call(sys.argv[2:], stdout=out, stderr=err)
-with open(base + ".rss", "w") as f:
-    f.write("%d\n" % resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-sys.exit(rc)
-EOF
-  fi
+  bench_run_measured "$label" "$emop" "$@" || status=$?
   if [[ $status -ne 0 ]]; then
     echo "fleet_read_bench: emop $* exited $status" >&2
     tail -n 5 "$work/$label.err" >&2

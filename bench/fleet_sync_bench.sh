@@ -45,88 +45,28 @@ pg_port=${FLEET_SYNC_BENCH_PG_PORT:-55441}
 baseline_workers=15
 target_floor_ratio=3
 
-die() { echo "fleet_sync_bench: $*" >&2; exit 1; }
+source "$root/bench/lib.sh"
+bench_init fleet_sync_bench
 for b in "$emop" "$sim"; do [[ -x $b ]] || die "$b is missing: build first (cmake --build $build)"; done
-command -v psql >/dev/null 2>&1 || die "psql is missing (install postgresql-client-15)"
-
-# Peak memory: GNU time's %M (KiB). Installed idempotently on Debian when missing
-# and we may; otherwise a python3 helper reads getrusage(RUSAGE_CHILDREN).
-gnu_time=
-if /usr/bin/time -f %M true >/dev/null 2>&1; then
-  gnu_time=/usr/bin/time
-elif command -v apt-get >/dev/null 2>&1 && [[ $(id -u) -eq 0 ]]; then
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null 2>&1 || true
-  /usr/bin/time -f %M true >/dev/null 2>&1 && gnu_time=/usr/bin/time
-fi
-if [[ -z $gnu_time ]]; then
-  command -v python3 >/dev/null 2>&1 || die "need GNU time (/usr/bin/time) or python3 to measure peak memory"
-fi
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/fleet_sync_bench.XXXXXX")
-chmod 755 "$work"  # as root, the throwaway PostgreSQL runs as the unprivileged flows-pg user
-sim_pid=
-pg_started=
-cleanup() {
-  if [[ -n $sim_pid ]] && kill -0 "$sim_pid" 2>/dev/null; then
-    kill "$sim_pid" 2>/dev/null || true
-    wait "$sim_pid" 2>/dev/null || true
-  fi
-  if [[ -n $pg_started ]]; then
-    "$root/scripts/pg-local.sh" stop "$work/pg" >/dev/null 2>&1 || true
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_peak_rss_init
 
 # --- the database -----------------------------------------------------------
-# pg-local.sh listens on a unix socket in $work only; the port names the socket.
-pg_started=1
-pg_env=$(FLOWS_PG_PORT=$pg_port "$root/scripts/pg-local.sh" start "$work/pg" 2>"$work/pg.err") ||
-  die "could not start PostgreSQL: $(tail -n 3 "$work/pg.err")"
-eval "$pg_env"
-export PGHOST PGPORT PGUSER PGDATABASE FLOWS_DATABASE_URL
+bench_start_pg "$pg_port" "$emop"
 unset EMOP_INVENTORY  # emop finds the meters through meter_registry
-
 sql() { psql -X -q -t -A -v ON_ERROR_STOP=1 "$@"; }
 
-"$emop" db migrate >"$work/migrate.out" 2>"$work/migrate.err" || die "emop db migrate failed: $(tail -n 3 "$work/migrate.err")"
-
 # --- the simulator ----------------------------------------------------------
-# One loopback address per meter (127.0.1.1, 127.0.1.2, ...), all on one port:
-# 8080 unless some listener has it; then a free port below the ephemeral range.
+# One loopback address per meter (127.0.1.1, 127.0.1.2, ...), all on one port.
 fleet=$work/fleet.yaml
 topology=$work/topology.yaml
-port_in_use() {  # any TCP listener on port $1 on a 127.x, wildcard or v6 address?
-  command -v ss >/dev/null 2>&1 || return 1
-  ss -Hltn "sport = :$1" 2>/dev/null | grep -q .
-}
-candidates=(8080 18081 18181 18281 28081 28181 28281)
-for _ in 1 2 3 4 5 6; do candidates+=($((10000 + RANDOM % 22000))); done
-
-start_sim() {  # $1 = port; 0 when serving, 1 when it could not listen
+start_sim() {  # $1 = port
   rm -f "$fleet" "$topology"
   "$sim" serve --meters "$meters" --seed 1 --latency "$latency_ms" --port "$1" \
     --fleet-out "$fleet" --topology-out "$topology" 2>"$work/sim.err" &
   sim_pid=$!
-  for _ in $(seq 1 600); do  # up to 60 s
-    [[ -s $fleet && -s $topology ]] && return 0
-    if ! kill -0 "$sim_pid" 2>/dev/null; then
-      wait "$sim_pid" 2>/dev/null || true
-      sim_pid=
-      return 1
-    fi
-    sleep 0.1
-  done
-  die "emlite-sim did not write $fleet and $topology within 60 s"
+  bench_wait_sim "$fleet" "$topology"
 }
-port=
-for p in "${candidates[@]}"; do
-  port_in_use "$p" && continue
-  if start_sim "$p"; then port=$p; break; fi
-  grep -q "cannot listen" "$work/sim.err" || die "emlite-sim failed: $(cat "$work/sim.err")"
-done
-[[ -n $port ]] || die "found no free port for $meters meters; last error: $(cat "$work/sim.err")"
+bench_start_sim_on_free_port start_sim
 
 "$emop" db import "$topology" >"$work/import.out" 2>"$work/import.err" ||
   die "emop db import failed: $(tail -n 3 "$work/import.err")"
@@ -141,27 +81,12 @@ read -r n_active n_loopback n_addresses < <(sql -F ' ' -c \
   die "expected $meters active meters on distinct loopback addresses, found $n_active active, $n_loopback on loopback, $n_addresses addresses"
 
 # --- measuring --------------------------------------------------------------
-now_ns() { date +%s%N; }
-
-# run_emop LABEL ARGS...: runs emop, stdout/stderr to $work/LABEL.out/.err; peak
-# RSS (KiB) to $work/LABEL.rss. Fails the benchmark unless it exits 0.
+# run_emop LABEL ARGS...: emop's output in $work/LABEL.out/.err, peak RSS in
+# $work/LABEL.rss. Fails the benchmark unless it exits 0.
 run_emop() {
-  local label=$1
+  local label=$1 status=0
   shift
-  local status=0
-  if [[ -n $gnu_time ]]; then
-    "$gnu_time" -f %M -o "$work/$label.rss" "$emop" "$@" >"$work/$label.out" 2>"$work/$label.err" || status=$?
-  else
-    python3 - "$work/$label" "$emop" "$@" <<'EOF' || status=$?
-import resource, subprocess, sys
-base = sys.argv[1]
-with open(base + ".out", "wb") as out, open(base + ".err", "wb") as err:
-    rc = subprocess.call(sys.argv[2:], stdout=out, stderr=err)
-with open(base + ".rss", "w") as f:
-    f.write("%d\n" % resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-sys.exit(rc)
-EOF
-  fi
+  bench_run_measured "$label" "$emop" "$@" || status=$?
   if [[ $status -ne 0 ]]; then
     echo "fleet_sync_bench: emop $* exited $status" >&2
     grep -v '^emop: debug: ' "$work/$label.err" | tail -n 5 >&2 || true

@@ -38,33 +38,14 @@ target_copy_ratio=0.5
 target_per_row_ratio=10
 expected=$((meters * days * 48))
 
-die() { echo "interval_ingest_bench: $*" >&2; exit 1; }
+source "$root/bench/lib.sh"
+bench_init interval_ingest_bench
 for b in "$emop" "$bench"; do [[ -x $b ]] || die "$b is missing: build first (cmake --build $build)"; done
-command -v psql >/dev/null 2>&1 || die "psql is missing (install postgresql-client-15)"
 ((sample <= expected)) || die "the per-row sample ($sample) is larger than the data set ($expected)"
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/interval_ingest_bench.XXXXXX")
-chmod 755 "$work"  # as root, the throwaway PostgreSQL runs as the unprivileged flows-pg user
-pg_started=
-cleanup() {
-  if [[ -n $pg_started ]]; then
-    "$root/scripts/pg-local.sh" stop "$work/pg" >/dev/null 2>&1 || true
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
 # --- the database -----------------------------------------------------------
-pg_started=1
-pg_env=$(FLOWS_PG_PORT=$pg_port "$root/scripts/pg-local.sh" start "$work/pg" 2>"$work/pg.err") ||
-  die "could not start PostgreSQL: $(tail -n 3 "$work/pg.err")"
-eval "$pg_env"
-export PGHOST PGPORT PGUSER PGDATABASE FLOWS_DATABASE_URL
-
+bench_start_pg "$pg_port" "$emop"
 sql() { psql -X -q -t -A -v ON_ERROR_STOP=1 "$@"; }
-
-"$emop" db migrate >"$work/migrate.out" 2>"$work/migrate.err" || die "emop db migrate failed: $(tail -n 3 "$work/migrate.err")"
 
 # The meters: one ESCO, $meters active meters on distinct loopback addresses,
 # each with one SINGLE power register since before the month.
@@ -81,7 +62,6 @@ n=$(sql -c "SELECT count(*) FROM flows.meter_registers r JOIN flows.meter_regist
 [[ $n -eq $meters ]] || die "expected $meters registers, found $n"
 
 # --- measuring --------------------------------------------------------------
-now_ns() { date +%s%N; }
 kv() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<" $1"; }  # kv LINE KEY
 
 # fingerprint: "count sum(kwh) sum(row hashes)" of register_interval_hh.
