@@ -3,7 +3,6 @@
 #include <map>
 #include <set>
 #include <stdexcept>
-#include <unordered_map>
 
 #include "bill/pg.hpp"
 #include "bill/scope.hpp"
@@ -34,12 +33,6 @@ struct CircuitInfo {
   std::map<std::string, Decimal> daily;  // UK day → kWh
 };
 
-billing::CircuitType circuit_type(const std::string& t) {
-  if (t == "heat") return billing::CircuitType::heat;
-  if (t == "solar") return billing::CircuitType::solar;
-  return billing::CircuitType::power;
-}
-
 // Everything the run reads, under the month's lock, before it writes.
 struct Inputs {
   std::vector<Esco> escos;
@@ -67,7 +60,7 @@ void load_usage(pqxx::work& tx, const std::string& escos, const billing::TimeRan
                                       escos, from, to)) {
     CircuitInfo c;
     c.name = r[1].as<std::string>();
-    c.type = circuit_type(r[2].as<std::string>());
+    c.type = billing::parse_circuit_type(r[2].as<std::string>()).value_or(billing::CircuitType::power);
     in.circuits.emplace(r[0].as<std::string>(), std::move(c));
   }
   // kWh per circuit and UK day: each register counted inside its link's range.
@@ -153,6 +146,49 @@ void load_tariffs(pqxx::work& tx, const std::string& escos, const billing::Month
            month_start, escos))
     // Truncated to 5 decimals, as the meter carries them (rows may hold more).
     in.customer[r[0].as<std::string>()] = {pg::decimal(r[1]).truncate_to(5), pg::decimal(r[2]).truncate_to(5)};
+}
+
+// What a statement shows besides costs: completed topups of each supply meter
+// and succeeded payments of each account in the month, and each meter's last
+// balance reading before the month's end.
+struct AccountLines {
+  std::map<std::string, std::int64_t> topups;    // by meter id, pence
+  std::map<std::string, std::int64_t> payments;  // by account id, pence
+  std::map<std::string, Decimal> balance;        // by meter id, £
+};
+
+AccountLines load_account_lines(pqxx::work& tx, const std::vector<Customer>& customers, const billing::TimeRange& range) {
+  AccountLines out;
+  if (customers.empty()) return out;
+  std::vector<std::string> meters, accounts;
+  for (const auto& c : customers) {
+    if (!c.supply_meter.empty()) meters.push_back(c.supply_meter);
+    accounts.push_back(c.account_id);
+  }
+  const std::string from = format_iso_utc(range.start), to = format_iso_utc(range.end);
+  for (const auto& r : tx.exec_params(
+           "SELECT meter::text, sum(amount_pence) FROM public.topups "
+           "WHERE meter = ANY($1::uuid[]) AND status = 'completed' "
+           "  AND COALESCE(used_at, created_at) >= $2::timestamptz AND COALESCE(used_at, created_at) < $3::timestamptz "
+           "GROUP BY 1",
+           db::uuid_array(meters), from, to))
+    out.topups[r[0].as<std::string>()] = r[1].as<std::int64_t>();
+  for (const auto& r : tx.exec_params(
+           "SELECT account::text, sum(amount_pence) FROM public.payments "
+           "WHERE account = ANY($1::uuid[]) AND status = 'succeeded' "
+           "  AND COALESCE(submitted_at, created_at) >= $2::timestamptz "
+           "  AND COALESCE(submitted_at, created_at) < $3::timestamptz "
+           "GROUP BY 1",
+           db::uuid_array(accounts), from, to))
+    out.payments[r[0].as<std::string>()] = r[1].as<std::int64_t>();
+  for (const auto& r : tx.exec_params(
+           "SELECT m.id::text, b.balance::text FROM unnest($1::uuid[]) AS m(id) "
+           "CROSS JOIN LATERAL (SELECT balance FROM flows.meter_prepay_balance "
+           "  WHERE meter_id = m.id AND \"timestamp\" < $2::timestamptz AND balance IS NOT NULL "
+           "  ORDER BY \"timestamp\" DESC LIMIT 1) b",
+           db::uuid_array(meters), to))
+    out.balance[r[0].as<std::string>()] = pg::decimal(r[1]);
+  return out;
 }
 
 // The solar credits of the month, computed (not yet written).
@@ -324,10 +360,7 @@ RunReport run_month(pqxx::connection& conn, const RunOptions& o) {
         throw config_error("circuit " + c.name + " used " + c.kwh.to_string() + " kWh in " + report.month +
                            ": negative, so its half-hourly data is wrong; nothing was written");
       usage_rows.push_back({{"circuit", id}, {"kwh", c.kwh.to_string()}, {"half_hours", c.half_hours}});
-      report.usage.push_back({id, c.name, c.type == billing::CircuitType::heat    ? "heat"
-                                          : c.type == billing::CircuitType::solar ? "solar"
-                                                                                  : "power",
-                              c.kwh, c.half_hours});
+      report.usage.push_back({id, c.name, billing::to_string(c.type), c.kwh, c.half_hours});
       report.usage_kwh += c.kwh;
     }
 
@@ -339,38 +372,8 @@ RunReport run_month(pqxx::connection& conn, const RunOptions& o) {
     if (o.costs) {
       std::map<std::string, int> accounts_of;
       for (const auto& c : in.customers) accounts_of[c.id]++;
-      std::map<std::string, std::int64_t> topups, payments;
-      std::map<std::string, Decimal> balance;
-      if (o.statements && !in.customers.empty()) {
-        std::vector<std::string> meters, accounts;
-        for (const auto& c : in.customers) {
-          if (!c.supply_meter.empty()) meters.push_back(c.supply_meter);
-          accounts.push_back(c.account_id);
-        }
-        const std::string from = format_iso_utc(range.start), to = format_iso_utc(range.end);
-        for (const auto& r : tx.exec_params(
-                 "SELECT meter::text, sum(amount_pence) FROM public.topups "
-                 "WHERE meter = ANY($1::uuid[]) AND status = 'completed' "
-                 "  AND COALESCE(used_at, created_at) >= $2::timestamptz AND COALESCE(used_at, created_at) < $3::timestamptz "
-                 "GROUP BY 1",
-                 db::uuid_array(meters), from, to))
-          topups[r[0].as<std::string>()] = r[1].as<std::int64_t>();
-        for (const auto& r : tx.exec_params(
-                 "SELECT account::text, sum(amount_pence) FROM public.payments "
-                 "WHERE account = ANY($1::uuid[]) AND status = 'succeeded' "
-                 "  AND COALESCE(submitted_at, created_at) >= $2::timestamptz "
-                 "  AND COALESCE(submitted_at, created_at) < $3::timestamptz "
-                 "GROUP BY 1",
-                 db::uuid_array(accounts), from, to))
-          payments[r[0].as<std::string>()] = r[1].as<std::int64_t>();
-        for (const auto& r : tx.exec_params(
-                 "SELECT m.id::text, b.balance::text FROM unnest($1::uuid[]) AS m(id) "
-                 "CROSS JOIN LATERAL (SELECT balance FROM flows.meter_prepay_balance "
-                 "  WHERE meter_id = m.id AND \"timestamp\" < $2::timestamptz AND balance IS NOT NULL "
-                 "  ORDER BY \"timestamp\" DESC LIMIT 1) b",
-                 db::uuid_array(meters), to))
-          balance[r[0].as<std::string>()] = pg::decimal(r[1]);
-      }
+      AccountLines lines;
+      if (o.statements) lines = load_account_lines(tx, in.customers, range);
 
       for (const auto& c : in.customers) {
         const Esco& e = *esco_by_id.at(c.esco_id);
@@ -448,9 +451,9 @@ RunReport run_month(pqxx::connection& conn, const RunOptions& o) {
           }
           if (auto s = solar_by_property.find(c.property_id); s != solar_by_property.end())
             st.solar_credit_pence = s->second;
-          if (auto t = topups.find(c.supply_meter); t != topups.end()) st.topups_pence = t->second;
-          if (auto p = payments.find(c.account_id); p != payments.end()) st.payments_pence = p->second;
-          if (auto b = balance.find(c.supply_meter); b != balance.end()) st.balance_at_month_end = b->second;
+          if (auto t = lines.topups.find(c.supply_meter); t != lines.topups.end()) st.topups_pence = t->second;
+          if (auto p = lines.payments.find(c.account_id); p != lines.payments.end()) st.payments_pence = p->second;
+          if (auto b = lines.balance.find(c.supply_meter); b != lines.balance.end()) st.balance_at_month_end = b->second;
           nlohmann::json doc = billing::statement_json(st);
           statement_rows.push_back(
               {{"customer", c.id}, {"esco", e.id}, {"total_pence", billing::statement_total_pence(doc)}, {"statement", doc}});

@@ -4,6 +4,21 @@
 
 namespace flows::billing {
 
+const char* to_string(CircuitType t) {
+  switch (t) {
+    case CircuitType::power: return "power";
+    case CircuitType::heat: return "heat";
+    case CircuitType::solar: return "solar";
+  }
+  return "power";
+}
+
+std::optional<CircuitType> parse_circuit_type(std::string_view text) {
+  for (CircuitType t : {CircuitType::power, CircuitType::heat, CircuitType::solar})
+    if (text == to_string(t)) return t;
+  return std::nullopt;
+}
+
 CustomerUsage customer_usage(const std::vector<CircuitUsage>& circuits) {
   CustomerUsage u;
   for (const auto& c : circuits) {

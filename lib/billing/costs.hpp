@@ -10,7 +10,9 @@
 // statement always adds up to the penny. The total may then differ from the
 // exact total rounded (by at most 1.5p with three lines); the exact one stays in
 // CostLines::total() for anyone who needs it.
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "billing/decimal.hpp"
@@ -19,6 +21,10 @@
 namespace flows::billing {
 
 enum class CircuitType { power, heat, solar };
+
+// As flows.circuit_type_enum spells them: "power", "heat", "solar".
+const char* to_string(CircuitType t);
+std::optional<CircuitType> parse_circuit_type(std::string_view text);
 
 struct CircuitUsage {
   std::string circuit;

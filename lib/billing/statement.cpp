@@ -11,15 +11,6 @@ namespace {
 
 std::string pounds(const Decimal& d) { return d.to_string(2); }
 
-const char* type_name(CircuitType t) {
-  switch (t) {
-    case CircuitType::power: return "power";
-    case CircuitType::heat: return "heat";
-    case CircuitType::solar: return "solar";
-  }
-  return "power";
-}
-
 nlohmann::json rates_json(const Rates& r) {
   return {{"unit_rate", r.unit_rate.to_string_min(5)}, {"standing_charge", r.standing_charge.to_string_min(5)}};
 }
@@ -121,7 +112,7 @@ nlohmann::json statement_json(const StatementInput& in) {
 
   nlohmann::json circuits = nlohmann::json::array();
   for (const auto& c : in.circuits)
-    circuits.push_back({{"name", c.circuit}, {"type", type_name(c.type)}, {"kwh", c.kwh.to_string()}});
+    circuits.push_back({{"name", c.circuit}, {"type", to_string(c.type)}, {"kwh", c.kwh.to_string()}});
   nlohmann::json daily = nlohmann::json::array();
   for (const auto& d : in.daily) daily.push_back({{"day", d.day}, {"kwh", d.kwh.to_string()}});
 
