@@ -69,10 +69,6 @@ void write_file(const fs::path& dir, const std::string& name, const std::string&
   }
 }
 
-void check_format(const std::string& f) {
-  if (f != "json" && f != "csv" && f != "html") throw usage_error("--format must be json, csv or html, not " + f);
-}
-
 // The files for a month's statements: json and html one per customer (html with
 // an index.html), csv one file with a row per customer. Returns the paths.
 std::vector<std::string> write_statements(const fs::path& dir, const std::string& format, const std::string& month,
@@ -174,62 +170,70 @@ void print_skipped(const bill::RunReport& r, json& out, bool as_json) {
     std::cout << fmt::format("skipped: {} (account {}, {}): {}\n", s.email, s.account_number, s.esco, s.reason);
 }
 
-int run_step(const Globals& g, const MonthArgs& a, bool usage, bool costs, bool solar, bool statements) {
+// The month commands: each runs its steps of bill::run_month and prints them.
+enum class Command { usage, costs, solar_credits, run };
+
+bill::RunOptions steps_of(Command c) {
   bill::RunOptions o;
+  o.usage = c == Command::usage || c == Command::costs || c == Command::run;
+  o.costs = c == Command::costs || c == Command::run;
+  o.solar_credits = c == Command::solar_credits || c == Command::run;
+  o.statements = c == Command::run;
+  return o;
+}
+
+void print_summary(const bill::RunReport& r, const MonthArgs& a, const std::vector<std::string>& files, json& out) {
+  out["customers_billed"] = r.costs.size();
+  out["customers_skipped"] = r.skipped.size();
+  out["circuits"] = r.usage.size();
+  out["usage_kwh"] = r.usage_kwh.to_string();
+  out["customer_total"] = r.customer_total.to_string();
+  out["statements"] = r.statements.size();
+  out["statements_total"] = billing::pence_as_pounds(r.statements_total_pence());
+  out["solar_credit_pence"] = r.solar_credit_pence;
+  if (a.out) out["files"] = files;
+  if (a.json) return;
+  std::cout << fmt::format(
+      "{} ({} days, {}): {} customers billed, {} skipped; {} circuits, {} kWh; customer total £{} "
+      "(statements £{}); solar credits £{}; {} statements{}\n",
+      r.month, r.days, fmt::join(r.escos, ", "), r.costs.size(), r.skipped.size(), r.usage.size(),
+      r.usage_kwh.to_string(), r.customer_total.round_half_away_to(2).to_string(2),
+      billing::pence_as_pounds(r.statements_total_pence()), billing::pence_as_pounds(r.solar_credit_pence),
+      r.statements.size(), a.out ? fmt::format(", {} files in {}", files.size(), *a.out) : std::string());
+}
+
+int run_command(const Globals& g, const MonthArgs& a, Command c) {
+  bill::RunOptions o = steps_of(c);
   o.month = parse_month(a.month);
   o.esco = a.esco;
   o.today = parse_as_of(a.as_of);
-  o.usage = usage;
-  o.costs = costs;
-  o.solar_credits = solar;
-  o.statements = statements;
-  if (a.out) check_format(a.format);
   auto conn = connect_database(g.env);
   const bill::RunReport r = bill::run_month(*conn, o);
 
   std::vector<std::string> files;
-  if (statements && a.out) {
-    files = write_statements(*a.out, a.format, r.month, r.statements);
-  }
+  if (c == Command::run && a.out) files = write_statements(*a.out, a.format, r.month, r.statements);
 
   json out{{"month", r.month}, {"days", r.days}, {"escos", r.escos}};
-  const bool only_usage = usage && !costs && !solar;
-  const bool only_costs = costs && !solar;
-  const bool only_solar = solar && !usage;
-  if (only_usage) print_usage(r, out, a.json);
-  if (only_costs) print_costs(r, out, a.json);
-  if (only_solar) print_solar(r, out, a.json);
-  if (costs) print_skipped(r, out, a.json);
-  if (statements) {
-    out["customers_billed"] = r.costs.size();
-    out["customers_skipped"] = r.skipped.size();
-    out["circuits"] = r.usage.size();
-    out["usage_kwh"] = r.usage_kwh.to_string();
-    out["customer_total"] = r.customer_total.to_string();
-    out["statements"] = r.statements.size();
-    out["statements_total"] = billing::pence_as_pounds(r.statements_total_pence());
-    out["solar_credit_pence"] = r.solar_credit_pence;
-    if (a.out) out["files"] = files;
+  switch (c) {
+    case Command::usage: print_usage(r, out, a.json); break;
+    case Command::costs:
+      print_costs(r, out, a.json);
+      print_skipped(r, out, a.json);
+      break;
+    case Command::solar_credits: print_solar(r, out, a.json); break;
+    case Command::run:
+      print_skipped(r, out, a.json);
+      print_summary(r, a, files, out);
+      break;
   }
   out["duration_ms"] = r.duration.count();
-  if (a.json) {
-    std::cout << out.dump(2) << "\n";
-  } else if (statements) {
-    std::cout << fmt::format(
-        "{} ({} days, {}): {} customers billed, {} skipped; {} circuits, {} kWh; customer total £{} "
-        "(statements £{}); solar credits £{}; {} statements{}\n",
-        r.month, r.days, fmt::join(r.escos, ", "), r.costs.size(), r.skipped.size(), r.usage.size(),
-        r.usage_kwh.to_string(), r.customer_total.round_half_away_to(2).to_string(2),
-        billing::pence_as_pounds(r.statements_total_pence()), billing::pence_as_pounds(r.solar_credit_pence), r.statements.size(),
-        a.out ? fmt::format(", {} files in {}", files.size(), *a.out) : std::string());
-  }
+  if (a.json) std::cout << out.dump(2) << "\n";
   std::cerr << fmt::format("flows-bill: {} done in {} ms\n", r.month, r.duration.count());
   return to_int(bill::run_status(r));
 }
 
 int run_statements(const Globals& g, const MonthArgs& a) {
   const billing::Month month = parse_month(a.month);
-  check_format(a.format);
   auto conn = connect_database(g.env);
   const auto docs = bill::load_statements(*conn, month, a.esco);
   for (const auto& s : docs)
@@ -254,17 +258,15 @@ void add_month_options(CLI::App* c, MonthArgs& a) {
 }  // namespace
 
 void add_month_commands(CLI::App& app, Globals& g, std::function<int()>& action) {
-  auto add = [&](const char* name, const char* help, bool usage, bool costs, bool solar) {
+  auto add = [&](const char* name, const char* help, Command command) {
     auto a = std::make_shared<MonthArgs>();
     auto* c = app.add_subcommand(name, help);
     add_month_options(c, *a);
-    c->callback([&g, &action, a, usage, costs, solar] {
-      action = [&g, a, usage, costs, solar] { return run_step(g, *a, usage, costs, solar, false); };
-    });
+    c->callback([&g, &action, a, command] { action = [&g, a, command] { return run_command(g, *a, command); }; });
   };
-  add("usage", "compute and store the month's kWh per circuit (monthly_usage)", true, false, false);
-  add("costs", "compute and store the month's usage and costs per customer (monthly_costs)", true, true, false);
-  add("solar-credits", "compute and store the month's solar credits (monthly_solar_credits)", false, false, true);
+  add("usage", "compute and store the month's kWh per circuit (monthly_usage)", Command::usage);
+  add("costs", "compute and store the month's usage and costs per customer (monthly_costs)", Command::costs);
+  add("solar-credits", "compute and store the month's solar credits (monthly_solar_credits)", Command::solar_credits);
 
   auto s = std::make_shared<MonthArgs>();
   auto* st = app.add_subcommand("statements", "write the month's stored statements as files");
@@ -284,7 +286,7 @@ void add_month_commands(CLI::App& app, Globals& g, std::function<int()>& action)
   run->add_option("--out", r->out, "also write the statements into this directory");
   run->add_option("--format", r->format, "statement files: json, csv or html (default html)")
       ->check(CLI::IsMember({"json", "csv", "html"}));
-  run->callback([&g, &action, r] { action = [&g, r] { return run_step(g, *r, true, true, true, true); }; });
+  run->callback([&g, &action, r] { action = [&g, r] { return run_command(g, *r, Command::run); }; });
 }
 
 }  // namespace flows::bill_app
