@@ -18,6 +18,7 @@
 #include <pqxx/pqxx>
 
 #include "bill/pg.hpp"
+#include "bill/scope.hpp"
 #include "billing/calendar.hpp"
 #include "billing/costs.hpp"
 #include "core/emop_time.hpp"
@@ -54,10 +55,7 @@ int main(int argc, char** argv) {
              "WHERE ca.role = 'occupier' ORDER BY a.account_number"))
       customers.push_back({r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>()});
     std::map<std::string, billing::Rates> bench, mg, cust;
-    for (const auto& r : tx.exec_params("SELECT DISTINCT ON (region) region, unit_rate::text, standing_charge::text "
-                                        "FROM public.benchmark_tariffs WHERE period_start <= $1::date "
-                                        "ORDER BY region, period_start DESC", first))
-      bench[r[0].as<std::string>()] = {bill::pg::decimal(r[1]), bill::pg::decimal(r[2])};
+    bench = bill::benchmarks_in_force(tx, month->first_day());
     for (const auto& r : tx.exec_params("SELECT DISTINCT ON (esco) esco::text, unit_rate::text, standing_charge::text "
                                         "FROM public.microgrid_tariffs WHERE period_start <= $1::date "
                                         "ORDER BY esco, period_start DESC", first))
