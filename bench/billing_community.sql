@@ -41,8 +41,10 @@ VALUES ('london', '2024-04-01', 0.2245, 0.6012);
 COMMIT;
 
 -- The intervals, laid out as a daily ingest leaves them (each day, every
--- register's 48 half hours together), loaded without per-row foreign-key
--- triggers (the registers were created above), then the unique index built once.
+-- register's 48 half hours together), bulk-loaded as a restore would be:
+-- without triggers (no per-row foreign-key checks: the registers were created
+-- above), the unique index built once, then the daily rollup (0009) rebuilt,
+-- since the triggers that keep it were off.
 SET session_replication_role = replica;
 ALTER TABLE flows.register_interval_hh DROP CONSTRAINT register_interval_hh_unique;
 INSERT INTO flows.register_interval_hh (register_id, "timestamp", kwh)
@@ -54,4 +56,5 @@ CROSS JOIN generate_series(0, 47) h
 ORDER BY d, r.register_id, h;
 ALTER TABLE flows.register_interval_hh ADD CONSTRAINT register_interval_hh_unique UNIQUE (register_id, "timestamp");
 SET session_replication_role = DEFAULT;
+SELECT flows.register_interval_daily_rebuild();
 VACUUM ANALYZE;

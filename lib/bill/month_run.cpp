@@ -14,6 +14,7 @@
 #include "db/db_error.hpp"
 #include "db/migrations.hpp"
 #include "db/sql_values.hpp"
+#include "db/staging.hpp"
 
 namespace flows::bill {
 namespace {
@@ -63,21 +64,35 @@ void load_usage(pqxx::work& tx, const std::string& escos, const billing::TimeRan
     c.type = billing::parse_circuit_type(r[2].as<std::string>()).value_or(billing::CircuitType::power);
     in.circuits.emplace(r[0].as<std::string>(), std::move(c));
   }
-  // kWh per circuit and UK day: each register counted inside its link's range.
-  // Grouped on the native types (text only after aggregating); the month's
-  // half hours of a whole community are millions of rows, so the transaction
-  // gives the aggregate room in memory and skips JIT compilation.
-  tx.exec0("SET LOCAL work_mem = '256MB'");
+  // kWh per circuit and UK day, each register counted inside its link's range
+  // [s, e): whole UK days of the range from the daily rollup (0009, kept by
+  // triggers with the half hours), the part days at either end, when a link
+  // starts or ends other than at midnight, from the half hours. Rows come per
+  // register and day, and are added up here (a circuit may have several).
+  // Hundreds of thousands of rows for a large community: no JIT compilation.
   tx.exec0("SET LOCAL jit = off");
   for (const auto& r : tx.exec_params(
            std::string("WITH links AS (") + links +
-               "), days AS ("
-               "  SELECT l.circuit, (ri.\"timestamp\" AT TIME ZONE 'Europe/London')::date AS day, "
-               "         sum(ri.kwh) AS kwh, count(*) AS n "
-               "  FROM links l JOIN flows.register_interval_hh ri ON ri.register_id = l.register "
-               "    AND ri.\"timestamp\" >= l.s AND ri.\"timestamp\" < l.e "
-               "  GROUP BY l.circuit, 2) "
-               "SELECT circuit::text, day::text, kwh::text, n FROM days",
+               "), spans AS MATERIALIZED ("
+               "  SELECT circuit, register, s, e, d0, d1, "
+               "         d0::timestamp AT TIME ZONE 'Europe/London' AS m0, "
+               "         d1::timestamp AT TIME ZONE 'Europe/London' AS m1 "
+               "  FROM (SELECT *, (s AT TIME ZONE 'Europe/London')::date "
+               "                  + CASE WHEN date_trunc('day', s, 'Europe/London') = s THEN 0 ELSE 1 END AS d0, "
+               "               (e AT TIME ZONE 'Europe/London')::date AS d1 "
+               "        FROM links) x"
+               "), part_ranges AS ("
+               "  SELECT circuit, register, s, least(e, m0) AS e FROM spans WHERE s < least(e, m0) "
+               "  UNION ALL "
+               "  SELECT circuit, register, greatest(s, m0, m1), e FROM spans WHERE greatest(s, m0, m1) < e"
+               ") "
+               "SELECT sp.circuit::text, d.day::text, d.kwh::text, d.half_hours "
+               "FROM spans sp JOIN flows.register_interval_daily d "
+               "  ON d.register_id = sp.register AND d.day >= sp.d0 AND d.day < sp.d1 "
+               "UNION ALL "
+               "SELECT p.circuit::text, (ri.\"timestamp\" AT TIME ZONE 'Europe/London')::date::text, ri.kwh::text, 1 "
+               "FROM part_ranges p JOIN flows.register_interval_hh ri ON ri.register_id = p.register "
+               "  AND ri.\"timestamp\" >= p.s AND ri.\"timestamp\" < p.e",
            escos, from, to)) {
     auto& c = in.circuits.at(r[0].as<std::string>());
     const Decimal kwh = pg::decimal(r[2]);
@@ -290,14 +305,6 @@ std::vector<SolarRow> compute_solar(pqxx::work& tx, const std::string& escos, co
   return rows;
 }
 
-template <class T>
-nlohmann::json opt(const std::optional<T>& v) {
-  if (!v) return nullptr;
-  if constexpr (std::is_same_v<T, Decimal>) return v->to_string();
-  else return *v;
-}
-
-
 }  // namespace
 
 std::int64_t RunReport::statements_total_pence() const {
@@ -354,19 +361,30 @@ RunReport run_month(pqxx::connection& conn, const RunOptions& o) {
     if (o.solar_credits) solar = compute_solar(tx, escos, o.month);
 
     // Usage rows.
-    nlohmann::json usage_rows = nlohmann::json::array();
     for (const auto& [id, c] : in.circuits) {
       if (c.kwh.sign() < 0)
         throw config_error("circuit " + c.name + " used " + c.kwh.to_string() + " kWh in " + report.month +
                            ": negative, so its half-hourly data is wrong; nothing was written");
-      usage_rows.push_back({{"circuit", id}, {"kwh", c.kwh.to_string()}, {"half_hours", c.half_hours}});
       report.usage.push_back({id, c.name, billing::to_string(c.type), c.kwh, c.half_hours});
       report.usage_kwh += c.kwh;
     }
 
     // Costs and statements.
-    nlohmann::json cost_rows = nlohmann::json::array();
-    nlohmann::json statement_rows = nlohmann::json::array();
+    struct CostLine {
+      const Customer* customer;
+      const Esco* esco;
+      billing::CustomerUsage usage;
+      billing::Rates rates;
+      billing::MonthlyCosts costs;
+    };
+    struct StatementLine {
+      const Customer* customer;
+      const Esco* esco;
+      std::int64_t total_pence;
+      std::string text;
+    };
+    std::vector<CostLine> cost_lines;
+    std::vector<StatementLine> statement_lines;
     std::map<std::string, std::int64_t> solar_by_property;
     for (const auto& s : solar) solar_by_property[s.property] += s.credit;
     if (o.costs) {
@@ -418,27 +436,7 @@ RunReport run_month(pqxx::connection& conn, const RunOptions& o) {
         st.benchmark_rates = bench;
         st.costs = billing::monthly_costs(usage, ct->second, mg->second, bench, report.days);
         const auto& k = st.costs;
-        cost_rows.push_back({
-            {"customer", c.id},
-            {"account", c.account_id},
-            {"esco", e.id},
-            {"power_kwh", usage.power_kwh.to_string()},
-            {"heat_kwh", usage.heat_kwh.to_string()},
-            {"unit_rate", ct->second.unit_rate.to_string()},
-            {"standing_charge_rate", ct->second.standing_charge.to_string()},
-            {"power", k.customer.power.to_string()},
-            {"heat", k.customer.heat.to_string()},
-            {"standing_charge", k.customer.standing_charge.to_string()},
-            {"total", k.customer.total().to_string()},
-            {"microgrid_power", k.microgrid.power.to_string()},
-            {"microgrid_heat", k.microgrid.heat.to_string()},
-            {"microgrid_standing_charge", k.microgrid.standing_charge.to_string()},
-            {"microgrid_total", k.microgrid.total().to_string()},
-            {"benchmark_power", k.benchmark.power.to_string()},
-            {"benchmark_heat", k.benchmark.heat.to_string()},
-            {"benchmark_standing_charge", k.benchmark.standing_charge.to_string()},
-            {"benchmark_total", k.benchmark.total().to_string()},
-        });
+        cost_lines.push_back({&c, &e, usage, ct->second, k});
         CostRow row{c.id, c.email, c.account_number, usage.power_kwh, usage.heat_kwh,
                     k.customer.total(), k.microgrid.total(), k.benchmark.total()};
         if (o.statements) {
@@ -455,8 +453,7 @@ RunReport run_month(pqxx::connection& conn, const RunOptions& o) {
           if (auto p = lines.payments.find(c.account_id); p != lines.payments.end()) st.payments_pence = p->second;
           if (auto b = lines.balance.find(c.supply_meter); b != lines.balance.end()) st.balance_at_month_end = b->second;
           nlohmann::json doc = billing::statement_json(st);
-          statement_rows.push_back(
-              {{"customer", c.id}, {"esco", e.id}, {"total_pence", billing::statement_total_pence(doc)}, {"statement", doc}});
+          statement_lines.push_back({&c, &e, billing::statement_total_pence(doc), doc.dump()});
           report.statements.push_back(std::move(doc));
         }
         report.customer_total += row.total;
@@ -464,23 +461,20 @@ RunReport run_month(pqxx::connection& conn, const RunOptions& o) {
       }
     }
 
-    nlohmann::json solar_rows = nlohmann::json::array();
     for (const auto& s : solar) {
-      solar_rows.push_back({{"property", s.property},
-                            {"installation", opt(s.installation)},
-                            {"esco", s.esco},
-                            {"capacity_kw", opt(s.capacity)},
-                            {"days", o.month.days()},
-                            {"pence_per_year", opt(s.pence_per_year)},
-                            {"ratio", s.ratio.to_string()},
-                            {"credit_pence", s.credit},
-                            {"note", s.note.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.note)}});
       report.solar_credits.push_back({s.property, s.plot, s.installation_plot, s.ratio, s.credit, s.note});
       report.solar_credit_pence += s.credit;
     }
 
-    // Writes: replace the month's rows of the ESCOs in scope.
+    // Writes: replace the month's rows of the ESCOs in scope. The new rows are
+    // COPYed into temporary tables first (db/staging.hpp): the billing tables
+    // are under row-level security, which COPY cannot fill directly.
+    const auto nullable = [](const std::optional<std::string>& v) { return v ? v->c_str() : nullptr; };
     if (o.usage) {
+      db::stage_rows(tx, "bill_usage_in", {{"circuit", "uuid"}, {"kwh", "numeric"}, {"half_hours", "integer"}},
+                     [&](pqxx::stream_to& copy) {
+                       for (const auto& [id, c] : in.circuits) copy << std::make_tuple(id, c.kwh.to_string(), c.half_hours);
+                     });
       tx.exec_params(
           "DELETE FROM public.monthly_usage WHERE month = $1::date AND circuit IN ("
           "  SELECT cr.circuit FROM flows.circuit_register cr "
@@ -489,47 +483,85 @@ RunReport run_month(pqxx::connection& conn, const RunOptions& o) {
           month_start, escos);
       tx.exec_params(
           "INSERT INTO public.monthly_usage (circuit, month, kwh, half_hours) "
-          "SELECT circuit, $2::date, kwh, half_hours "
-          "FROM jsonb_to_recordset($1::jsonb) AS x(circuit uuid, kwh numeric, half_hours integer)",
-          usage_rows.dump(), month_start);
+          "SELECT circuit, $1::date, kwh, half_hours FROM bill_usage_in",
+          month_start);
     }
     if (o.costs) {
+      db::stage_rows(tx, "bill_costs_in",
+                     {{"customer", "uuid"}, {"account", "uuid"}, {"esco", "uuid"}, {"power_kwh", "numeric"},
+                      {"heat_kwh", "numeric"}, {"unit_rate", "numeric"}, {"standing_charge_rate", "numeric"},
+                      {"power", "numeric"}, {"heat", "numeric"}, {"standing_charge", "numeric"},
+                      {"microgrid_power", "numeric"}, {"microgrid_heat", "numeric"},
+                      {"microgrid_standing_charge", "numeric"}, {"benchmark_power", "numeric"},
+                      {"benchmark_heat", "numeric"}, {"benchmark_standing_charge", "numeric"}},
+                     [&](pqxx::stream_to& copy) {
+                       for (const auto& l : cost_lines) {
+                         const auto& k = l.costs;
+                         copy << std::make_tuple(
+                             l.customer->id, l.customer->account_id, l.esco->id, l.usage.power_kwh.to_string(),
+                             l.usage.heat_kwh.to_string(), l.rates.unit_rate.to_string(),
+                             l.rates.standing_charge.to_string(), k.customer.power.to_string(),
+                             k.customer.heat.to_string(), k.customer.standing_charge.to_string(),
+                             k.microgrid.power.to_string(), k.microgrid.heat.to_string(),
+                             k.microgrid.standing_charge.to_string(), k.benchmark.power.to_string(),
+                             k.benchmark.heat.to_string(), k.benchmark.standing_charge.to_string());
+                       }
+                     });
       tx.exec_params("DELETE FROM public.monthly_costs WHERE month = $1::date AND esco = ANY($2::uuid[])", month_start,
                      escos);
+      // Totals are the sums of their lines, as billing::monthly_costs makes them.
       tx.exec_params(
           "INSERT INTO public.monthly_costs (customer, month, account, esco, days, power_kwh, heat_kwh, unit_rate, "
           "  standing_charge_rate, power, heat, standing_charge, total, microgrid_power, microgrid_heat, "
           "  microgrid_standing_charge, microgrid_total, benchmark_power, benchmark_heat, benchmark_standing_charge, "
           "  benchmark_total) "
-          "SELECT customer, $2::date, account, esco, $3::int, power_kwh, heat_kwh, unit_rate, standing_charge_rate, "
-          "  power, heat, standing_charge, total, microgrid_power, microgrid_heat, microgrid_standing_charge, "
-          "  microgrid_total, benchmark_power, benchmark_heat, benchmark_standing_charge, benchmark_total "
-          "FROM jsonb_to_recordset($1::jsonb) AS x(customer uuid, account uuid, esco uuid, power_kwh numeric, "
-          "  heat_kwh numeric, unit_rate numeric, standing_charge_rate numeric, power numeric, heat numeric, "
-          "  standing_charge numeric, total numeric, microgrid_power numeric, microgrid_heat numeric, "
-          "  microgrid_standing_charge numeric, microgrid_total numeric, benchmark_power numeric, "
-          "  benchmark_heat numeric, benchmark_standing_charge numeric, benchmark_total numeric)",
-          cost_rows.dump(), month_start, report.days);
+          "SELECT customer, $1::date, account, esco, $2::int, power_kwh, heat_kwh, unit_rate, standing_charge_rate, "
+          "  power, heat, standing_charge, power + heat + standing_charge, "
+          "  microgrid_power, microgrid_heat, microgrid_standing_charge, "
+          "  microgrid_power + microgrid_heat + microgrid_standing_charge, "
+          "  benchmark_power, benchmark_heat, benchmark_standing_charge, "
+          "  benchmark_power + benchmark_heat + benchmark_standing_charge "
+          "FROM bill_costs_in",
+          month_start, report.days);
     }
     if (o.solar_credits) {
+      db::stage_rows(tx, "bill_solar_in",
+                     {{"property", "uuid"}, {"installation", "uuid"}, {"esco", "uuid"}, {"capacity_kw", "numeric"},
+                      {"pence_per_year", "numeric"}, {"ratio", "numeric"}, {"credit_pence", "bigint"},
+                      {"note", "text"}},
+                     [&](pqxx::stream_to& copy) {
+                       for (const auto& s : solar) {
+                         const std::optional<std::string> capacity =
+                             s.capacity ? std::optional(s.capacity->to_string()) : std::nullopt;
+                         const std::optional<std::string> rate =
+                             s.pence_per_year ? std::optional(s.pence_per_year->to_string()) : std::nullopt;
+                         copy << std::make_tuple(s.property, nullable(s.installation), s.esco, nullable(capacity),
+                                                 nullable(rate), s.ratio.to_string(), s.credit,
+                                                 s.note.empty() ? nullptr : s.note.c_str());
+                       }
+                     });
       tx.exec_params("DELETE FROM public.monthly_solar_credits WHERE month = $1::date AND esco = ANY($2::uuid[])",
                      month_start, escos);
       tx.exec_params(
           "INSERT INTO public.monthly_solar_credits (property, month, installation, esco, capacity_kw, days, "
           "  pence_per_year, ratio, credit_pence, note) "
-          "SELECT property, $2::date, installation, esco, capacity_kw, days, pence_per_year, ratio, credit_pence, note "
-          "FROM jsonb_to_recordset($1::jsonb) AS x(property uuid, installation uuid, esco uuid, capacity_kw numeric, "
-          "  days integer, pence_per_year numeric, ratio numeric, credit_pence bigint, note text)",
-          solar_rows.dump(), month_start);
+          "SELECT property, $1::date, installation, esco, capacity_kw, $2::int, pence_per_year, ratio, credit_pence, "
+          "  note FROM bill_solar_in",
+          month_start, o.month.days());
     }
     if (o.statements) {
+      db::stage_rows(tx, "bill_statements_in",
+                     {{"customer", "uuid"}, {"esco", "uuid"}, {"total_pence", "bigint"}, {"statement", "jsonb"}},
+                     [&](pqxx::stream_to& copy) {
+                       for (const auto& l : statement_lines)
+                         copy << std::make_tuple(l.customer->id, l.esco->id, l.total_pence, l.text);
+                     });
       tx.exec_params("DELETE FROM public.monthly_statements WHERE month = $1::date AND esco = ANY($2::uuid[])",
                      month_start, escos);
       tx.exec_params(
           "INSERT INTO public.monthly_statements (customer, month, esco, total_pence, statement) "
-          "SELECT customer, $2::date, esco, total_pence, statement "
-          "FROM jsonb_to_recordset($1::jsonb) AS x(customer uuid, esco uuid, total_pence bigint, statement jsonb)",
-          statement_rows.dump(), month_start);
+          "SELECT customer, $1::date, esco, total_pence, statement FROM bill_statements_in",
+          month_start);
     }
     tx.commit();
   } catch (const Error&) {

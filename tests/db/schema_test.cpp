@@ -5,8 +5,10 @@
 #include <doctest/doctest.h>
 
 #include <pqxx/pqxx>
+#include <pqxx/stream_to>
 
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -328,6 +330,111 @@ TEST_CASE("circuit views sum registers' half hours inside their circuit_register
                 "SELECT to_char(month AT TIME ZONE 'Europe/London', 'YYYY-MM'), trim_scale(kwh)"
                 " FROM flows.circuit_interval_monthly WHERE circuit_id = $1::uuid ORDER BY month",
                 heat) == Rows{{"2025-06", "1.5"}, {"2025-07", "2"}});
+  }
+}
+
+TEST_CASE("register_interval_daily follows every write to the half hours, by UK day") {
+  Migrated db{"schema_daily"};
+  const std::string esco = add_esco(db.conn(), "esco_a");
+  const std::string meter = add_meter(db.conn(), "EML0000000001", esco);
+  const std::string r1 = add_register(db.conn(), meter, "A");
+  const std::string r2 = add_register(db.conn(), meter, "B");
+  const auto daily = [&](const std::string& reg) {
+    return query(db.conn(),
+                 "SELECT day::text, trim_scale(kwh)::text, half_hours FROM flows.register_interval_daily"
+                 " WHERE register_id = $1::uuid ORDER BY day",
+                 reg);
+  };
+  // The rollup always equals the half hours summed afresh.
+  const auto drift = [&] {
+    return scalar(db.conn(),
+                  "WITH fresh AS (SELECT register_id, (\"timestamp\" AT TIME ZONE 'Europe/London')::date AS day,"
+                  "   sum(kwh) AS kwh, count(*)::int AS half_hours FROM flows.register_interval_hh GROUP BY 1, 2)"
+                  " SELECT count(*) FROM ((SELECT * FROM fresh EXCEPT SELECT * FROM flows.register_interval_daily)"
+                  " UNION ALL (SELECT * FROM flows.register_interval_daily EXCEPT SELECT * FROM fresh)) x");
+  };
+
+  // 27 October 2024, when the clocks go back, is 50 half hours long in London:
+  // 2024-10-26 23:00Z (midnight BST) to 2024-10-28 00:00Z (midnight GMT).
+  query(db.conn(),
+        "INSERT INTO flows.register_interval_hh (register_id, \"timestamp\", kwh)"
+        " SELECT $1::uuid, t, 0.5 FROM generate_series(timestamptz '2024-10-26 22:30+00', '2024-10-28 00:00+00',"
+        " '30 minutes') AS t",
+        r1);
+  CHECK(daily(r1) == Rows{{"2024-10-26", "0.5", "1"}, {"2024-10-27", "25", "50"}, {"2024-10-28", "0.5", "1"}});
+  CHECK(drift() == "0");
+
+  SUBCASE("COPY, upsert, update, delete and truncate") {
+    {  // COPY (as emop sync intervals writes a first ingest)
+      pqxx::work w{db.conn()};
+      pqxx::stream_to copy(w, "flows.register_interval_hh", std::vector<std::string>{"register_id", "timestamp", "kwh"});
+      copy << std::make_tuple(r2, std::string("2024-10-27 10:00+00"), std::string("1.25"));
+      copy << std::make_tuple(r2, std::string("2024-10-27 10:30+00"), std::string("0.75"));
+      copy.complete();
+      w.commit();
+    }
+    CHECK(daily(r2) == Rows{{"2024-10-27", "2", "2"}});
+
+    // An upsert (as a re-ingest merges): one half hour changed, one new (at
+    // midnight GMT, so the next day).
+    query(db.conn(),
+          "INSERT INTO flows.register_interval_hh (register_id, \"timestamp\", kwh) VALUES"
+          " ($1::uuid, '2024-10-27 10:00+00', 2), ($1::uuid, '2024-10-28 00:00+00', 3)"
+          " ON CONFLICT (register_id, \"timestamp\") DO UPDATE SET kwh = excluded.kwh",
+          r2);
+    CHECK(daily(r2) == Rows{{"2024-10-27", "2.75", "2"}, {"2024-10-28", "3", "1"}});
+
+    // An update moving half hours to another day and register.
+    query(db.conn(),
+          "UPDATE flows.register_interval_hh SET register_id = $2::uuid, \"timestamp\" = \"timestamp\" + interval '1 day'"
+          " WHERE register_id = $1::uuid AND \"timestamp\" = '2024-10-26 22:30+00'",
+          r1, r2);
+    CHECK(daily(r1) == Rows{{"2024-10-27", "25", "50"}, {"2024-10-28", "0.5", "1"}});
+    CHECK(daily(r2) == Rows{{"2024-10-27", "3.25", "3"}, {"2024-10-28", "3", "1"}});
+
+    // Deleting some half hours of a day, then the rest of it.
+    query(db.conn(),
+          "DELETE FROM flows.register_interval_hh WHERE register_id = $1::uuid AND \"timestamp\" < '2024-10-27 12:00+00'",
+          r1);
+    CHECK(daily(r1) == Rows{{"2024-10-27", "12", "24"}, {"2024-10-28", "0.5", "1"}});
+    query(db.conn(), "DELETE FROM flows.register_interval_hh WHERE register_id = $1::uuid AND \"timestamp\" < "
+                     "'2024-10-28 00:00+00'", r1);
+    CHECK(daily(r1) == Rows{{"2024-10-28", "0.5", "1"}});
+    CHECK(drift() == "0");
+
+    exec(db.conn(), "TRUNCATE flows.register_interval_hh");
+    CHECK(scalar(db.conn(), "SELECT count(*) FROM flows.register_interval_daily") == "0");
+  }
+
+  SUBCASE("a rolled-back write leaves the rollup as it was") {
+    {
+      pqxx::work w{db.conn()};
+      w.exec_params("INSERT INTO flows.register_interval_hh VALUES ($1::uuid, '2024-10-27 12:00+00', 9)", r2);
+      w.exec_params("DELETE FROM flows.register_interval_hh WHERE register_id = $1::uuid", r1);
+      w.abort();
+    }
+    CHECK(daily(r2).empty());
+    CHECK(daily(r1).size() == 3);
+  }
+
+  SUBCASE("writes that bypass triggers are repaired by register_interval_daily_rebuild()") {
+    {
+      pqxx::work w{db.conn()};
+      w.exec0("SET LOCAL session_replication_role = replica");
+      w.exec_params("INSERT INTO flows.register_interval_hh VALUES ($1::uuid, '2024-10-27 12:00+00', 9)", r2);
+      w.commit();
+    }
+    CHECK(drift() == "1");
+    CHECK(scalar(db.conn(), "SELECT flows.register_interval_daily_rebuild()") == "4");
+    CHECK(daily(r2) == Rows{{"2024-10-27", "9", "1"}});
+    CHECK(drift() == "0");
+  }
+
+  SUBCASE("the application roles read it; only its triggers write it") {
+    pqxx::work w{db.conn()};
+    w.exec0("SET LOCAL ROLE grafanareader");
+    CHECK(w.exec1("SELECT count(*) FROM flows.register_interval_daily")[0].as<int>() == 3);
+    CHECK_THROWS_AS(w.exec0("DELETE FROM flows.register_interval_daily"), pqxx::insufficient_privilege);
   }
 }
 
