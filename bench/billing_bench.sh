@@ -8,6 +8,11 @@
 #   bench/billing_bench.sh [BUILD_DIR]       (default: build/)
 #   BILL_BENCH_CUSTOMERS=N to change the size.
 #
+# flows-bill reads whole UK days from the daily rollup that migration 0009 keeps
+# with the half hours (rebuilt here after the bulk load, which bypasses its
+# triggers; setup time); the baseline sums each customer's half hours, as a
+# first script would. Both give the same costs.
+#
 # Targets: the month in under 60 s; at least 5x faster than the baseline. Prints
 # figures ("met"/"MISSED"); exits 1 only when a command fails or results differ.
 set -euo pipefail
@@ -48,8 +53,8 @@ BEGIN {
   speedup = base / run
   printf "billing: %d customers (power + heat circuits), June 2024, %d half-hourly rows\n", customers, rows
   printf "community_load_seconds: %.1f (setup, not measured)\n", load
-  printf "run_seconds: %.2f  (target < 60: %s)\n", run, (run < 60 ? "met" : "MISSED")
-  printf "baseline_per_customer_query_seconds: %.2f\n", base
+  printf "run_seconds: %.2f  (target < 60: %s; whole days from register_interval_daily)\n", run, (run < 60 ? "met" : "MISSED")
+  printf "baseline_per_customer_query_seconds: %.2f  (sums half hours)\n", base
   printf "speedup_vs_baseline: %.1f  (target >= 5: %s)\n", speedup, (speedup >= 5 ? "met" : "MISSED")
   printf "results: identical (every monthly_costs amount equals the baseline'"'"'s)\n"
 }'

@@ -292,5 +292,50 @@ expect_match "html page has the daily chart" "$(cat "$WORK"/st/statement-2024-06
 expect_eq "json: 2 files" "$(ls "$WORK/st"/*.json | wc -l)" 2
 OUT=$("$BILL" statements --month 2024-05 --format json --out "$WORK/st" 2>&1); expect_eq "no statements exit" "$?" 3
 
+# --- October (the clocks go back) with register ranges at odd times ---------------
+# Billing reads whole UK days from the daily rollup (0009) and part days from the
+# half hours; the circuit_interval_monthly view sums the half hours alone. Meter
+# MD's register R5 carries kWh varying by half hour, on four circuits:
+#   D1  2024-10-03 10:15Z .. 2024-10-27 01:30Z (mid half hour; in the repeated hour)
+#   D2  2024-10-26 23:00Z (midnight BST, 27 Oct) .. open: 27 Oct is 50 half
+#       hours, 28–31 Oct 48 each = 242
+#   D3  2024-10-15 08:00Z .. 09:00Z (within one day): 08:00 and 08:30 = 2 half hours
+#   D4  2024-09-01 .. 2024-10-31 00:00Z (midnight GMT): 30 whole days
+# October 2024 in London is [2024-09-30 23:00Z, 2024-10-31 24:00Z).
+sql "
+INSERT INTO flows.meter_registry (serial, esco, mode, ip_address)
+  SELECT 'MD', id, 'active', '127.0.92.4' FROM flows.escos WHERE code = 'alpha';
+INSERT INTO flows.meter_registers (meter_id, nature, element, start_time)
+  SELECT id, 'power', 'SINGLE', '2024-01-01Z' FROM flows.meter_registry WHERE serial = 'MD';
+INSERT INTO flows.circuits (name, type) VALUES ('D1', 'power'), ('D2', 'power'), ('D3', 'heat'), ('D4', 'power');
+INSERT INTO flows.circuit_register (circuit, register, start_time, end_time)
+  SELECT c.id, r.register_id, v.s::timestamptz, v.e::timestamptz
+  FROM (VALUES ('D1', '2024-10-03T10:15Z', '2024-10-27T01:30Z'), ('D2', '2024-10-26T23:00Z', NULL),
+               ('D3', '2024-10-15T08:00Z', '2024-10-15T09:00Z'), ('D4', '2024-09-01T00:00Z', '2024-10-31T00:00Z')) v(c, s, e)
+  JOIN flows.circuits c ON c.name = v.c
+  CROSS JOIN flows.meter_registers r JOIN flows.meter_registry m ON m.id = r.meter_id AND m.serial = 'MD';
+INSERT INTO flows.register_interval_hh (register_id, \"timestamp\", kwh)
+  SELECT r.register_id, t, ((extract(epoch FROM t)::bigint / 1800) % 7) * 0.125
+  FROM flows.meter_registers r JOIN flows.meter_registry m ON m.id = r.meter_id AND m.serial = 'MD'
+  CROSS JOIN generate_series('2024-09-29T00:00Z'::timestamptz, '2024-11-02T00:00Z', '30 minutes') t"
+"$BILL" usage --month 2024-10 --esco alpha --as-of 2024-11-15 >/dev/null 2>>"$WORK/stderr"
+expect_eq "october usage exit" "$?" 0
+usage_of() {
+  sql "SELECT u.half_hours || ' ' || u.kwh FROM public.monthly_usage u JOIN flows.circuits c ON c.id = u.circuit
+       WHERE c.name = '$1' AND u.month = '2024-10-01'"
+}
+expect_eq "D2: 242 half hours from midnight on 27 Oct" "$(usage_of D2 | cut -d' ' -f1)" 242
+expect_eq "D4: 1-30 Oct, whole days (27 Oct has 50 half hours: 29 x 48 + 50)" \
+  "$(usage_of D4 | cut -d' ' -f1)" "$((29 * 48 + 50))"
+# D3: 08:00Z and 08:30Z; 2024-10-15T08:00Z is epoch 1728979200, / 1800 = 960544,
+# % 7 = 4, then 5: (4 + 5) x 0.125 = 1.125 kWh.
+expect_eq "D3: the two half hours inside its hour" "$(usage_of D3)" "2 1.125"
+expect_eq "every D circuit's usage equals circuit_interval_monthly (half hours summed afresh)" \
+  "$(sql "SELECT count(*) FROM flows.circuits c
+          LEFT JOIN public.monthly_usage u ON u.circuit = c.id AND u.month = '2024-10-01'
+          LEFT JOIN flows.circuit_interval_monthly v ON v.circuit_id = c.id
+            AND v.month = timestamptz '2024-10-01 00:00 Europe/London'
+          WHERE c.name IN ('D1', 'D2', 'D3', 'D4') AND u.kwh IS NOT DISTINCT FROM v.kwh AND u.kwh > 0")" 4
+
 log "$CHECKS checks passed, $FAILS failed"
 (( FAILS == 0 ))
