@@ -47,13 +47,20 @@ COMMIT;
 -- since the triggers that keep it were off.
 SET session_replication_role = replica;
 ALTER TABLE flows.register_interval_hh DROP CONSTRAINT register_interval_hh_unique;
-INSERT INTO flows.register_interval_hh (register_id, "timestamp", kwh)
-SELECT r.register_id, timestamptz '2024-05-31T23:00Z' + (d * 48 + h) * interval '30 minutes',
-       ((r.n * 7919 + d * 48 + h) % 997)::numeric / 1000
-FROM generate_series(0, 29) d
-CROSS JOIN (SELECT register_id, row_number() OVER (ORDER BY register_id) AS n FROM flows.meter_registers) r
-CROSS JOIN generate_series(0, 47) h
-ORDER BY d, r.register_id, h;
+-- A day per statement, so each sort is small.
+CREATE TEMPORARY TABLE bench_registers AS
+SELECT register_id, row_number() OVER (ORDER BY register_id) AS n FROM flows.meter_registers ORDER BY register_id;
+DO $$
+BEGIN
+  FOR d IN 0..29 LOOP
+    INSERT INTO flows.register_interval_hh (register_id, "timestamp", kwh)
+    SELECT r.register_id, timestamptz '2024-05-31T23:00Z' + (d * 48 + h) * interval '30 minutes',
+           ((r.n * 7919 + d * 48 + h) % 997)::numeric / 1000
+    FROM bench_registers r CROSS JOIN generate_series(0, 47) h
+    ORDER BY r.register_id, h;
+  END LOOP;
+END;
+$$;
 ALTER TABLE flows.register_interval_hh ADD CONSTRAINT register_interval_hh_unique UNIQUE (register_id, "timestamp");
 SET session_replication_role = DEFAULT;
 SELECT flows.register_interval_daily_rebuild();
