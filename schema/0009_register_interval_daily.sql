@@ -8,10 +8,16 @@
 -- 46, 48 or 50 half hours. half_hours counts the rows summed (missing half
 -- hours are simply absent). A register-day with no half hours left has no row.
 --
--- Writes that bypass triggers (session_replication_role = replica, as bulk
--- loaders and pg_restore --disable-triggers do) leave the rollup stale;
--- SELECT flows.register_interval_daily_rebuild() recomputes it from the half
--- hours and returns the number of register-days it now holds.
+-- The rollup is only as right as the triggers saw. Rebuild it
+-- (SELECT flows.register_interval_daily_rebuild(), as the owner: it recomputes
+-- from the half hours and returns the number of register-days) after
+--   * writes with triggers off: session_replication_role = replica (bulk
+--     loaders, logical-replication apply), pg_restore --disable-triggers;
+--   * any data-only restore (pg_dump holds the rollup's rows too, and the
+--     triggers add the restored half hours again), or restore with
+--     --exclude-table-data=flows.register_interval_daily and rebuild;
+--   * with TimescaleDB, drop_chunks or a retention policy (chunks are dropped
+--     without DELETE triggers).
 
 CREATE TABLE flows.register_interval_daily (
   register_id uuid NOT NULL,  -- no foreign key: the half hours summed carry it
@@ -37,13 +43,26 @@ $$;
 -- half hours costs one aggregate, not a million upserts. Each step is its own
 -- statement so that, under READ COMMITTED, it sees rows other transactions
 -- committed meanwhile (the upsert and the update lock the rows they change).
--- SECURITY DEFINER with an empty search_path, as the other history triggers.
+-- Rows are locked in (register_id, day) order, so two writers sharing
+-- register-days wait for each other instead of deadlocking.
+-- SECURITY DEFINER with an empty search_path, as the other history triggers;
+-- it refuses to run for any table but register_interval_hh (a role that may
+-- create triggers must not feed it a table of its own making).
 CREATE FUNCTION flows.register_interval_daily_apply() RETURNS trigger
   LANGUAGE plpgsql SECURITY DEFINER
   SET search_path = ''
 AS $$
 BEGIN
+  IF TG_RELID <> 'flows.register_interval_hh'::regclass THEN
+    RAISE EXCEPTION 'register_interval_daily_apply() keeps flows.register_interval_daily for '
+                    'flows.register_interval_hh only, not %', TG_RELID::regclass;
+  END IF;
   IF TG_OP IN ('DELETE', 'UPDATE') THEN
+    PERFORM 1 FROM flows.register_interval_daily d
+      WHERE (d.register_id, d.day) IN (SELECT o.register_id, (o."timestamp" AT TIME ZONE 'Europe/London')::date
+                                         FROM old_rows o)
+      ORDER BY d.register_id, d.day
+      FOR UPDATE;
     UPDATE flows.register_interval_daily d
        SET kwh = d.kwh - g.kwh, half_hours = d.half_hours - g.n
       FROM (SELECT o.register_id, (o."timestamp" AT TIME ZONE 'Europe/London')::date AS day,
@@ -58,7 +77,7 @@ BEGIN
   IF TG_OP IN ('INSERT', 'UPDATE') THEN
     INSERT INTO flows.register_interval_daily AS d (register_id, day, kwh, half_hours)
     SELECT n.register_id, (n."timestamp" AT TIME ZONE 'Europe/London')::date, sum(n.kwh), count(*)
-      FROM new_rows n GROUP BY 1, 2
+      FROM new_rows n GROUP BY 1, 2 ORDER BY 1, 2
     ON CONFLICT (register_id, day) DO UPDATE
       SET kwh = d.kwh + excluded.kwh, half_hours = d.half_hours + excluded.half_hours;
   END IF;
@@ -71,13 +90,18 @@ CREATE FUNCTION flows.register_interval_daily_truncate() RETURNS trigger
   SET search_path = ''
 AS $$
 BEGIN
+  IF TG_RELID <> 'flows.register_interval_hh'::regclass THEN
+    RAISE EXCEPTION 'register_interval_daily_truncate() is for flows.register_interval_hh only, not %',
+                    TG_RELID::regclass;
+  END IF;
   TRUNCATE flows.register_interval_daily;
   RETURN NULL;
 END;
 $$;
 
 -- Per-row form of the same deltas, for tables that cannot have transition
--- tables (TimescaleDB hypertables).
+-- tables (TimescaleDB hypertables; it fires on their chunks, so it cannot
+-- check TG_RELID as the statement-level form does).
 CREATE FUNCTION flows.register_interval_daily_apply_row() RETURNS trigger
   LANGUAGE plpgsql SECURITY DEFINER
   SET search_path = ''
@@ -118,7 +142,24 @@ BEGIN
   RETURN n;
 END;
 $$;
-REVOKE EXECUTE ON FUNCTION flows.register_interval_daily_rebuild() FROM PUBLIC;
+
+-- Nobody calls these but the owner and the triggers (PostgreSQL checks EXECUTE
+-- when a trigger is created, not when it fires).
+REVOKE EXECUTE ON FUNCTION flows.register_interval_daily_apply(), flows.register_interval_daily_truncate(),
+  flows.register_interval_daily_apply_row(), flows.register_interval_daily_rebuild() FROM PUBLIC;
+
+-- The same for the SECURITY DEFINER history functions of 0001 and 0002: their
+-- EXECUTE was left to PUBLIC, so a role that could create a trigger on a table
+-- of its own could have them write history rows as their owner. The triggers
+-- of the flows tables keep working; register_read_insert (called by those
+-- triggers) stays callable by the application role.
+REVOKE EXECUTE ON FUNCTION flows.meter_shadows_insert_new(), flows.meter_csq_insert(),
+  flows.meter_voltage_insert(), flows.meter_3p_voltage_insert(), flows.meter_prepay_balance_insert(),
+  flows.meter_health_history_insert(), flows.register_import_a_insert(), flows.register_import_b_insert(),
+  flows.register_export_a_insert(), flows.register_export_b_insert(),
+  flows.register_read_insert(uuid, flows.meter_register_element, text, bigint, timestamptz) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION flows.register_read_insert(uuid, flows.meter_register_element, text, bigint, timestamptz)
+  TO flows;
 
 -- Transition tables need one trigger per event. A TimescaleDB hypertable
 -- (0002) gets the per-row trigger instead.

@@ -467,14 +467,16 @@ RunReport run_month(pqxx::connection& conn, const RunOptions& o) {
     }
 
     // Writes: replace the month's rows of the ESCOs in scope. The new rows are
-    // COPYed into temporary tables first (db/staging.hpp): the billing tables
-    // are under row-level security, which COPY cannot fill directly.
+    // COPYed into temporary tables first (db/staging.hpp): costs, solar credits
+    // and statements are under row-level security, which COPY cannot fill
+    // directly, and usage goes the same way.
     const auto nullable = [](const std::optional<std::string>& v) { return v ? v->c_str() : nullptr; };
     if (o.usage) {
-      db::stage_rows(tx, "bill_usage_in", {{"circuit", "uuid"}, {"kwh", "numeric"}, {"half_hours", "integer"}},
-                     [&](pqxx::stream_to& copy) {
-                       for (const auto& [id, c] : in.circuits) copy << std::make_tuple(id, c.kwh.to_string(), c.half_hours);
-                     });
+      const std::string staged = db::stage_rows(
+          tx, "bill_usage_in", {{"circuit", "uuid"}, {"kwh", "numeric"}, {"half_hours", "integer"}},
+          [&](pqxx::stream_to& copy) {
+            for (const auto& [id, c] : in.circuits) copy << std::make_tuple(id, c.kwh.to_string(), c.half_hours);
+          });
       tx.exec_params(
           "DELETE FROM public.monthly_usage WHERE month = $1::date AND circuit IN ("
           "  SELECT cr.circuit FROM flows.circuit_register cr "
@@ -483,30 +485,31 @@ RunReport run_month(pqxx::connection& conn, const RunOptions& o) {
           month_start, escos);
       tx.exec_params(
           "INSERT INTO public.monthly_usage (circuit, month, kwh, half_hours) "
-          "SELECT circuit, $1::date, kwh, half_hours FROM bill_usage_in",
+          "SELECT circuit, $1::date, kwh, half_hours FROM " + staged,
           month_start);
     }
     if (o.costs) {
-      db::stage_rows(tx, "bill_costs_in",
-                     {{"customer", "uuid"}, {"account", "uuid"}, {"esco", "uuid"}, {"power_kwh", "numeric"},
-                      {"heat_kwh", "numeric"}, {"unit_rate", "numeric"}, {"standing_charge_rate", "numeric"},
-                      {"power", "numeric"}, {"heat", "numeric"}, {"standing_charge", "numeric"},
-                      {"microgrid_power", "numeric"}, {"microgrid_heat", "numeric"},
-                      {"microgrid_standing_charge", "numeric"}, {"benchmark_power", "numeric"},
-                      {"benchmark_heat", "numeric"}, {"benchmark_standing_charge", "numeric"}},
-                     [&](pqxx::stream_to& copy) {
-                       for (const auto& l : cost_lines) {
-                         const auto& k = l.costs;
-                         copy << std::make_tuple(
-                             l.customer->id, l.customer->account_id, l.esco->id, l.usage.power_kwh.to_string(),
-                             l.usage.heat_kwh.to_string(), l.rates.unit_rate.to_string(),
-                             l.rates.standing_charge.to_string(), k.customer.power.to_string(),
-                             k.customer.heat.to_string(), k.customer.standing_charge.to_string(),
-                             k.microgrid.power.to_string(), k.microgrid.heat.to_string(),
-                             k.microgrid.standing_charge.to_string(), k.benchmark.power.to_string(),
-                             k.benchmark.heat.to_string(), k.benchmark.standing_charge.to_string());
-                       }
-                     });
+      const std::string staged = db::stage_rows(
+          tx, "bill_costs_in",
+          {{"customer", "uuid"}, {"account", "uuid"}, {"esco", "uuid"}, {"power_kwh", "numeric"},
+           {"heat_kwh", "numeric"}, {"unit_rate", "numeric"}, {"standing_charge_rate", "numeric"},
+           {"power", "numeric"}, {"heat", "numeric"}, {"standing_charge", "numeric"},
+           {"microgrid_power", "numeric"}, {"microgrid_heat", "numeric"},
+           {"microgrid_standing_charge", "numeric"}, {"benchmark_power", "numeric"},
+           {"benchmark_heat", "numeric"}, {"benchmark_standing_charge", "numeric"}},
+          [&](pqxx::stream_to& copy) {
+            for (const auto& l : cost_lines) {
+              const auto& k = l.costs;
+              copy << std::make_tuple(
+                  l.customer->id, l.customer->account_id, l.esco->id, l.usage.power_kwh.to_string(),
+                  l.usage.heat_kwh.to_string(), l.rates.unit_rate.to_string(),
+                  l.rates.standing_charge.to_string(), k.customer.power.to_string(),
+                  k.customer.heat.to_string(), k.customer.standing_charge.to_string(),
+                  k.microgrid.power.to_string(), k.microgrid.heat.to_string(),
+                  k.microgrid.standing_charge.to_string(), k.benchmark.power.to_string(),
+                  k.benchmark.heat.to_string(), k.benchmark.standing_charge.to_string());
+            }
+          });
       tx.exec_params("DELETE FROM public.monthly_costs WHERE month = $1::date AND esco = ANY($2::uuid[])", month_start,
                      escos);
       // Totals are the sums of their lines, as billing::monthly_costs makes them.
@@ -521,46 +524,48 @@ RunReport run_month(pqxx::connection& conn, const RunOptions& o) {
           "  microgrid_power + microgrid_heat + microgrid_standing_charge, "
           "  benchmark_power, benchmark_heat, benchmark_standing_charge, "
           "  benchmark_power + benchmark_heat + benchmark_standing_charge "
-          "FROM bill_costs_in",
+          "FROM " + staged,
           month_start, report.days);
     }
     if (o.solar_credits) {
-      db::stage_rows(tx, "bill_solar_in",
-                     {{"property", "uuid"}, {"installation", "uuid"}, {"esco", "uuid"}, {"capacity_kw", "numeric"},
-                      {"pence_per_year", "numeric"}, {"ratio", "numeric"}, {"credit_pence", "bigint"},
-                      {"note", "text"}},
-                     [&](pqxx::stream_to& copy) {
-                       for (const auto& s : solar) {
-                         const std::optional<std::string> capacity =
-                             s.capacity ? std::optional(s.capacity->to_string()) : std::nullopt;
-                         const std::optional<std::string> rate =
-                             s.pence_per_year ? std::optional(s.pence_per_year->to_string()) : std::nullopt;
-                         copy << std::make_tuple(s.property, nullable(s.installation), s.esco, nullable(capacity),
-                                                 nullable(rate), s.ratio.to_string(), s.credit,
-                                                 s.note.empty() ? nullptr : s.note.c_str());
-                       }
-                     });
+      const std::string staged = db::stage_rows(
+          tx, "bill_solar_in",
+          {{"property", "uuid"}, {"installation", "uuid"}, {"esco", "uuid"}, {"capacity_kw", "numeric"},
+           {"pence_per_year", "numeric"}, {"ratio", "numeric"}, {"credit_pence", "bigint"},
+           {"note", "text"}},
+          [&](pqxx::stream_to& copy) {
+            for (const auto& s : solar) {
+              const std::optional<std::string> capacity =
+                  s.capacity ? std::optional(s.capacity->to_string()) : std::nullopt;
+              const std::optional<std::string> rate =
+                  s.pence_per_year ? std::optional(s.pence_per_year->to_string()) : std::nullopt;
+              copy << std::make_tuple(s.property, nullable(s.installation), s.esco, nullable(capacity),
+                                      nullable(rate), s.ratio.to_string(), s.credit,
+                                      s.note.empty() ? nullptr : s.note.c_str());
+            }
+          });
       tx.exec_params("DELETE FROM public.monthly_solar_credits WHERE month = $1::date AND esco = ANY($2::uuid[])",
                      month_start, escos);
       tx.exec_params(
           "INSERT INTO public.monthly_solar_credits (property, month, installation, esco, capacity_kw, days, "
           "  pence_per_year, ratio, credit_pence, note) "
           "SELECT property, $1::date, installation, esco, capacity_kw, $2::int, pence_per_year, ratio, credit_pence, "
-          "  note FROM bill_solar_in",
+          "  note FROM " + staged,
           month_start, o.month.days());
     }
     if (o.statements) {
-      db::stage_rows(tx, "bill_statements_in",
-                     {{"customer", "uuid"}, {"esco", "uuid"}, {"total_pence", "bigint"}, {"statement", "jsonb"}},
-                     [&](pqxx::stream_to& copy) {
-                       for (const auto& l : statement_lines)
-                         copy << std::make_tuple(l.customer->id, l.esco->id, l.total_pence, l.text);
-                     });
+      const std::string staged = db::stage_rows(
+          tx, "bill_statements_in",
+          {{"customer", "uuid"}, {"esco", "uuid"}, {"total_pence", "bigint"}, {"statement", "jsonb"}},
+          [&](pqxx::stream_to& copy) {
+            for (const auto& l : statement_lines)
+              copy << std::make_tuple(l.customer->id, l.esco->id, l.total_pence, l.text);
+          });
       tx.exec_params("DELETE FROM public.monthly_statements WHERE month = $1::date AND esco = ANY($2::uuid[])",
                      month_start, escos);
       tx.exec_params(
           "INSERT INTO public.monthly_statements (customer, month, esco, total_pence, statement) "
-          "SELECT customer, $1::date, esco, total_pence, statement FROM bill_statements_in",
+          "SELECT customer, $1::date, esco, total_pence, statement FROM " + staged,
           month_start);
     }
     tx.commit();

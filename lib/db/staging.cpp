@@ -22,7 +22,7 @@ bool plain_type(const std::string& s) {
 
 }  // namespace
 
-void stage_rows(pqxx::transaction_base& tx, const std::string& name, const std::vector<StagedColumn>& columns,
+std::string stage_rows(pqxx::transaction_base& tx, const std::string& name, const std::vector<StagedColumn>& columns,
                 const std::function<void(pqxx::stream_to&)>& write) {
   if (!plain_identifier(name)) throw std::invalid_argument("stage_rows: bad table name " + name);
   if (columns.empty()) throw std::invalid_argument("stage_rows: no columns for " + name);
@@ -34,10 +34,12 @@ void stage_rows(pqxx::transaction_base& tx, const std::string& name, const std::
     definition += (definition.empty() ? "" : ", ") + c.name + " " + c.type;
     names.push_back(c.name);
   }
+  const std::string table = "pg_temp." + name;
   tx.exec0("CREATE TEMPORARY TABLE " + name + " (" + definition + ") ON COMMIT DROP");
-  pqxx::stream_to copy(tx, name, names);
+  pqxx::stream_to copy(tx, table, names);
   write(copy);
   copy.complete();
+  return table;
 }
 
 }  // namespace flows::db

@@ -20,9 +20,11 @@ struct StagedColumn {
 
 // Creates the temporary table NAME (ON COMMIT DROP) with COLUMNS and calls
 // WRITE with a COPY stream on it; WRITE sends tuples in column order (a null
-// const char* is NULL). Throws std::invalid_argument for a name or column that
-// is not a plain identifier.
-void stage_rows(pqxx::transaction_base& tx, const std::string& name, const std::vector<StagedColumn>& columns,
+// const char* is NULL). Returns the table's qualified name, "pg_temp.NAME", to
+// read it by (so no table of that name elsewhere on the search_path can stand
+// in for it). Throws std::invalid_argument for a name or column that is not a
+// plain identifier.
+std::string stage_rows(pqxx::transaction_base& tx, const std::string& name, const std::vector<StagedColumn>& columns,
                 const std::function<void(pqxx::stream_to&)>& write);
 
 }  // namespace flows::db

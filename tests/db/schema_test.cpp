@@ -438,6 +438,53 @@ TEST_CASE("register_interval_daily follows every write to the half hours, by UK 
   }
 }
 
+TEST_CASE("register_interval_daily: its SECURITY DEFINER functions serve register_interval_hh only") {
+  TestRole role{"daily"};  // before the database, which holds its grants and goes first
+  Migrated db{"schema_daily_sec"};
+  const std::string meter = add_meter(db.conn(), "EML0000000001", add_esco(db.conn(), "esco_a"));
+  const std::string reg = add_register(db.conn(), meter, "A");
+  const std::string who = db.conn().quote_name(role.name());
+  exec(db.conn(), "GRANT USAGE ON SCHEMA flows TO " + who);
+  exec(db.conn(), "GRANT INSERT ON flows.register_interval_hh TO " + who);
+
+  // A role that may only insert half hours still moves the rollup: the
+  // triggers fire as the owner whatever the writer's rights.
+  {
+    pqxx::work w{db.conn()};
+    w.exec0("SET LOCAL ROLE " + who);
+    w.exec_params("INSERT INTO flows.register_interval_hh VALUES ($1::uuid, '2025-01-01 12:00+00', 1.5)", reg);
+    w.commit();
+  }
+  CHECK(scalar(db.conn(), "SELECT kwh || ' ' || half_hours FROM flows.register_interval_daily") == "1.5 1");
+
+  // Nor can it hang them on a table of its own to write the rollup or history.
+  for (const char* fn : {"flows.register_interval_daily_apply()", "flows.register_interval_daily_truncate()",
+                         "flows.register_interval_daily_apply_row()", "flows.meter_csq_insert()"}) {
+    CAPTURE(fn);
+    pqxx::work w{db.conn()};
+    w.exec0("SET LOCAL ROLE " + who);
+    w.exec0("CREATE TEMPORARY TABLE fake (register_id uuid, \"timestamp\" timestamptz, kwh numeric)");
+    CHECK_THROWS_AS(w.exec0(std::string("CREATE TRIGGER fake_trigger AFTER INSERT ON fake FOR EACH STATEMENT "
+                                        "EXECUTE FUNCTION ") + fn),
+                    pqxx::insufficient_privilege);
+  }
+  {
+    pqxx::work w{db.conn()};
+    w.exec0("SET LOCAL ROLE " + who);
+    CHECK_THROWS_AS(w.exec0("SELECT flows.register_interval_daily_rebuild()"), pqxx::insufficient_privilege);
+  }
+  // Even the owner cannot feed it another table.
+  {
+    pqxx::work w{db.conn()};
+    w.exec0("CREATE TEMPORARY TABLE fake (register_id uuid, \"timestamp\" timestamptz, kwh numeric)");
+    w.exec0("CREATE TRIGGER fake_trigger AFTER INSERT ON fake REFERENCING NEW TABLE AS new_rows "
+            "FOR EACH STATEMENT EXECUTE FUNCTION flows.register_interval_daily_apply()");
+    CHECK_THROWS_WITH_AS(w.exec_params("INSERT INTO fake VALUES ($1::uuid, '2025-01-01 12:30+00', 99)", reg),
+                         doctest::Contains("register_interval_hh only"), pqxx::sql_error);
+  }
+  CHECK(scalar(db.conn(), "SELECT kwh || ' ' || half_hours FROM flows.register_interval_daily") == "1.5 1");
+}
+
 TEST_CASE("register_interval_hh_missing: 48 half hours expected per register and UTC day") {
   Migrated db{"schema_missing"};
   const std::string meter = add_meter(db.conn(), "EML0000000001", add_esco(db.conn(), "esco_a"));
