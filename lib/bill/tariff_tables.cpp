@@ -201,19 +201,28 @@ QuarterReport new_quarter(pqxx::connection& conn, const QuarterOptions& o) {
                                     e.id, report.start)
                          .empty();
       }
+      if (!mg.created) {  // report the row as it stands, not as it would be made now
+        const auto kept = tx.exec_params1(
+            "SELECT discount::text, unit_rate::text, standing_charge::text FROM public.microgrid_tariffs "
+            "WHERE esco = $1::uuid AND period_start = $2::date",
+            e.id, report.start);
+        mg.discount = pg::decimal(kept[0]);
+        mg.rates = {pg::decimal(kept[1]), pg::decimal(kept[2])};
+      }
       (mg.created ? report.created : report.kept)++;
       report.microgrid.push_back(std::move(mg));
 
       // Its customers: live, prelive and onboarding occupiers of its supply accounts.
       for (const auto& r : tx.exec_params(
-               "SELECT DISTINCT ON (c.id) c.id::text, c.email, prev.discount::text, "
-               "       EXISTS (SELECT 1 FROM public.customer_tariffs x WHERE x.customer = c.id AND x.period_start = $2::date) "
+               "SELECT DISTINCT ON (c.id) c.id::text, c.email, prev.discount::text, cur.customer IS NOT NULL, "
+               "       cur.discount::text, cur.unit_rate::text, cur.standing_charge::text "
                "FROM public.customer_accounts ca "
                "JOIN public.customers c ON c.id = ca.customer "
                "JOIN public.accounts a ON a.id = ca.account AND a.type = 'supply' "
                "JOIN public.properties p ON p.id = a.property "
                "LEFT JOIN LATERAL (SELECT t.discount FROM public.customer_tariffs t "
                "  WHERE t.customer = c.id AND t.period_start < $2::date ORDER BY t.period_start DESC LIMIT 1) prev ON true "
+               "LEFT JOIN public.customer_tariffs cur ON cur.customer = c.id AND cur.period_start = $2::date "
                "WHERE ca.role = 'occupier' AND p.esco = $1::uuid AND c.status IN ('live', 'prelive', 'onboarding') "
                "ORDER BY c.id",
                e.id, report.start)) {
@@ -232,6 +241,10 @@ QuarterReport new_quarter(pqxx::connection& conn, const QuarterOptions& o) {
               r[0].as<std::string>(), report.start, row.discount.to_string(), row.rates.unit_rate.to_string(),
               row.rates.standing_charge.to_string());
         row.created = !exists;
+        if (exists) {  // the row as it stands (rates as meters and bills use them: 5 decimals)
+          row.discount = pg::decimal(r[4]);
+          row.rates = {pg::decimal(r[5]).truncate_to(5), pg::decimal(r[6]).truncate_to(5)};
+        }
         (row.created ? report.created : report.kept)++;
         report.customers.push_back(std::move(row));
       }
