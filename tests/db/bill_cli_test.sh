@@ -12,50 +12,16 @@
 set -u
 BILL_BIN=${1:?usage: $0 FLOWS_BILL EMOP}
 EMOP_BIN=${2:?usage: $0 FLOWS_BILL EMOP}
-ADMIN_URL=${FLOWS_DATABASE_URL:?FLOWS_DATABASE_URL must be set (a superuser libpq conninfo)}
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/flows-bill-test.XXXXXX")
-DB="test_bill_$$_$RANDOM"
-FAILS=0
-CHECKS=0
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" BILL="$BILL_BIN" EMOP="$EMOP_BIN"
 LOCKER_PID=""
 RUN_PID=""
 
-mkdir -p "$WORK/bin"
-for _ in $(seq 1 24); do
-  if cp "$BILL_BIN" "$WORK/bin/flows-bill" 2>/dev/null && cp "$EMOP_BIN" "$WORK/bin/emop" 2>/dev/null &&
-     "$WORK/bin/flows-bill" --help >/dev/null 2>&1 && "$WORK/bin/emop" --help >/dev/null 2>&1; then break; fi
-  echo "binaries not ready (being rebuilt?), retrying in 5 s"; sleep 5
-done
-BILL="$WORK/bin/flows-bill"
-EMOP="$WORK/bin/emop"
-
-export XDG_CONFIG_HOME="$WORK/config"
-mkdir -p "$XDG_CONFIG_HOME"
-unset FLOWS_ENV
-export NO_COLOR=1
-export FLOWS_DATABASE_URL="$ADMIN_URL dbname=$DB"
-
-log() { echo "[bill_cli] $*"; }
-fail() { FAILS=$((FAILS + 1)); echo "FAIL: $*"; }
-pass() { CHECKS=$((CHECKS + 1)); }
-expect_eq() {  # WHAT GOT WANT
-  if [[ "$2" == "$3" ]]; then pass; else fail "$1: got '$2', expected '$3'"; fi
-}
-expect_match() {  # WHAT TEXT REGEX
-  if [[ "$2" =~ $3 ]]; then pass; else fail "$1: '$2' does not match /$3/"; fi
-}
-
-cleanup() {
+test_cleanup() {  # called by lib.sh's db_cleanup on exit
   [[ -n "$RUN_PID" ]] && kill -9 "$RUN_PID" 2>/dev/null
   [[ -n "$LOCKER_PID" ]] && kill "$LOCKER_PID" 2>/dev/null
   wait 2>/dev/null
-  psql "$ADMIN_URL" -qAt -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1
-  rm -rf "$WORK"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
-sql() { psql "$FLOWS_DATABASE_URL" -qAt -v ON_ERROR_STOP=1 -c "$1"; }
 # A fingerprint of every billing row of the database.
 snapshot() {
   sql "SELECT md5(string_agg(t, '|' ORDER BY t)) FROM (
@@ -82,7 +48,6 @@ EOF
   then pass; else fail "$1   [$3] on ${2:0:400}"; fi
 }
 
-psql "$ADMIN_URL" -qAt -v ON_ERROR_STOP=1 -c "CREATE DATABASE $DB TEMPLATE template0" || { echo "FATAL: cannot create database"; exit 1; }
 "$EMOP" db migrate >/dev/null || { echo "FATAL: emop db migrate failed"; exit 1; }
 
 # --- the community ---------------------------------------------------------------
@@ -337,5 +302,4 @@ expect_eq "every D circuit's usage equals circuit_interval_monthly (half hours s
             AND v.month = timestamptz '2024-10-01 00:00 Europe/London'
           WHERE c.name IN ('D1', 'D2', 'D3', 'D4') AND u.kwh IS NOT DISTINCT FROM v.kwh AND u.kwh > 0")" 4
 
-log "$CHECKS checks passed, $FAILS failed"
-(( FAILS == 0 ))
+finish

@@ -8,43 +8,9 @@
 set -u
 EMOP_BIN=${1:?usage: $0 EMOP EMLITE_SIM}
 SIM_BIN=${2:?usage: $0 EMOP EMLITE_SIM}
-ADMIN_URL=${FLOWS_DATABASE_URL:?FLOWS_DATABASE_URL must name the test server}
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" EMOP="$EMOP_BIN" SIM="$SIM_BIN"
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/flows-manage-cli.XXXXXX")
-DBNAME="test_manage_cli_$$_${RANDOM}"
-SIM_PID=""
-FAILS=0
-CHECKS=0
-
-cleanup() {
-  if [[ -n "$SIM_PID" ]]; then
-    kill "$SIM_PID" 2>/dev/null
-    for _ in $(seq 1 20); do kill -0 "$SIM_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$SIM_PID" 2>/dev/null
-    wait "$SIM_PID" 2>/dev/null
-  fi
-  psql "$ADMIN_URL" -qAt -c "DROP DATABASE IF EXISTS \"$DBNAME\" WITH (FORCE)" >/dev/null 2>&1
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# Private copies, so a rebuild of the tree during the test cannot pull them away.
-mkdir -p "$WORK/bin"
-cp "$EMOP_BIN" "$WORK/bin/emop" && cp "$SIM_BIN" "$WORK/bin/emlite-sim" || { echo "FATAL: cannot copy binaries"; exit 1; }
-EMOP="$WORK/bin/emop"
-SIM="$WORK/bin/emlite-sim"
-
-export XDG_CONFIG_HOME="$WORK/config"
-mkdir -p "$XDG_CONFIG_HOME"
-unset FLOWS_ENV EMOP_OBJECTS_FILE EMLITE_TIMEOUT_SECONDS SOCKS_HOST SOCKS_PORT SOCKS_USERNAME SOCKS_PASSWORD EMOP_INVENTORY
-unset PGHOST PGPORT PGUSER PGDATABASE
-
-psql "$ADMIN_URL" -qAt -c "CREATE DATABASE \"$DBNAME\" TEMPLATE template0" || { echo "FATAL: createdb failed"; exit 1; }
-# In a keyword conninfo a later keyword wins.
-export FLOWS_DATABASE_URL="$ADMIN_URL dbname=$DBNAME"
-
-fail() {
+fail() {  # replaces lib.sh's: also shows the last command run and its output
   FAILS=$((FAILS + 1))
   echo "FAIL: $*"
   echo "  command: $LAST"
@@ -52,7 +18,6 @@ fail() {
   echo "  stdout:  $(head -c 1500 <<<"$OUT")"
   echo "  stderr:  $(head -c 1500 <<<"$ERR")"
 }
-ok() { CHECKS=$((CHECKS + 1)); }
 run() {  # run PROGRAM ARGS…
   LAST="$*"
   timeout 60 "$@" >"$WORK/out" 2>"$WORK/err"
@@ -60,12 +25,11 @@ run() {  # run PROGRAM ARGS…
   OUT=$(cat "$WORK/out")
   ERR=$(cat "$WORK/err")
 }
-expect_status() { if [[ "$RC" == "$1" ]]; then ok; else fail "expected exit $1"; fi; }
-expect_out() { if grep -Eq -- "$1" <<<"$OUT"; then ok; else fail "stdout lacks /$1/"; fi; }
+expect_status() { if [[ "$RC" == "$1" ]]; then pass; else fail "expected exit $1"; fi; }
+expect_out() { if grep -Eq -- "$1" <<<"$OUT"; then pass; else fail "stdout lacks /$1/"; fi; }
 expect_one_line_error() {
-  if [[ $(printf '%s' "$ERR" | grep -c '') == 1 && "$ERR" == "emop: "* ]]; then ok; else fail "stderr should be one 'emop: ' line"; fi
+  if [[ $(printf '%s' "$ERR" | grep -c '') == 1 && "$ERR" == "emop: "* ]]; then pass; else fail "stderr should be one 'emop: ' line"; fi
 }
-sql() { psql "$FLOWS_DATABASE_URL" -qAt -c "$1"; }
 
 # A port free on the loopback addresses the fleet uses (127.0.1.1 …).
 PORT=$(python3 - <<'EOF'
@@ -89,26 +53,26 @@ run "$SIM" topology "${FLEET[@]}"
 expect_status 0
 printf '%s\n' "$OUT" >"$WORK/t.yaml"
 SERIAL=$(grep -m1 -o 'serial: "EML[0-9]*"' "$WORK/t.yaml" | grep -o 'EML[0-9]*')
-[[ -n "$SERIAL" ]] && ok || fail "no serial in the topology document"
+[[ -n "$SERIAL" ]] && pass || fail "no serial in the topology document"
 
 run "$EMOP" db import "$WORK/t.yaml" --dry-run
 expect_status 0
 expect_out '^dry run: nothing written'
-[[ $(sql "SELECT count(*) FROM flows.meter_registry") == 0 ]] && ok || fail "dry run wrote meters"
+[[ $(sql "SELECT count(*) FROM flows.meter_registry") == 0 ]] && pass || fail "dry run wrote meters"
 
 run "$EMOP" db import "$WORK/t.yaml"
 expect_status 0
 expect_out '^meters: 5 inserted, 0 updated, 0 unchanged$'
-[[ $(sql "SELECT count(*) FROM flows.meter_registry") == 5 ]] && ok || fail "meter_registry should have 5 rows"
-[[ $(sql "SELECT count(*) FROM flows.meter_shadows") == 5 ]] && ok || fail "meter_shadows should have 5 rows (trigger)"
+[[ $(sql "SELECT count(*) FROM flows.meter_registry") == 5 ]] && pass || fail "meter_registry should have 5 rows"
+[[ $(sql "SELECT count(*) FROM flows.meter_shadows") == 5 ]] && pass || fail "meter_shadows should have 5 rows (trigger)"
 [[ $(sql "SELECT host(ip_address) || ':' || emop_port FROM flows.meter_registry WHERE serial = '$SERIAL'") == "127.0.1.1:$PORT" ]] &&
-  ok || fail "meter $SERIAL should be at 127.0.1.1:$PORT"
+  pass || fail "meter $SERIAL should be at 127.0.1.1:$PORT"
 BEFORE=$(sql "SELECT serial, updated_at FROM flows.meter_registry ORDER BY serial")
 
 run "$EMOP" db import "$WORK/t.yaml"
 expect_status 0
 expect_out '\(0 changes\)$'
-[[ $(sql "SELECT serial, updated_at FROM flows.meter_registry ORDER BY serial") == "$BEFORE" ]] && ok ||
+[[ $(sql "SELECT serial, updated_at FROM flows.meter_registry ORDER BY serial") == "$BEFORE" ]] && pass ||
   fail "re-import touched meter_registry"
 
 # A bad document: one line naming file:line, exit 2, nothing written.
@@ -117,22 +81,22 @@ printf 'registers:\n  - {meter: "NOPE", element: A, nature: power}\n' >"$WORK/ba
 run "$EMOP" db import "$WORK/bad.yaml"
 expect_status 2
 expect_one_line_error
-if grep -q "bad.yaml:[0-9]*: " <<<"$ERR"; then ok; else fail "error should name bad.yaml:LINE"; fi
+if grep -q "bad.yaml:[0-9]*: " <<<"$ERR"; then pass; else fail "error should name bad.yaml:LINE"; fi
 run "$EMOP" db import "$WORK/bad3.yaml"
 expect_status 2
 expect_one_line_error
-[[ $(sql "SELECT serial, updated_at FROM flows.meter_registry ORDER BY serial") == "$BEFORE" ]] && ok ||
+[[ $(sql "SELECT serial, updated_at FROM flows.meter_registry ORDER BY serial") == "$BEFORE" ]] && pass ||
   fail "a refused document changed the database"
 
 run "$EMOP" list
 expect_status 0
 expect_out '^esco +serial +name +signal +health +hardware +feeder$'
 expect_out "^demo +$SERIAL +demo plot 1 +- +- +[A-Za-z0-9.]+ +demo-feeder-1$"
-[[ $(grep -c '^demo ' <<<"$OUT") == 5 ]] && ok || fail "list should show 5 meters"
+[[ $(grep -c '^demo ' <<<"$OUT") == 5 ]] && pass || fail "list should show 5 meters"
 run "$EMOP" list --esco demo --json
 expect_status 0
 if python3 -c "import json,sys; j=json.load(sys.stdin); assert len(j)==5 and j[0]['esco']=='demo' and 'signal' in j[0]" <<<"$OUT"; then
-  ok; else fail "list --json"; fi
+  pass; else fail "list --json"; fi
 run "$EMOP" list --esco nope
 expect_status 2
 expect_one_line_error
@@ -145,14 +109,14 @@ expect_out '^shadow:$'
 run "$EMOP" info "$SERIAL" --json
 expect_status 0
 if python3 -c "import json,sys; j=json.load(sys.stdin); assert j['registry']['serial']=='$SERIAL' and j['shadow'] is not None and j['registers']" <<<"$OUT"; then
-  ok; else fail "info --json"; fi
+  pass; else fail "info --json"; fi
 run "$EMOP" info EML0000000000
 expect_status 2
 expect_one_line_error
 
 run "$EMOP" serial_to_name "$SERIAL"
 expect_status 0
-if [[ "$OUT" == "demo plot 1" ]]; then ok; else fail "serial_to_name should print 'demo plot 1'"; fi
+if [[ "$OUT" == "demo plot 1" ]]; then pass; else fail "serial_to_name should print 'demo plot 1'"; fi
 run "$EMOP" serial_to_name EML0000000000
 expect_status 2
 expect_one_line_error
@@ -162,8 +126,8 @@ expect_one_line_error
   >"$WORK/sim.out" 2>"$WORK/sim.log" &
 SIM_PID=$!
 for _ in $(seq 1 200); do [[ -s "$WORK/served.yaml" ]] && break; kill -0 "$SIM_PID" 2>/dev/null || break; sleep 0.1; done
-if [[ -s "$WORK/served.yaml" ]]; then ok; else fail "emlite-sim did not write --topology-out"; cat "$WORK/sim.log"; fi
-if diff <(grep 'serial:' "$WORK/t.yaml") <(grep 'serial:' "$WORK/served.yaml") >/dev/null; then ok; else
+if [[ -s "$WORK/served.yaml" ]]; then pass; else fail "emlite-sim did not write --topology-out"; cat "$WORK/sim.log"; fi
+if diff <(grep 'serial:' "$WORK/t.yaml") <(grep 'serial:' "$WORK/served.yaml") >/dev/null; then pass; else
   fail "serve --topology-out should describe the same meters as topology"; fi
 run "$EMOP" csq "$SERIAL"
 expect_status 0
@@ -173,7 +137,6 @@ sql "UPDATE flows.meter_registry SET ip_address = NULL WHERE serial = '$SERIAL'"
 run "$EMOP" csq "$SERIAL"
 expect_status 3
 expect_one_line_error
-if grep -q "$SERIAL" <<<"$ERR"; then ok; else fail "the error should name $SERIAL"; fi
+if grep -q "$SERIAL" <<<"$ERR"; then pass; else fail "the error should name $SERIAL"; fi
 
-echo "[manage_cli] $CHECKS checks passed, $FAILS failed"
-(( FAILS == 0 ))
+finish

@@ -7,54 +7,12 @@
 set -u
 EMOP_BIN=${1:?usage: $0 EMOP EMLITE_SIM}
 SIM_BIN=${2:?usage: $0 EMOP EMLITE_SIM}
-ADMIN_URL=${FLOWS_DATABASE_URL:?FLOWS_DATABASE_URL must be set (a superuser libpq conninfo)}
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/flows-push-test.XXXXXX")
-DB="test_push_$$_$RANDOM"
-SIM_PID=""
-FAILS=0
-CHECKS=0
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" EMOP="$EMOP_BIN" SIM="$SIM_BIN"
 
-# Private copies: a rebuild of the tree while this runs cannot pull them away.
-mkdir -p "$WORK/bin"
-for _ in $(seq 1 24); do
-  if cp "$EMOP_BIN" "$WORK/bin/emop" 2>/dev/null && cp "$SIM_BIN" "$WORK/bin/emlite-sim" 2>/dev/null &&
-     "$WORK/bin/emop" --help >/dev/null 2>&1 && "$WORK/bin/emlite-sim" --help >/dev/null 2>&1; then break; fi
-  echo "binaries not ready (being rebuilt?), retrying in 5 s"; sleep 5
-done
-EMOP="$WORK/bin/emop"
-SIM="$WORK/bin/emlite-sim"
-
-export XDG_CONFIG_HOME="$WORK/config"
-mkdir -p "$XDG_CONFIG_HOME"
-unset FLOWS_ENV EMOP_OBJECTS_FILE EMLITE_TIMEOUT_SECONDS SOCKS_HOST SOCKS_PORT SOCKS_USERNAME SOCKS_PASSWORD EMOP_INVENTORY
-export NO_COLOR=1
-# libpq keyword conninfo: a later keyword overrides an earlier one.
-export FLOWS_DATABASE_URL="$ADMIN_URL dbname=$DB"
-
-log() { echo "[push_cli] $*"; }
-fail() { FAILS=$((FAILS + 1)); echo "FAIL: $*"; }
-pass() { CHECKS=$((CHECKS + 1)); }
-expect_eq() {  # WHAT GOT WANT
-  if [[ "$2" == "$3" ]]; then pass; else fail "$1: got '$2', expected '$3'"; fi
-}
 check_py() {  # WHAT EXPR (D = Decimal)
   if python3 -c "from decimal import Decimal as D
 import sys; sys.exit(0 if ($2) else 1)"; then pass; else fail "$1   [$2]"; fi
 }
-
-cleanup() {
-  local rc=$?
-  if [[ -n "$SIM_PID" ]]; then kill "$SIM_PID" 2>/dev/null; wait "$SIM_PID" 2>/dev/null; fi
-  psql "$ADMIN_URL" -qAt -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1
-  if [[ $rc -ne 0 && -f "$WORK/sim.log" ]]; then echo "--- emlite-sim log (last 20 lines) ---"; tail -n 20 "$WORK/sim.log"; fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-sql() { psql "$FLOWS_DATABASE_URL" -qAt -v ON_ERROR_STOP=1 -c "$1"; }
-
-psql "$ADMIN_URL" -qAt -v ON_ERROR_STOP=1 -c "CREATE DATABASE $DB TEMPLATE template0" || { echo "FATAL: cannot create database"; exit 1; }
 
 # --- the fleet: 5 meters, each on its own loopback address 127.0.91.N (ip_address is
 # unique in meter_registry), all on one port number free on every address.
@@ -272,5 +230,4 @@ OUT=$("$EMOP" push clock --threshold 60 --json 2>&1)
 check_py "clock re-run: nothing over the threshold" \
   "all(r['action'] == 'within_threshold' for r in __import__('json').loads('''$OUT'''))"
 
-log "$CHECKS checks passed, $FAILS failed"
-(( FAILS == 0 ))
+finish

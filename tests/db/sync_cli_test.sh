@@ -10,18 +10,7 @@
 set -u
 EMOP_BIN=${1:?usage: $0 EMOP EMLITE_SIM}
 SIM_BIN=${2:?usage: $0 EMOP EMLITE_SIM}
-: "${FLOWS_DATABASE_URL:?FLOWS_DATABASE_URL must name a PostgreSQL server}"
-ADMIN_URL=$FLOWS_DATABASE_URL
-DB=sync_test_$$
-source "$(dirname "$0")/../integration/lib.sh" "$EMOP_BIN" "$SIM_BIN"
-
-DB_URL="$ADMIN_URL dbname=$DB"   # the last dbname wins in a libpq conninfo
-psql_admin() { psql "$ADMIN_URL" -X -q -v ON_ERROR_STOP=1 "$@"; }
-q() { psql "$DB_URL" -X -q -t -A -v ON_ERROR_STOP=1 -c "$1"; }
-
-drop_db() { psql_admin -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1; }
-trap 'rc=$?; drop_db; cleanup; exit $rc' EXIT
-psql_admin -c "CREATE DATABASE $DB" >/dev/null || { echo "FATAL: cannot create database $DB"; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" --integration "$EMOP_BIN" "$SIM_BIN"
 
 S1=EML8300000001  # single_b1w, flat 1000 W
 S2=EML8300000002  # twin_c1w, DST clock
@@ -54,11 +43,10 @@ meters:
 EOF
 start_sim --fleet "$WORK/fleet.yaml" --fault "$S4=silent"
 
-export FLOWS_DATABASE_URL="$DB_URL"
 run db migrate; expect_status 0 "db migrate"
 
 # The topology, in plain SQL (registry rows get their shadow by trigger).
-q "INSERT INTO flows.escos (code, name, region) VALUES ('wlce', 'Water Lilies', 'south_west'), ('other', 'Other', 'london');
+sql "INSERT INTO flows.escos (code, name, region) VALUES ('wlce', 'Water Lilies', 'south_west'), ('other', 'Other', 'london');
    INSERT INTO flows.meter_registry (serial, ip_address, emop_port, mode, esco, daylight_savings_correction_enabled) VALUES
      ('$S1', '127.0.83.1', ${P[1]}, 'active',  (SELECT id FROM flows.escos WHERE code = 'wlce'), false),
      ('$S2', '127.0.83.2', ${P[2]}, 'active',  (SELECT id FROM flows.escos WHERE code = 'wlce'), true),
@@ -71,9 +59,9 @@ q "INSERT INTO flows.escos (code, name, region) VALUES ('wlce', 'Water Lilies', 
        LATERAL unnest(CASE serial WHEN '$S1' THEN ARRAY['SINGLE'] WHEN '$S2' THEN ARRAY['A', 'B'] ELSE ARRAY['A'] END) e;" \
   || { echo "FATAL: topology insert failed"; exit 1; }
 
-mid() { q "SELECT id FROM flows.meter_registry WHERE serial = '$1'"; }
-health() { q "SELECT COALESCE(health::text, 'null') FROM flows.meter_shadows WHERE id = '$(mid "$1")'"; }
-count() { q "SELECT count(*) FROM $1"; }
+mid() { sql "SELECT id FROM flows.meter_registry WHERE serial = '$1'"; }
+health() { sql "SELECT COALESCE(health::text, 'null') FROM flows.meter_shadows WHERE id = '$(mid "$1")'"; }
+count() { sql "SELECT count(*) FROM $1"; }
 
 # --- hourly sync -----------------------------------------------------------------
 run sync --frequency hourly --timeout 1 --retries 1
@@ -85,25 +73,25 @@ for s in $S1 $S2 $S3 $S6; do
   if [[ $(health $s) == healthy ]]; then pass; else fail "$s should be healthy, is $(health $s)"; fi
 done
 if [[ $(health $S4) == unhealthy ]]; then pass; else fail "$S4 should be unhealthy"; fi
-details=$(q "SELECT health_details FROM flows.meter_shadows WHERE id = '$(mid $S4)'")
+details=$(sql "SELECT health_details FROM flows.meter_shadows WHERE id = '$(mid $S4)'")
 if [[ -n "$details" && "$details" != *$'\n'* ]]; then pass; else fail "$S4 health_details should be one line: '$details'"; fi
 # The passive meter is never touched.
-if [[ $(q "SELECT health IS NULL AND csq IS NULL AND balance IS NULL FROM flows.meter_shadows WHERE id = '$(mid $S5)'") == t ]]; then pass
+if [[ $(sql "SELECT health IS NULL AND csq IS NULL AND balance IS NULL FROM flows.meter_shadows WHERE id = '$(mid $S5)'") == t ]]; then pass
 else fail "passive meter $S5 was synced"; fi
 if [[ $(count "flows.meter_csq WHERE meter_id = '$(mid $S5)'") == 0 ]]; then pass; else fail "passive meter has csq rows"; fi
 # The triggers fanned the shadows out: csq and balance history with the meters' values.
 for s in $S1 $S2 $S3 $S6; do
   run csq "$s"; sim_csq=$(value_of csq)
-  db_csq=$(q "SELECT csq FROM flows.meter_csq WHERE meter_id = '$(mid $s)' ORDER BY timestamp DESC LIMIT 1")
+  db_csq=$(sql "SELECT csq FROM flows.meter_csq WHERE meter_id = '$(mid $s)' ORDER BY timestamp DESC LIMIT 1")
   if [[ -n "$sim_csq" && "$sim_csq" == "$db_csq" ]]; then pass; else fail "$s: meter_csq $db_csq, meter says $sim_csq"; fi
-  bal=$(q "SELECT balance FROM flows.meter_prepay_balance WHERE meter_id = '$(mid $s)'")
-  if [[ -n "$bal" && "$bal" == "$(q "SELECT balance FROM flows.meter_shadows WHERE id = '$(mid $s)'")" ]]; then pass
+  bal=$(sql "SELECT balance FROM flows.meter_prepay_balance WHERE meter_id = '$(mid $s)'")
+  if [[ -n "$bal" && "$bal" == "$(sql "SELECT balance FROM flows.meter_shadows WHERE id = '$(mid $s)'")" ]]; then pass
   else fail "$s: meter_prepay_balance '$bal' does not match the shadow"; fi
 done
 if [[ $(count "flows.meter_csq WHERE meter_id = '$(mid $S4)'") == 0 ]]; then pass; else fail "failed meter got a csq row"; fi
 if [[ $(count "flows.meter_health_history WHERE health = 'unhealthy'") == 1 ]]; then pass; else fail "health history"; fi
 # Hourly does not read registers or tariffs (daily / 12hourly do).
-if [[ $(q "SELECT count(*) FROM flows.meter_shadows WHERE import_a IS NOT NULL OR tariffs_active IS NOT NULL") == 0 ]]; then pass
+if [[ $(sql "SELECT count(*) FROM flows.meter_shadows WHERE import_a IS NOT NULL OR tariffs_active IS NOT NULL") == 0 ]]; then pass
 else fail "hourly sync wrote daily/12hourly columns"; fi
 # Event log: the power-up event of each reachable meter, once.
 events1=$(count flows.meter_event_log)
@@ -119,19 +107,19 @@ if (( $(json_get 'j["round_trips"]') <= 8 )); then pass; else fail "writes shoul
 # --- daily and 12-hourly --------------------------------------------------------------
 run sync --frequency daily --timeout 1 --retries 1
 expect_status 7 "daily sync"
-row=$(q "SELECT hardware || ' ' || firmware_version || ' ' || prepay_enabled FROM flows.meter_registry WHERE serial = '$S1'")
+row=$(sql "SELECT hardware || ' ' || firmware_version || ' ' || prepay_enabled FROM flows.meter_registry WHERE serial = '$S1'")
 if [[ $row == "B1.w 3_03_2 true" ]]; then pass; else fail "registry of $S1: '$row'"; fi
-row=$(q "SELECT hardware FROM flows.meter_registry WHERE serial = '$S3'")
+row=$(sql "SELECT hardware FROM flows.meter_registry WHERE serial = '$S3'")
 if [[ $row == "P1.ax" ]]; then pass; else fail "registry of $S3: '$row'"; fi
-if [[ $(q "SELECT hardware IS NULL FROM flows.meter_registry WHERE serial = '$S5'") == t ]]; then pass; else fail "passive registry touched"; fi
+if [[ $(sql "SELECT hardware IS NULL FROM flows.meter_registry WHERE serial = '$S5'") == t ]]; then pass; else fail "passive registry touched"; fi
 if [[ $(count "flows.register_import i JOIN flows.meter_registers r USING (register_id) WHERE r.meter_id = '$(mid $S2)'") == 2 ]]; then pass
 else fail "twin meter: one import read per element"; fi
 run sync --frequency 12hourly --timeout 1 --retries 1
 expect_status 7 "12hourly sync"
-tj=$(q "SELECT tariffs_active::text FROM flows.meter_shadows WHERE id = '$(mid $S1)'")
+tj=$(sql "SELECT tariffs_active::text FROM flows.meter_shadows WHERE id = '$(mid $S1)'")
 if [[ $tj == '{"standing_charge": 0.5, "unit_rate_element_a": 0.25, "unit_rate_element_b": 0.25, "prepayment_emergency_credit": 15.0, "prepayment_debt_recovery_rate": 0.3, "prepayment_ecredit_availability": 10.0}' ]]; then pass
 else fail "tariffs_active JSON: $tj"; fi
-if [[ $(q "SELECT abs(clock_time_diff_seconds) <= 2 AND clock_time_diff_synced_at > now() - interval '1 minute' FROM flows.meter_shadows WHERE id = '$(mid $S2)'") == t ]]; then pass
+if [[ $(sql "SELECT abs(clock_time_diff_seconds) <= 2 AND clock_time_diff_synced_at > now() - interval '1 minute' FROM flows.meter_shadows WHERE id = '$(mid $S2)'") == t ]]; then pass
 else fail "clock difference"; fi
 run sync --frequency hourly --esco other --timeout 1 --retries 1
 expect_status 0 "--esco other: the one reachable meter"
@@ -143,11 +131,11 @@ expect_status 4 "all failed, unreachable"
 run sync intervals --from "$D" --to "$D1" --timeout 1 --retries 1 --json
 expect_status 7 "intervals with the silent meter"
 rows1=$(count flows.register_interval_hh)
-sum1=$(q "SELECT md5(string_agg(register_id || ' ' || timestamp || ' ' || kwh, ',' ORDER BY register_id, timestamp)) FROM flows.register_interval_hh")
+sum1=$(sql "SELECT md5(string_agg(register_id || ' ' || timestamp || ' ' || kwh, ',' ORDER BY register_id, timestamp)) FROM flows.register_interval_hh")
 if [[ $rows1 == $((48 * 5)) ]]; then pass; else fail "expected 240 half hours (5 registers), got $rows1"; fi
-flat=$(q "SELECT count(*) || ' ' || min(kwh) || ' ' || max(kwh) || ' ' || min(timestamp) FROM flows.register_interval_hh i
-          JOIN flows.meter_registers r USING (register_id) WHERE r.meter_id = '$(mid $S1)'")
-if [[ $flat == "48 0.500 0.500 $(q "SELECT '$D'::date::timestamp AT TIME ZONE 'UTC'")" ]]; then pass; else fail "flat meter: $flat"; fi
+flat=$(sql "SELECT count(*) || ' ' || min(kwh) || ' ' || max(kwh) || ' ' || min(timestamp) FROM flows.register_interval_hh i
+            JOIN flows.meter_registers r USING (register_id) WHERE r.meter_id = '$(mid $S1)'")
+if [[ $flat == "48 0.500 0.500 $(sql "SELECT '$D'::date::timestamp AT TIME ZONE 'UTC'")" ]]; then pass; else fail "flat meter: $flat"; fi
 if [[ $(json_get '[(m["serial"], m["missing_count"]) for m in j["missing"]]') == "[('$S4', 48)]" ]]; then pass
 else fail "missing report should list the silent meter's 48 half hours"; fi
 # The twin (DST) meter: the day's kWh is the difference of its cumulative reads at the day's ends.
@@ -157,20 +145,20 @@ run profile_log_1 "$S2" --timestamp "$(stamp $((D_EPOCH + 86400)))"; a1=$(sed -n
 for el in A B; do
   col=$([[ $el == A ]] && echo 3 || echo 4)
   want=$(python3 -c "from decimal import Decimal as D; print((D('$(cut -d, -f$col <<<"$a1")') - D('$(cut -d, -f$col <<<"$a0")')) / 1000)")
-  got=$(q "SELECT sum(kwh) FROM flows.register_interval_hh i JOIN flows.meter_registers r USING (register_id)
-           WHERE r.meter_id = '$(mid $S2)' AND r.element = '$el'")
+  got=$(sql "SELECT sum(kwh) FROM flows.register_interval_hh i JOIN flows.meter_registers r USING (register_id)
+             WHERE r.meter_id = '$(mid $S2)' AND r.element = '$el'")
   if python3 -c "from decimal import Decimal as D; import sys; sys.exit(0 if D('$want') == D('$got') else 1)"; then pass
   else fail "twin element $el: sum $got kWh, meter reads give $want"; fi
 done
 run sync intervals --from "$D" --to "$D1" --timeout 1 --retries 1 --json
 expect_status 7 "intervals re-run"
-sum2=$(q "SELECT md5(string_agg(register_id || ' ' || timestamp || ' ' || kwh, ',' ORDER BY register_id, timestamp)) FROM flows.register_interval_hh")
+sum2=$(sql "SELECT md5(string_agg(register_id || ' ' || timestamp || ' ' || kwh, ',' ORDER BY register_id, timestamp)) FROM flows.register_interval_hh")
 if [[ $(count flows.register_interval_hh) == "$rows1" && $sum2 == "$sum1" && $(json_get 'j["rows_written"]') == 0 ]]; then pass
 else fail "re-run changed register_interval_hh"; fi
 
 # --- a sync killed mid-run writes nothing -----------------------------------------
 ctl fault "$S6" latency:2000 >/dev/null
-state() { q "SELECT md5(string_agg(s::text, ',' ORDER BY id)) FROM flows.meter_shadows s" ; q "SELECT count(*) FROM flows.meter_csq"; q "SELECT count(*) FROM flows.meter_health_history"; }
+state() { sql "SELECT md5(string_agg(s::text, ',' ORDER BY id)) FROM flows.meter_shadows s" ; sql "SELECT count(*) FROM flows.meter_csq"; sql "SELECT count(*) FROM flows.meter_health_history"; }
 before=$(state)
 sleep 1.1  # a new second: a write by the killed run could not hide behind an equal updated_at
 "$EMOP" sync --frequency hourly --timeout 5 --retries 1 >/dev/null 2>&1 &
