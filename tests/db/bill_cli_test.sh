@@ -6,8 +6,11 @@
 #   month run (power and heat circuits, a register range starting mid-month, BST
 #   month boundaries, solar credits shared 50/50 in a leap year, topups, balance
 #   at month end, a customer without a tariff reported with exit 7); statements
-#   that add up; an identical re-run; a run killed mid-way leaving nothing; the
-#   statements as JSON, CSV and HTML.
+#   that add up; an identical re-run; a run killed mid-way leaving nothing; a
+#   month in progress (standing charge and solar credits for the days elapsed);
+#   the statements as JSON, CSV and HTML; October usage with register ranges at
+#   odd times (part days from the half hours, whole days from the daily rollup)
+#   against circuit_interval_monthly.
 #   bill_cli_test.sh FLOWS_BILL EMOP      (FLOWS_DATABASE_URL: a superuser conninfo)
 set -u
 BILL_BIN=${1:?usage: $0 FLOWS_BILL EMOP}
@@ -167,6 +170,14 @@ expect_eq "customer tariffs stored" "$(sql "SELECT string_agg(c.email || ':' || 
   "a@alpha.example:0.17587/0.45,c@alpha.example:0.16415/0.42"
 OUT=$("$BILL" tariffs quarter --start 2024-04-01 --esco alpha --json 2>>"$WORK/stderr")
 pyjson "quarter re-run creates nothing" "$OUT" "d['created'] == 0 and d['kept'] == 3"
+# A row changed by hand since is kept and reported as it stands.
+sql "UPDATE public.customer_tariffs SET discount = 40, unit_rate = 0.140701, standing_charge = 0.36
+     WHERE period_start = '2024-04-01' AND customer = (SELECT id FROM public.customers WHERE email = 'a@alpha.example')"
+OUT=$("$BILL" tariffs quarter --start 2024-04-01 --esco alpha --json 2>>"$WORK/stderr")
+pyjson "quarter reports a kept row as stored (rates truncated to 5 decimals)" "$OUT" \
+  "[(c['discount'], c['unit_rate'], c['standing_charge'], c['created']) for c in d['customers'] if c['customer'] == 'a@alpha.example'] == [('40', '0.14070', '0.36000', False)]"
+sql "UPDATE public.customer_tariffs SET discount = 25, unit_rate = 0.17587, standing_charge = 0.45
+     WHERE period_start = '2024-04-01' AND customer = (SELECT id FROM public.customers WHERE email = 'a@alpha.example')"
 OUT=$("$BILL" tariffs quarter --start 2024-04-01 2>&1); expect_eq "quarter for ESCO without region exit" "$?" 3
 
 # --- the month -------------------------------------------------------------------
@@ -244,6 +255,11 @@ OUT=$("$BILL" costs --month 2024-06 --esco alpha --as-of 2024-06-10 --json 2>>"$
 pyjson "month in progress: 10 days of standing charge" "$OUT" "d['days'] == 10"
 expect_eq "C standing charge for 10 days" "$(sql "SELECT m.standing_charge FROM public.monthly_costs m
   JOIN public.customers c ON c.id = m.customer WHERE c.email = 'c@alpha.example'")" "4.2"
+# Solar credits too: 4.0 kW x 10 days x 3650/366 = 398.90 -> 398 p; halves 199 each.
+"$BILL" solar-credits --month 2024-06 --esco alpha --as-of 2024-06-10 >/dev/null 2>>"$WORK/stderr"
+expect_eq "solar credits for 10 days" "$(sql "SELECT string_agg(p.plot || '=' || s.credit_pence || '/' || s.days, ','
+  ORDER BY p.plot) FROM public.monthly_solar_credits s JOIN public.properties p ON p.id = s.property
+  WHERE s.month = '2024-06-01'")" "PA=199/10,PC=199/10"
 "$BILL" run --month 2024-06 --esco alpha --as-of 2024-07-15 >/dev/null 2>&1
 
 # --- statement files -------------------------------------------------------------
@@ -260,23 +276,27 @@ OUT=$("$BILL" statements --month 2024-05 --format json --out "$WORK/st" 2>&1); e
 # --- October (the clocks go back) with register ranges at odd times ---------------
 # Billing reads whole UK days from the daily rollup (0009) and part days from the
 # half hours; the circuit_interval_monthly view sums the half hours alone. Meter
-# MD's register R5 carries kWh varying by half hour, on four circuits:
+# MD's one register carries kWh varying by half hour, on six circuits:
 #   D1  2024-10-03 10:15Z .. 2024-10-27 01:30Z (mid half hour; in the repeated hour)
 #   D2  2024-10-26 23:00Z (midnight BST, 27 Oct) .. open: 27 Oct is 50 half
 #       hours, 28–31 Oct 48 each = 242
 #   D3  2024-10-15 08:00Z .. 09:00Z (within one day): 08:00 and 08:30 = 2 half hours
 #   D4  2024-09-01 .. 2024-10-31 00:00Z (midnight GMT): 30 whole days
+#   D5  2024-10-20 23:00Z (midnight BST) .. 2024-10-21 06:00Z: 14 half hours of one day
+#   D6  2024-10-10 20:00Z .. 2024-10-11 03:00Z (across one midnight): 14 half hours
 # October 2024 in London is [2024-09-30 23:00Z, 2024-10-31 24:00Z).
 sql "
 INSERT INTO flows.meter_registry (serial, esco, mode, ip_address)
   SELECT 'MD', id, 'active', '127.0.92.4' FROM flows.escos WHERE code = 'alpha';
 INSERT INTO flows.meter_registers (meter_id, nature, element, start_time)
   SELECT id, 'power', 'SINGLE', '2024-01-01Z' FROM flows.meter_registry WHERE serial = 'MD';
-INSERT INTO flows.circuits (name, type) VALUES ('D1', 'power'), ('D2', 'power'), ('D3', 'heat'), ('D4', 'power');
+INSERT INTO flows.circuits (name, type)
+  VALUES ('D1', 'power'), ('D2', 'power'), ('D3', 'heat'), ('D4', 'power'), ('D5', 'power'), ('D6', 'heat');
 INSERT INTO flows.circuit_register (circuit, register, start_time, end_time)
   SELECT c.id, r.register_id, v.s::timestamptz, v.e::timestamptz
   FROM (VALUES ('D1', '2024-10-03T10:15Z', '2024-10-27T01:30Z'), ('D2', '2024-10-26T23:00Z', NULL),
-               ('D3', '2024-10-15T08:00Z', '2024-10-15T09:00Z'), ('D4', '2024-09-01T00:00Z', '2024-10-31T00:00Z')) v(c, s, e)
+               ('D3', '2024-10-15T08:00Z', '2024-10-15T09:00Z'), ('D4', '2024-09-01T00:00Z', '2024-10-31T00:00Z'),
+               ('D5', '2024-10-20T23:00Z', '2024-10-21T06:00Z'), ('D6', '2024-10-10T20:00Z', '2024-10-11T03:00Z')) v(c, s, e)
   JOIN flows.circuits c ON c.name = v.c
   CROSS JOIN flows.meter_registers r JOIN flows.meter_registry m ON m.id = r.meter_id AND m.serial = 'MD';
 INSERT INTO flows.register_interval_hh (register_id, \"timestamp\", kwh)
@@ -295,11 +315,13 @@ expect_eq "D4: 1-30 Oct, whole days (27 Oct has 50 half hours: 29 x 48 + 50)" \
 # D3: 08:00Z and 08:30Z; 2024-10-15T08:00Z is epoch 1728979200, / 1800 = 960544,
 # % 7 = 4, then 5: (4 + 5) x 0.125 = 1.125 kWh.
 expect_eq "D3: the two half hours inside its hour" "$(usage_of D3)" "2 1.125"
+expect_eq "D5: from midnight to 07:00 BST" "$(usage_of D5 | cut -d' ' -f1)" 14
+expect_eq "D6: across one midnight" "$(usage_of D6 | cut -d' ' -f1)" 14
 expect_eq "every D circuit's usage equals circuit_interval_monthly (half hours summed afresh)" \
   "$(sql "SELECT count(*) FROM flows.circuits c
           LEFT JOIN public.monthly_usage u ON u.circuit = c.id AND u.month = '2024-10-01'
           LEFT JOIN flows.circuit_interval_monthly v ON v.circuit_id = c.id
             AND v.month = timestamptz '2024-10-01 00:00 Europe/London'
-          WHERE c.name IN ('D1', 'D2', 'D3', 'D4') AND u.kwh IS NOT DISTINCT FROM v.kwh AND u.kwh > 0")" 4
+          WHERE c.name LIKE 'D_' AND u.kwh IS NOT DISTINCT FROM v.kwh AND u.kwh > 0")" 6
 
 finish
