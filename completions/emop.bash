@@ -272,7 +272,7 @@ _emop_node() {
       vals='-s --serial --serials --serials-file --objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
       args=1 ;;
     'emop db')
-      subs='status migrate import'
+      subs='status migrate rebuild-rollup import'
       opts='--json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
       vals='--objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
       args=0 ;;
@@ -282,6 +282,11 @@ _emop_node() {
       vals='--objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
       args=0 ;;
     'emop db migrate')
+      subs=''
+      opts='--json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
+      args=0 ;;
+    'emop db rebuild-rollup')
       subs=''
       opts='--json --objects --env --host --inventory --timeout --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
       vals='--objects --env --host --inventory --timeout --retries --concurrency --pace --log-level'
@@ -398,6 +403,7 @@ _emop_child() {
     'emop|db') child='db' ;;
     'emop db|status') child='status' ;;
     'emop db|migrate') child='migrate' ;;
+    'emop db|rebuild-rollup') child='rebuild-rollup' ;;
     'emop db|import') child='import' ;;
     'emop|sync') child='sync' ;;
     'emop sync|intervals') child='intervals' ;;
@@ -472,6 +478,7 @@ _emop_choices() {
     'emop db|--log-level') choices='debug info warning error' ;;
     'emop db status|--log-level') choices='debug info warning error' ;;
     'emop db migrate|--log-level') choices='debug info warning error' ;;
+    'emop db rebuild-rollup|--log-level') choices='debug info warning error' ;;
     'emop db import|--log-level') choices='debug info warning error' ;;
     'emop sync|--frequency') choices='hourly 12hourly daily' ;;
     'emop sync|--log-level') choices='debug info warning error' ;;

@@ -53,7 +53,7 @@ complete -c emop -n __fish_use_subcommand -a tariffs_future_write -d 'write a fu
 complete -c emop -n __fish_use_subcommand -a tariffs_time_switches_element_a_or_single_write -d 'zero the time switch block (the only setting in use)'
 complete -c emop -n __fish_use_subcommand -a tariffs_time_switches_element_b_write -d 'zero the time switch block (the only setting in use)'
 complete -c emop -n __fish_use_subcommand -a obis_write -d 'write raw bytes to any object by OBIS triplet a.b.c, hex id or name'
-complete -c emop -n __fish_use_subcommand -a db -d 'the Flows database: schema migrations'
+complete -c emop -n __fish_use_subcommand -a db -d 'the Flows database: schema migrations, topology import, rollups'
 complete -c emop -n __fish_use_subcommand -a sync -d 'sync active meters into the Flows database (the syncers of meter_metrics for a frequency)'
 complete -c emop -n __fish_use_subcommand -a list -d 'list the meters in the database: esco, serial, name, signal (CSQ), health, hardware, feeder'
 complete -c emop -n __fish_use_subcommand -a info -d 'show one meter\'s registry row, shadow (latest state) and registers from the database; an unknown serial exits 2'
@@ -379,13 +379,16 @@ complete -c emop -n '__fish_seen_subcommand_from obis_write' -l serials-file -r 
 complete -c emop -n '__fish_seen_subcommand_from obis_write' -F
 
 # emop db
-complete -c emop -n '__fish_seen_subcommand_from db; and not __fish_seen_subcommand_from status migrate import' -a status -d 'show the schema version; exit 6 when migrations are pending or unknown'
-complete -c emop -n '__fish_seen_subcommand_from db; and not __fish_seen_subcommand_from status migrate import' -a migrate -d 'apply pending migrations, each in its own transaction'
-complete -c emop -n '__fish_seen_subcommand_from db; and not __fish_seen_subcommand_from status migrate import' -a import -d 'import a topology YAML document (ESCOs, sites, feeders, service heads, properties, meters, registers, circuits; see emlite-sim topology) in one transaction, idempotently; a bad document exits 2 and changes nothing'
+complete -c emop -n '__fish_seen_subcommand_from db; and not __fish_seen_subcommand_from status migrate rebuild-rollup import' -a status -d 'show the schema version; exit 6 when migrations are pending or unknown'
+complete -c emop -n '__fish_seen_subcommand_from db; and not __fish_seen_subcommand_from status migrate rebuild-rollup import' -a migrate -d 'apply pending migrations, each in its own transaction'
+complete -c emop -n '__fish_seen_subcommand_from db; and not __fish_seen_subcommand_from status migrate rebuild-rollup import' -a rebuild-rollup -d 'recompute flows.register_interval_daily from the half hours (after writes with triggers off, a data-only restore or dropped chunks); needs the schema\'s owner'
+complete -c emop -n '__fish_seen_subcommand_from db; and not __fish_seen_subcommand_from status migrate rebuild-rollup import' -a import -d 'import a topology YAML document (ESCOs, sites, feeders, service heads, properties, meters, registers, circuits; see emlite-sim topology) in one transaction, idempotently; a bad document exits 2 and changes nothing'
 
 # emop db status
 
 # emop db migrate
+
+# emop db rebuild-rollup
 
 # emop db import
 complete -c emop -n '__fish_seen_subcommand_from db; and __fish_seen_subcommand_from import' -l dry-run -d 'check and count everything, then roll back'

@@ -9,8 +9,9 @@
 -- hours are simply absent). A register-day with no half hours left has no row.
 --
 -- The rollup is only as right as the triggers saw. Rebuild it
--- (SELECT flows.register_interval_daily_rebuild(), as the owner: it recomputes
--- from the half hours and returns the number of register-days) after
+-- (SELECT flows.register_interval_daily_rebuild(), as the owner, or
+-- `emop db rebuild-rollup`: it recomputes from the half hours and returns the
+-- number of register-days) after
 --   * writes with triggers off: session_replication_role = replica (bulk
 --     loaders, logical-replication apply), pg_restore --disable-triggers;
 --   * any data-only restore (pg_dump holds the rollup's rows too, and the

@@ -1,4 +1,5 @@
-// emop db migrate / db status: the Flows schema version of the configured database.
+// emop db migrate / db status: the Flows schema version of the configured database;
+// emop db rebuild-rollup: the daily rollup of the half hours recomputed.
 #include <iostream>
 
 #include <nlohmann/json.hpp>
@@ -7,6 +8,7 @@
 #include "core/error.hpp"
 #include "db/connection.hpp"
 #include "db/migrations.hpp"
+#include "db/rollups.hpp"
 
 namespace flows::emop_app {
 namespace {
@@ -52,15 +54,29 @@ int run_migrate(State& st) {
   return 0;
 }
 
+int run_rebuild_rollup(State& st) {
+  auto conn = db::connect(database_url(st));
+  const std::int64_t days = db::rebuild_interval_daily(*conn);
+  if (st.json)
+    std::cout << nlohmann::json{{"table", "flows.register_interval_daily"}, {"register_days", days}}.dump(2) << "\n";
+  else
+    std::cout << "register_interval_daily rebuilt from the half hours: " << days << " register-days\n";
+  return 0;
+}
+
 }  // namespace
 
 void add_db_commands(CLI::App& app, State& st) {
-  auto* db = app.add_subcommand("db", "the Flows database: schema migrations");
+  auto* db = app.add_subcommand("db", "the Flows database: schema migrations, topology import, rollups");
   db->require_subcommand(1);
   db->add_subcommand("status", "show the schema version; exit 6 when migrations are pending or unknown")
       ->callback([&st] { st.action = [&st] { return run_status(st); }; });
   db->add_subcommand("migrate", "apply pending migrations, each in its own transaction")
       ->callback([&st] { st.action = [&st] { return run_migrate(st); }; });
+  db->add_subcommand("rebuild-rollup",
+                     "recompute flows.register_interval_daily from the half hours (after writes with triggers "
+                     "off, a data-only restore or dropped chunks); needs the schema's owner")
+      ->callback([&st] { st.action = [&st] { return run_rebuild_rollup(st); }; });
   add_db_import_command(db, st);
 }
 

@@ -156,6 +156,24 @@ sum2=$(sql "SELECT md5(string_agg(register_id || ' ' || timestamp || ' ' || kwh,
 if [[ $(count flows.register_interval_hh) == "$rows1" && $sum2 == "$sum1" && $(json_get 'j["rows_written"]') == 0 ]]; then pass
 else fail "re-run changed register_interval_hh"; fi
 
+# --- the daily rollup (0009) ---------------------------------------------------------
+# Kept by the triggers through both ingests; rebuilt by emop db rebuild-rollup
+# after it was emptied behind the triggers' back.
+drift() {
+  sql "WITH fresh AS (SELECT register_id, (\"timestamp\" AT TIME ZONE 'Europe/London')::date AS day,
+         sum(kwh) AS kwh, count(*)::int AS half_hours FROM flows.register_interval_hh GROUP BY 1, 2)
+       SELECT count(*) FROM ((SELECT * FROM fresh EXCEPT SELECT * FROM flows.register_interval_daily)
+         UNION ALL (SELECT * FROM flows.register_interval_daily EXCEPT SELECT * FROM fresh)) x"
+}
+days=$(sql "SELECT count(DISTINCT (register_id, (\"timestamp\" AT TIME ZONE 'Europe/London')::date)) FROM flows.register_interval_hh")
+if [[ $(drift) == 0 && $days -gt 0 && $(count flows.register_interval_daily) == "$days" ]]; then pass
+else fail "register_interval_daily does not match the ingested half hours ($days register-days)"; fi
+sql "DELETE FROM flows.register_interval_daily" >/dev/null
+run db rebuild-rollup --json
+expect_status 0 "db rebuild-rollup"
+if [[ $(json_get 'j["register_days"]') == "$days" && $(drift) == 0 ]]; then pass
+else fail "db rebuild-rollup: $OUT (expected $days register-days, drift $(drift))"; fi
+
 # --- a sync killed mid-run writes nothing -----------------------------------------
 ctl fault "$S6" latency:2000 >/dev/null
 state() { sql "SELECT md5(string_agg(s::text, ',' ORDER BY id)) FROM flows.meter_shadows s" ; sql "SELECT count(*) FROM flows.meter_csq"; sql "SELECT count(*) FROM flows.meter_health_history"; }
