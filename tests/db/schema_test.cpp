@@ -7,6 +7,8 @@
 #include <pqxx/pqxx>
 #include <pqxx/stream_to>
 
+#include <chrono>
+#include <future>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -436,6 +438,42 @@ TEST_CASE("register_interval_daily follows every write to the half hours, by UK 
     CHECK(w.exec1("SELECT count(*) FROM flows.register_interval_daily")[0].as<int>() == 3);
     CHECK_THROWS_AS(w.exec0("DELETE FROM flows.register_interval_daily"), pqxx::insufficient_privilege);
   }
+}
+
+TEST_CASE("register_interval_daily: concurrent writers of the same register-days both count") {
+  Migrated db{"schema_daily_conc"};
+  const std::string meter = add_meter(db.conn(), "EML0000000001", add_esco(db.conn(), "esco_a"));
+  const std::string reg = add_register(db.conn(), meter, "A");
+  // A writes the first half of each of two days and holds its transaction open;
+  // B writes the second halves (and a new day) and must wait for A's rollup
+  // rows, then add to them, not overwrite them.
+  auto other = db.tdb.connect();
+  pqxx::work a{db.conn()};
+  a.exec_params("INSERT INTO flows.register_interval_hh SELECT $1::uuid, t, 0.5 FROM generate_series("
+                "timestamptz '2025-01-01 00:00+00', '2025-01-01 11:30+00', '30 minutes') t "
+                "UNION ALL SELECT $1::uuid, t, 0.25 FROM generate_series("
+                "timestamptz '2025-01-02 00:00+00', '2025-01-02 11:30+00', '30 minutes') t",
+                reg);
+  std::promise<void> b_started;
+  auto b_done = std::async(std::launch::async, [&] {
+    pqxx::work b{*other};
+    b_started.set_value();
+    b.exec_params("INSERT INTO flows.register_interval_hh SELECT $1::uuid, t, 1 FROM generate_series("
+                  "timestamptz '2025-01-01 12:00+00', '2025-01-03 23:30+00', '30 minutes') t "
+                  "WHERE t < '2025-01-02 00:00+00' OR t >= '2025-01-02 12:00+00'",
+                  reg);
+    b.commit();
+  });
+  b_started.get_future().wait();
+  // B is blocked on A's rollup rows until A commits.
+  CHECK(b_done.wait_for(std::chrono::milliseconds(500)) == std::future_status::timeout);
+  a.commit();
+  REQUIRE(b_done.wait_for(std::chrono::seconds(30)) == std::future_status::ready);
+  b_done.get();
+  CHECK(query(db.conn(),
+              "SELECT day::text, trim_scale(kwh)::text, half_hours FROM flows.register_interval_daily"
+              " WHERE register_id = $1::uuid ORDER BY day",
+              reg) == Rows{{"2025-01-01", "36", "48"}, {"2025-01-02", "30", "48"}, {"2025-01-03", "48", "48"}});
 }
 
 TEST_CASE("register_interval_daily: its SECURITY DEFINER functions serve register_interval_hh only") {
