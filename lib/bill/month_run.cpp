@@ -1,8 +1,10 @@
 #include "bill/month_run.hpp"
 
+#include <array>
 #include <map>
 #include <set>
 #include <stdexcept>
+#include <string_view>
 
 #include "bill/pg.hpp"
 #include "bill/scope.hpp"
@@ -31,7 +33,7 @@ struct CircuitInfo {
   billing::CircuitType type = billing::CircuitType::power;
   Decimal kwh;
   int half_hours = 0;
-  std::map<std::string, Decimal> daily;  // UK day → kWh
+  std::array<Decimal, 31> daily{};  // kWh per UK day of the month (index: day - 1)
 };
 
 // Everything the run reads, under the month's lock, before it writes.
@@ -71,6 +73,8 @@ void load_usage(pqxx::work& tx, const std::string& escos, const billing::TimeRan
   // register and day, and are added up here (a circuit may have several).
   // Hundreds of thousands of rows for a large community: no JIT compilation.
   tx.exec0("SET LOCAL jit = off");
+  std::string last_id;
+  CircuitInfo* c = nullptr;
   for (const auto& r : tx.exec_params(
            std::string("WITH links AS (") + links +
                "), spans AS MATERIALIZED ("
@@ -86,19 +90,27 @@ void load_usage(pqxx::work& tx, const std::string& escos, const billing::TimeRan
                "  UNION ALL "
                "  SELECT circuit, register, greatest(s, m0, m1), e FROM spans WHERE greatest(s, m0, m1) < e"
                ") "
-               "SELECT sp.circuit::text, d.day::text, d.kwh::text, d.half_hours "
+               "SELECT sp.circuit::text, extract(day FROM d.day)::int, d.kwh::text, d.half_hours "
                "FROM spans sp JOIN flows.register_interval_daily d "
                "  ON d.register_id = sp.register AND d.day >= sp.d0 AND d.day < sp.d1 "
                "UNION ALL "
-               "SELECT p.circuit::text, (ri.\"timestamp\" AT TIME ZONE 'Europe/London')::date::text, ri.kwh::text, 1 "
+               "SELECT p.circuit::text, extract(day FROM ri.\"timestamp\" AT TIME ZONE 'Europe/London')::int, "
+               "       ri.kwh::text, 1 "
                "FROM part_ranges p JOIN flows.register_interval_hh ri ON ri.register_id = p.register "
                "  AND ri.\"timestamp\" >= p.s AND ri.\"timestamp\" < p.e",
            escos, from, to)) {
-    auto& c = in.circuits.at(r[0].as<std::string>());
+    // A link's rows come together: look its circuit up once.
+    const std::string_view id(r[0].c_str(), r[0].size());
+    if (id != last_id) {
+      last_id = id;
+      c = &in.circuits.at(last_id);
+    }
+    const int day = r[1].as<int>();
+    if (day < 1 || day > 31) throw std::logic_error("usage row for day " + std::to_string(day) + " of a month");
     const Decimal kwh = pg::decimal(r[2]);
-    c.daily[r[1].as<std::string>()] += kwh;
-    c.kwh += kwh;
-    c.half_hours += r[3].as<int>();
+    c->daily[static_cast<std::size_t>(day - 1)] += kwh;
+    c->kwh += kwh;
+    c->half_hours += r[3].as<int>();
   }
 }
 
@@ -392,6 +404,10 @@ RunReport run_month(pqxx::connection& conn, const RunOptions& o) {
       std::map<std::string, int> accounts_of;
       for (const auto& c : in.customers) accounts_of[c.id]++;
       AccountLines lines;
+      std::vector<std::string> day_names;  // "YYYY-MM-DD" of each charged day
+      for (int d = 1; d <= report.days; ++d)
+        day_names.push_back(format_date(o.month.first_day().year() / o.month.first_day().month() /
+                                        date::day{static_cast<unsigned>(d)}));
       if (o.statements) lines = load_account_lines(tx, in.customers, range);
 
       for (const auto& c : in.customers) {
@@ -424,12 +440,12 @@ RunReport run_month(pqxx::connection& conn, const RunOptions& o) {
         st.plot = c.plot;
         st.esco = e.code;
         st.days = report.days;
-        std::map<std::string, Decimal> daily;
+        std::array<Decimal, 31> daily{};
         for (const auto& cid : in.property_circuits[c.property_id]) {
           auto it = in.circuits.find(cid);
           if (it == in.circuits.end()) continue;  // its meter belongs to an ESCO out of scope
           st.circuits.push_back({it->second.name, it->second.type, it->second.kwh});
-          for (const auto& [day, kwh] : it->second.daily) daily[day] += kwh;
+          for (std::size_t d = 0; d < daily.size(); ++d) daily[d] += it->second.daily[d];
         }
         const billing::CustomerUsage usage = billing::customer_usage(st.circuits);
         st.customer_rates = ct->second;
@@ -442,12 +458,7 @@ RunReport run_month(pqxx::connection& conn, const RunOptions& o) {
                     k.customer.total(), k.microgrid.total(), k.benchmark.total()};
         if (o.statements) {
           // Every charged day of the month, 0 where nothing was recorded.
-          for (int d = 1; d <= report.days; ++d) {
-            const std::string day = format_date(o.month.first_day().year() / o.month.first_day().month() /
-                                            date::day{static_cast<unsigned>(d)});
-            auto it = daily.find(day);
-            st.daily.push_back({day, it == daily.end() ? Decimal(0) : it->second});
-          }
+          for (std::size_t d = 0; d < day_names.size(); ++d) st.daily.push_back({day_names[d], daily[d]});
           if (auto s = solar_by_property.find(c.property_id); s != solar_by_property.end())
             st.solar_credit_pence = s->second;
           if (auto t = lines.topups.find(c.supply_meter); t != lines.topups.end()) st.topups_pence = t->second;
