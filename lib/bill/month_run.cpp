@@ -218,8 +218,7 @@ AccountLines load_account_lines(pqxx::work& tx, const std::vector<Customer>& cus
   return out;
 }
 
-// The solar credits of the month, computed (not yet written): for DAYS, the
-// month's or, for a month in progress, those elapsed (as the standing charge).
+// The solar credits of the month, computed (not yet written).
 struct SolarRow {
   std::string property, plot, esco;
   std::optional<std::string> installation, installation_plot;
@@ -229,7 +228,7 @@ struct SolarRow {
   std::string note;
 };
 
-std::vector<SolarRow> compute_solar(pqxx::work& tx, const std::string& escos, const billing::Month& month, int days) {
+std::vector<SolarRow> compute_solar(pqxx::work& tx, const std::string& escos, const billing::Month& month) {
   std::map<std::string, Decimal> tariff;  // esco id → pence per year
   for (const auto& r : tx.exec_params(
            "SELECT DISTINCT ON (esco) esco::text, pence_per_year::text FROM public.solar_credit_tariffs "
@@ -276,7 +275,7 @@ std::vector<SolarRow> compute_solar(pqxx::work& tx, const std::string& escos, co
     const auto t = tariff.find(inst.esco);
     std::vector<std::int64_t> credits(inst.shares.size(), 0);
     std::int64_t base = 0;
-    if (t != tariff.end()) base = billing::monthly_solar_credit(inst.capacity, month, t->second, days).credit_pence;
+    if (t != tariff.end()) base = billing::monthly_solar_credit(inst.capacity, month, t->second).credit_pence;
     try {
       credits = billing::allocate_solar_credit(base, ratios);
     } catch (const Error& e) {
@@ -371,7 +370,7 @@ RunReport run_month(pqxx::connection& conn, const RunOptions& o) {
       for (const auto& id : needed) benchmark_for(*esco_by_id.at(id), in.benchmark, "in " + report.month);
     }
     std::vector<SolarRow> solar;
-    if (o.solar_credits) solar = compute_solar(tx, escos, o.month, report.days);
+    if (o.solar_credits) solar = compute_solar(tx, escos, o.month);
 
     // Usage rows.
     for (const auto& [id, c] : in.circuits) {
@@ -563,7 +562,7 @@ RunReport run_month(pqxx::connection& conn, const RunOptions& o) {
           "  pence_per_year, ratio, credit_pence, note) "
           "SELECT property, $1::date, installation, esco, capacity_kw, $2::int, pence_per_year, ratio, credit_pence, "
           "  note FROM " + staged,
-          month_start, report.days);
+          month_start, o.month.days());
     }
     if (o.statements) {
       const std::string staged = db::stage_rows(

@@ -17,15 +17,11 @@ PencePerDay pence_per_day(const Decimal& pence_per_year, int year) {
   return {pence_per_year, days_in_year(year)};
 }
 
-SolarCredit monthly_solar_credit(const Decimal& capacity_kw, const Month& month, const Decimal& pence_per_year,
-                                 std::optional<int> days) {
+SolarCredit monthly_solar_credit(const Decimal& capacity_kw, const Month& month, const Decimal& pence_per_year) {
   if (capacity_kw.sign() < 0) throw usage_error("solar capacity " + capacity_kw.to_string() + " kW is negative");
-  if (days && (*days < 1 || *days > month.days()))
-    throw usage_error("solar credit for " + std::to_string(*days) + " days of " + month.to_string() + ", which has " +
-                      std::to_string(month.days()));
   SolarCredit c;
   c.pence_per_day = pence_per_day(pence_per_year, month.year());
-  c.days = days.value_or(month.days());
+  c.days = month.days();
   // Multiply before dividing, so the only loss is the final truncation.
   const Decimal numerator = capacity_kw * Decimal(c.days) * pence_per_year;
   c.credit_pence = numerator.div_trunc(c.pence_per_day.days_in_year, 0).to_int64_trunc();

@@ -11,7 +11,6 @@
 // sum to exactly 1; each share is trunc(credit × ratio) whole pence, so the shares
 // may add up to a few pence less than the credit (those pence are not paid).
 #include <cstdint>
-#include <optional>
 #include <vector>
 
 #include "billing/calendar.hpp"
@@ -31,16 +30,12 @@ PencePerDay pence_per_day(const Decimal& pence_per_year, int year);
 
 struct SolarCredit {
   PencePerDay pence_per_day;
-  int days = 0;                    // days credited: the month's, or those elapsed of a month in progress
+  int days = 0;                    // days in the month
   std::int64_t credit_pence = 0;   // whole pence, truncated
 };
 
-// The whole month's credit, or with DAYS (1 to the month's days) that many
-// days' credit, for a month in progress (days_elapsed), as its standing charge.
-// Throws flows::Error (usage) when capacity or pence per year is negative, or
-// DAYS is outside the month.
-SolarCredit monthly_solar_credit(const Decimal& capacity_kw, const Month& month, const Decimal& pence_per_year,
-                                 std::optional<int> days = std::nullopt);
+// Throws flows::Error (usage) when capacity or pence per year is negative.
+SolarCredit monthly_solar_credit(const Decimal& capacity_kw, const Month& month, const Decimal& pence_per_year);
 
 // trunc(base × ratio) whole pence; the ratio must be within 0-1 (usage error).
 std::int64_t solar_share(std::int64_t base_pence, const Decimal& ratio);

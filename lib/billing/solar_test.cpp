@@ -47,19 +47,6 @@ TEST_CASE("billing solar monthly credit is truncated whole pence") {
         "solar capacity -1.5 kW is negative");
 }
 
-TEST_CASE("billing solar credit for a month in progress: the days elapsed") {
-  // 4.0 × 10 × 3650 / 366 = 398.90…
-  auto c = monthly_solar_credit(D("4.0"), Month(2024, 6), 3650, 10);
-  CHECK(c.days == 10);
-  CHECK(c.credit_pence == 398);
-  CHECK(monthly_solar_credit(D("4.0"), Month(2023, 6), 3650, 1).credit_pence == 40);
-  CHECK(monthly_solar_credit(D("4.0"), Month(2023, 6), 3650, 30).credit_pence == 1200);
-  CHECK(usage_message([] { monthly_solar_credit(1, Month(2024, 2), 3650, 30); }) ==
-        "solar credit for 30 days of 2024-02, which has 29");
-  CHECK(usage_message([] { monthly_solar_credit(1, Month(2024, 2), 3650, 0); }) ==
-        "solar credit for 0 days of 2024-02, which has 29");
-}
-
 TEST_CASE("billing solar allocation shares by ratios summing to exactly 1") {
   auto shares = allocate_solar_credit(1201, {D("0.5"), D("0.25"), D("0.25")});
   CHECK(shares == std::vector<std::int64_t>{600, 300, 300});  // 600.5, 300.25, 300.25 truncated
