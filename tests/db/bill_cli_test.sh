@@ -7,7 +7,8 @@
 #   month boundaries, solar credits shared 50/50 in a leap year, topups, balance
 #   at month end, a customer without a tariff reported with exit 7); statements
 #   that add up; an identical re-run; a run killed mid-way leaving nothing; a
-#   month in progress (standing charge and solar credits for the days elapsed);
+#   month in progress (standing charge for the days elapsed, solar credits for
+#   the month's);
 #   the statements as JSON, CSV and HTML; October usage with register ranges at
 #   odd times (part days from the half hours, whole days from the daily rollup)
 #   against circuit_interval_monthly.
@@ -171,13 +172,23 @@ expect_eq "customer tariffs stored" "$(sql "SELECT string_agg(c.email || ':' || 
 OUT=$("$BILL" tariffs quarter --start 2024-04-01 --esco alpha --json 2>>"$WORK/stderr")
 pyjson "quarter re-run creates nothing" "$OUT" "d['created'] == 0 and d['kept'] == 3"
 # A row changed by hand since is kept and reported as it stands.
-sql "UPDATE public.customer_tariffs SET discount = 40, unit_rate = 0.140701, standing_charge = 0.36
-     WHERE period_start = '2024-04-01' AND customer = (SELECT id FROM public.customers WHERE email = 'a@alpha.example')"
+MG_ROW=$(sql "SELECT discount || ',' || unit_rate || ',' || standing_charge FROM public.microgrid_tariffs
+              WHERE period_start = '2024-04-01'")
+sql "UPDATE public.customer_tariffs SET discount = 40, unit_rate = 0.140709, standing_charge = 0.36
+     WHERE period_start = '2024-04-01' AND customer = (SELECT id FROM public.customers WHERE email = 'a@alpha.example');
+     UPDATE public.microgrid_tariffs SET discount = 20, unit_rate = 0.1876, standing_charge = 0.48
+     WHERE period_start = '2024-04-01'"
 OUT=$("$BILL" tariffs quarter --start 2024-04-01 --esco alpha --json 2>>"$WORK/stderr")
-pyjson "quarter reports a kept row as stored (rates truncated to 5 decimals)" "$OUT" \
+pyjson "quarter reports a kept customer row as stored (rates truncated to 5 decimals, not rounded)" "$OUT" \
   "[(c['discount'], c['unit_rate'], c['standing_charge'], c['created']) for c in d['customers'] if c['customer'] == 'a@alpha.example'] == [('40', '0.14070', '0.36000', False)]"
+pyjson "quarter reports the kept microgrid row as stored" "$OUT" \
+  "[(m['discount'], m['unit_rate'], m['standing_charge'], m['created']) for m in d['microgrid']] == [('20', '0.18760', '0.48000', False)]"
 sql "UPDATE public.customer_tariffs SET discount = 25, unit_rate = 0.17587, standing_charge = 0.45
-     WHERE period_start = '2024-04-01' AND customer = (SELECT id FROM public.customers WHERE email = 'a@alpha.example')"
+     WHERE period_start = '2024-04-01' AND customer = (SELECT id FROM public.customers WHERE email = 'a@alpha.example');
+     UPDATE public.microgrid_tariffs SET discount = '${MG_ROW%%,*}', unit_rate = '$(cut -d, -f2 <<<"$MG_ROW")',
+       standing_charge = '${MG_ROW##*,}' WHERE period_start = '2024-04-01'"
+expect_eq "microgrid row restored" "$(sql "SELECT discount || ',' || unit_rate || ',' || standing_charge
+  FROM public.microgrid_tariffs WHERE period_start = '2024-04-01'")" "$MG_ROW"
 OUT=$("$BILL" tariffs quarter --start 2024-04-01 2>&1); expect_eq "quarter for ESCO without region exit" "$?" 3
 
 # --- the month -------------------------------------------------------------------
@@ -255,11 +266,12 @@ OUT=$("$BILL" costs --month 2024-06 --esco alpha --as-of 2024-06-10 --json 2>>"$
 pyjson "month in progress: 10 days of standing charge" "$OUT" "d['days'] == 10"
 expect_eq "C standing charge for 10 days" "$(sql "SELECT m.standing_charge FROM public.monthly_costs m
   JOIN public.customers c ON c.id = m.customer WHERE c.email = 'c@alpha.example'")" "4.2"
-# Solar credits too: 4.0 kW x 10 days x 3650/366 = 398.90 -> 398 p; halves 199 each.
+# Solar credits are for the days in the month (billing.md), in progress or not:
+# 4.0 kW x 30 days x 3650/366 = 1196.72 -> 1196 p; halves 598 each.
 "$BILL" solar-credits --month 2024-06 --esco alpha --as-of 2024-06-10 >/dev/null 2>>"$WORK/stderr"
-expect_eq "solar credits for 10 days" "$(sql "SELECT string_agg(p.plot || '=' || s.credit_pence || '/' || s.days, ','
+expect_eq "solar credits of a month in progress: the month's days" "$(sql "SELECT string_agg(p.plot || '=' || s.credit_pence || '/' || s.days, ','
   ORDER BY p.plot) FROM public.monthly_solar_credits s JOIN public.properties p ON p.id = s.property
-  WHERE s.month = '2024-06-01'")" "PA=199/10,PC=199/10"
+  WHERE s.month = '2024-06-01'")" "PA=598/30,PC=598/30"
 "$BILL" run --month 2024-06 --esco alpha --as-of 2024-07-15 >/dev/null 2>&1
 
 # --- statement files -------------------------------------------------------------
