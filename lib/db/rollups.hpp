@@ -11,7 +11,8 @@
 namespace flows::db {
 
 // Recomputes flows.register_interval_daily in one transaction, holding off
-// writers of half hours meanwhile; returns the register-days it now holds.
+// writers of half hours meanwhile (and waiting up to 60 s for open ones);
+// returns the register-days it now holds.
 // Needs the schema's owner (the role that ran the migrations) or a superuser:
 // flows::Error (database) saying so otherwise, and for any other failure.
 std::int64_t rebuild_interval_daily(pqxx::connection& conn);

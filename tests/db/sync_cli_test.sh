@@ -173,6 +173,19 @@ run db rebuild-rollup --json
 expect_status 0 "db rebuild-rollup"
 if [[ $(json_get 'j["register_days"]') == "$days" && $(drift) == 0 ]]; then pass
 else fail "db rebuild-rollup: $OUT (expected $days register-days, drift $(drift))"; fi
+# Only the schema's owner may rebuild: a reader gets a one-line error, exit 6.
+ROLLUP_ROLE="test_rollup_$$_$RANDOM"
+test_cleanup() { psql "$ADMIN_URL" -X -qAt -c "DROP ROLE IF EXISTS \"$ROLLUP_ROLE\"" >/dev/null 2>&1; }
+sql "CREATE ROLE \"$ROLLUP_ROLE\" LOGIN IN ROLE grafanareader" >/dev/null
+owner_url=$FLOWS_DATABASE_URL
+export FLOWS_DATABASE_URL="$DB_URL user=$ROLLUP_ROLE"
+run db rebuild-rollup
+export FLOWS_DATABASE_URL=$owner_url
+expect_status 6 "db rebuild-rollup as a reader"
+expect_one_line_error
+expect_err_contains "needs the owner of the flows schema"
+if [[ $(drift) == 0 && $(count flows.register_interval_daily) == "$days" ]]; then pass
+else fail "a refused rebuild changed register_interval_daily"; fi
 
 # --- a sync killed mid-run writes nothing -----------------------------------------
 ctl fault "$S6" latency:2000 >/dev/null
