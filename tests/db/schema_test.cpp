@@ -10,6 +10,7 @@
 #include <chrono>
 #include <future>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -454,19 +455,33 @@ TEST_CASE("register_interval_daily: concurrent writers of the same register-days
                 "UNION ALL SELECT $1::uuid, t, 0.25 FROM generate_series("
                 "timestamptz '2025-01-02 00:00+00', '2025-01-02 11:30+00', '30 minutes') t",
                 reg);
-  std::promise<void> b_started;
+  const int b_pid = other->backendpid();
   auto b_done = std::async(std::launch::async, [&] {
     pqxx::work b{*other};
-    b_started.set_value();
     b.exec_params("INSERT INTO flows.register_interval_hh SELECT $1::uuid, t, 1 FROM generate_series("
                   "timestamptz '2025-01-01 12:00+00', '2025-01-03 23:30+00', '30 minutes') t "
                   "WHERE t < '2025-01-02 00:00+00' OR t >= '2025-01-02 12:00+00'",
                   reg);
     b.commit();
   });
-  b_started.get_future().wait();
-  // B is blocked on A's rollup rows until A commits.
-  CHECK(b_done.wait_for(std::chrono::milliseconds(500)) == std::future_status::timeout);
+  // B waits on a lock (A's rollup rows) until A commits: seen from a third session.
+  // (Should that fail, A is rolled back first: B's future waits for B on leaving.)
+  bool b_waited = false;
+  try {
+    auto observer = db.tdb.connect();
+    for (int i = 0; i < 200 && !b_waited; ++i) {
+      pqxx::nontransaction n{*observer};
+      b_waited = n.exec_params1("SELECT count(*) FROM pg_stat_activity WHERE pid = $1 AND wait_event_type = 'Lock'",
+                                b_pid)[0]
+                     .as<int>() == 1;
+      if (!b_waited) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  } catch (...) {
+    a.abort();
+    throw;
+  }
+  CHECK(b_waited);
+  CHECK(b_done.wait_for(std::chrono::milliseconds(0)) == std::future_status::timeout);
   a.commit();
   REQUIRE(b_done.wait_for(std::chrono::seconds(30)) == std::future_status::ready);
   b_done.get();
