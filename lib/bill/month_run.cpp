@@ -99,7 +99,7 @@ void load_usage(pqxx::work& tx, const std::string& escos, const billing::TimeRan
                "FROM part_ranges p JOIN flows.register_interval_hh ri ON ri.register_id = p.register "
                "  AND ri.\"timestamp\" >= p.s AND ri.\"timestamp\" < p.e",
            escos, from, to)) {
-    // A link's rows come together: look its circuit up once.
+    // Rows of one link mostly come together: look a circuit up when it changes.
     const std::string_view id(r[0].c_str(), r[0].size());
     if (id != last_id) {
       last_id = id;

@@ -28,7 +28,10 @@
 #     "FATAL: ..." and exit 1 if it cannot) and exports
 #     FLOWS_DATABASE_URL=$DB_URL, a conninfo naming it (in a keyword conninfo a
 #     later keyword wins, so DB_URL is "$ADMIN_URL dbname=$DB");
-#   - traps EXIT (db_cleanup, below) and INT/TERM (exit 130).
+#   - traps EXIT (db_cleanup, below), INT (exit 130) and TERM (exit 143). Bash
+#     runs a trap when the current foreground command ends; a SIGKILL (ctest's
+#     timeout) runs none, and leaves the database behind on the throwaway test
+#     server (harmless: names are unique; rm -rf build/pgtest clears them all).
 # The schema is not migrated: the scripts run `emop db migrate` themselves.
 #
 # Variables: WORK, DB, DB_URL, ADMIN_URL, TEST_NAME (the script's file name
@@ -113,7 +116,8 @@ db_cleanup() {
   fi
 }
 trap db_cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 if [[ $DB_LIB_MODE == standalone ]]; then
   # Private copies of the binaries, so a rebuild of the tree while this test runs
