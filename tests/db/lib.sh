@@ -84,15 +84,7 @@ else
     if (( FAILS > 0 )); then exit 1; fi
     exit 0
   }
-  stop_sim() {
-    if [[ -n "$SIM_PID" ]]; then
-      kill "$SIM_PID" 2>/dev/null
-      for _ in $(seq 1 20); do kill -0 "$SIM_PID" 2>/dev/null || break; sleep 0.1; done
-      kill -9 "$SIM_PID" 2>/dev/null
-      wait "$SIM_PID" 2>/dev/null
-      SIM_PID=""
-    fi
-  }
+  source "$_db_lib_dir/../integration/stop_sim.sh"
 fi
 
 DB="test_${TEST_NAME%_test}_$$_$RANDOM"

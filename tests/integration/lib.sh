@@ -37,16 +37,7 @@ unset FLOWS_ENV FLOWS_DATABASE_URL EMOP_OBJECTS_FILE EMLITE_TIMEOUT_SECONDS SOCK
       SOCKS_USERNAME SOCKS_PASSWORD EMOP_INVENTORY
 export NO_COLOR=1
 
-stop_sim() {
-  if [[ -n "$SIM_PID" ]]; then
-    kill "$SIM_PID" 2>/dev/null
-    # Give it a moment to exit cleanly, then make sure.
-    for _ in $(seq 1 20); do kill -0 "$SIM_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$SIM_PID" 2>/dev/null
-    wait "$SIM_PID" 2>/dev/null
-    SIM_PID=""
-  fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/stop_sim.sh"
 
 cleanup() {
   local rc=$?
