@@ -17,14 +17,12 @@
 # figures ("met"/"MISSED"); exits 1 only when a command fails or results differ.
 set -euo pipefail
 
-root=$(cd "$(dirname "$0")/.." && pwd)
-build=$(cd "${1:-$root/build}" && pwd)
+source "$(dirname "$0")/lib.sh"
+bench_init billing_bench "${1:-}"  # $root, $build, $work
 bill=$build/apps/flows-bill/flows-bill
 emop=$build/apps/emop/emop
 baseline=$build/bench/billing_baseline
 customers=${BILL_BENCH_CUSTOMERS:-10000}
-source "$root/bench/lib.sh"
-bench_init billing_bench
 for b in "$bill" "$emop" "$baseline"; do [[ -x $b ]] || die "$b is missing: build first"; done
 bench_start_pg "${BILL_BENCH_PG_PORT:-55452}" "$emop"
 secs() { awk -v ns="$1" 'BEGIN { printf "%.2f", ns / 1e9 }'; }

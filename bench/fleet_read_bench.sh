@@ -14,9 +14,8 @@
 # when a command fails or its results are wrong (not one line per meter).
 set -euo pipefail
 
-root=$(cd "$(dirname "$0")/.." && pwd)
-build=${1:-$root/build}
-build=$(cd "$build" && pwd)
+source "$(dirname "$0")/lib.sh"
+bench_init fleet_read_bench "${1:-}"  # $root, $build, $work
 emop=$build/apps/emop/emop
 sim=$build/apps/emlite-sim/emlite-sim
 
@@ -26,8 +25,6 @@ baseline_workers=15
 target_floor_ratio=3
 target_speedup=20
 
-source "$root/bench/lib.sh"
-bench_init fleet_read_bench
 for b in "$emop" "$sim"; do [[ -x $b ]] || die "$b is missing: build first (cmake --build $build)"; done
 bench_peak_rss_init
 

@@ -33,9 +33,8 @@
 # figure is off target. It exits 1 when a command fails or a result is wrong.
 set -euo pipefail
 
-root=$(cd "$(dirname "$0")/.." && pwd)
-build=${1:-$root/build}
-build=$(cd "$build" && pwd)
+source "$(dirname "$0")/lib.sh"
+bench_init fleet_sync_bench "${1:-}"  # $root, $build, $work
 emop=$build/apps/emop/emop
 sim=$build/apps/emlite-sim/emlite-sim
 
@@ -45,8 +44,6 @@ pg_port=${FLEET_SYNC_BENCH_PG_PORT:-55441}
 baseline_workers=15
 target_floor_ratio=3
 
-source "$root/bench/lib.sh"
-bench_init fleet_sync_bench
 for b in "$emop" "$sim"; do [[ -x $b ]] || die "$b is missing: build first (cmake --build $build)"; done
 bench_peak_rss_init
 

@@ -23,9 +23,8 @@
 # when a command fails or a result is wrong.
 set -euo pipefail
 
-root=$(cd "$(dirname "$0")/.." && pwd)
-build=${1:-$root/build}
-build=$(cd "$build" && pwd)
+source "$(dirname "$0")/lib.sh"
+bench_init interval_ingest_bench "${1:-}"  # $root, $build, $work
 emop=$build/apps/emop/emop
 bench=$build/bench/interval_ingest_bench
 
@@ -38,8 +37,6 @@ target_copy_ratio=0.5
 target_per_row_ratio=10
 expected=$((meters * days * 48))
 
-source "$root/bench/lib.sh"
-bench_init interval_ingest_bench
 for b in "$emop" "$bench"; do [[ -x $b ]] || die "$b is missing: build first (cmake --build $build)"; done
 ((sample <= expected)) || die "the per-row sample ($sample) is larger than the data set ($expected)"
 

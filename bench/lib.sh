@@ -4,7 +4,7 @@
 # started on a free port.
 #
 #   source "$(dirname "$0")/lib.sh"
-#   bench_init NAME                 # die(), $root, $work; the EXIT trap
+#   bench_init NAME [BUILD_DIR]     # die(), $root, $build (default $root/build), $work; the EXIT trap
 #   bench_start_pg PORT EMOP        # PostgreSQL in $work/pg, env exported, migrated
 #   bench_peak_rss_init             # before bench_run_measured
 #   bench_run_measured LABEL CMD…   # $work/LABEL.out, .err, .rss (KiB); returns CMD's status
@@ -16,6 +16,7 @@
 bench_init() {
   bench_name=$1
   root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+  build=$(cd "${2:-$root/build}" && pwd) || { echo "$bench_name: no build directory ${2:-$root/build}" >&2; exit 1; }
   work=$(mktemp -d "${TMPDIR:-/tmp}/$bench_name.XXXXXX")
   chmod 755 "$work"  # as root, the throwaway PostgreSQL runs as the unprivileged flows-pg user
   sim_pid=
