@@ -1,23 +1,18 @@
 // flows-bill usage|costs|solar-credits|statements|run --month YYYY-MM.
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <memory>
 #include <optional>
-#include <sstream>
 #include <system_error>
-
-#include <unistd.h>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "bill/month_run.hpp"
 #include "billing/statement.hpp"
+#include "cli/options.hpp"
 #include "connect.hpp"
-#include "core/emop_time.hpp"
 #include "core/error.hpp"
+#include "core/files.hpp"
 #include "db_cmds.hpp"
 
 namespace flows::bill_app {
@@ -39,34 +34,10 @@ billing::Month parse_month(const std::string& text) {
   return *m;
 }
 
-std::optional<date::year_month_day> parse_as_of(const std::optional<std::string>& text) {
-  if (!text) return std::nullopt;
-  auto d = parse_date(*text);
-  if (!d) throw usage_error("--as-of '" + *text + "' is not a date YYYY-MM-DD");
-  return d;
-}
-
-// Writes `text` to dir/name through a temporary file and a rename, so a reader
-// never sees half a statement.
+// Each file through a temporary file and a rename, so a reader never sees half
+// a statement; readable by others as a plain write would make it.
 void write_file(const fs::path& dir, const std::string& name, const std::string& text) {
-  const fs::path final_path = dir / name;
-  const fs::path tmp = dir / ("." + name + ".tmp" + std::to_string(::getpid()));
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.close();
-    if (!out) {
-      std::error_code ignored;
-      fs::remove(tmp, ignored);
-      throw Error(ExitCode::config, "cannot write " + final_path.string());
-    }
-  }
-  std::error_code ec;
-  fs::rename(tmp, final_path, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    throw Error(ExitCode::config, "cannot write " + final_path.string() + ": " + ec.message());
-  }
+  write_file_atomically(dir / name, text, 0644);
 }
 
 // The files for a month's statements: json and html one per customer (html with
@@ -189,7 +160,8 @@ void print_summary(const bill::RunReport& r, const MonthArgs& a, const std::vect
   out["usage_kwh"] = r.usage_kwh.to_string();
   out["customer_total"] = r.customer_total.to_string();
   out["statements"] = r.statements.size();
-  out["statements_total"] = billing::pence_as_pounds(r.statements_total_pence());
+  const std::string statements_total = billing::pence_as_pounds(r.statements_total_pence());
+  out["statements_total"] = statements_total;
   out["solar_credit_pence"] = r.solar_credit_pence;
   if (a.out) out["files"] = files;
   if (a.json) return;
@@ -198,7 +170,7 @@ void print_summary(const bill::RunReport& r, const MonthArgs& a, const std::vect
       "(statements £{}); solar credits £{}; {} statements{}\n",
       r.month, r.days, fmt::join(r.escos, ", "), r.costs.size(), r.skipped.size(), r.usage.size(),
       r.usage_kwh.to_string(), r.customer_total.round_half_away_to(2).to_string(2),
-      billing::pence_as_pounds(r.statements_total_pence()), billing::pence_as_pounds(r.solar_credit_pence),
+      statements_total, billing::pence_as_pounds(r.solar_credit_pence),
       r.statements.size(), a.out ? fmt::format(", {} files in {}", files.size(), *a.out) : std::string());
 }
 
@@ -206,7 +178,7 @@ int run_command(const Globals& g, const MonthArgs& a, Command c) {
   bill::RunOptions o = steps_of(c);
   o.month = parse_month(a.month);
   o.esco = a.esco;
-  o.today = parse_as_of(a.as_of);
+  if (a.as_of) o.today = cli::date_option("--as-of", *a.as_of);
   auto conn = connect_database(g.env);
   const bill::RunReport r = bill::run_month(*conn, o);
 

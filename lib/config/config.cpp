@@ -270,48 +270,6 @@ std::optional<std::string> edit_current(const std::string& text, const std::stri
   return "current = " + toml_quote(env) + "\n" + text;
 }
 
-void write_atomically(const fs::path& target, const std::string& data) {
-  auto fail = [&](const std::string& what) {
-    return config_error("cannot write " + target.string() + ": " + what + ": " + std::strerror(errno));
-  };
-  fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
-  std::string tmpl = (dir / ("." + target.filename().string() + ".XXXXXX")).string();
-  int fd = ::mkstemp(tmpl.data());
-  if (fd < 0) throw fail("creating a temporary file");
-  auto abandon = [&](const std::string& what) {
-    Error e = fail(what);
-    ::close(fd);
-    ::unlink(tmpl.c_str());
-    return e;
-  };
-  if (::fchmod(fd, 0600) != 0) throw abandon("chmod");
-  for (std::size_t off = 0; off < data.size();) {
-    ssize_t n = ::write(fd, data.data() + off, data.size() - off);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw abandon("write");
-    }
-    off += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0) throw abandon("fsync");
-  if (::close(fd) != 0) {
-    Error e = fail("close");
-    ::unlink(tmpl.c_str());
-    throw e;
-  }
-  if (::rename(tmpl.c_str(), target.c_str()) != 0) {
-    Error e = fail("rename");
-    ::unlink(tmpl.c_str());
-    throw e;
-  }
-  // The rename is durable only once the directory is on disk too; failing to
-  // sync it is not worth failing the command for.
-  if (int d = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY); d >= 0) {
-    (void)::fsync(d);
-    ::close(d);
-  }
-}
-
 struct Span {
   std::size_t begin, end;
 };
@@ -568,7 +526,7 @@ void set_current(const fs::path& file, const std::string& env) {
     if (!parses_to(out, expected))
       throw Error(ExitCode::internal, "re-serialising " + target.string() + " changed its content; left it as it was");
   }
-  write_atomically(target, out);
+  write_file_atomically(target, out, 0600);
 }
 
 }  // namespace flows::config

@@ -1,5 +1,9 @@
 #include "core/files.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -9,6 +13,8 @@
 #include "core/error.hpp"
 
 namespace flows {
+
+namespace fs = std::filesystem;
 
 std::string read_text_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -22,6 +28,48 @@ std::optional<std::filesystem::path> config_dir() {
   if (const char* x = std::getenv("XDG_CONFIG_HOME"); x && *x) return std::filesystem::path(x) / "flows";
   if (const char* h = std::getenv("HOME"); h && *h) return std::filesystem::path(h) / ".config" / "flows";
   return std::nullopt;
+}
+
+void write_file_atomically(const fs::path& target, const std::string& data, unsigned mode) {
+  auto fail = [&](const std::string& what) {
+    return config_error("cannot write " + target.string() + ": " + what + ": " + std::strerror(errno));
+  };
+  fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
+  std::string tmpl = (dir / ("." + target.filename().string() + ".XXXXXX")).string();
+  int fd = ::mkstemp(tmpl.data());
+  if (fd < 0) throw fail("creating a temporary file");
+  auto abandon = [&](const std::string& what) {
+    Error e = fail(what);
+    ::close(fd);
+    ::unlink(tmpl.c_str());
+    return e;
+  };
+  if (::fchmod(fd, static_cast<mode_t>(mode)) != 0) throw abandon("chmod");
+  for (std::size_t off = 0; off < data.size();) {
+    ssize_t n = ::write(fd, data.data() + off, data.size() - off);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw abandon("write");
+    }
+    off += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0) throw abandon("fsync");
+  if (::close(fd) != 0) {
+    Error e = fail("close");
+    ::unlink(tmpl.c_str());
+    throw e;
+  }
+  if (::rename(tmpl.c_str(), target.c_str()) != 0) {
+    Error e = fail("rename");
+    ::unlink(tmpl.c_str());
+    throw e;
+  }
+  // The rename is durable only once the directory is on disk too; failing to
+  // sync it is not worth failing the command for.
+  if (int d = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY); d >= 0) {
+    (void)::fsync(d);
+    ::close(d);
+  }
 }
 
 }  // namespace flows
