@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli.hpp"
-#include "core/emop_time.hpp"
+#include "cli/options.hpp"
 #include "core/error.hpp"
 #include "db/connection.hpp"
 #include "jobs/intervals.hpp"
@@ -26,12 +26,6 @@ struct SyncArgs {
   std::vector<std::string> serials;
   std::string from, to;
 };
-
-date::sys_days parse_day(const std::string& text, const char* flag) {
-  auto d = parse_date(text);
-  if (!d) throw usage_error(std::string(flag) + " '" + text + "' is not a date YYYY-MM-DD");
-  return date::sys_days{*d};
-}
 
 db::MeterFilter filter_of(const SyncArgs& a) {
   db::MeterFilter f;
@@ -94,8 +88,8 @@ int run_sync_cmd(State& st, const SyncArgs& a) {
 
 int run_intervals_cmd(State& st, const SyncArgs& a) {
   jobs::IngestOptions o;
-  o.from = parse_day(a.from, "--from");
-  o.to = parse_day(a.to, "--to");
+  o.from = date::sys_days{cli::date_option("--from", a.from)};
+  o.to = date::sys_days{cli::date_option("--to", a.to)};
   if (o.to <= o.from) throw usage_error("--to " + a.to + " must be after --from " + a.from);
   o.filter = filter_of(a);
   o.batch = batch_of(st);

@@ -2,12 +2,12 @@
 #include <iostream>
 #include <memory>
 #include <optional>
-#include <sstream>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "bill/tariff_tables.hpp"
+#include "cli/options.hpp"
 #include "connect.hpp"
 #include "core/emop_time.hpp"
 #include "core/error.hpp"
@@ -19,12 +19,6 @@ namespace {
 
 using json = nlohmann::ordered_json;
 using billing::Decimal;
-
-date::year_month_day parse_day_option(const std::string& option, const std::string& text) {
-  auto d = parse_date(text);
-  if (!d) throw usage_error(option + " '" + text + "' is not a date YYYY-MM-DD");
-  return *d;
-}
 
 struct BenchmarkArgs {
   std::string region, period_start, unit_rate, standing_charge, file;
@@ -43,7 +37,7 @@ int print_import(const bill::BenchmarkImport& r, bool as_json) {
 int run_add(const Globals& g, const BenchmarkArgs& a) {
   bill::BenchmarkRow row;
   row.tariff.region = a.region;
-  row.tariff.period_start = parse_day_option("--period-start", a.period_start);
+  row.tariff.period_start = cli::date_option("--period-start", a.period_start);
   auto ur = Decimal::parse(a.unit_rate), sc = Decimal::parse(a.standing_charge);
   if (!ur) throw usage_error("--unit-rate '" + a.unit_rate + "' is not a decimal number");
   if (!sc) throw usage_error("--standing-charge '" + a.standing_charge + "' is not a decimal number");
@@ -88,7 +82,7 @@ struct QuarterArgs {
 
 int run_quarter(const Globals& g, const QuarterArgs& a) {
   bill::QuarterOptions o;
-  o.start = parse_day_option("--start", a.start);
+  o.start = cli::date_option("--start", a.start);
   o.esco = a.esco;
   o.dry_run = a.dry_run;
   auto conn = connect_database(g.env);
