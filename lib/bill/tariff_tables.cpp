@@ -1,6 +1,5 @@
 #include "bill/tariff_tables.hpp"
 
-#include <map>
 #include <set>
 
 #include <yaml-cpp/yaml.h>
@@ -186,28 +185,24 @@ QuarterReport new_quarter(pqxx::connection& conn, const QuarterOptions& o) {
       }
       billing::validate_prepayment(prepay);
       mg.rates = billing::microgrid_rates(bench, mg.discount);
-      if (!o.dry_run) {
-        auto ins = tx.exec_params(
+      // A row already there is kept, and reported as it stands (the quarter's
+      // advisory lock keeps another run from adding one meanwhile).
+      const auto kept = tx.exec_params(
+          "SELECT discount::text, unit_rate::text, standing_charge::text FROM public.microgrid_tariffs "
+          "WHERE esco = $1::uuid AND period_start = $2::date",
+          e.id, report.start);
+      mg.created = kept.empty();
+      if (!mg.created) {
+        mg.discount = pg::decimal(kept[0][0]);
+        mg.rates = {pg::decimal(kept[0][1]), pg::decimal(kept[0][2])};
+      } else if (!o.dry_run) {
+        tx.exec_params(
             "INSERT INTO public.microgrid_tariffs (esco, period_start, discount, unit_rate, standing_charge, "
             "  emergency_credit, ecredit_button_threshold, debt_recovery_rate) "
-            "VALUES ($1::uuid, $2::date, $3::numeric, $4::numeric, $5::numeric, $6::numeric, $7::numeric, $8::numeric) "
-            "ON CONFLICT (esco, period_start) DO NOTHING",
+            "VALUES ($1::uuid, $2::date, $3::numeric, $4::numeric, $5::numeric, $6::numeric, $7::numeric, $8::numeric)",
             e.id, report.start, mg.discount.to_string(), mg.rates.unit_rate.to_string(),
             mg.rates.standing_charge.to_string(), prepay.emergency_credit.to_string(),
             prepay.ecredit_threshold.to_string(), prepay.debt_recovery_rate.to_string());
-        mg.created = ins.affected_rows() == 1;
-      } else {
-        mg.created = tx.exec_params("SELECT 1 FROM public.microgrid_tariffs WHERE esco = $1::uuid AND period_start = $2::date",
-                                    e.id, report.start)
-                         .empty();
-      }
-      if (!mg.created) {  // report the row as it stands, not as it would be made now
-        const auto kept = tx.exec_params1(
-            "SELECT discount::text, unit_rate::text, standing_charge::text FROM public.microgrid_tariffs "
-            "WHERE esco = $1::uuid AND period_start = $2::date",
-            e.id, report.start);
-        mg.discount = pg::decimal(kept[0]);
-        mg.rates = {pg::decimal(kept[1]), pg::decimal(kept[2])};
       }
       (mg.created ? report.created : report.kept)++;
       report.microgrid.push_back(std::move(mg));
