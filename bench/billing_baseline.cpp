@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
   if (!month) return 2;
   const auto range = billing::uk_month_range(*month);
   const std::string from = format_iso_utc(range.start), to = format_iso_utc(range.end),
-                    first = month_text + "-01";
+                    first = format_date(month->first_day());
   try {
     const char* url = std::getenv("FLOWS_DATABASE_URL");
     pqxx::connection conn(url ? url : "");

@@ -131,9 +131,9 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   try {
-    const auto from_local = parse_iso(from_text);
-    if (!from_local || from_text.size() != 10) throw std::runtime_error("--from must be YYYY-MM-DD");
-    const date::sys_days from{date::floor<date::days>(from_local->time_since_epoch())};
+    const auto from_day = parse_date(from_text);
+    if (!from_day) throw std::runtime_error("--from must be YYYY-MM-DD");
+    const date::sys_days from{*from_day};
 
     auto conn = db::connect(url);
     const auto meters = load(*conn);
