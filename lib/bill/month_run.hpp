@@ -10,10 +10,12 @@
 // Every step reads its inputs and replaces the month's rows of the ESCOs in
 // scope in one transaction (DELETE + INSERT), under a transaction-scoped
 // advisory lock per month, so a re-run gives identical rows and a run that is
-// killed or fails leaves the database as it was. Usage is summed in the
-// database, exactly, as flows.circuit_interval_hh counts it (each register inside
-// its circuit_register range; UK civil months, calendar.hpp); everything else is
-// the pure maths of lib/billing.
+// killed or fails leaves the database as it was. Usage counts what
+// flows.circuit_interval_hh counts (each register inside its circuit_register
+// range; UK civil months, calendar.hpp), exactly: whole UK days from the daily
+// rollup flows.register_interval_daily (0009), part days from the half hours,
+// added up here per circuit and day; everything else is the pure maths of
+// lib/billing.
 //
 // Customers that cannot be billed are reported with the reason and skipped,
 // never billed at zero: no customer tariff in force, no microgrid tariff in force
