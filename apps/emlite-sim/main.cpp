@@ -17,7 +17,7 @@
 #include "cli/run.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
-#include "net/direct_transport.hpp"
+#include "transport/target.hpp"
 #include "sim/fleet.hpp"
 #include "sim/server.hpp"
 #include "sim/token.hpp"
@@ -146,7 +146,7 @@ int run_serve(const ServeArgs& a) {
 }
 
 int run_ctl(const std::string& endpoint, const std::vector<std::string>& words) {
-  auto ep = net::parse_endpoint(endpoint, 0);
+  auto ep = transport::parse_endpoint(endpoint, 0);
   if (!ep || ep->port == 0) throw usage_error("ctl: '" + endpoint + "' is not HOST:PORT");
   std::string line;
   for (auto& w : words) line += (line.empty() ? "" : " ") + w;

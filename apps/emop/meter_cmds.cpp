@@ -41,7 +41,7 @@ int run(State& st, const MeterCommand& cmd, const Parsed& p) {
   auto targets = resolve_targets(st, serials);
   jobs::BatchOptions options;
   options.concurrency = st.concurrency;
-  options.transport = transport_options(st);
+  options.transport = transport_factory(st);
 
   auto outcomes = jobs::run_batch(targets, st.objects(), options, job);
   const bool single = outcomes.size() == 1;

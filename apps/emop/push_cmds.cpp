@@ -26,7 +26,7 @@ std::unique_ptr<pqxx::connection> open_db(State& st) {
 jobs::BatchOptions batch_options(State& st) {
   jobs::BatchOptions b;
   b.concurrency = st.concurrency;
-  b.transport = transport_options(st);
+  b.transport = transport_factory(st);
   return b;
 }
 

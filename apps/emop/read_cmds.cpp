@@ -13,7 +13,6 @@ namespace {
 using jobs::CommandResult;
 using jobs::MeterTarget;
 using meter::Meter;
-using meter::Task;
 using Fn = std::function<Task<CommandResult>(Meter&, const MeterTarget&)>;
 
 // A read without extra arguments.

@@ -38,7 +38,7 @@ db::MeterFilter filter_of(const SyncArgs& a) {
 jobs::BatchOptions batch_of(State& st) {
   jobs::BatchOptions b;
   b.concurrency = st.concurrency;
-  b.transport = transport_options(st);
+  b.transport = transport_factory(st);
   return b;
 }
 

@@ -63,6 +63,8 @@ net::TransportOptions transport_options(State& st) {
   return o;
 }
 
+transport::TransportFactory transport_factory(State& st) { return net::direct_factory(transport_options(st)); }
+
 namespace {
 
 // No --host and no inventory, but a database: host and port from meter_registry
@@ -98,7 +100,7 @@ std::vector<jobs::MeterTarget> resolve_targets(State& st, const std::vector<std:
   std::vector<jobs::MeterTarget> out;
   if (!st.host.empty()) {
     if (serials.size() > 1) throw usage_error("--host talks to one meter; give one serial or use an inventory");
-    auto ep = net::parse_endpoint(st.host);
+    auto ep = transport::parse_endpoint(st.host);
     if (!ep) throw usage_error("--host '" + st.host + "' is not HOST[:PORT]");
     out.push_back({serials.empty() ? st.host : serials.front(), *ep, false, ""});
     return out;

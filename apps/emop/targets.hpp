@@ -4,6 +4,7 @@
 
 #include "cli.hpp"
 #include "jobs/batch.hpp"
+#include "net/direct_transport.hpp"
 
 namespace flows::emop_app {
 
@@ -18,5 +19,7 @@ std::vector<std::string> collect_serials(const State& st, const std::string& pos
 std::vector<jobs::MeterTarget> resolve_targets(State& st, const std::vector<std::string>& serials);
 
 net::TransportOptions transport_options(State& st);
+// How every meter command and job reaches its meters (direct TCP or SOCKS5 today).
+transport::TransportFactory transport_factory(State& st);
 
 }  // namespace flows::emop_app

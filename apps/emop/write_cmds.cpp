@@ -11,7 +11,6 @@ namespace {
 using jobs::CommandResult;
 using jobs::MeterTarget;
 using meter::Meter;
-using meter::Task;
 
 const Money prepay_enable_minimum = Money::from_pounds(10);
 
@@ -96,10 +95,10 @@ void add_prepay_writes(CLI::App& app, State& st) {
            Money before = co_await m.prepay_balance();
            try {
              co_await m.send_token(token);
-           } catch (const meter::MeterError& e) {
-             if (e.kind() == meter::FailureKind::nak)
-               throw meter::MeterError(e.kind(), std::string("the meter refused the token (already used, or not for this meter): ") + e.what(), e.nak());
-             throw meter::MeterError(e.kind(), std::string(e.what()) +
+           } catch (const transport::MeterError& e) {
+             if (e.kind() == transport::FailureKind::nak)
+               throw transport::MeterError(e.kind(), std::string("the meter refused the token (already used, or not for this meter): ") + e.what(), e.nak());
+             throw transport::MeterError(e.kind(), std::string(e.what()) +
                                                    " — the token may or may not have reached the meter; read prepay_balance "
                                                    "before sending it again",
                                      e.nak());
@@ -166,7 +165,7 @@ void add_tariff_write(CLI::App& app, State& st) {
            if (!r.mismatches.empty()) {
              std::string all;
              for (auto& s : r.mismatches) all += (all.empty() ? "" : "; ") + s;
-             throw meter::MeterError(meter::FailureKind::protocol, "future tariff read back differs: " + all);
+             throw transport::MeterError(transport::FailureKind::protocol, "future tariff read back differs: " + all);
            }
            auto j = meter::tariff_json(r.read_back);
            std::string text = "tariffs_future_write=ok";

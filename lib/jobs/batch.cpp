@@ -25,8 +25,8 @@ std::vector<MeterOutcome> run_batch(const std::vector<MeterTarget>& targets, con
       const MeterTarget& target = targets[i];
       MeterOutcome& out = outcomes[i];
       out.serial = target.serial;
-      net::DirectTransport transport(ex, target.endpoint, options.transport);
-      meter::Meter m(transport, objects);
+      auto transport = options.transport(ex, target);
+      meter::Meter m(*transport, objects);
       try {
         out.result = co_await job(m, target);
         out.ok = true;
@@ -37,7 +37,7 @@ std::vector<MeterOutcome> run_batch(const std::vector<MeterTarget>& targets, con
         out.code = ExitCode::internal;
         out.error = std::string("internal error: ") + e.what();
       }
-      transport.close();
+      transport->close();
     }
   };
   const std::size_t workers = std::min<std::size_t>(std::max(1, options.concurrency), targets.size());

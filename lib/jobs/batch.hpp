@@ -5,23 +5,17 @@
 #include <string>
 #include <vector>
 
-#include <utility>  // before Asio (Boost 1.74 needs std::exchange)
-#include <boost/asio/awaitable.hpp>
+#include "transport/asio.hpp"
 #include <nlohmann/json.hpp>
 
 #include "core/exit_codes.hpp"
 #include "emop/object_table.hpp"
 #include "meter/meter.hpp"
-#include "net/direct_transport.hpp"
+#include "transport/transport.hpp"
 
 namespace flows::jobs {
 
-struct MeterTarget {
-  std::string serial;
-  net::Endpoint endpoint;
-  bool dst = false;        // the meter keeps UK local time
-  std::string hardware;    // registry string when known
-};
+using transport::MeterTarget;
 
 struct CommandResult {
   nlohmann::json value;  // for --json
@@ -36,11 +30,11 @@ struct MeterOutcome {
   std::string error;             // one line, when !ok
 };
 
-using MeterJob = std::function<boost::asio::awaitable<CommandResult>(meter::Meter&, const MeterTarget&)>;
+using MeterJob = std::function<Task<CommandResult>(meter::Meter&, const MeterTarget&)>;
 
 struct BatchOptions {
   int concurrency = 1024;
-  net::TransportOptions transport;
+  transport::TransportFactory transport;  // how to reach each meter (required)
 };
 
 // Outcomes in the order of `targets`. Never throws for a meter's failure; those

@@ -21,7 +21,7 @@ using namespace std::chrono_literals;
 
 
 // The half hours of [from, to) from a meter's profile log 1.
-meter::Task<std::vector<Interval>> read_intervals(meter::Meter& m, bool dst, UtcTime from, UtcTime to) {
+Task<std::vector<Interval>> read_intervals(meter::Meter& m, bool dst, UtcTime from, UtcTime to) {
   const ClockKind kind = dst ? ClockKind::uk_local : ClockKind::utc;
   // Records in real (UTC) order, strictly increasing, from `from` to `to` inclusive.
   std::vector<std::pair<UtcTime, emop::ProfileLog1Record>> recs;
@@ -286,7 +286,7 @@ IngestReport ingest_intervals(pqxx::connection& conn, const IngestOptions& o) {
   static const emop::ObjectTable builtin = emop::ObjectTable::builtin();
   const emop::ObjectTable& objects = o.objects ? *o.objects : builtin;
   const UtcTime from{o.from}, to{o.to};
-  const MeterJob job = [&](meter::Meter& m, const MeterTarget& t) -> meter::Task<CommandResult> {
+  const MeterJob job = [&](meter::Meter& m, const MeterTarget& t) -> Task<CommandResult> {
     intervals[by_serial.at(t.serial)] = co_await read_intervals(m, t.dst, from, to);
     co_return CommandResult{};
   };

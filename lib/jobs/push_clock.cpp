@@ -12,7 +12,6 @@ namespace flows::jobs {
 namespace {
 
 using meter::Meter;
-using meter::Task;
 
 UtcTime true_now() { return date::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
 

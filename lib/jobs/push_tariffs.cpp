@@ -10,7 +10,6 @@ namespace flows::jobs {
 namespace {
 
 using meter::Meter;
-using meter::Task;
 
 struct PlannedTariff {
   std::string meter_id, serial, host, hardware, customer, period_start;

@@ -11,7 +11,6 @@ namespace flows::jobs {
 namespace {
 
 using meter::Meter;
-using meter::Task;
 
 // How far the credit seen on the meter may be from the topup's amount (the
 // balance keeps falling with use while the token goes in).
@@ -202,8 +201,8 @@ Task<CommandResult> push_meter(Meter& m, pqxx::connection& conn, const std::vect
       res.action = "sent";
       try {
         co_await m.send_token(p.token);
-      } catch (const meter::MeterError& e) {
-        if (e.kind() != meter::FailureKind::nak) throw;
+      } catch (const transport::MeterError& e) {
+        if (e.kind() != transport::FailureKind::nak) throw;
         std::string d = std::string("the meter refused the token (NAK ") + std::string(emop::nak_name(e.nak())) +
                         (e.nak() == emop::NakCode::security_not_granted ? ": already used" : "") + ")";
         finish(conn, p, false, d, std::nullopt, std::nullopt);

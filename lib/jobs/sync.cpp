@@ -188,7 +188,7 @@ SyncReport run_sync(pqxx::connection& conn, const SyncOptions& o) {
   }
   static const emop::ObjectTable builtin = emop::ObjectTable::builtin();
   const emop::ObjectTable& objects = o.objects ? *o.objects : builtin;
-  const MeterJob job = [&](meter::Meter& m, const MeterTarget& t) -> meter::Task<CommandResult> {
+  const MeterJob job = [&](meter::Meter& m, const MeterTarget& t) -> Task<CommandResult> {
     const std::size_t i = by_serial.at(t.serial);
     SyncContext ctx;
     ctx.hardware = t.hardware;

@@ -6,7 +6,7 @@ namespace flows::jobs {
 
 bool is_three_phase(const std::string& hardware) { return hardware == "P1.ax" || hardware == "P1.cx"; }
 
-meter::Task<MeterSnapshot> sync_meter(meter::Meter& m, const std::set<std::string>& on, const SyncContext& ctx) {
+Task<MeterSnapshot> sync_meter(meter::Meter& m, const std::set<std::string>& on, const SyncContext& ctx) {
   MeterSnapshot s;
   auto enabled = [&](std::string_view name) { return on.count(std::string(name)) > 0; };
 

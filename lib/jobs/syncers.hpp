@@ -42,6 +42,6 @@ struct MeterSnapshot {
 bool is_three_phase(const std::string& hardware);
 
 // Runs the given syncers (unknown names are ignored by the caller's validation).
-meter::Task<MeterSnapshot> sync_meter(meter::Meter& m, const std::set<std::string>& syncers, const SyncContext& ctx);
+Task<MeterSnapshot> sync_meter(meter::Meter& m, const std::set<std::string>& syncers, const SyncContext& ctx);
 
 }  // namespace flows::jobs

@@ -3,6 +3,8 @@
 #include "emop/data_field.hpp"
 
 namespace flows::meter {
+using transport::FailureKind;
+using transport::MeterError;
 namespace {
 
 MeterError bad_value(const std::string& what, const emop::RecordError& e) {

@@ -1,5 +1,5 @@
 #pragma once
-// Typed meter operations: one per meter command, over any Transport, returning
+// Typed meter operations: one per meter command, over any transport::Transport, returning
 // values, not bytes. Objects are looked up by name in the object table given, so
 // an operator's overrides apply.
 #include <array>
@@ -8,20 +8,16 @@
 #include <string_view>
 #include <vector>
 
-#include <utility>  // before Asio (Boost 1.74 needs std::exchange)
-#include <boost/asio/awaitable.hpp>
+#include "transport/asio.hpp"
 
 #include "core/emop_time.hpp"
 #include "core/money.hpp"
 #include "emop/object_table.hpp"
 #include "emop/records.hpp"
 #include "meter/tariff.hpp"
-#include "meter/transport.hpp"
+#include "transport/transport.hpp"
 
 namespace flows::meter {
-
-template <class T>
-using Task = boost::asio::awaitable<T>;
 
 enum class Element { a, b };
 
@@ -46,7 +42,7 @@ struct TariffWriteResult {
 
 class Meter {
  public:
-  Meter(Transport& transport, const emop::ObjectTable& objects) : t_(transport), objects_(objects) {}
+  Meter(transport::Transport& transport, const emop::ObjectTable& objects) : t_(transport), objects_(objects) {}
 
   // Raw access (obis_read / obis_write, and the typed calls below).
   Task<emop::Bytes> read(const emop::ObjectInfo& object);
@@ -97,7 +93,7 @@ class Meter {
   Task<T> read_as(std::string_view name, emop::RecordResult<T> (*decode)(emop::ByteView));
   Task<Money> money(std::string_view name);
 
-  Transport& t_;
+  transport::Transport& t_;
   const emop::ObjectTable& objects_;
 };
 

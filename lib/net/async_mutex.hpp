@@ -5,8 +5,7 @@
 #include <deque>
 #include <memory>
 
-#include <utility>  // before Asio: Boost 1.74 awaitable.hpp uses std::exchange without it
-#include <boost/asio/awaitable.hpp>
+#include "transport/asio.hpp"
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>

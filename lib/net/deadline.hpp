@@ -5,7 +5,7 @@
 #include <chrono>
 #include <memory>
 
-#include <utility>  // before Asio: Boost 1.74 awaitable.hpp uses std::exchange without it
+#include "transport/asio.hpp"
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 

@@ -1,55 +1,22 @@
 #include "net/direct_transport.hpp"
 
 #include <algorithm>
-#include <charconv>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "emop/data_field.hpp"
+#include "emop/exchange.hpp"
 #include "net/deadline.hpp"
 #include "net/frame_io.hpp"
 
 namespace asio = boost::asio;
 using asio::ip::tcp;
-using flows::meter::FailureKind;
-using flows::meter::MeterError;
+using flows::transport::FailureKind;
+using flows::transport::MeterError;
 
 namespace flows::net {
-
-std::optional<Endpoint> parse_endpoint(std::string_view text, std::uint16_t default_port) {
-  Endpoint ep;
-  std::string_view port_text;
-  if (!text.empty() && text.front() == '[') {
-    auto close = text.find(']');
-    if (close == std::string_view::npos) return std::nullopt;
-    ep.host = std::string(text.substr(1, close - 1));
-    auto rest = text.substr(close + 1);
-    if (!rest.empty()) {
-      if (rest.front() != ':') return std::nullopt;
-      port_text = rest.substr(1);
-    }
-  } else {
-    auto colon = text.rfind(':');
-    if (colon != std::string_view::npos && text.find(':') == colon) {
-      ep.host = std::string(text.substr(0, colon));
-      port_text = text.substr(colon + 1);
-    } else {
-      ep.host = std::string(text);
-    }
-  }
-  if (ep.host.empty()) return std::nullopt;
-  ep.port = default_port;
-  if (!port_text.empty()) {
-    unsigned p = 0;
-    auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), p);
-    if (ec != std::errc{} || end != port_text.data() + port_text.size() || p == 0 || p > 65535) return std::nullopt;
-    ep.port = static_cast<std::uint16_t>(p);
-  }
-  return ep;
-}
 
 DirectTransport::DirectTransport(asio::any_io_executor ex, Endpoint endpoint, TransportOptions options)
     : ex_(ex), endpoint_(std::move(endpoint)), options_(std::move(options)), socket_(ex), conversation_(ex) {}
@@ -60,7 +27,7 @@ void DirectTransport::close() {
   socket_.close(ignored);
 }
 
-asio::awaitable<void> DirectTransport::connect() {
+Task<void> DirectTransport::connect() {
   close();
   socket_ = tcp::socket(ex_);
   const std::string& host = options_.socks ? options_.socks->host : endpoint_.host;
@@ -99,65 +66,60 @@ asio::awaitable<void> DirectTransport::connect() {
   }
 }
 
-asio::awaitable<emop::Bytes> DirectTransport::attempt(const emop::Bytes& request) {
+// Writes one frame and reads one back, with the request timeout; socket failures
+// become MeterErrors and close the connection.
+Task<emop::Bytes> DirectTransport::send_and_receive(const emop::Bytes& frame) {
+  Deadline deadline(socket_, options_.timeout);
+  try {
+    co_await async_write_frame(socket_, frame);
+    auto response = co_await async_read_frame(socket_);
+    if (!response) {
+      close();  // the stream is out of step: nothing after a bad prefix can be trusted
+      throw transport::response_failure({emop::ResponseProblem::malformed, emop::NakCode::ok,
+                                         std::string(emop::describe(response.error()))},
+                                        endpoint_.to_string());
+    }
+    co_return std::move(*response);
+  } catch (const boost::system::system_error& e) {
+    close();
+    if (deadline.expired())
+      throw MeterError(FailureKind::timeout, "no answer from " + endpoint_.to_string() + " within " +
+                                                 std::to_string(options_.timeout.count()) + " ms");
+    if (e.code() == asio::error::eof || e.code() == asio::error::connection_reset)
+      throw MeterError(FailureKind::unreachable, endpoint_.to_string() + " closed the connection mid-conversation");
+    throw MeterError(FailureKind::unreachable, "lost " + endpoint_.to_string() + ": " + e.code().message());
+  }
+}
+
+Task<emop::Bytes> DirectTransport::attempt(const emop::Bytes& request) {
   if (!socket_.is_open() || !options_.reuse_connection) co_await connect();
 
-  emop::FrameHeader h;
-  h.control = static_cast<std::uint8_t>(emop::default_request_control);
-  auto frame = emop::encode_frame(h, request);
+  auto frame = emop::encode_request(request);
   if (!frame) throw MeterError(FailureKind::protocol, std::string(emop::describe(frame.error())));
-
-  emop::Bytes response;
-  {
-    Deadline deadline(socket_, options_.timeout);
-    try {
-      co_await write_all(socket_, *frame);
-      response = co_await read_frame(socket_);
-    } catch (const boost::system::system_error& e) {
-      close();
-      if (deadline.expired())
-        throw MeterError(FailureKind::timeout, "no answer from " + endpoint_.to_string() + " within " +
-                                                   std::to_string(options_.timeout.count()) + " ms");
-      if (e.code() == asio::error::eof || e.code() == asio::error::connection_reset)
-        throw MeterError(FailureKind::unreachable, endpoint_.to_string() + " closed the connection mid-conversation");
-      throw MeterError(FailureKind::unreachable, "lost " + endpoint_.to_string() + ": " + e.code().message());
-    } catch (const MeterError& e) {
-      close();
-      throw MeterError(e.kind(), endpoint_.to_string() + ": " + e.what(), e.nak());
-    }
-  }
+  emop::Bytes response = co_await send_and_receive(*frame);
   if (!options_.reuse_connection) close();
   if (options_.log_exchange)
     options_.log_exchange(endpoint_.to_string() + ": " + emop::to_hex(*frame) + " -> " + emop::to_hex(response));
 
-  auto f = emop::decode_frame(response);
-  if (!f) {
-    close();
-    throw MeterError(FailureKind::protocol, "malformed response from " + endpoint_.to_string() + ": " +
-                                                std::string(emop::describe(f.error())));
+  auto checked = emop::check_response(request, response);
+  if (!checked) {
+    // A frame that does not parse or fails its CRC means the stream is out of step.
+    const auto problem = checked.error().problem;
+    if (problem == emop::ResponseProblem::malformed || problem == emop::ResponseProblem::crc_mismatch) close();
+    throw transport::response_failure(checked.error(), endpoint_.to_string());
   }
-  if (!f->crc_ok()) {
-    close();  // a corrupted stream cannot be trusted to be in step any more
-    throw MeterError(FailureKind::protocol, "CRC mismatch in the response from " + endpoint_.to_string());
-  }
-  if (emop::control_is_nak(f->header.control)) {
-    auto code = emop::control_nak_code(f->header.control);
-    throw MeterError(FailureKind::nak,
-                     endpoint_.to_string() + " answered NAK " + std::to_string(int(code)) + " (" +
-                         std::string(emop::nak_name(code)) + ")",
-                     code);
-  }
-  auto req = emop::decode_data_field(request);
-  auto resp = emop::decode_data_field(f->data);
-  if (!resp)
-    throw MeterError(FailureKind::protocol, "response from " + endpoint_.to_string() + ": " +
-                                                std::string(emop::describe(resp.error())));
-  if (req && (req->format != resp->format || req->object_id != resp->object_id))
-    throw MeterError(FailureKind::protocol, "response from " + endpoint_.to_string() + " answers a different request");
-  co_return emop::Bytes(f->data.begin(), f->data.end());
+  co_return emop::Bytes(checked->begin(), checked->end());
 }
 
-asio::awaitable<emop::Bytes> DirectTransport::exchange(emop::Bytes request) {
+Task<void> DirectTransport::pace() {
+  auto wait_until = last_exchange_ + options_.pacing;
+  if (std::chrono::steady_clock::now() < wait_until) {
+    asio::steady_timer t(ex_, wait_until);
+    co_await t.async_wait(asio::use_awaitable);
+  }
+}
+
+Task<emop::Bytes> DirectTransport::exchange(emop::Bytes request) {
   co_await conversation_.lock();
   struct Unlock {
     AsyncMutex& m;
@@ -166,11 +128,7 @@ asio::awaitable<emop::Bytes> DirectTransport::exchange(emop::Bytes request) {
 
   auto backoff = options_.backoff_initial;
   for (int attempt_no = 1;; ++attempt_no) {
-    auto wait_until = last_exchange_ + options_.pacing;
-    if (std::chrono::steady_clock::now() < wait_until) {
-      asio::steady_timer pace(ex_, wait_until);
-      co_await pace.async_wait(asio::use_awaitable);
-    }
+    co_await pace();
     std::optional<MeterError> failure;
     try {
       auto r = co_await attempt(request);
@@ -195,6 +153,12 @@ asio::awaitable<emop::Bytes> DirectTransport::exchange(emop::Bytes request) {
     co_await wait.async_wait(asio::use_awaitable);
     backoff = std::min(backoff * 2, options_.backoff_max);
   }
+}
+
+transport::TransportFactory direct_factory(TransportOptions options) {
+  return [options = std::move(options)](asio::any_io_executor ex, const transport::MeterTarget& target) {
+    return std::make_unique<DirectTransport>(ex, target.endpoint, options);
+  };
 }
 
 }  // namespace flows::net

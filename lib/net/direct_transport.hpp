@@ -8,24 +8,15 @@
 #include <functional>
 #include <optional>
 #include <string>
-#include <string_view>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
-#include "meter/transport.hpp"
+#include "transport/transport.hpp"
 #include "net/async_mutex.hpp"
 #include "net/socks5.hpp"
 
 namespace flows::net {
-
-struct Endpoint {
-  std::string host;
-  std::uint16_t port = 8080;
-  std::string to_string() const { return host + ":" + std::to_string(port); }
-};
-// "host", "host:port", "[v6]:port"; nullopt when the port is not 1-65535.
-std::optional<Endpoint> parse_endpoint(std::string_view text, std::uint16_t default_port = 8080);
 
 struct TransportOptions {
   std::chrono::milliseconds timeout{10000};  // connect, and each request/response
@@ -40,18 +31,22 @@ struct TransportOptions {
   std::function<void(const std::string&)> log_retry;     // each failed attempt that will be retried
 };
 
-class DirectTransport : public meter::Transport {
+using transport::Endpoint;
+
+class DirectTransport : public transport::Transport {
  public:
   DirectTransport(boost::asio::any_io_executor ex, Endpoint endpoint, TransportOptions options);
-  boost::asio::awaitable<emop::Bytes> exchange(emop::Bytes request) override;
+  Task<emop::Bytes> exchange(emop::Bytes request) override;
   std::string describe() const override { return endpoint_.to_string(); }
-  void close();
+  void close() override;
   // Number of TCP connections opened so far (for tests and benchmarks).
   int connections_opened() const { return connections_opened_; }
 
  private:
-  boost::asio::awaitable<emop::Bytes> attempt(const emop::Bytes& request);
-  boost::asio::awaitable<void> connect();
+  Task<emop::Bytes> attempt(const emop::Bytes& request);
+  Task<emop::Bytes> send_and_receive(const emop::Bytes& frame);
+  Task<void> connect();
+  Task<void> pace();
 
   boost::asio::any_io_executor ex_;
   Endpoint endpoint_;
@@ -61,5 +56,9 @@ class DirectTransport : public meter::Transport {
   std::chrono::steady_clock::time_point last_exchange_{};
   int connections_opened_ = 0;
 };
+
+// Direct connections (TCP, or SOCKS5 when options.socks is set) to each target's
+// endpoint: what emop uses when no mediator is configured.
+transport::TransportFactory direct_factory(TransportOptions options);
 
 }  // namespace flows::net

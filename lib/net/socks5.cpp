@@ -8,11 +8,11 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
-#include "meter/transport.hpp"
+#include "transport/failure.hpp"
 
 namespace asio = boost::asio;
-using flows::meter::FailureKind;
-using flows::meter::MeterError;
+using flows::transport::FailureKind;
+using flows::transport::MeterError;
 
 namespace flows::net {
 namespace {

@@ -5,8 +5,7 @@
 #include <optional>
 #include <string>
 
-#include <utility>  // before Asio: Boost 1.74 awaitable.hpp uses std::exchange without it
-#include <boost/asio/awaitable.hpp>
+#include "transport/asio.hpp"
 #include <boost/asio/ip/tcp.hpp>
 
 namespace flows::net {

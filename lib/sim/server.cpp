@@ -16,8 +16,9 @@
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "emop/data_field.hpp"
-#include "net/direct_transport.hpp"
 #include "net/frame_io.hpp"
+#include "sim/responder.hpp"
+#include "transport/target.hpp"
 
 namespace asio = boost::asio;
 using asio::ip::tcp;
@@ -104,7 +105,7 @@ void Server::start(const std::optional<std::string>& control_endpoint) {
     asio::co_spawn(io_, accept_loop(*s), asio::detached);
   }
   if (control_endpoint) {
-    auto ep = net::parse_endpoint(*control_endpoint, 0);
+    auto ep = transport::parse_endpoint(*control_endpoint, 0);
     if (!ep) throw usage_error("--control '" + *control_endpoint + "' is not HOST:PORT");
     if (!is_loopback(ep->host)) throw usage_error("the control port binds to loopback only");
     control_ = std::make_unique<tcp::acceptor>(io_, tcp::endpoint(asio::ip::make_address(ep->host), ep->port));
@@ -187,60 +188,34 @@ asio::awaitable<void> Server::serve(Slot& slot, tcp::socket socket) {
   const std::string& serial = slot.meter.serial();
   try {
     for (;;) {
-      emop::Bytes request = co_await net::read_frame(socket);
+      auto request = co_await net::async_read_frame(socket);
+      if (!request) {
+        // Not a frame: a real meter would drop the line.
+        if (options_.verbose) log_(serial + ": dropped a connection: " + std::string(emop::describe(request.error())));
+        co_return;
+      }
       Faults f = draw(slot.faults, options_.rates, rng_);
       if (f.latency.count() > 0) {
         asio::steady_timer t(io_, f.latency);
         co_await t.async_wait(asio::use_awaitable);
       }
-      if (f.silent) {
-        log_(serial + ": fault: silent (request ignored)");
-        continue;
-      }
-      auto frame = emop::decode_frame(request);
-      Reply reply;
-      std::uint8_t sequence = 0;
-      emop::Address client{};
-      if (!frame) {
-        reply.nak = emop::NakCode::format_error;
-      } else {
-        sequence = frame->header.control & 1;
-        client = frame->header.source;
-        if (!frame->crc_ok()) reply.nak = emop::NakCode::fcs_error;
-        else reply = slot.meter.handle(frame->data, now());
-      }
-      if (f.nak) reply.nak = *f.nak;
-      emop::FrameHeader h{client, {0xc0, slot.address}, emop::response_control(sequence, reply.nak)};
-      auto response = emop::encode_frame(h, reply.data);
-      emop::Bytes out = response ? std::move(*response) : emop::Bytes{};
-      if (options_.verbose)
-        log_(serial + ": " + emop::to_hex(request) + " -> " + emop::to_hex(out) +
-             (reply.nak != emop::NakCode::ok ? " (NAK " + std::to_string(int(reply.nak)) + ")" : ""));
-      if (f.garbage) {
-        log_(serial + ": fault: garbage answer");
-        std::uniform_int_distribution<int> byte(0, 255);
-        out.assign(out.size() > 4 ? out.size() : 8, 0);
-        for (auto& b : out) b = static_cast<std::uint8_t>(byte(rng_));
-        out[0] = 0x55;  // never the delimiter
-      } else if (f.bad_crc && !out.empty()) {
-        log_(serial + ": fault: bad CRC");
-        out.back() ^= 0xFF;
-      }
-      if (f.reset) {
-        log_(serial + ": fault: reset mid-frame");
-        co_await net::write_all(socket, emop::ByteView(out).first(out.size() / 2));
+      Answer a = answer(slot.meter, slot.address, *request, now(), f, rng_);
+      if (options_.verbose && a.send != Answer::Send::nothing)
+        log_(serial + ": " + emop::to_hex(*request) + " -> " + emop::to_hex(a.bytes) +
+             (a.nak != emop::NakCode::ok ? " (NAK " + std::to_string(int(a.nak)) + ")" : ""));
+      for (const auto& note : a.faults) log_(serial + ": fault: " + note);
+      if (a.send == Answer::Send::nothing) continue;
+      if (a.send == Answer::Send::half_then_reset) {
+        co_await net::async_write_frame(socket, emop::ByteView(a.bytes).first(a.bytes.size() / 2));
         boost::system::error_code ec;
         socket.set_option(asio::socket_base::linger(true, 0), ec);
         socket.close(ec);
         co_return;
       }
-      co_await net::write_all(socket, out);
+      co_await net::async_write_frame(socket, a.bytes);
     }
   } catch (const boost::system::system_error&) {
     // The client went away.
-  } catch (const Error& e) {
-    // Not a frame: a real meter would drop the line.
-    if (options_.verbose) log_(serial + ": dropped a connection: " + e.what());
   }
 }
 

@@ -12,8 +12,7 @@
 #include <string>
 #include <vector>
 
-#include <utility>  // before Asio (Boost 1.74 needs std::exchange)
-#include <boost/asio/awaitable.hpp>
+#include "transport/asio.hpp"
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 

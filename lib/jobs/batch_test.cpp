@@ -1,0 +1,65 @@
+// run_batch over a transport factory: simulated meters in process, no sockets.
+#include "jobs/batch.hpp"
+
+#include <doctest/doctest.h>
+
+#include "sim/in_process_transport.hpp"
+
+using namespace flows;
+
+namespace {
+
+std::vector<sim::SimMeter> fleet_of(int n) {
+  std::vector<sim::SimMeter> fleet;
+  for (int i = 0; i < n; ++i) {
+    sim::MeterSpec s;
+    s.serial = "EML00000000" + std::to_string(10 + i);
+    s.csq = static_cast<std::uint8_t>(10 + i);
+    s.installed_at = *sim::parse_utc("2024-03-01T00:00:00Z");
+    fleet.emplace_back(s, emop::ObjectTable::builtin());
+  }
+  return fleet;
+}
+
+jobs::MeterJob read_csq = [](meter::Meter& m, const jobs::MeterTarget&) -> Task<jobs::CommandResult> {
+  auto s = co_await m.csq();
+  co_return jobs::CommandResult{s.csq, "csq=" + std::to_string(s.csq)};
+};
+
+}  // namespace
+
+TEST_CASE("run_batch: one outcome per target, in order, through the factory given") {
+  auto fleet = fleet_of(3);
+  const UtcTime now = *sim::parse_utc("2024-03-02T00:00:00Z");
+  jobs::BatchOptions o;
+  o.concurrency = 2;
+  o.transport = sim::in_process_factory(fleet, [now] { return now; });
+  std::vector<jobs::MeterTarget> targets{{"EML0000000012", {}, false, ""},
+                                         {"EML0000000010", {}, false, ""},
+                                         {"EML0000000099", {}, false, ""}};
+  auto out = jobs::run_batch(targets, emop::ObjectTable::builtin(), o, read_csq);
+  REQUIRE(out.size() == 3);
+  CHECK(out[0].serial == "EML0000000012");
+  CHECK(out[0].ok);
+  CHECK(out[0].result.text == "csq=12");
+  CHECK(out[1].result.value == 10);
+  CHECK(!out[2].ok);
+  CHECK(out[2].code == ExitCode::unreachable);
+  CHECK(out[2].error == "no simulated meter EML0000000099");
+  CHECK(jobs::batch_status(out) == ExitCode::partial);
+}
+
+TEST_CASE("run_batch: all failing alike gives that status; a NAK is 5") {
+  auto fleet = fleet_of(2);
+  const UtcTime now = *sim::parse_utc("2024-03-02T00:00:00Z");
+  sim::Faults nak;
+  nak.nak = emop::NakCode::format_error;
+  jobs::BatchOptions o;
+  o.transport = sim::in_process_factory(fleet, [now] { return now; }, nak);
+  std::vector<jobs::MeterTarget> targets{{"EML0000000010", {}, false, ""}, {"EML0000000011", {}, false, ""}};
+  auto out = jobs::run_batch(targets, emop::ObjectTable::builtin(), o, read_csq);
+  CHECK(!out[0].ok);
+  CHECK(out[0].code == ExitCode::protocol);
+  CHECK(out[0].error.find("answered NAK 2") != std::string::npos);
+  CHECK(jobs::batch_status(out) == ExitCode::protocol);
+}
