@@ -1,5 +1,6 @@
-// Topology documents: parsing (errors name source:line) and import into a fresh
-// migrated database (idempotent), including emlite-sim's document for a fleet.
+// Topology documents imported into a fresh migrated database (idempotent),
+// including emlite-sim's document for a fleet. Parsing is tested without a
+// database in lib/db/topology_document_test.cpp.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
@@ -11,11 +12,13 @@
 #include "core/error.hpp"
 #include "db/migrations.hpp"
 #include "db/topology.hpp"
+#include "db/topology_test_document.hpp"
 #include "sim/fleet.hpp"
 #include "sim/topology.hpp"
 #include "test_database.hpp"
 
 using flows::testing::TestDatabase;
+using flows::testing::kDoc;
 namespace db = flows::db;
 
 namespace {
@@ -31,41 +34,6 @@ flows::Error error_of(F&& f) {
   return flows::Error(flows::ExitCode::ok, "");
 }
 
-const char* kDoc = R"(escos:
-  - {code: acme, name: Acme Energy, region: south_west}
-sites:
-  - {code: acme-1, name: Acme one, esco: acme}
-feeders:
-  - {name: acme-f1, esco: acme}
-service_heads:
-  - {name: acme-sh1, feeder: acme-f1, phase: 1, fuse_rating: 100, type: network_owned}
-properties:
-  - {plot: "Plot 1", service_head: acme-sh1}
-meters:
-  - serial: EML0000000001
-    ip_address: 10.1.2.3
-    emop_port: 8081
-    hardware: C1.w
-    mode: active
-    dst: true
-    esco: acme
-    site: acme-1
-    service_head: acme-sh1
-    name: Plot 1 supply
-  - {serial: EML0000000002, esco: acme, mode: passive}
-registers:
-  - {meter: EML0000000001, element: A, nature: power, start_time: 2024-01-01}
-  - {meter: EML0000000001, element: B, nature: heat, start_time: "2024-01-01T00:00:00Z"}
-circuits:
-  - name: Plot 1 power
-    type: power
-    registers:
-      - {meter: EML0000000001, element: A}
-  - name: Plot 1 heat
-    type: heat
-    registers:
-      - {meter: EML0000000001, element: B, start: 2024-02-01T00:00+01:00, end: 2025-01-01}
-)";
 
 std::string snapshot(pqxx::connection& conn) {
   pqxx::read_transaction tx(conn);
@@ -101,55 +69,6 @@ std::unique_ptr<TestDatabase> migrated(std::string_view prefix) {
 }
 
 }  // namespace
-
-TEST_CASE("parse_topology accepts the documented format") {
-  auto t = db::parse_topology(kDoc, "doc.yaml");
-  REQUIRE(t.meters.size() == 2);
-  CHECK(t.meters[0].ip_address == "10.1.2.3");
-  CHECK(t.meters[0].emop_port == 8081);
-  CHECK(t.meters[0].dst == true);
-  CHECK(t.meters[1].mode == "passive");
-  CHECK(t.meters[1].line == 22);
-  REQUIRE(t.circuits.size() == 2);
-  CHECK(t.circuits[0].registers[0].start == "2024-01-01T00:00:00+00:00");  // the register's start_time
-  CHECK(t.circuits[0].registers[0].nature == "power");
-  CHECK(t.circuits[1].registers[0].start == "2024-02-01T00:00:00+01:00");
-}
-
-TEST_CASE("parse_topology errors are usage errors naming source:line") {
-  struct Case {
-    std::string find, replace, message;
-    int line;
-  };
-  const Case cases[] = {
-      {"esco: acme, mode: passive", "esco: nope, mode: passive", "unknown esco 'nope'", 22},
-      {"mode: passive", "mode: sleepy", "mode 'sleepy' is not one of active, passive", 22},
-      {"ip_address: 10.1.2.3", "ip_address: 10.1.2.300", "not an IPv4 or IPv6 address", 13},
-      {"{serial: EML0000000002", "{serial: EML0000000001", "meter 'EML0000000001' is already defined on line 12", 22},
-      {"element: B, nature: heat", "element: C, nature: heat", "element 'C' is not one of A, B, SINGLE", 25},
-      {"region: south_west", "region: atlantis", "region 'atlantis'", 2},
-      {"emop_port: 8081", "emop_port: 70000", "emop_port '70000'", 14},
-      {"phase: 1,", "phase: 4,", "phase '4'", 8},
-      {"start_time: 2024-01-01}", "start_time: 2024-13-01}", "not a valid time", 24},
-      {"- {meter: EML0000000001, element: A}", "- {meter: EML0000000001, element: SINGLE}", "unknown register", 30},
-      {"    name: Plot 1 supply", "    name: Plot 1 supply\n    colour: red", "unknown key 'colour' in meter", 22},
-      {"feeder: acme-f1, phase", "feeder: acme-f9, phase", "unknown feeder 'acme-f9'", 8},
-  };
-  for (const auto& c : cases) {
-    std::string doc = kDoc;
-    auto at = doc.find(c.find);
-    REQUIRE(at != std::string::npos);
-    doc.replace(at, c.find.size(), c.replace);
-    auto e = error_of([&] { db::parse_topology(doc, "t.yaml"); });
-    INFO(std::string(e.what()));
-    CHECK(e.code() == flows::ExitCode::usage);
-    CHECK(std::string(e.what()).rfind("t.yaml:" + std::to_string(c.line) + ": ", 0) == 0);
-    CHECK(std::string(e.what()).find(c.message) != std::string::npos);
-  }
-  auto e = error_of([] { db::parse_topology("meters: [ {serial: x", "bad.yaml"); });
-  CHECK(e.code() == flows::ExitCode::usage);
-  CHECK(std::string(e.what()).rfind("bad.yaml:1: ", 0) == 0);
-}
 
 TEST_CASE("import_topology writes the document once; a re-import changes nothing") {
   auto t = migrated("test_topology_import");
