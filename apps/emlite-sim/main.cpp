@@ -187,7 +187,7 @@ cli::ManPage man_page() {
        ".TP\n.B latency:MS\nanswer late\n.TP\n.B refuse\nnothing listens: connections are refused\n"
        ".TP\n.B silent\naccept and read, never answer\n.TP\n.B reset\nsend half a response, then reset\n"
        ".TP\n.B bad_crc\nanswer with a wrong CRC\n.TP\n.B garbage\nanswer with bytes that are not a frame\n"
-       ".TP\n.B nak:CODE\nanswer with NAK CODE 1\\-7\n"
+       ".TP\n.B nak:CODE\nrefuse every request with NAK CODE 1\\-7, as a meter does: the request is not applied (a write changes nothing) and the answer carries no value\n"
        ".TP\n.B concurrent\naccept concurrent connections (by default, as real meters, a second one is refused)"},
       {"CONTROL", "With \\fB\\-\\-control\\fR HOST:PORT (loopback), a line protocol: \\fBnow\\fR, "
                   "\\fBadvance\\fR SECONDS (move simulated time forward), \\fBfault\\fR SERIAL KIND, "

@@ -109,6 +109,13 @@ Result<Inspection, FrameError> inspect_frame(ByteView bytes, const ObjectTable& 
   d["source"] = address_json(f.header.source);
   d["control"] = f.header.control;
   d["sequence"] = f.sequence();
+  // Responses say ACK or NAK in the control byte (provisional: bit 7, code in
+  // bits 4-6); a NAK's code and name are given, null for an ACK.
+  d["ack"] = !control_is_nak(f.header.control);
+  d["nak"] = control_is_nak(f.header.control)
+                 ? json{{"code", int(control_nak_code(f.header.control))},
+                        {"name", std::string(nak_name(control_nak_code(f.header.control)))}}
+                 : json(nullptr);
   d["format"] = nullptr;
   d["object_id"] = nullptr;
   d["object"] = nullptr;

@@ -93,3 +93,16 @@ TEST_CASE("NAK responses are named in the text dump") {
   REQUIRE(in);
   CHECK(render_text(*in).find("NAK 5: unknown object id") != std::string::npos);
 }
+
+TEST_CASE("NAK responses carry ack false and the NAK's code and name in the document") {
+  auto nak = inspect_frame(response(0x123456, {}, response_control(1, NakCode::security_not_granted)),
+                           ObjectTable::builtin());
+  REQUIRE(nak);
+  CHECK(nak->document["ack"] == false);
+  CHECK(nak->document["nak"]["code"] == 6);
+  CHECK(nak->document["nak"]["name"] == std::string(nak_name(NakCode::security_not_granted)));
+  auto ack = inspect_frame(response(0x123456, {}, response_control(1, NakCode::ok)), ObjectTable::builtin());
+  REQUIRE(ack);
+  CHECK(ack->document["ack"] == true);
+  CHECK(ack->document["nak"].is_null());
+}

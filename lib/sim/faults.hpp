@@ -6,7 +6,9 @@
 //   reset        send half a response, then reset the connection
 //   bad_crc      answer with a wrong CRC
 //   garbage      answer with bytes that are not a frame
-//   nak:CODE     answer every request with NAK CODE (1-7)
+//   nak:CODE     refuse every request with NAK CODE (1-7), as a meter does: the
+//                request is not applied (a write changes nothing) and the
+//                answer echoes the request header without a value
 //   busy         (default on every meter) a second concurrent connection is refused
 #include <chrono>
 #include <optional>

@@ -1,8 +1,28 @@
 #include "sim/responder.hpp"
 
+#include "emop/data_field.hpp"
+
 namespace flows::sim {
 
 namespace {
+
+// What a meter's NAK carries: the request's header echoed without its payload
+// (format, id and rw flag; format and timestamp; format, id and block), or
+// nothing when the data field does not decode — as SimMeter::handle answers.
+emop::Bytes nak_echo(emop::ByteView request_data) {
+  auto f = emop::decode_data_field(request_data);
+  if (!f) return {};
+  switch (f->format) {
+    case emop::RecordFormat::profile_log_1:
+    case emop::RecordFormat::profile_log_2:
+      return emop::encode_profile_request(f->format, *f->timestamp);
+    case emop::RecordFormat::event_log:
+      return emop::encode_event_log_request(*f->object_id, *f->block);
+    case emop::RecordFormat::default_format:
+      break;
+  }
+  return emop::encode_default(*f->object_id, *f->write, {});
+}
 
 // The meter's own answer: its reply to a well-formed request, a NAK otherwise.
 emop::Bytes meter_frame(SimMeter& meter, std::uint32_t address, emop::ByteView request_frame, UtcTime now,
@@ -16,10 +36,17 @@ emop::Bytes meter_frame(SimMeter& meter, std::uint32_t address, emop::ByteView r
   } else {
     sequence = frame->header.control & 1;
     client = frame->header.source;
-    if (!frame->crc_ok()) reply.nak = emop::NakCode::fcs_error;
-    else reply = meter.handle(frame->data, now);
+    if (!frame->crc_ok()) {
+      reply.nak = emop::NakCode::fcs_error;
+    } else if (injected_nak) {
+      // An injected NAK is a refusal like any other: the request is not applied
+      // (a write changes nothing) and the answer carries no value.
+      meter.advance(now);
+      reply = Reply{*injected_nak, nak_echo(frame->data)};
+    } else {
+      reply = meter.handle(frame->data, now);
+    }
   }
-  if (injected_nak) reply.nak = *injected_nak;
   nak = reply.nak;
   emop::FrameHeader h{client, {0xc0, address}, emop::response_control(sequence, reply.nak)};
   auto response = emop::encode_frame(h, reply.data);

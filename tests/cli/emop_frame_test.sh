@@ -53,7 +53,7 @@ expect_status 0 "decode request"
 [ "$(jq_get '["object"]')" = '"serial"' ] || fail "object name: $out"
 [ "$(jq_get '["crc_ok"]')" = 'true' ] || fail "crc_ok: $out"
 keys=$(python3 -c 'import json,sys; print(" ".join(sorted(json.load(sys.stdin))))' <<<"$out")
-[ "$keys" = "control crc crc_ok destination format length object object_id payload rw sequence source value" ] ||
+[ "$keys" = "ack control crc crc_ok destination format length nak object object_id payload rw sequence source value" ] ||
   fail "decode keys: $keys"
 run frame decode "7E 11 00 000000 00 21AE42 05 01 600100 00 C02F"
 expect_status 0 "decode text"

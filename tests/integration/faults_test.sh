@@ -47,6 +47,13 @@ run --timeout 1 --retries 3 csq "$CRC"; expect_status 5; expect_err_contains "af
 run --json "${FAST[@]}" csq "$NAK"; expect_status 5
 check_py "--json failure shape" "$(json_get "j['serial'] == '$NAK' and j['command'] == 'csq' and j['ok'] is False and j['status'] == 5 and 'NAK 5' in j['error'] and 'value' not in j")"
 
+# An injected NAK is what a meter's refusal looks like: control bit 7 with the
+# code, the request's header echoed and no value; frame decode --json says so.
+run -v "${FAST[@]}" csq "$NAK"; expect_status 5
+NAK_FRAME=$(grep -o -- '-> 7e[0-9a-f]*' <<<"$ERR" | head -n 1 | cut -c4-)
+run frame decode "$NAK_FRAME" --json; expect_status 0 "decode of the injected NAK"
+check_py "injected NAK: ack false, NAK 5, no value" "$(json_get "j['ack'] is False and j['nak'] == {'code': 5, 'name': 'unknown object id'} and j['payload'] == '' and j['rw'] == 'read'")"
+
 # --- busy: a meter serves one connection at a time. The first call holds the
 # latency meter's only connection for 1.5 s; a second call meanwhile is refused.
 run_bg() {  # file args…: emop in the background, status in file.rc
