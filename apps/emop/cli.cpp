@@ -92,8 +92,8 @@ cli::ManPage man_page() {
        "refused while the balance is under \\(Po10. \\fBprepay_send_token\\fR reports the balance before and "
        "after; when the answer is lost it says the token may have reached the meter.\n"
        ".PP\n"
-       "Requests time out after \\fB\\-\\-timeout\\fR seconds (default 10) and are tried \\fB\\-\\-retries\\fR "
-       "times in all (default 5) with backoff; a NAK is not retried (except an FCS error)."},
+       "Requests time out after \\fB\\-\\-timeout\\fR seconds (default 10) and are tried \\fB\\-\\-attempts\\fR "
+       "times in all, the first included (default 5; \\fB\\-\\-retries\\fR is the older name of this option) with backoff; a NAK is not retried (except an FCS error)."},
       {"FILES",
        ".TP\n.I $XDG_CONFIG_HOME/flows/config.toml\n"
        "Named environments and the current one (\\fBenv_list\\fR, \\fBenv_show\\fR, \\fBenv_set\\fR):\n"
@@ -144,7 +144,8 @@ void build_cli(CLI::App& app, State& st) {
       ->envname("EMOP_INVENTORY");
   app.add_option("--timeout", st.timeout_seconds, "seconds to wait for a connection or an answer (default 10)")
       ->check(CLI::Range(1, 600));
-  app.add_option("--retries", st.attempts, "attempts per request, in all")->capture_default_str()->check(CLI::Range(1, 20));
+  app.add_option("--attempts,--retries", st.attempts,
+                 "attempts per request, the first included (--retries is the older name of this option)")->capture_default_str()->check(CLI::Range(1, 20));
   app.add_option("--concurrency", st.concurrency, "meters talked to at once in a batch")
       ->capture_default_str()
       ->check(CLI::Range(1, 4096));

@@ -42,6 +42,10 @@ fault_case "$REF" 4 "refused connection" 4 "127.0.75.1:${PORTS[8]}"
 run --timeout 1 --retries 3 csq "$NAK"; expect_status 5; expect_faster_than 1
 if [[ "$ERR" != *attempts* ]]; then pass; else fail "a NAK should not be retried"; fi
 run --timeout 1 --retries 3 csq "$CRC"; expect_status 5; expect_err_contains "after 3 attempts"
+# --attempts is the option's name; --retries, its older name, sets the same count.
+run --timeout 1 --attempts 2 csq "$CRC"; expect_status 5 "--attempts 2"; expect_err_contains "after 2 attempts"
+run --timeout 1 --retries 2 csq "$CRC"; expect_status 5 "--retries 2"; expect_err_contains "after 2 attempts"
+run csq "$CRC" --timeout 1 --attempts 4; expect_status 5 "--attempts after the command"; expect_err_contains "after 4 attempts"
 
 # --json on a failure: ok false, the error and the status.
 run --json "${FAST[@]}" csq "$NAK"; expect_status 5
