@@ -1,7 +1,6 @@
 // emlite-sim: a fleet of simulated Emlite meters speaking the real protocol.
 #include <csignal>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <sys/resource.h>
@@ -123,15 +122,9 @@ int run_serve(const ServeArgs& a) {
 
   if (!a.fleet_out.empty()) {
     // Written once listening, so a waiting script can start talking to the meters.
-    const auto tmp = a.fleet_out + ".tmp";
-    std::ofstream(tmp) << sim::inventory_to_yaml(specs);
-    std::filesystem::rename(tmp, a.fleet_out);
+    write_file_atomically(a.fleet_out, sim::inventory_to_yaml(specs));
   }
-  if (!a.topology_out.empty()) {
-    const auto tmp = a.topology_out + ".tmp";
-    std::ofstream(tmp) << sim::topology_yaml(specs, a.topology);
-    std::filesystem::rename(tmp, a.topology_out);
-  }
+  if (!a.topology_out.empty()) write_file_atomically(a.topology_out, sim::topology_yaml(specs, a.topology));
   std::cerr << "emlite-sim: serving " << server.meter_count() << " meters"
             << (a.control.empty() ? "" : ", control on port " + std::to_string(server.control_port())) << "\n";
 
