@@ -6,6 +6,7 @@
 #include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
+#include <boost/algorithm/string/join.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -141,8 +142,7 @@ int run_serve(const ServeArgs& a) {
 int run_ctl(const std::string& endpoint, const std::vector<std::string>& words) {
   auto ep = transport::parse_endpoint(endpoint, 0);
   if (!ep || ep->port == 0) throw usage_error("ctl: '" + endpoint + "' is not HOST:PORT");
-  std::string line;
-  for (auto& w : words) line += (line.empty() ? "" : " ") + w;
+  const std::string line = boost::algorithm::join(words, " ");
   asio::io_context io;
   asio::ip::tcp::socket s(io);
   boost::system::error_code ec;

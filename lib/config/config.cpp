@@ -15,6 +15,7 @@
 #include <sstream>
 #include <system_error>
 
+#include <boost/algorithm/string/join.hpp>
 #include <libpq-fe.h>
 #include <toml.hpp>
 
@@ -44,14 +45,7 @@ constexpr std::array<std::string_view, 16> libpq_env_names{
     "PGPASSFILE", "PGSERVICE",  "PGSERVICEFILE", "PGSSLMODE", "PGSSLROOTCERT", "PGSSLCERT",
     "PGSSLKEY",   "PGCONNECT_TIMEOUT", "PGOPTIONS", "PGAPPNAME"};
 
-std::string join(const std::vector<std::string>& v, std::string_view sep) {
-  std::string out;
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    if (i) out += sep;
-    out += v[i];
-  }
-  return out;
-}
+using boost::algorithm::join;
 
 std::string known_keys() {
   std::vector<std::string> k;
