@@ -17,6 +17,7 @@
 #include "cli/run.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "core/version.hpp"
 #include "transport/target.hpp"
 #include "sim/fleet.hpp"
 #include "sim/server.hpp"
@@ -165,7 +166,7 @@ cli::ManPage man_page() {
   p.name = "emlite-sim";
   p.summary = "simulated Emlite prepayment meters speaking EMOP, for tests, demos and benchmarks";
   p.date = "2026-11-24";
-  p.version = "0.1.0";
+  p.version = std::string(flows::version);
   p.description =
       "emlite-sim serves a fleet of simulated meters, each on its own loopback address (127.x.y.z, port 8080) "
       "or on consecutive ports of one address. Each meter keeps real state that evolves with the clock: "

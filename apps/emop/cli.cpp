@@ -7,6 +7,7 @@
 #include "cli/docs.hpp"
 #include "cli/run.hpp"
 #include "core/files.hpp"
+#include "core/version.hpp"
 
 namespace flows::emop_app {
 
@@ -41,7 +42,7 @@ cli::ManPage man_page() {
   p.name = "emop";
   p.summary = "talk to Emlite prepayment meters over EMOP, and inspect EMOP frames";
   p.date = "2026-11-24";
-  p.version = "0.1.0";
+  p.version = std::string(flows::version);
   p.description =
       "emop reads and programs Emlite meters and keeps the Flows database in step with them. "
       "Its command names and flags follow the public Python emop tool that field engineers know.\n"
@@ -158,13 +159,13 @@ void build_cli(CLI::App& app, State& st) {
       ->capture_default_str()
       ->check(CLI::IsMember({"debug", "info", "warning", "error"}));
   app.add_flag("-v,--verbose", st.verbose, "log each request and answer on stderr");
-  app.set_version_flag("--version", "emop 0.1.0");
+  app.set_version_flag("--version", "emop " + std::string(flows::version));
   add_frame_commands(app, st);
   add_objects_command(app, st);
   add_env_commands(app, st);
   app.add_subcommand("version", "print the version")->callback([&st] {
     st.action = [] {
-      std::cout << "emop 0.1.0\n";
+      std::cout << "emop " << flows::version << "\n";
       return 0;
     };
   });
