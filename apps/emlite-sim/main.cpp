@@ -15,6 +15,7 @@
 
 #include "cli/docs.hpp"
 #include "cli/run.hpp"
+#include "core/emop_time.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "core/version.hpp"
@@ -48,7 +49,10 @@ void add_fleet_options(CLI::App* sub, FleetArgs& a) {
   sub->add_option("--host", a.host, "address for --base-port")->capture_default_str();
 }
 
-std::vector<sim::MeterSpec> fleet_from(const FleetArgs& a) {
+UtcTime system_now() { return date::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
+
+// A generated fleet's meters are installed some time before REFERENCE.
+std::vector<sim::MeterSpec> fleet_from(const FleetArgs& a, UtcTime reference = system_now()) {
   if (!a.fleet_file.empty() && a.meters > 0) throw usage_error("give --fleet or --meters, not both");
   if (!a.fleet_file.empty()) return sim::load_fleet_yaml(read_text_file(a.fleet_file), a.fleet_file);
   if (a.meters <= 0) throw usage_error("which meters? give --fleet FILE or --meters N");
@@ -60,7 +64,7 @@ std::vector<sim::MeterSpec> fleet_from(const FleetArgs& a) {
     o.port = static_cast<std::uint16_t>(a.base_port);
     if (a.base_port + a.meters - 1 > 65535) throw usage_error("--base-port + --meters runs past port 65535");
   }
-  o.reference = date::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  o.reference = reference;
   return sim::generate_fleet(a.meters, a.seed, o);
 }
 
@@ -76,6 +80,7 @@ struct ServeArgs {
   FleetArgs fleet;
   std::string state_dir, control, fleet_out;
   std::string topology_out;  // --topology-out
+  std::string start_time;    // --start-time: the simulated clock's first reading (UTC)
   sim::TopologyOptions topology;
   std::vector<std::string> faults, rates;
   int latency_ms = 0;
@@ -83,15 +88,27 @@ struct ServeArgs {
   std::uint64_t fault_seed = 1;
 };
 
+// "2025-10-27T12:00:00Z": an instant, so the zone designator is required.
+UtcTime parse_start_time(const std::string& text) {
+  if (!text.ends_with('Z')) throw usage_error("--start-time '" + text + "' is not a UTC time such as 2025-10-27T12:00:00Z");
+  const auto reading = parse_iso(std::string_view(text).substr(0, text.size() - 1));
+  if (!reading) throw usage_error("--start-time '" + text + "' is not a UTC time such as 2025-10-27T12:00:00Z");
+  return UtcTime{reading->time_since_epoch()};
+}
+
 int run_serve(const ServeArgs& a) {
   raise_fd_limit();
+  // The simulated clock: the system clock moved by a fixed offset, so that it
+  // reads --start-time now and runs on in real time from there.
+  const UtcTime wall = system_now();
+  const UtcTime start = a.start_time.empty() ? wall : parse_start_time(a.start_time);
   const auto& table = emop::ObjectTable::builtin();
   std::vector<sim::SimMeter> meters;
   std::vector<sim::MeterSpec> specs;
   if (!a.state_dir.empty())
     if (auto loaded = sim::load_state(a.state_dir, table)) meters = std::move(*loaded);
   if (meters.empty()) {
-    specs = fleet_from(a.fleet);
+    specs = fleet_from(a.fleet, start);
     for (auto& s : specs) meters.emplace_back(s, table);
   } else {
     for (auto& m : meters) specs.push_back(m.spec());
@@ -114,6 +131,7 @@ int run_serve(const ServeArgs& a) {
   sim::ServerOptions o;
   for (const auto& r : a.rates) sim::apply_fault_rate(o.rates, r);
   o.seed = a.fault_seed;
+  o.time_offset = start - wall;
   o.allow_non_loopback = a.allow_non_loopback;
   o.verbose = a.verbose;
   if (!a.state_dir.empty()) o.state_dir = a.state_dir;
@@ -210,6 +228,9 @@ int main(int argc, char** argv) {
   s->add_option("--fleet-out", serve.fleet_out, "write the inventory (serial, host, port, hardware) here once listening");
   s->add_option("--topology-out", serve.topology_out,
                  "write the fleet's topology document (for emop db import) here once listening");
+  s->add_option("--start-time", serve.start_time,
+                 "UTC instant the simulated clock starts at, e.g. 2025-10-27T12:00:00Z (it runs on in real time; "
+                 "default: now)");
   s->add_option("--latency", serve.latency_ms, "added latency of every answer, ms")->check(CLI::Range(0, 600000));
   s->add_option("--fault", serve.faults, "SERIAL=KIND[:ARG]: inject a fault into one meter (repeatable)");
   s->add_option("--fault-rate", serve.rates, "KIND=P: inject a fault into a share P of requests (repeatable)");
