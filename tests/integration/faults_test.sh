@@ -140,12 +140,19 @@ MIDERR=$ERR
 ctl clear "$OK1" >/dev/null
 run tariffs_future_read "$OK1"; expect_status 0
 log "after the cut-off write: $(tr '\n' ' ' <<<"$OUT")"
-if [[ "$(value_of activation_datetime)" == 2031-01-01T00:00:00 && "$(value_of unit_rate_element_a)" == 0.22 && "$(value_of standing_charge)" == 0.41 ]]; then
-  MIXED_BUG="silenced mid-write ('$MIDERR'), the meter kept the earlier activation 2031-01-01T00:00:00 armed over unit rate 0.22 (new) with standing charge 0.41 (old)"
-elif [[ "$(value_of activation_datetime)" == 2031-01-01T00:00:00 && "$(value_of unit_rate_element_a)" == 0.21 ]]; then
-  log "the fault came before the unit rate was written (timing): nothing mixed this time"; pass
+# The activation emop moves an armed tariff to before writing (EMOP seconds 0xFFFFFFFF).
+NEVER=$(python3 -c "import datetime; print((datetime.datetime(2000, 1, 1) + datetime.timedelta(seconds=0xFFFFFFFF)).strftime('%Y-%m-%dT%H:%M:%S'))")
+ACT=$(value_of activation_datetime); UR=$(value_of unit_rate_element_a); SCV=$(value_of standing_charge)
+if [[ "$ACT" == 2031-01-01T00:00:00 && ( "$UR" != 0.21 || "$SCV" != 0.41 ) ]]; then
+  MIXED_BUG="silenced mid-write ('$MIDERR'), the meter kept the earlier activation 2031-01-01T00:00:00 armed over unit rate $UR / standing charge $SCV (the earlier tariff was 0.21 / 0.41)"
+elif [[ "$ACT" == 2031-01-01T00:00:00 ]]; then
+  log "the fault came before the earlier activation was moved away (timing): the earlier tariff is intact"; pass
+elif [[ "$ACT" == "$NEVER" ]]; then
+  pass  # moved out of reach first: the partly written tariff can never activate
+elif [[ "$ACT" == 2031-02-01T00:00:00 && "$UR" == 0.22 && "$SCV" == 0.42 ]]; then
+  log "every write got through before the fault (timing): the new tariff is whole"; pass
 else
-  pass
+  fail "after the cut-off write the future tariff is neither the earlier one, nor moved out of reach, nor the new one: activation $ACT, unit rate $UR, standing charge $SCV"
 fi
 
 # --- random faults during a multi-step write: every run either succeeds with the
@@ -153,6 +160,8 @@ fi
 stop_sim
 start_sim --fleet "$WORK/fleet.yaml" --fault-rate reset=0.02 --fault-rate bad_crc=0.02 --fault-rate silent=0.01 --fault-seed 7
 SUCCESSES=0; FAILURES=0; ARMED_FROM=""; ARMED_RATE=""; ARMED_SC=""
+run --timeout 1 --retries 10 tariffs_future_read "$OK1"; expect_status 0 "the fresh meter's future tariff"
+INITIAL_FROM=$(value_of activation_datetime)
 for i in 1 2 3 4 5 6; do
   RATE="0.3$i"; SC="0.6$i"; FROM="2030-01-0${i}T00:00:00"
   run --timeout 1 --retries 1 tariffs_future_write "$OK1" --from-ts "$FROM" --unit-rate "$RATE" --standing-charge "$SC"
@@ -177,8 +186,10 @@ for i in 1 2 3 4 5 6; do
       if [[ "$GOT_RATE" == "$RATE" && "$GOT_SC" == "$SC" ]]; then pass; else fail "armed with this write's activation but not its values"; fi
     elif [[ -n "$ARMED_FROM" && "$GOT_FROM" == "$ARMED_FROM" && ( "$GOT_RATE" != "$ARMED_RATE" || "$GOT_SC" != "$ARMED_SC" ) ]]; then
       [[ -n "$MIXED_BUG" ]] || MIXED_BUG="random faults: write $i ($WERR, exit $WRC) left the earlier armed activation $ARMED_FROM over unit rate $GOT_RATE / standing charge $GOT_SC (armed tariff was $ARMED_RATE / $ARMED_SC)"
+    elif [[ "$GOT_FROM" == "$NEVER" || "$GOT_FROM" == "${ARMED_FROM:-$INITIAL_FROM}" ]]; then
+      pass  # moved out of reach, or cut off before the first write: nothing mixed can activate
     else
-      pass
+      fail "write $i ($WERR) left activation $GOT_FROM: neither its own ($FROM), the earlier one (${ARMED_FROM:-$INITIAL_FROM}) nor out of reach ($NEVER)"
     fi
   fi
 done
