@@ -20,6 +20,7 @@ complete -c emlite-sim -n '__fish_seen_subcommand_from serve' -l state-dir -r -F
 complete -c emlite-sim -n '__fish_seen_subcommand_from serve' -l control -r -F -d 'loopback HOST:PORT for the control line protocol'
 complete -c emlite-sim -n '__fish_seen_subcommand_from serve' -l fleet-out -r -F -d 'write the inventory (serial, host, port, hardware) here once listening'
 complete -c emlite-sim -n '__fish_seen_subcommand_from serve' -l topology-out -r -F -d 'write the fleet\'s topology document (for emop db import) here once listening'
+complete -c emlite-sim -n '__fish_seen_subcommand_from serve' -l start-time -r -F -d 'UTC instant the simulated clock starts at, e.g. 2025-10-27T12:00:00Z (it runs on in real time; default: now)'
 complete -c emlite-sim -n '__fish_seen_subcommand_from serve' -l latency -r -F -d 'added latency of every answer, ms'
 complete -c emlite-sim -n '__fish_seen_subcommand_from serve' -l fault -r -F -d 'SERIAL=KIND[:ARG]: inject a fault into one meter (repeatable)'
 complete -c emlite-sim -n '__fish_seen_subcommand_from serve' -l fault-rate -r -F -d 'KIND=P: inject a fault into a share P of requests (repeatable)'

@@ -65,7 +65,7 @@ complete -c emop -l env -r -F -d 'configuration environment to use (default: FLO
 complete -c emop -l host -r -F -d 'talk to one meter directly at HOST[:PORT] (port 8080 by default)'
 complete -c emop -l inventory -r -F -d 'YAML inventory of meters (serial, host, port); emlite-sim\'s fleet file is one'
 complete -c emop -l timeout -r -F -d 'seconds to wait for a connection or an answer (default 10)'
-complete -c emop -l retries -r -F -d 'attempts per request, in all'
+complete -c emop -l attempts -l retries -r -F -d 'attempts per request, the first included (--retries is the older name of this option)'
 complete -c emop -l concurrency -r -F -d 'meters talked to at once in a batch'
 complete -c emop -l pace -r -F -d 'least milliseconds between two requests to one meter'
 complete -c emop -l no-reuse -d 'open a new connection for every request, as the public tool does (slower)'

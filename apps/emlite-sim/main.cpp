@@ -1,12 +1,12 @@
 // emlite-sim: a fleet of simulated Emlite meters speaking the real protocol.
 #include <csignal>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
+#include <boost/algorithm/string/join.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -15,8 +15,10 @@
 
 #include "cli/docs.hpp"
 #include "cli/run.hpp"
+#include "core/emop_time.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "core/version.hpp"
 #include "transport/target.hpp"
 #include "sim/fleet.hpp"
 #include "sim/server.hpp"
@@ -47,7 +49,10 @@ void add_fleet_options(CLI::App* sub, FleetArgs& a) {
   sub->add_option("--host", a.host, "address for --base-port")->capture_default_str();
 }
 
-std::vector<sim::MeterSpec> fleet_from(const FleetArgs& a) {
+UtcTime system_now() { return date::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
+
+// A generated fleet's meters are installed some time before REFERENCE.
+std::vector<sim::MeterSpec> fleet_from(const FleetArgs& a, UtcTime reference = system_now()) {
   if (!a.fleet_file.empty() && a.meters > 0) throw usage_error("give --fleet or --meters, not both");
   if (!a.fleet_file.empty()) return sim::load_fleet_yaml(read_text_file(a.fleet_file), a.fleet_file);
   if (a.meters <= 0) throw usage_error("which meters? give --fleet FILE or --meters N");
@@ -59,7 +64,7 @@ std::vector<sim::MeterSpec> fleet_from(const FleetArgs& a) {
     o.port = static_cast<std::uint16_t>(a.base_port);
     if (a.base_port + a.meters - 1 > 65535) throw usage_error("--base-port + --meters runs past port 65535");
   }
-  o.reference = date::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  o.reference = reference;
   return sim::generate_fleet(a.meters, a.seed, o);
 }
 
@@ -75,6 +80,7 @@ struct ServeArgs {
   FleetArgs fleet;
   std::string state_dir, control, fleet_out;
   std::string topology_out;  // --topology-out
+  std::string start_time;    // --start-time: the simulated clock's first reading (UTC)
   sim::TopologyOptions topology;
   std::vector<std::string> faults, rates;
   int latency_ms = 0;
@@ -82,15 +88,27 @@ struct ServeArgs {
   std::uint64_t fault_seed = 1;
 };
 
+// "2025-10-27T12:00:00Z": an instant, so the zone designator is required.
+UtcTime parse_start_time(const std::string& text) {
+  if (!text.ends_with('Z')) throw usage_error("--start-time '" + text + "' is not a UTC time such as 2025-10-27T12:00:00Z");
+  const auto reading = parse_iso(std::string_view(text).substr(0, text.size() - 1));
+  if (!reading) throw usage_error("--start-time '" + text + "' is not a UTC time such as 2025-10-27T12:00:00Z");
+  return UtcTime{reading->time_since_epoch()};
+}
+
 int run_serve(const ServeArgs& a) {
   raise_fd_limit();
+  // The simulated clock: the system clock moved by a fixed offset, so that it
+  // reads --start-time now and runs on in real time from there.
+  const UtcTime wall = system_now();
+  const UtcTime start = a.start_time.empty() ? wall : parse_start_time(a.start_time);
   const auto& table = emop::ObjectTable::builtin();
   std::vector<sim::SimMeter> meters;
   std::vector<sim::MeterSpec> specs;
   if (!a.state_dir.empty())
     if (auto loaded = sim::load_state(a.state_dir, table)) meters = std::move(*loaded);
   if (meters.empty()) {
-    specs = fleet_from(a.fleet);
+    specs = fleet_from(a.fleet, start);
     for (auto& s : specs) meters.emplace_back(s, table);
   } else {
     for (auto& m : meters) specs.push_back(m.spec());
@@ -113,6 +131,7 @@ int run_serve(const ServeArgs& a) {
   sim::ServerOptions o;
   for (const auto& r : a.rates) sim::apply_fault_rate(o.rates, r);
   o.seed = a.fault_seed;
+  o.time_offset = start - wall;
   o.allow_non_loopback = a.allow_non_loopback;
   o.verbose = a.verbose;
   if (!a.state_dir.empty()) o.state_dir = a.state_dir;
@@ -123,15 +142,9 @@ int run_serve(const ServeArgs& a) {
 
   if (!a.fleet_out.empty()) {
     // Written once listening, so a waiting script can start talking to the meters.
-    const auto tmp = a.fleet_out + ".tmp";
-    std::ofstream(tmp) << sim::inventory_to_yaml(specs);
-    std::filesystem::rename(tmp, a.fleet_out);
+    write_file_atomically(a.fleet_out, sim::inventory_to_yaml(specs));
   }
-  if (!a.topology_out.empty()) {
-    const auto tmp = a.topology_out + ".tmp";
-    std::ofstream(tmp) << sim::topology_yaml(specs, a.topology);
-    std::filesystem::rename(tmp, a.topology_out);
-  }
+  if (!a.topology_out.empty()) write_file_atomically(a.topology_out, sim::topology_yaml(specs, a.topology));
   std::cerr << "emlite-sim: serving " << server.meter_count() << " meters"
             << (a.control.empty() ? "" : ", control on port " + std::to_string(server.control_port())) << "\n";
 
@@ -148,8 +161,7 @@ int run_serve(const ServeArgs& a) {
 int run_ctl(const std::string& endpoint, const std::vector<std::string>& words) {
   auto ep = transport::parse_endpoint(endpoint, 0);
   if (!ep || ep->port == 0) throw usage_error("ctl: '" + endpoint + "' is not HOST:PORT");
-  std::string line;
-  for (auto& w : words) line += (line.empty() ? "" : " ") + w;
+  const std::string line = boost::algorithm::join(words, " ");
   asio::io_context io;
   asio::ip::tcp::socket s(io);
   boost::system::error_code ec;
@@ -172,7 +184,7 @@ cli::ManPage man_page() {
   p.name = "emlite-sim";
   p.summary = "simulated Emlite prepayment meters speaking EMOP, for tests, demos and benchmarks";
   p.date = "2026-11-24";
-  p.version = "0.1.0";
+  p.version = std::string(flows::version);
   p.description =
       "emlite-sim serves a fleet of simulated meters, each on its own loopback address (127.x.y.z, port 8080) "
       "or on consecutive ports of one address. Each meter keeps real state that evolves with the clock: "
@@ -216,6 +228,9 @@ int main(int argc, char** argv) {
   s->add_option("--fleet-out", serve.fleet_out, "write the inventory (serial, host, port, hardware) here once listening");
   s->add_option("--topology-out", serve.topology_out,
                  "write the fleet's topology document (for emop db import) here once listening");
+  s->add_option("--start-time", serve.start_time,
+                 "UTC instant the simulated clock starts at, e.g. 2025-10-27T12:00:00Z (it runs on in real time; "
+                 "default: now)");
   s->add_option("--latency", serve.latency_ms, "added latency of every answer, ms")->check(CLI::Range(0, 600000));
   s->add_option("--fault", serve.faults, "SERIAL=KIND[:ARG]: inject a fault into one meter (repeatable)");
   s->add_option("--fault-rate", serve.rates, "KIND=P: inject a fault into a share P of requests (repeatable)");

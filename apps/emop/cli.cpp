@@ -7,6 +7,7 @@
 #include "cli/docs.hpp"
 #include "cli/run.hpp"
 #include "core/files.hpp"
+#include "core/version.hpp"
 
 namespace flows::emop_app {
 
@@ -41,7 +42,7 @@ cli::ManPage man_page() {
   p.name = "emop";
   p.summary = "talk to Emlite prepayment meters over EMOP, and inspect EMOP frames";
   p.date = "2026-11-24";
-  p.version = "0.1.0";
+  p.version = std::string(flows::version);
   p.description =
       "emop reads and programs Emlite meters and keeps the Flows database in step with them. "
       "Its command names and flags follow the public Python emop tool that field engineers know.\n"
@@ -92,8 +93,8 @@ cli::ManPage man_page() {
        "refused while the balance is under \\(Po10. \\fBprepay_send_token\\fR reports the balance before and "
        "after; when the answer is lost it says the token may have reached the meter.\n"
        ".PP\n"
-       "Requests time out after \\fB\\-\\-timeout\\fR seconds (default 10) and are tried \\fB\\-\\-retries\\fR "
-       "times in all (default 5) with backoff; a NAK is not retried (except an FCS error)."},
+       "Requests time out after \\fB\\-\\-timeout\\fR seconds (default 10) and are tried \\fB\\-\\-attempts\\fR "
+       "times in all, the first included (default 5; \\fB\\-\\-retries\\fR is the older name of this option) with backoff; a NAK is not retried (except an FCS error)."},
       {"FILES",
        ".TP\n.I $XDG_CONFIG_HOME/flows/config.toml\n"
        "Named environments and the current one (\\fBenv_list\\fR, \\fBenv_show\\fR, \\fBenv_set\\fR):\n"
@@ -144,7 +145,8 @@ void build_cli(CLI::App& app, State& st) {
       ->envname("EMOP_INVENTORY");
   app.add_option("--timeout", st.timeout_seconds, "seconds to wait for a connection or an answer (default 10)")
       ->check(CLI::Range(1, 600));
-  app.add_option("--retries", st.attempts, "attempts per request, in all")->capture_default_str()->check(CLI::Range(1, 20));
+  app.add_option("--attempts,--retries", st.attempts,
+                 "attempts per request, the first included (--retries is the older name of this option)")->capture_default_str()->check(CLI::Range(1, 20));
   app.add_option("--concurrency", st.concurrency, "meters talked to at once in a batch")
       ->capture_default_str()
       ->check(CLI::Range(1, 4096));
@@ -157,13 +159,13 @@ void build_cli(CLI::App& app, State& st) {
       ->capture_default_str()
       ->check(CLI::IsMember({"debug", "info", "warning", "error"}));
   app.add_flag("-v,--verbose", st.verbose, "log each request and answer on stderr");
-  app.set_version_flag("--version", "emop 0.1.0");
+  app.set_version_flag("--version", "emop " + std::string(flows::version));
   add_frame_commands(app, st);
   add_objects_command(app, st);
   add_env_commands(app, st);
   app.add_subcommand("version", "print the version")->callback([&st] {
     st.action = [] {
-      std::cout << "emop 0.1.0\n";
+      std::cout << "emop " << flows::version << "\n";
       return 0;
     };
   });

@@ -19,7 +19,7 @@ struct State {
   std::string host;          // --host HOST[:PORT]: talk to one meter directly
   std::string inventory;     // --inventory FILE / EMOP_INVENTORY
   int timeout_seconds = 0;   // --timeout; 0 = from the configuration (default 10)
-  int attempts = 5;          // --retries counts attempts in all
+  int attempts = 5;          // --attempts (alias --retries): tries in all, the first included
   int concurrency = 1024;    // --concurrency
   int pacing_ms = 100;       // --pace
   bool new_connection_per_request = false;  // --no-reuse

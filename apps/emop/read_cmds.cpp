@@ -1,8 +1,8 @@
 // Meter reads: one command per thing a meter can tell, with the public tool's names.
 #include <chrono>
-#include <fstream>
 
 #include "core/error.hpp"
+#include "core/files.hpp"
 #include "emop/data_field.hpp"
 #include "emop/inspect.hpp"
 #include "meter_cmds.hpp"
@@ -197,13 +197,11 @@ void add_three_phase_intervals(CLI::App& app, State& st) {
              cursor = next;
            }
            // All or nothing: the CSV appears only once every record is in.
-           const std::string tmp = csv + ".part";
-           {
-             std::ofstream f(tmp);
-             f << out;
-             if (!f) throw usage_error("cannot write " + tmp);
+           try {
+             write_file_atomically(csv, out);
+           } catch (const Error& e) {
+             throw usage_error(e.what());  // --csv names a file that cannot be written
            }
-           if (std::rename(tmp.c_str(), csv.c_str()) != 0) throw usage_error("cannot write " + csv);
            co_return CommandResult{{{"csv", csv}, {"rows", rows}}, "three_phase_intervals=" + std::to_string(rows) + " rows in " + csv};
          };
        }});

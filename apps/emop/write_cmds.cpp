@@ -1,6 +1,9 @@
 // Meter writes. Every argument is validated before the first byte goes out.
 #include <chrono>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include "core/error.hpp"
 #include "emop/records.hpp"
 #include "meter_cmds.hpp"
@@ -39,11 +42,7 @@ void add_flag_write(CLI::App& app, State& st, const std::string& command, const 
                      }});
 }
 
-std::string joined(auto const& names) {
-  std::string s;
-  for (auto n : names) s += (s.empty() ? "" : ", ") + std::string(n);
-  return s;
-}
+std::string joined(auto const& names) { return fmt::format("{}", fmt::join(names, ", ")); }
 
 void add_setting_writes(CLI::App& app, State& st) {
   add_meter_command(app, st,

@@ -7,6 +7,8 @@
 #include <stdexcept>
 #include <string_view>
 
+#include <boost/algorithm/string.hpp>
+
 #include "core/exit_codes.hpp"
 
 namespace flows::cli {
@@ -71,14 +73,8 @@ Tree build_tree(const CLI::App& app, const std::string& root_name) {
   return t;
 }
 
-std::string join(const std::vector<std::string>& v, std::string_view sep) {
-  std::string out;
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    if (i) out += sep;
-    out += v[i];
-  }
-  return out;
-}
+using boost::algorithm::join;
+using boost::algorithm::trim_copy;
 
 std::string path_string(const Node& n) { return join(n.path, " "); }
 
@@ -106,23 +102,13 @@ bool is_flag(const CLI::Option& o) { return o.get_items_expected_max() == 0; }
 bool takes_value(const CLI::Option& o) { return o.get_items_expected_min() > 0; }
 bool repeats_value(const CLI::Option& o) { return o.get_items_expected_max() > 1; }
 
-std::string trim(std::string_view s) {
-  std::size_t b = 0, e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-  return std::string(s.substr(b, e - b));
-}
-
+// Items of a SEP-separated list, each trimmed, empty ones dropped.
 std::vector<std::string> split_list(std::string_view s, char sep) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start <= s.size()) {
-    std::size_t end = s.find(sep, start);
-    if (end == std::string_view::npos) end = s.size();
-    if (auto item = trim(s.substr(start, end - start)); !item.empty()) out.push_back(std::move(item));
-    start = end + 1;
-  }
-  return out;
+  std::vector<std::string> items;
+  boost::algorithm::split(items, s, [sep](char c) { return c == sep; });
+  for (auto& item : items) boost::algorithm::trim(item);
+  std::erase_if(items, [](const std::string& item) { return item.empty(); });
+  return items;
 }
 
 // The type name without the validator descriptions CLI11 appends after ':'.
@@ -134,7 +120,7 @@ std::string base_type_name(const CLI::Option& o) {
 // "(one of: a, b, c)" at the end of a description.
 std::optional<std::string> described_choices(const std::string& desc) {
   static constexpr std::string_view marker = "(one of:";
-  const std::string d = trim(desc);
+  const std::string d = trim_copy(desc);
   const std::size_t at = d.rfind(marker);
   if (at == std::string::npos || d.empty() || d.back() != ')') return std::nullopt;
   return d.substr(at + marker.size(), d.size() - 1 - at - marker.size());
@@ -177,7 +163,7 @@ std::string value_label(const CLI::Option& o) {
   return t.empty() ? "VALUE" : t;
 }
 
-std::string first_line(const std::string& s) { return trim(s.substr(0, s.find('\n'))); }
+std::string first_line(const std::string& s) { return trim_copy(s.substr(0, s.find('\n'))); }
 
 // ---------------------------------------------------------------------------
 // roff
@@ -227,7 +213,7 @@ std::string roff_paragraph(const std::string& s) {
   while (start < s.size()) {
     std::size_t end = s.find('\n', start);
     if (end == std::string::npos) end = s.size();
-    const std::string line = trim(std::string_view(s).substr(start, end - start));
+    const std::string line = trim_copy(s.substr(start, end - start));
     out += line.empty() ? ".sp\n" : roff_text(line) + "\n";
     start = end + 1;
   }
@@ -270,7 +256,7 @@ std::string option_entry(const CLI::Option& o) {
   }
   if (repeats_value(o)) tag += "...";
 
-  std::string body = trim(o.get_description());
+  std::string body = trim_copy(o.get_description());
   std::vector<std::string> notes;
   if (o.get_required()) notes.push_back("required");
   if (const auto c = choices(o); !c.empty() && !described_choices(o.get_description())) {
@@ -480,7 +466,7 @@ std::string generate_man(const CLI::App& app, const ManPage& page) {
     for (std::size_t i = 1; i < t.size(); ++i) {
       const Node& n = t[i];
       out += ".SS " + roff_arg(path_string(n), true) + "\n";
-      if (auto d = trim(n.app->get_description()); !d.empty()) out += roff_paragraph(d);
+      if (auto d = trim_copy(n.app->get_description()); !d.empty()) out += roff_paragraph(d);
       if (!n.app->get_aliases().empty()) {
         std::vector<std::string> a;
         for (const auto& alias : n.app->get_aliases()) a.push_back(bold(alias));

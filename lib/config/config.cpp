@@ -15,6 +15,8 @@
 #include <sstream>
 #include <system_error>
 
+#include <boost/algorithm/string/join.hpp>
+#include <libpq-fe.h>
 #include <toml.hpp>
 
 #include "core/error.hpp"
@@ -43,14 +45,7 @@ constexpr std::array<std::string_view, 16> libpq_env_names{
     "PGPASSFILE", "PGSERVICE",  "PGSERVICEFILE", "PGSSLMODE", "PGSSLROOTCERT", "PGSSLCERT",
     "PGSSLKEY",   "PGCONNECT_TIMEOUT", "PGOPTIONS", "PGAPPNAME"};
 
-std::string join(const std::vector<std::string>& v, std::string_view sep) {
-  std::string out;
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    if (i) out += sep;
-    out += v[i];
-  }
-  return out;
-}
+using boost::algorithm::join;
 
 std::string known_keys() {
   std::vector<std::string> k;
@@ -144,7 +139,7 @@ void check_private(const fs::path& file, const Value& root) {
     if (t.count("socks_password")) secret = "socks_password in environment \"" + name + "\"";
     else if (auto it = t.find("database_url"); it != t.end() && it->second.is_string() &&
                                                 contains_password(it->second.as_string().str))
-      secret = "a password in the database_url of environment \"" + name + "\"";
+      secret = "a password (or a string libpq cannot parse) in the database_url of environment \"" + name + "\"";
     if (secret) break;
   }
   if (!secret) return;
@@ -270,69 +265,16 @@ std::optional<std::string> edit_current(const std::string& text, const std::stri
   return "current = " + toml_quote(env) + "\n" + text;
 }
 
-struct Span {
-  std::size_t begin, end;
-};
-
-bool is_uri(std::string_view s) { return s.starts_with("postgresql://") || s.starts_with("postgres://"); }
-
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
-
-// Where the passwords are, in libpq's two connection string forms.
-std::vector<Span> password_spans(std::string_view s) {
-  std::vector<Span> out;
-  if (is_uri(s)) {
-    std::size_t start = s.find("://") + 3;
-    std::size_t q = s.find_first_of("?#", start);
-    if (q == std::string_view::npos) q = s.size();
-    // The last '@' before the query: a password with an unencoded '/' or '@'
-    // is masked too rather than shown.
-    std::size_t at = s.substr(0, q).rfind('@');
-    if (at != std::string_view::npos && at >= start) {
-      std::size_t colon = s.find(':', start);
-      if (colon < at) out.push_back({colon + 1, at});
-    }
-    if (q < s.size() && s[q] == '?') {
-      std::size_t end = s.find('#', q);
-      if (end == std::string_view::npos) end = s.size();
-      for (std::size_t i = q + 1; i < end;) {
-        std::size_t amp = s.find('&', i);
-        if (amp == std::string_view::npos || amp > end) amp = end;
-        std::string_view param = s.substr(i, amp - i);
-        if (param.starts_with("password=")) out.push_back({i + 9, amp});
-        i = amp + 1;
-      }
-    }
-    return out;
+// libpq quotes a value with single quotes when it is empty or holds a space,
+// a quote or a backslash; quotes and backslashes inside are backslash-escaped.
+std::string conninfo_value(const std::string& v) {
+  if (!v.empty() && v.find_first_of(" \t\n\r\f\v'\\") == std::string::npos) return v;
+  std::string out = "'";
+  for (char c : v) {
+    if (c == '\'' || c == '\\') out += '\\';
+    out += c;
   }
-  // conninfo: keyword = value, values bare or single-quoted, backslash escapes.
-  std::size_t i = 0, n = s.size();
-  while (i < n) {
-    while (i < n && is_space(s[i])) ++i;
-    if (i >= n) break;
-    std::size_t ks = i;
-    while (i < n && !is_space(s[i]) && s[i] != '=') ++i;
-    std::string_view key = s.substr(ks, i - ks);
-    while (i < n && is_space(s[i])) ++i;
-    if (i >= n || s[i] != '=') {
-      // Malformed (libpq refuses it); if it is about a password, hide the rest.
-      if (key == "password") out.push_back({i, n});
-      break;
-    }
-    ++i;
-    while (i < n && is_space(s[i])) ++i;
-    std::size_t vs = i;
-    if (i < n && s[i] == '\'') {
-      ++i;
-      while (i < n && s[i] != '\'') i += (s[i] == '\\' && i + 1 < n) ? 2 : 1;
-      if (i < n) ++i;
-    } else {
-      while (i < n && !is_space(s[i])) i += (s[i] == '\\' && i + 1 < n) ? 2 : 1;
-    }
-    if (i > n) i = n;
-    if (key == "password") out.push_back({vs, i});
-  }
-  return out;
+  return out + "'";
 }
 
 }  // namespace
@@ -356,14 +298,41 @@ std::optional<fs::path> default_config_file() {
   return std::nullopt;
 }
 
-std::string redact(std::string_view s) {
-  std::string out(s);
-  auto spans = password_spans(s);
-  for (auto it = spans.rbegin(); it != spans.rend(); ++it) out.replace(it->begin, it->end - it->begin, "***");
+std::optional<std::vector<ConninfoParam>> parse_conninfo(std::string_view conninfo_or_uri) {
+  char* err = nullptr;
+  PQconninfoOption* options = PQconninfoParse(std::string(conninfo_or_uri).c_str(), &err);
+  // libpq's complaint quotes the piece it could not parse, which may be a
+  // password: it is dropped, never shown.
+  PQfreemem(err);
+  if (options == nullptr) return std::nullopt;
+  std::vector<ConninfoParam> out;
+  for (const PQconninfoOption* o = options; o->keyword != nullptr; ++o)
+    if (o->val != nullptr) out.push_back({o->keyword, o->val});
+  PQconninfoFree(options);
   return out;
 }
 
-bool contains_password(std::string_view s) { return !password_spans(s).empty(); }
+bool is_secret_keyword(std::string_view keyword) {
+  return keyword == "password" || keyword == "sslpassword" || keyword == "sslkey";
+}
+
+std::string redact(std::string_view s) {
+  const auto params = parse_conninfo(s);
+  if (!params) return "(a connection string libpq cannot parse; not shown)";
+  std::string out;
+  for (const auto& p : *params) {
+    if (!out.empty()) out += ' ';
+    out += p.keyword + "=" + (is_secret_keyword(p.keyword) ? std::string("***") : conninfo_value(p.value));
+  }
+  return out;
+}
+
+bool contains_password(std::string_view s) {
+  const auto params = parse_conninfo(s);
+  if (!params) return true;  // where a password would end in it is unknown
+  return std::any_of(params->begin(), params->end(),
+                     [](const ConninfoParam& p) { return p.keyword == "password" || p.keyword == "sslpassword"; });
+}
 
 Settings load(const LoadOptions& opts) {
   Settings s;

@@ -97,10 +97,23 @@ std::optional<std::string> current_environment(const std::filesystem::path& file
 // followed and its target replaced.
 void set_current(const std::filesystem::path& file, const std::string& env);
 
-// The conninfo ("password=***") or URI ("user:***@", "?password=***") with the
-// password masked; everything else unchanged.
+// A connection string (conninfo "k=v ..." or postgresql:// URI) as libpq itself
+// parses it (PQconninfoParse, the only parser of connection strings here): the
+// keywords given, in libpq's order. nullopt when libpq refuses the string.
+struct ConninfoParam {
+  std::string keyword, value;
+};
+std::optional<std::vector<ConninfoParam>> parse_conninfo(std::string_view conninfo_or_uri);
+
+// The keywords whose values are never shown: password, sslpassword, sslkey.
+bool is_secret_keyword(std::string_view keyword);
+
+// The string as libpq parses it, in conninfo form ("host=db user=u
+// password=*** dbname=flows", a URI too), with every secret masked. A string
+// libpq cannot parse is not shown at all: where a password in it ends is unknown.
 std::string redact(std::string_view conninfo_or_uri);
-// Whether it carries a password (in either form).
+// Whether it carries a password or sslpassword; true for a string libpq cannot
+// parse, since a password in it cannot be ruled out.
 bool contains_password(std::string_view conninfo_or_uri);
 
 }  // namespace flows::config

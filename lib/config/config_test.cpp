@@ -1,6 +1,7 @@
 #include "config/config.hpp"
 
 #include <cstdlib>
+#include <map>
 #include <fstream>
 #include <sstream>
 
@@ -249,25 +250,67 @@ TEST_CASE("config: unknown keys are refused by name") {
   CHECK(contains(msg, "top.toml:1: unknown key \"curent\""));
 }
 
-TEST_CASE("redact masks passwords in conninfo and URI forms") {
+TEST_CASE("redact shows what libpq parses, in conninfo form, with every secret masked") {
   using flows::config::contains_password;
   using flows::config::redact;
-  CHECK(redact("host=db user=flows password=hunter2 dbname=flows") == "host=db user=flows password=*** dbname=flows");
-  CHECK(redact("host=db password = 'a b\\' c' dbname=x") == "host=db password = *** dbname=x");
+  // key=value form: libpq's keyword order, quoting undone and redone.
+  CHECK(redact("host=db user=flows password=hunter2 dbname=flows") == "user=flows password=*** dbname=flows host=db");
+  CHECK(redact("host=db password = 'a b\\' c' dbname=x") == "password=*** dbname=x host=db");
   CHECK(redact("password=") == "password=***");
   CHECK(redact("host=/tmp/x/sock port=54329 user=flows dbname=flows") ==
-        "host=/tmp/x/sock port=54329 user=flows dbname=flows");
+        "user=flows dbname=flows host=/tmp/x/sock port=54329");
+  CHECK(redact("host=db application_name='night sync' options='-c x=\\'y\\''") ==
+        "host=db options='-c x=\\'y\\'' application_name='night sync'");
+  CHECK(redact("host=db application_name=''") == "host=db application_name=''");
+  // Every secret libpq knows: password, sslpassword, and the key file's name.
+  CHECK(redact("sslkey=/k/client.key sslpassword=kp sslmode=verify-full host=db") ==
+        "host=db sslmode=verify-full sslkey=*** sslpassword=***");
+  // URI form: percent-decoded by libpq, shown as conninfo.
   CHECK(redact("postgresql://flows:hunter2@db.example:5432/flows?sslmode=require") ==
-        "postgresql://flows:***@db.example:5432/flows?sslmode=require");
-  CHECK(redact("postgres://flows:p@ss/w@db/flows") == "postgres://flows:***@db/flows");
-  CHECK(redact("postgresql://flows@db/flows") == "postgresql://flows@db/flows");
+        "user=flows password=*** dbname=flows host=db.example port=5432 sslmode=require");
+  CHECK(redact("postgresql://u:p%20w@h/d?sslpassword=x%27y") == "user=u password=*** dbname=d host=h sslpassword=***");
+  CHECK(redact("postgresql://flows@db/flows") == "user=flows dbname=flows host=db");
   CHECK(redact("postgresql://db/flows?user=u&password=hunter2&sslmode=require") ==
-        "postgresql://db/flows?user=u&password=***&sslmode=require");
-  CHECK(redact("postgresql://h1:5432,h2:5433/flows") == "postgresql://h1:5432,h2:5433/flows");
+        "user=u password=*** dbname=flows host=db sslmode=require");
+  CHECK(redact("postgresql://h1:5432,h2:5433/flows") == "dbname=flows host=h1,h2 port=5432,5433");
+  // An unencoded '@' in a URI password: libpq takes the first '@', and so does the mask.
+  CHECK(redact("postgres://flows:p@ss/w@db/flows") == "user=flows password=*** dbname=w@db/flows host=ss");
+  // What libpq refuses is not shown at all (its complaint would quote "pw").
+  CHECK(redact("host=/tmp password=s3cret pw") == "(a connection string libpq cannot parse; not shown)");
+  CHECK(redact("postgresql://u:pw@h/d?nosuch=1") == "(a connection string libpq cannot parse; not shown)");
+
   CHECK(contains_password("user=x password=y"));
+  CHECK(contains_password("user=x sslpassword=y"));
   CHECK(contains_password("postgresql://u:p@h/d"));
+  CHECK(contains_password("postgresql://h/d?password=p"));
+  CHECK(contains_password("host=/tmp password=s3cret pw"));  // unparseable: cannot be ruled out
   CHECK(!contains_password("user=x dbname=password"));
   CHECK(!contains_password("postgresql://u@h/d"));
+  CHECK(!contains_password("host=db sslkey=/k/client.key"));
+}
+
+TEST_CASE("parse_conninfo gives libpq's own reading of both forms") {
+  using flows::config::ConninfoParam;
+  using flows::config::parse_conninfo;
+  auto kv = parse_conninfo("port = 5433 host='/run/my socket' dbname=flows");
+  REQUIRE(kv);
+  REQUIRE(kv->size() == 3);
+  CHECK((*kv)[0].keyword == "dbname");
+  CHECK((*kv)[0].value == "flows");
+  CHECK((*kv)[1].keyword == "host");
+  CHECK((*kv)[1].value == "/run/my socket");
+  CHECK((*kv)[2].keyword == "port");
+  CHECK((*kv)[2].value == "5433");
+  auto uri = parse_conninfo("postgresql://ops:s%40cret@db.example/flows?connect_timeout=5");
+  REQUIRE(uri);
+  std::map<std::string, std::string> m;
+  for (const auto& p : *uri) m[p.keyword] = p.value;
+  CHECK(m == std::map<std::string, std::string>{{"user", "ops"}, {"password", "s@cret"}, {"dbname", "flows"},
+                                                {"host", "db.example"}, {"connect_timeout", "5"}});
+  CHECK_FALSE(parse_conninfo("host=db nonsense"));
+  CHECK_FALSE(parse_conninfo("nosuchkeyword=1"));
+  CHECK(flows::config::is_secret_keyword("sslkey"));
+  CHECK_FALSE(flows::config::is_secret_keyword("sslcert"));
 }
 
 TEST_CASE("set_current rewrites current in place, atomically, mode 0600") {

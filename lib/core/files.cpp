@@ -9,6 +9,7 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <string>
 
 #include "core/error.hpp"
 
@@ -70,6 +71,24 @@ void write_file_atomically(const fs::path& target, const std::string& data, unsi
     (void)::fsync(d);
     ::close(d);
   }
+}
+
+unsigned default_file_mode() {
+  // Linux reports the umask in /proc/self/status; elsewhere it can only be read by
+  // setting it, which is done once and restored at once.
+  static const unsigned mask = [] {
+    std::ifstream status("/proc/self/status");
+    for (std::string line; std::getline(status, line);)
+      if (line.starts_with("Umask:")) return static_cast<unsigned>(std::stoul(line.substr(6), nullptr, 8));
+    const mode_t old = ::umask(022);
+    ::umask(old);
+    return static_cast<unsigned>(old);
+  }();
+  return 0666u & ~mask;
+}
+
+void write_file_atomically(const fs::path& target, const std::string& data) {
+  write_file_atomically(target, data, default_file_mode());
 }
 
 }  // namespace flows

@@ -39,13 +39,11 @@ Parsed parse(const std::string& conninfo) {
 std::unique_ptr<pqxx::connection> connect(const std::string& conninfo) {
   const Parsed parsed = parse(conninfo);
   if (!parsed.ok) {
-    // libpq's message may quote the piece it could not parse, which can be the
-    // password, and where a password ends in a malformed string is a guess: so
-    // such a string is not shown at all.
-    if (config::contains_password(conninfo)) {
-      throw database_error("invalid database connection string (not shown: it contains a password)");
-    }
-    throw database_error("invalid database connection string " + conninfo + ": " + one_line(parsed.error));
+    // libpq's message quotes the piece it could not parse, which can be (part of)
+    // a password, and where a password ends in a string libpq cannot parse is
+    // unknown: so neither the string nor the message is shown.
+    throw database_error("invalid database connection string (not shown: libpq cannot parse it, so a password in it "
+                         "could not be masked)");
   }
   try {
     return std::make_unique<pqxx::connection>(conninfo);

@@ -1,7 +1,6 @@
 #include "sim/server.hpp"
 
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
 #include <boost/asio/co_spawn.hpp>
@@ -129,16 +128,10 @@ void Server::save() const {
   root["time_offset_seconds"] = options_.time_offset.count();
   for (auto& s : slots_) root["meters"].push_back(s->meter.save());
   std::filesystem::create_directories(*options_.state_dir);
-  const auto path = std::filesystem::path(*options_.state_dir) / "state.yaml";
-  const auto tmp = path.string() + ".tmp";
-  {
-    std::ofstream out(tmp);
-    YAML::Emitter e;
-    e << root;
-    out << e.c_str() << "\n";
-    if (!out) throw config_error("cannot write " + tmp);
-  }
-  std::filesystem::rename(tmp, path);  // a crash mid-save leaves the previous state intact
+  YAML::Emitter e;
+  e << root;
+  // A crash mid-save leaves the previous state intact, and a saved state survives one.
+  write_file_atomically(std::filesystem::path(*options_.state_dir) / "state.yaml", std::string(e.c_str()) + "\n");
 }
 
 std::optional<std::vector<SimMeter>> load_state(const std::string& dir, const emop::ObjectTable& table) {

@@ -149,10 +149,6 @@ expect_one_line_error() {
 expect_stderr_empty() {
   if [[ -z "$ERR" ]]; then pass; else fail "stderr should be empty"; fi
 }
-# expect_faster_than SECONDS: the last run took less than SECONDS (a whole number).
-expect_faster_than() {
-  if (( ELAPSED_MS < $1 * 1000 )); then pass; else fail "took ${ELAPSED}s, expected < $1 s"; fi
-}
 # check COND_DESCRIPTION PYTHON_EXPR: asserts a python expression (with D=Decimal) is true.
 check_py() {
   local what=$1 expr=$2

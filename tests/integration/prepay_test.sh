@@ -74,11 +74,11 @@ check_py "--json prepay_send_token" "$(json_get "j['ok'] and j['command'] == 'pr
 # it: talking to it would take the whole timeout, then fail with 4.
 run --timeout 1 --retries 1 prepay_balance "$S"; expect_status 4 "the silent meter really is silent"
 run --timeout 5 --retries 3 prepay_send_token "$S" "${TOKEN:0:19}"; expect_status 2 "19-digit token"
-expect_one_line_error; expect_err_contains "20 digits"; expect_faster_than 1
-run --timeout 5 --retries 3 prepay_send_token "$S" "${TOKEN}1"; expect_status 2 "21-digit token"; expect_faster_than 1
+expect_one_line_error; expect_err_contains "20 digits"
+run --timeout 5 --retries 3 prepay_send_token "$S" "${TOKEN}1"; expect_status 2 "21-digit token"
 run --timeout 5 --retries 3 prepay_send_token "$S" "0000000720110000100X"; expect_status 2 "non-digit token"
-expect_one_line_error; expect_faster_than 1
-run --timeout 5 --retries 3 prepay_send_token "$S" ""; expect_status 2 "empty token"; expect_faster_than 1
+expect_one_line_error
+run --timeout 5 --retries 3 prepay_send_token "$S" ""; expect_status 2 "empty token"
 # Only the prepay_balance probe above (one attempt) reached the silent meter.
 N=$(grep -c "$S: fault: silent" "$WORK/sim.log")
 if [[ $N == 1 ]]; then pass; else fail "the silent meter saw $N requests, expected only the probe's 1"; fi

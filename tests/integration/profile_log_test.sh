@@ -4,39 +4,24 @@
 # skipped (lib/sim/sim_meter.hpp); a UTC meter's stamps run straight on. With a flat
 # 1000 W load every half hour adds exactly 500 Wh to the cumulative import.
 #
-# The simulator's "now" is the real time plus `ctl advance`, and a meter keeps the
-# newest 120 days, so the test picks the most recent clock change at least a day old
-# if it is inside that window, then advances simulated time a day past the next
-# change and checks that one too: both kinds (repeat and skip) get checked within a
-# year of any date. Addresses: 127.0.76.x.
+# The simulated clock starts at a fixed instant (`serve --start-time`), a day and a
+# half after the end of BST 2025, and is then moved (`ctl advance`) a day and a half
+# past the start of BST 2026: both kinds (repeat and skip) are checked, whatever
+# today's date. A meter keeps the newest 120 days, and both changes are within them
+# when they are checked. Addresses: 127.0.76.x.
 source "$(dirname "$0")/lib.sh"
 
 DSTM=EML7600000001   # UK local clock
 UTCM=EML7600000002   # UTC clock
 read -r P1 P2 < <(for h in 1 2; do free_port 127.0.76.$h; done | tr '\n' ' ')
 
-# When are the UK clock changes (last Sunday of March / October, 01:00 UTC)?
-eval "$(python3 - <<'EOF'
-import calendar, datetime, time
-def last_sunday(y, m):
-    d = calendar.monthrange(y, m)[1]
-    while datetime.date(y, m, d).weekday() != 6:
-        d -= 1
-    return int(datetime.datetime(y, m, d, 1, 0, tzinfo=datetime.timezone.utc).timestamp())
-now = int(time.time())
-y = time.gmtime(now).tm_year
-changes = sorted(last_sunday(yy, m) for yy in (y - 1, y, y + 1, y + 2) for m in (3, 10))
-day = 86400
-prev = max(c for c in changes if c <= now - day)
-nxt = min(c for c in changes if c > now - day)
-prev_ok = prev >= now - 118 * day
-first = prev if prev_ok else nxt
-# Three days before the first change checked, but never in the future.
-installed = min(first - 3 * day, (now - day) // 3600 * 3600)
-print(f"PREV={prev} PREV_OK={1 if prev_ok else 0} NEXT={nxt} INSTALLED={installed}")
-print("INSTALLED_ISO=" + datetime.datetime.fromtimestamp(installed, datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ'))
-EOF
-)"
+# UK clock changes: the last Sunday of October / March, 01:00 UTC.
+AUTUMN=$(date -u -d 2025-10-26T01:00:00Z +%s)   # Sunday 26 October 2025: 02:00 BST -> 01:00 GMT
+SPRING=$(date -u -d 2026-03-29T01:00:00Z +%s)   # Sunday 29 March 2026: 01:00 GMT -> 02:00 BST
+START_ISO=2025-10-27T13:00:00Z                   # the simulator's first "now"
+INSTALLED_ISO=2025-10-23T00:00:00Z              # three days before the first change checked
+INSTALLED=$(date -u -d "$INSTALLED_ISO" +%s)
+if [[ $(date -u -d @"$AUTUMN" +%a) == Sun && $(date -u -d @"$SPRING" +%a) == Sun ]]; then pass; else fail "the changes fall on Sundays"; fi
 cat >"$WORK/fleet.yaml" <<EOF
 meters:
   - { serial: "$DSTM", kind: single_b1w, host: 127.0.76.1, port: $P1, dst: true, profile: flat, mean_power_w: 1000,
@@ -44,7 +29,7 @@ meters:
   - { serial: "$UTCM", kind: single_b1w, host: 127.0.76.2, port: $P2, dst: false, profile: flat, mean_power_w: 1000,
       installed_at: "$INSTALLED_ISO", prepay_enabled: false }
 EOF
-start_sim --fleet "$WORK/fleet.yaml"
+start_sim --fleet "$WORK/fleet.yaml" --start-time "$START_ISO"
 
 # local EPOCH ZONE → the meter's clock reading of that instant
 local_stamp() { python3 -c "import datetime,zoneinfo; print(datetime.datetime.fromtimestamp($1, zoneinfo.ZoneInfo('$2')).strftime('%Y-%m-%dT%H:%M:%S'))"; }
@@ -117,16 +102,13 @@ check_change() {  # C (epoch of the change, 01:00 UTC)
   check_py "--json profile log of a UTC meter" "$(json_get "[r['timestamp'][11:] for r in j['value']] == ['00:00:00', '00:30:00', '01:00:00', '01:30:00', '02:00:00'] and [r['import_a_wh'] for r in j['value']][1:] == [r['import_a_wh'] + 500 for r in j['value']][:-1]")"
 }
 
-if [[ $PREV_OK == 1 ]]; then
-  check_change "$PREV"
-else
-  log "the last clock change ($(date -u -d "@$PREV" +%F)) is outside the retained 120 days; checking the next one only"
-fi
-# Move simulated time a day past the next change (the simulator's now is the real
-# time plus this offset), and check that one.
-ADVANCE=$(( NEXT + 86400 - $(sim_now) ))
+# The simulated clock reads the fixed start, not today.
+check_py "the simulator starts at $START_ISO (now $(ctl now))" "0 <= $(sim_now) - $(date -u -d "$START_ISO" +%s) < 3600"
+check_change "$AUTUMN"
+# Move simulated time on to a day and a half past the spring change, and check that one.
+ADVANCE=$(( SPRING + 129600 - $(sim_now) ))
 ctl advance "$ADVANCE" >/dev/null || fail "ctl advance $ADVANCE"
-check_change "$NEXT"
+check_change "$SPRING"
 
 # Before installation and after the newest boundary there are no records.
 run profile_log_1 "$UTCM" --timestamp "$(local_stamp $(( $(sim_now) + 3600 )) UTC)"; expect_status 0

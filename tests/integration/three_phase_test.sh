@@ -76,4 +76,17 @@ run three_phase_serial --serials "$AX,$SP,$CX"; expect_status 7 "three_phase_ser
 expect_stdout "$AX three_phase_serial=$AX"$'\n'"$CX three_phase_serial=$CX"
 expect_err_contains "emop: $SP: "
 
+# --- three_phase_intervals: yesterday's 48 half hours into a CSV, written whole
+# (through a temporary file renamed over it) or not at all.
+DAY=$(date -u -d "@$(( $(date +%s) - 86400 ))" +%F)
+mkdir -p "$WORK/csv"
+run three_phase_intervals "$AX" --day "$DAY" --csv "$WORK/csv/iv.csv"; expect_status 0 "three_phase_intervals"
+expect_stdout "three_phase_intervals=48 rows in $WORK/csv/iv.csv"
+if [[ $(head -n1 "$WORK/csv/iv.csv") == "timestamp,import_wh,export_wh" && $(wc -l <"$WORK/csv/iv.csv") == 49 ]]; then pass
+else fail "the CSV has a header and 48 rows"; fi
+if [[ $(sed -n 2p "$WORK/csv/iv.csv" | cut -d, -f1) == "${DAY}T00:00:00" ]]; then pass; else fail "the first row is the day's first half hour"; fi
+if [[ $(ls -A "$WORK/csv") == iv.csv ]]; then pass; else fail "no temporary file is left beside the CSV: $(ls -A "$WORK/csv" | tr '\n' ' ')"; fi
+run three_phase_intervals "$AX" --day "$DAY" --csv "$WORK/no-such-dir/iv.csv"; expect_status 2 "CSV in a missing directory"
+expect_one_line_error; expect_err_contains "$WORK/no-such-dir/iv.csv"; expect_stdout_empty
+
 finish

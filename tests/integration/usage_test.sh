@@ -71,6 +71,8 @@ run csq; expect_status 2 "no serial"; expect_one_line_error
 run csq "$S0" extra; expect_status 2 "an extra argument"; expect_one_line_error
 run --timeout 0 csq "$S0"; expect_status 2 "--timeout 0"; expect_one_line_error
 run --retries 0 csq "$S0"; expect_status 2 "--retries 0"; expect_one_line_error
+run --attempts 0 csq "$S0"; expect_status 2 "--attempts 0"; expect_one_line_error
+run --attempts 21 csq "$S0"; expect_status 2 "--attempts 21"; expect_one_line_error
 run backlight_write "$S0" disco; expect_status 2 "unknown backlight setting"; expect_one_line_error
 run load_switch_write "$S0" sometimes; expect_status 2 "unknown load switch setting"; expect_one_line_error
 run daylight_savings_correction_enabled_write "$S0" yes; expect_status 2 "on|off"; expect_one_line_error
