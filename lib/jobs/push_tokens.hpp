@@ -25,6 +25,9 @@
 // advisory lock (released when its connection goes, also when killed).
 //
 // Tokens are credit: outside the database only their last 4 digits are shown.
+//
+// Load (db/topups) -> talk (the halves below, over the transport factory) ->
+// decide (token_push_decision.hpp) -> store (db/topups: claim, finish).
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,6 +37,7 @@
 
 #include "emop/object_table.hpp"
 #include "jobs/batch.hpp"
+#include "jobs/token_push_decision.hpp"
 
 namespace flows::jobs {
 
@@ -58,6 +62,31 @@ struct TopupPushResult {
 
 // Masks all but the last 4 digits.
 std::string token_tail(const std::string& token);
+
+// The meter-talking halves of a push (no database).
+struct MeterReading {
+  Money balance;
+  int count = 0;  // monetary transaction count
+};
+
+// Balance, then transaction count.
+Task<MeterReading> read_balance_and_count(meter::Meter& m);
+
+// An interrupted attempt checked on the meter: transaction count, balance, and
+// (when the count moved by one) the newest transaction's value.
+struct InterruptedCheck {
+  Resolution resolution;
+  MeterReading now;
+};
+Task<InterruptedCheck> check_interrupted(meter::Meter& m, int before_count, Money amount);
+
+// Sends the token; unless the meter refuses it with a NAK, reads balance and
+// count again. Other meter failures are thrown.
+struct SendResult {
+  std::optional<emop::NakCode> refused;
+  MeterReading after;  // when not refused
+};
+Task<SendResult> send_and_read(meter::Meter& m, const std::string& token);
 
 // Throws flows::Error(database) on database failures (including another run
 // holding the lock); meter failures are results.
