@@ -12,9 +12,10 @@
 //      topup's status (completed, or failed_token_push) and finish the attempt row.
 // A row left unfinished (the job was killed, or the meter stopped answering after
 // the claim) is resolved on the next run BEFORE anything is sent, from the meter:
-//   * transaction count unchanged since the claim (and the balance has not risen by
-//     the amount): the token did not land; it is sent again as a new attempt (safe:
-//     the meter also refuses a token it has already accepted);
+//   * transaction count unchanged since the claim: the token did not land; it is
+//     sent again as a new attempt (safe: the meter also refuses a token it has
+//     already accepted). The balance is not consulted: it moves with use, and a
+//     credit without a transaction is not a token's;
 //   * count rose by exactly 1 and the newest transaction's value is the topup's
 //     amount: it landed → completed;
 //   * anything else (count moved by more, or another amount): failed_token_push with

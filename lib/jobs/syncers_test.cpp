@@ -116,3 +116,24 @@ TEST_CASE("read_intervals over a simulated meter: every half hour, summing to th
   CHECK(iv.front().element == 'A');
   CHECK(iv.front().wh == 10706 - 10488);
 }
+
+TEST_CASE("take_new_events: newer than the newest stored; a stored one ends the reading") {
+  auto ev = [](const char* t, std::uint16_t type) {
+    emop::EventRecord e;
+    e.timestamp = *parse_iso(t);
+    e.event_type = type;
+    return e;
+  };
+  const std::vector<emop::EventRecord> block{ev("2024-03-02T10:00:00", 3), ev("2024-03-02T09:00:00", 2),
+                                             ev("2024-03-02T08:00:00", 1)};
+  std::vector<emop::EventRecord> out;
+  CHECK(!jobs::take_new_events(block, std::nullopt, out));
+  CHECK(out.size() == 3);
+  out.clear();
+  CHECK(jobs::take_new_events(block, *parse_iso("2024-03-02T09:00:00"), out));
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].event_type == 3);
+  out.clear();
+  CHECK(jobs::take_new_events(block, *parse_iso("2024-03-02T11:00:00"), out));
+  CHECK(out.empty());
+}
