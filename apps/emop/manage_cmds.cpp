@@ -1,13 +1,15 @@
 // emop list / info / serial_to_name: what the Flows database knows of the meters.
 // An unknown serial (or --esco code) is a bad input value: one line, exit 2.
 #include <iostream>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
 #include "cli.hpp"
 #include "core/error.hpp"
 #include "db/connection.hpp"
-#include "db/db_error.hpp"
+#include "db/meters.hpp"
+#include "db/transaction.hpp"
 #include "db/migrations.hpp"
 
 namespace flows::emop_app {
@@ -22,14 +24,7 @@ std::unique_ptr<pqxx::connection> open_db(State& st) {
 template <typename F>
 auto with_read(State& st, const char* what, F&& f) {
   auto conn = open_db(st);
-  try {
-    pqxx::read_transaction tx(*conn);
-    return f(tx);
-  } catch (const Error&) {
-    throw;
-  } catch (const std::exception& e) {
-    throw db::database_error(what, e);
-  }
+  return db::in_read_transaction(*conn, what, std::forward<F>(f));
 }
 
 [[noreturn]] void unknown_serial(const std::string& serial) {
@@ -40,33 +35,37 @@ struct ListArgs {
   std::string esco;
 };
 
+// A column of `emop list`: text (null when absent), and for --json the signal as a number.
+struct ListCell {
+  std::optional<std::string> text;
+  std::optional<int> number;
+};
+
+std::vector<ListCell> list_cells(const db::MeterListRow& r) {
+  ListCell signal;
+  if (r.signal) {
+    signal.text = std::to_string(*r.signal);
+    signal.number = *r.signal;
+  }
+  return {{r.esco, {}}, {r.serial, {}}, {r.name, {}}, signal, {r.health, {}}, {r.hardware, {}}, {r.feeders, {}}};
+}
+
 int run_list(State& st, const ListArgs& a) {
   const auto rows = with_read(st, "list", [&](pqxx::read_transaction& tx) {
-    if (!a.esco.empty() && tx.exec_params("SELECT 1 FROM flows.escos WHERE code = $1", a.esco).empty())
+    if (!a.esco.empty() && !db::esco_exists(tx, a.esco))
       throw usage_error("no ESCO with code '" + a.esco + "' in the database");
-    return tx.exec_params(
-        "SELECT COALESCE(e.code, ''), m.serial, COALESCE(m.name, ''), s.csq::text, s.health::text, "
-        "       COALESCE(m.hardware, ''), COALESCE(string_agg(DISTINCT f.name, ',' ORDER BY f.name), '') "
-        "FROM flows.meter_registry m "
-        "LEFT JOIN flows.escos e ON e.id = m.esco "
-        "LEFT JOIN flows.meter_shadows s ON s.id = m.id "
-        "LEFT JOIN flows.service_head_meter shm ON shm.meter = m.id "
-        "LEFT JOIN flows.service_head_registry sh ON sh.id = shm.service_head "
-        "LEFT JOIN flows.feeder_registry f ON f.id = sh.feeder "
-        "WHERE ($1::text = '' OR e.code = $1) "
-        "GROUP BY e.code, m.serial, m.name, s.csq, s.health, m.hardware "
-        "ORDER BY e.code NULLS FIRST, m.serial",
-        a.esco);
+    return db::list_meters(tx, a.esco);
   });
   const std::vector<std::string> header = {"esco", "serial", "name", "signal", "health", "hardware", "feeder"};
   if (st.json) {
     nlohmann::ordered_json out = nlohmann::ordered_json::array();
     for (const auto& r : rows) {
       nlohmann::ordered_json j;
+      const auto cells = list_cells(r);
       for (std::size_t i = 0; i < header.size(); ++i) {
-        if (r[static_cast<int>(i)].is_null()) j[header[i]] = nullptr;
-        else if (header[i] == "signal") j[header[i]] = r[static_cast<int>(i)].as<int>();
-        else j[header[i]] = r[static_cast<int>(i)].as<std::string>();
+        if (!cells[i].text) j[header[i]] = nullptr;
+        else if (cells[i].number) j[header[i]] = *cells[i].number;
+        else j[header[i]] = *cells[i].text;
       }
       out.push_back(j);
     }
@@ -76,9 +75,8 @@ int run_list(State& st, const ListArgs& a) {
   std::vector<std::vector<std::string>> table{header};
   for (const auto& r : rows) {
     std::vector<std::string> line;
-    for (std::size_t i = 0; i < header.size(); ++i) {
-      const auto f = r[static_cast<int>(i)];
-      std::string v = f.is_null() ? "" : f.as<std::string>();
+    for (const auto& cell : list_cells(r)) {
+      const std::string v = cell.text.value_or("");
       line.push_back(v.empty() ? "-" : v);
     }
     table.push_back(std::move(line));
@@ -99,39 +97,23 @@ int run_list(State& st, const ListArgs& a) {
 
 int run_info(State& st, const std::string& serial) {
   const auto row = with_read(st, "info", [&](pqxx::read_transaction& tx) {
-    auto r = tx.exec_params(
-        "SELECT row_to_json(m)::text, row_to_json(s)::text, e.code, si.code, "
-        "       (SELECT string_agg(DISTINCT sh.name, ',') FROM flows.service_head_meter shm "
-        "          JOIN flows.service_head_registry sh ON sh.id = shm.service_head WHERE shm.meter = m.id), "
-        "       (SELECT string_agg(DISTINCT f.name, ',') FROM flows.service_head_meter shm "
-        "          JOIN flows.service_head_registry sh ON sh.id = shm.service_head "
-        "          JOIN flows.feeder_registry f ON f.id = sh.feeder WHERE shm.meter = m.id), "
-        "       (SELECT COALESCE(json_agg(json_build_object('register_id', r.register_id, 'element', r.element, "
-        "                 'nature', r.nature, 'status', r.status, 'start_time', r.start_time, 'end_time', r.end_time) "
-        "                 ORDER BY r.element, r.nature), '[]'::json)::text "
-        "          FROM flows.meter_registers r WHERE r.meter_id = m.id) "
-        "FROM flows.meter_registry m "
-        "LEFT JOIN flows.meter_shadows s ON s.id = m.id "
-        "LEFT JOIN flows.escos e ON e.id = m.esco "
-        "LEFT JOIN flows.sites_new si ON si.id = m.site "
-        "WHERE m.serial = $1",
-        serial);
-    if (r.empty()) unknown_serial(serial);
-    return r[0];
+    auto r = db::meter_info(tx, serial);
+    if (!r) unknown_serial(serial);
+    return *r;
   });
-  auto text_or_null = [](const pqxx::field& f) -> nlohmann::ordered_json {
-    if (f.is_null()) return nullptr;
-    return f.as<std::string>();
+  auto text_or_null = [](const std::optional<std::string>& v) -> nlohmann::ordered_json {
+    if (!v) return nullptr;
+    return *v;
   };
   nlohmann::ordered_json j;
   j["serial"] = serial;
-  j["esco"] = text_or_null(row[2]);
-  j["site"] = text_or_null(row[3]);
-  j["service_head"] = text_or_null(row[4]);
-  j["feeder"] = text_or_null(row[5]);
-  j["registry"] = nlohmann::ordered_json::parse(row[0].as<std::string>());
-  j["shadow"] = row[1].is_null() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json::parse(row[1].as<std::string>());
-  j["registers"] = nlohmann::ordered_json::parse(row[6].as<std::string>());
+  j["esco"] = text_or_null(row.esco);
+  j["site"] = text_or_null(row.site);
+  j["service_head"] = text_or_null(row.service_head);
+  j["feeder"] = text_or_null(row.feeder);
+  j["registry"] = nlohmann::ordered_json::parse(row.registry);
+  j["shadow"] = row.shadow ? nlohmann::ordered_json::parse(*row.shadow) : nlohmann::ordered_json(nullptr);
+  j["registers"] = nlohmann::ordered_json::parse(row.registers);
   if (st.json) {
     std::cout << j.dump(2) << "\n";
     return 0;
@@ -152,9 +134,9 @@ int run_info(State& st, const std::string& serial) {
 
 int run_serial_to_name(State& st, const std::string& serial) {
   const auto name = with_read(st, "serial_to_name", [&](pqxx::read_transaction& tx) {
-    auto r = tx.exec_params("SELECT name FROM flows.meter_registry WHERE serial = $1", serial);
-    if (r.empty()) unknown_serial(serial);
-    return r[0][0].is_null() ? std::string() : r[0][0].as<std::string>();
+    auto n = db::meter_name(tx, serial);
+    if (!n) unknown_serial(serial);
+    return *n;
   });
   if (st.json) std::cout << nlohmann::json{{"serial", serial}, {"name", name}}.dump(2) << "\n";
   else std::cout << name << "\n";

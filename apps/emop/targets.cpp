@@ -9,8 +9,9 @@
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "db/connection.hpp"
-#include "db/db_error.hpp"
 #include "db/meters.hpp"
+#include "db/transaction.hpp"
+#include "jobs/meter_targets.hpp"
 #include "meter/inventory.hpp"
 
 namespace flows::emop_app {
@@ -72,24 +73,22 @@ namespace {
 // the operator's choice.
 std::vector<jobs::MeterTarget> resolve_targets_from_database(State& st, const std::vector<std::string>& serials) {
   auto conn = db::connect(*st.settings().database_url);
-  std::vector<db::MeterRow> rows;
-  try {
-    pqxx::read_transaction tx(*conn);
+  const auto rows = db::in_read_transaction(*conn, "looking meters up in the database", [&](pqxx::read_transaction& tx) {
     db::MeterFilter f;
     f.serials = serials;
     f.active_only = false;
-    rows = db::load_meters(tx, f);
-  } catch (const Error&) {
-    throw;
-  } catch (const std::exception& e) {
-    throw db::database_error("looking meters up in the database", e);
-  }
+    return db::load_meters(tx, f);
+  });
+  const jobs::TargetSplit split = jobs::meter_targets(rows);
   std::vector<jobs::MeterTarget> out;
   for (const auto& serial : serials) {
     auto it = std::find_if(rows.begin(), rows.end(), [&](const db::MeterRow& r) { return r.serial == serial; });
     if (it == rows.end()) throw config_error("meter " + serial + " is not in the database (meter_registry)");
-    if (it->host.empty()) throw config_error("meter " + serial + " has no ip_address in the database (meter_registry)");
-    out.push_back({serial, {it->host, it->port}, it->dst, it->hardware});
+    auto t = std::find_if(split.targets.begin(), split.targets.end(),
+                          [&](const jobs::MeterTarget& x) { return x.serial == serial; });
+    if (t == split.targets.end())
+      throw config_error("meter " + serial + " has no ip_address in the database (meter_registry)");
+    out.push_back(*t);
   }
   return out;
 }

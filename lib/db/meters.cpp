@@ -8,9 +8,10 @@ std::vector<MeterRow> load_meters(pqxx::transaction_base& tx, const MeterFilter&
   std::string serials;
   for (const auto& s : f.serials) serials += (serials.empty() ? "" : ",") + s;
   const auto rows = tx.exec_params(
-      "SELECT m.id::text, m.serial, COALESCE(host(m.ip_address), ''), COALESCE(m.emop_port, 8080), "
-      "       COALESCE(m.hardware, ''), COALESCE(m.daylight_savings_correction_enabled, false), "
-      "       COALESCE(e.code, ''), COALESCE(m.mode::text, 'active') "
+      "SELECT m.id::text AS id, m.serial, COALESCE(host(m.ip_address), '') AS host, "
+      "       COALESCE(m.emop_port, 8080) AS port, "
+      "       COALESCE(m.hardware, '') AS hardware, COALESCE(m.daylight_savings_correction_enabled, false) AS dst, "
+      "       COALESCE(e.code, '') AS esco, COALESCE(m.mode::text, 'active') AS mode "
       "FROM flows.meter_registry m LEFT JOIN flows.escos e ON e.id = m.esco "
       "WHERE ($1::text = '' OR e.code = $1) "
       "  AND ($2::text = '' OR m.serial = ANY(string_to_array($2::text, ','))) "
@@ -21,14 +22,14 @@ std::vector<MeterRow> load_meters(pqxx::transaction_base& tx, const MeterFilter&
   out.reserve(rows.size());
   for (const auto& r : rows) {
     MeterRow m;
-    m.id = r[0].as<std::string>();
-    m.serial = r[1].as<std::string>();
-    m.host = r[2].as<std::string>();
-    m.port = static_cast<std::uint16_t>(r[3].as<int>());
-    m.hardware = r[4].as<std::string>();
-    m.dst = r[5].as<bool>();
-    m.esco = r[6].as<std::string>();
-    m.mode = r[7].as<std::string>();
+    m.id = r["id"].as<std::string>();
+    m.serial = r["serial"].as<std::string>();
+    m.host = r["host"].as<std::string>();
+    m.port = static_cast<std::uint16_t>(r["port"].as<int>());
+    m.hardware = r["hardware"].as<std::string>();
+    m.dst = r["dst"].as<bool>();
+    m.esco = r["esco"].as<std::string>();
+    m.mode = r["mode"].as<std::string>();
     out.push_back(std::move(m));
   }
   return out;
@@ -39,6 +40,108 @@ std::string meter_id_array(const std::vector<MeterRow>& meters) {
   ids.reserve(meters.size());
   for (const auto& m : meters) ids.push_back(m.id);
   return uuid_array(ids);
+}
+
+bool esco_exists(pqxx::transaction_base& tx, const std::string& code) {
+  return !tx.exec_params("SELECT 1 FROM flows.escos WHERE code = $1", code).empty();
+}
+
+namespace {
+
+std::optional<std::string> text_or_null(const pqxx::field& f) {
+  if (f.is_null()) return std::nullopt;
+  return f.as<std::string>();
+}
+
+}  // namespace
+
+std::vector<MeterListRow> list_meters(pqxx::transaction_base& tx, const std::string& esco) {
+  const auto rows = tx.exec_params(
+      "SELECT COALESCE(e.code, '') AS esco, m.serial, COALESCE(m.name, '') AS name, s.csq::text AS signal, "
+      "       s.health::text AS health, COALESCE(m.hardware, '') AS hardware, "
+      "       COALESCE(string_agg(DISTINCT f.name, ',' ORDER BY f.name), '') AS feeders "
+      "FROM flows.meter_registry m "
+      "LEFT JOIN flows.escos e ON e.id = m.esco "
+      "LEFT JOIN flows.meter_shadows s ON s.id = m.id "
+      "LEFT JOIN flows.service_head_meter shm ON shm.meter = m.id "
+      "LEFT JOIN flows.service_head_registry sh ON sh.id = shm.service_head "
+      "LEFT JOIN flows.feeder_registry f ON f.id = sh.feeder "
+      "WHERE ($1::text = '' OR e.code = $1) "
+      "GROUP BY e.code, m.serial, m.name, s.csq, s.health, m.hardware "
+      "ORDER BY e.code NULLS FIRST, m.serial",
+      esco);
+  std::vector<MeterListRow> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) {
+    MeterListRow m;
+    m.esco = r["esco"].as<std::string>();
+    m.serial = r["serial"].as<std::string>();
+    m.name = r["name"].as<std::string>();
+    if (!r["signal"].is_null()) m.signal = r["signal"].as<int>();
+    m.health = text_or_null(r["health"]);
+    m.hardware = r["hardware"].as<std::string>();
+    m.feeders = r["feeders"].as<std::string>();
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+std::optional<MeterInfoRow> meter_info(pqxx::transaction_base& tx, const std::string& serial) {
+  const auto rows = tx.exec_params(
+      "SELECT row_to_json(m)::text AS registry, row_to_json(s)::text AS shadow, e.code AS esco, si.code AS site, "
+      "       (SELECT string_agg(DISTINCT sh.name, ',') FROM flows.service_head_meter shm "
+      "          JOIN flows.service_head_registry sh ON sh.id = shm.service_head WHERE shm.meter = m.id) "
+      "         AS service_head, "
+      "       (SELECT string_agg(DISTINCT f.name, ',') FROM flows.service_head_meter shm "
+      "          JOIN flows.service_head_registry sh ON sh.id = shm.service_head "
+      "          JOIN flows.feeder_registry f ON f.id = sh.feeder WHERE shm.meter = m.id) AS feeder, "
+      "       (SELECT COALESCE(json_agg(json_build_object('register_id', r.register_id, 'element', r.element, "
+      "                 'nature', r.nature, 'status', r.status, 'start_time', r.start_time, 'end_time', r.end_time) "
+      "                 ORDER BY r.element, r.nature), '[]'::json)::text "
+      "          FROM flows.meter_registers r WHERE r.meter_id = m.id) AS registers "
+      "FROM flows.meter_registry m "
+      "LEFT JOIN flows.meter_shadows s ON s.id = m.id "
+      "LEFT JOIN flows.escos e ON e.id = m.esco "
+      "LEFT JOIN flows.sites_new si ON si.id = m.site "
+      "WHERE m.serial = $1",
+      serial);
+  if (rows.empty()) return std::nullopt;
+  const auto r = rows[0];
+  MeterInfoRow info;
+  info.registry = r["registry"].as<std::string>();
+  info.shadow = text_or_null(r["shadow"]);
+  info.esco = text_or_null(r["esco"]);
+  info.site = text_or_null(r["site"]);
+  info.service_head = text_or_null(r["service_head"]);
+  info.feeder = text_or_null(r["feeder"]);
+  info.registers = r["registers"].as<std::string>();
+  return info;
+}
+
+std::optional<std::string> meter_name(pqxx::transaction_base& tx, const std::string& serial) {
+  const auto rows = tx.exec_params("SELECT name FROM flows.meter_registry WHERE serial = $1", serial);
+  if (rows.empty()) return std::nullopt;
+  return text_or_null(rows[0]["name"]).value_or("");
+}
+
+void update_registry_facts(pqxx::transaction_base& tx, const nlohmann::json& records) {
+  tx.exec_params(
+      "UPDATE flows.meter_registry m SET "
+      "  hardware = COALESCE(t.hardware, m.hardware), "
+      "  firmware_version = COALESCE(t.firmware, m.firmware_version), "
+      "  serial = COALESCE(t.serial, m.serial), "
+      "  prepay_enabled = COALESCE(t.prepay_enabled, m.prepay_enabled), "
+      "  daylight_savings_correction_enabled = COALESCE(t.dst, m.daylight_savings_correction_enabled) "
+      "FROM jsonb_to_recordset($1::jsonb) AS t(id uuid, hardware text, firmware text, serial text, "
+      "                                        prepay_enabled boolean, dst boolean) "
+      "WHERE m.id = t.id AND ("
+      "  m.hardware IS DISTINCT FROM COALESCE(t.hardware, m.hardware) OR "
+      "  m.firmware_version IS DISTINCT FROM COALESCE(t.firmware, m.firmware_version) OR "
+      "  m.serial IS DISTINCT FROM COALESCE(t.serial, m.serial) OR "
+      "  m.prepay_enabled IS DISTINCT FROM COALESCE(t.prepay_enabled, m.prepay_enabled) OR "
+      "  m.daylight_savings_correction_enabled IS DISTINCT FROM "
+      "    COALESCE(t.dst, m.daylight_savings_correction_enabled))",
+      records.dump());
 }
 
 }  // namespace flows::db

@@ -1,11 +1,13 @@
 #pragma once
-// Meters as the jobs need them from flows.meter_registry: where they are and what
-// is known of them. Parameterised queries only.
+// Meters as the jobs and emop need them from flows.meter_registry: where they
+// are, what is known of them, and what a sync learns of them. Parameterised
+// queries only; columns read by name.
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
 namespace flows::db {
@@ -32,5 +34,38 @@ std::vector<MeterRow> load_meters(pqxx::transaction_base& tx, const MeterFilter&
 
 // The meters' ids as a uuid[] parameter (sql_values.hpp).
 std::string meter_id_array(const std::vector<MeterRow>& meters);
+
+// Whether flows.escos has this code.
+bool esco_exists(pqxx::transaction_base& tx, const std::string& code);
+
+// One line of `emop list`.
+struct MeterListRow {
+  std::string esco, serial, name;   // "" when not set
+  std::optional<int> signal;        // meter_shadows.csq
+  std::optional<std::string> health;
+  std::string hardware;             // "" when not set
+  std::string feeders;              // feeder names, comma separated, sorted
+};
+
+// Every meter (of one ESCO when esco is not empty), by ESCO (none first), serial.
+std::vector<MeterListRow> list_meters(pqxx::transaction_base& tx, const std::string& esco);
+
+// What `emop info` shows of one meter: its rows as JSON texts.
+struct MeterInfoRow {
+  std::string registry;               // row_to_json(meter_registry row)
+  std::optional<std::string> shadow;  // row_to_json(meter_shadows row), when there is one
+  std::optional<std::string> esco, site, service_head, feeder;
+  std::string registers;              // JSON array of the meter's registers
+};
+
+std::optional<MeterInfoRow> meter_info(pqxx::transaction_base& tx, const std::string& serial);
+
+// The meter's name ("" when it has none); nullopt when no meter has the serial.
+std::optional<std::string> meter_name(pqxx::transaction_base& tx, const std::string& serial);
+
+// What a sync read of the registry facts: records {id, hardware?, firmware?,
+// serial?, prepay_enabled?, dst?}; a missing one keeps the stored value. Only
+// rows that change are updated (one UPDATE).
+void update_registry_facts(pqxx::transaction_base& tx, const nlohmann::json& records);
 
 }  // namespace flows::db

@@ -13,6 +13,9 @@
 // All rows are written in one transaction by write_intervals (below), so a re-run
 // gives the same rows. Then the missing half hours per register and UTC day of
 // the range (as flows.register_interval_hh_missing counts them: 48 a day).
+//
+// Load (db/meters) -> talk (read_intervals over the transport factory) ->
+// decide (profile_intervals.hpp) -> store (db/intervals).
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -24,7 +27,9 @@
 #include "core/emop_time.hpp"
 #include "core/exit_codes.hpp"
 #include "db/meters.hpp"
+#include "db/intervals.hpp"
 #include "jobs/batch.hpp"
+#include "jobs/profile_intervals.hpp"
 #include "jobs/sync.hpp"
 
 namespace flows::jobs {
@@ -37,14 +42,7 @@ struct IngestOptions {
   const emop::ObjectTable* objects = nullptr;
 };
 
-struct MissingDay {
-  std::string register_id;
-  std::string serial;
-  std::string element;
-  std::string date;  // YYYY-MM-DD (UTC day)
-  int record_count = 0;
-  int missing_count = 0;
-};
+using db::MissingDay;
 
 struct IngestReport {
   std::string from, to;  // YYYY-MM-DD
@@ -57,21 +55,8 @@ struct IngestReport {
   std::chrono::milliseconds duration{0};
 };
 
-// "0.500" for 500 Wh, "-1.250" for -1250 Wh.
-std::string wh_to_kwh(std::int64_t wh);
-
-// One half hour of one meter element, as computed from its profile log.
-struct Interval {
-  char element;     // 'A' (a meter's A or SINGLE register) or 'B'
-  UtcTime start;    // start of the half hour
-  std::int64_t wh;  // consumption in the half hour
-};
-
-struct IntervalWrite {
-  std::size_t rows = 0;          // rows for register_interval_hh once matched to registers
-  std::size_t rows_written = 0;  // rows inserted or changed
-  bool direct = false;           // COPY straight into the table (no rows there yet)
-};
+using db::wh_to_kwh;  // "0.500" for 500 Wh, "-1.250" for -1250 Wh
+using db::IntervalWrite;
 
 // The write half of ingest_intervals, for a transaction the caller commits (or
 // not): intervals[i] are meters[i]'s (only MeterRow::id is used; each meter
@@ -82,20 +67,16 @@ struct IntervalWrite {
 // holds the start of the half hour; an interval no register takes is dropped.
 // Nothing else is written: a half hour not given stays a gap.
 //
-// Registers are resolved here, with one query, so the rows are final; they are
-// sent in (register_id, timestamp) order, which the unique index takes best.
-// Under a transaction-scoped advisory lock (so two ingests cannot race between
-// the check and the write), when register_interval_hh has no row yet for those
-// registers between the first and the last half hour, the rows are COPYed
-// straight into it (a first ingest: the common case, as fast as a bulk load,
-// in a savepoint). Otherwise (a
-// re-run, an overlapping range), or should a writer that does not take the lock
-// have added rows meanwhile, they are COPYed into a temporary table and merged
-// with one INSERT … ON CONFLICT (register_id, timestamp) DO UPDATE that touches
-// only rows whose kwh differs. Either way the table ends up with the same rows,
-// so writing the same intervals again changes nothing (rows_written 0).
+// Registers are loaded with one query (db::power_registers), matched here
+// (match_intervals, profile_intervals.hpp), and the rows written by
+// db::write_interval_rows (COPY; a merge when rows are already there), so
+// writing the same intervals again changes nothing (rows_written 0).
 IntervalWrite write_intervals(pqxx::work& tx, const std::vector<db::MeterRow>& meters,
                               const std::vector<std::vector<Interval>>& intervals);
+
+// The half hours of [from, to) from a meter's profile log 1 (dst: the meter
+// keeps UK local time).
+Task<std::vector<Interval>> read_intervals(meter::Meter& m, bool dst, UtcTime from, UtcTime to);
 
 IngestReport ingest_intervals(pqxx::connection& conn, const IngestOptions& options);
 

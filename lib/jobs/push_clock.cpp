@@ -2,11 +2,12 @@
 
 #include <algorithm>
 #include <chrono>
-#include <map>
 
 #include "core/error.hpp"
-#include "db/db_error.hpp"
 #include "db/meters.hpp"
+#include "db/transaction.hpp"
+#include "jobs/clock_push_decision.hpp"
+#include "jobs/meter_targets.hpp"
 
 namespace flows::jobs {
 namespace {
@@ -26,65 +27,58 @@ nlohmann::json ClockPushResult::to_json() const {
   return j;
 }
 
+Task<ClockPushResult> push_meter_clock(Meter& m, const std::string& serial, std::int64_t threshold, bool dry,
+                                       const std::function<UtcTime()>& now) {
+  ClockPushResult c;
+  c.serial = serial;
+  c.dst = co_await m.flag("daylight_savings_correction_flag");
+  const ClockKind kind = c.dst ? ClockKind::uk_local : ClockKind::utc;
+  const auto before = co_await m.clock();
+  c.clock_before = format_iso(before.time);
+  c.drift_before = clock_drift(before.time, kind, now());
+  if (!needs_correction(*c.drift_before, threshold)) {
+    c.action = "within_threshold";
+    c.ok = true;
+    c.detail = "drift " + std::to_string(*c.drift_before) + " s is within " + std::to_string(threshold) + " s";
+    co_return c;
+  }
+  if (dry) {
+    c.action = "would_correct";
+    c.ok = true;
+    c.detail = "drift " + std::to_string(*c.drift_before) + " s is over " + std::to_string(threshold) + " s";
+    co_return c;
+  }
+  co_await m.set_clock(from_utc(now(), kind));
+  const auto after = co_await m.clock();
+  c.clock_after = format_iso(after.time);
+  c.drift_after = clock_drift(after.time, kind, now());
+  c.action = "corrected";
+  c.ok = correction_held(*c.drift_after, threshold);
+  c.detail = "drift " + std::to_string(*c.drift_before) + " s -> " + std::to_string(*c.drift_after) + " s";
+  if (!c.ok) c.detail += " (still drifting after the write)";
+  co_return c;
+}
+
 std::vector<ClockPushResult> push_clock(pqxx::connection& conn, const emop::ObjectTable& objects,
                                         const PushClockOptions& options) {
-  std::vector<db::MeterRow> rows;
-  try {
-    pqxx::read_transaction tx(conn);
+  const auto rows = db::in_read_transaction(conn, "clock push", [&](pqxx::read_transaction& tx) {
     db::MeterFilter f;
     f.esco = options.esco;
-    rows = db::load_meters(tx, f);
-  } catch (const pqxx::failure& e) {
-    throw db::database_error("clock push", e);
-  }
+    return db::load_meters(tx, f);
+  });
   std::vector<ClockPushResult> results;
-  std::vector<MeterTarget> targets;
-  for (const auto& r : rows) {
-    if (r.host.empty()) {
-      ClockPushResult c;
-      c.serial = r.serial;
-      c.action = "error";
-      c.detail = "meter " + r.serial + " has no ip_address in flows.meter_registry";
-      results.push_back(c);
-      continue;
-    }
-    targets.push_back({r.serial, {r.host, r.port}, r.dst, r.hardware});
-  }
-  const auto threshold = options.threshold_seconds;
-  const bool dry = options.dry_run;
-  auto outcomes = run_batch(targets, objects, options.batch, [&](Meter& m, const MeterTarget& t) -> Task<CommandResult> {
+  const TargetSplit split = meter_targets(rows);
+  for (const auto i : split.without_address) {
     ClockPushResult c;
-    c.serial = t.serial;
-    c.dst = co_await m.flag("daylight_savings_correction_flag");
-    const ClockKind kind = c.dst ? ClockKind::uk_local : ClockKind::utc;
-    auto before = co_await m.clock();
-    const UtcTime now = true_now();
-    c.clock_before = format_iso(before.time);
-    c.drift_before = (to_utc(before.time, kind) - now).count();
-    if (std::abs(*c.drift_before) <= threshold) {
-      c.action = "within_threshold";
-      c.ok = true;
-      c.detail = "drift " + std::to_string(*c.drift_before) + " s is within " + std::to_string(threshold) + " s";
-      results.push_back(c);
-      co_return CommandResult{};
-    }
-    if (dry) {
-      c.action = "would_correct";
-      c.ok = true;
-      c.detail = "drift " + std::to_string(*c.drift_before) + " s is over " + std::to_string(threshold) + " s";
-      results.push_back(c);
-      co_return CommandResult{};
-    }
-    co_await m.set_clock(from_utc(true_now(), kind));
-    auto after = co_await m.clock();
-    const UtcTime now_after = true_now();
-    c.clock_after = format_iso(after.time);
-    c.drift_after = (to_utc(after.time, kind) - now_after).count();
-    c.action = "corrected";
-    c.ok = std::abs(*c.drift_after) <= std::max<std::int64_t>(5, threshold / 2);
-    c.detail = "drift " + std::to_string(*c.drift_before) + " s -> " + std::to_string(*c.drift_after) + " s";
-    if (!c.ok) c.detail += " (still drifting after the write)";
+    c.serial = rows[i].serial;
+    c.action = "error";
+    c.detail = "meter " + rows[i].serial + " has no ip_address in flows.meter_registry";
     results.push_back(c);
+  }
+  const std::function<UtcTime()> now = true_now;
+  auto outcomes = run_batch(split.targets, objects, options.batch, [&](Meter& m, const MeterTarget& t) -> Task<CommandResult> {
+    ClockPushResult c = co_await push_meter_clock(m, t.serial, options.threshold_seconds, options.dry_run, now);
+    results.push_back(std::move(c));
     co_return CommandResult{};
   });
   for (const auto& o : outcomes)

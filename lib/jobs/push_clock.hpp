@@ -4,7 +4,11 @@
 // is set to the true time (UK local time when the meter's DST correction is on),
 // read back, and the drift before and after reported. Nothing is written to the
 // database (the sync job records clock differences).
+//
+// Load (db/meters) -> talk (push_meter_clock over the transport factory) with
+// the decisions of clock_push_decision.hpp.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,6 +38,11 @@ struct ClockPushResult {
   std::string detail;
   nlohmann::json to_json() const;
 };
+
+// One meter: read its DST flag and clock, correct it when needed (not on a dry
+// run), read it back. now() gives the true time (the system clock in push_clock).
+Task<ClockPushResult> push_meter_clock(meter::Meter& m, const std::string& serial, std::int64_t threshold_seconds,
+                                       bool dry_run, const std::function<UtcTime()>& now);
 
 std::vector<ClockPushResult> push_clock(pqxx::connection& conn, const emop::ObjectTable& objects,
                                         const PushClockOptions& options);

@@ -1,95 +1,109 @@
 #include "jobs/push_tariffs.hpp"
 
+#include <algorithm>
 #include <map>
 
 #include "core/error.hpp"
 #include "db/db_error.hpp"
-#include "db/sql_values.hpp"
+#include "db/transaction.hpp"
+#include "jobs/meter_targets.hpp"
 
 namespace flows::jobs {
 namespace {
 
 using meter::Meter;
 
-struct PlannedTariff {
-  std::string meter_id, serial, host, hardware, customer, period_start;
-  std::uint16_t port = 8080;
-  bool dst = false;
-  Money unit_rate, standing_charge;
-  MeterTime activation{};
-};
-
+// The plans by serial; rows whose rates are not exact amounts are results.
 std::vector<PlannedTariff> load_plan(pqxx::connection& conn, const std::string& esco,
                                      std::vector<TariffPushResult>& problems) {
-  pqxx::read_transaction tx(conn);
-  auto e = tx.exec_params("SELECT id FROM flows.escos WHERE code = $1", esco);
-  if (e.empty()) throw usage_error("no ESCO with code '" + esco + "' in flows.escos");
-  auto rows = tx.exec_params(
-      "SELECT DISTINCT ON (m.id) m.id::text, COALESCE(m.serial, ''), COALESCE(host(m.ip_address), ''), "
-      "       COALESCE(m.emop_port, 8080), COALESCE(m.daylight_savings_correction_enabled, false), "
-      "       COALESCE(m.hardware, ''), ca.customer::text, ct.period_start::text, "
-      "       trunc(ct.unit_rate, 5)::text, trunc(ct.standing_charge, 5)::text "
-      "FROM flows.meter_registry m "
-      "JOIN flows.escos e ON e.code = $1 "
-      "JOIN public.properties p ON p.supply_meter = m.id "
-      "JOIN public.accounts a ON a.property = p.id AND a.type = 'supply' AND a.status <> 'closed' "
-      "JOIN public.customer_accounts ca ON ca.account = a.id AND ca.role = 'occupier' "
-      "JOIN public.customers c ON c.id = ca.customer AND c.status IN ('live', 'prelive', 'onboarding') "
-      "JOIN public.customer_tariffs ct ON ct.customer = ca.customer "
-      "  AND ct.period_start > (now() AT TIME ZONE 'Europe/London')::date "
-      "WHERE (m.esco = e.id OR p.esco = e.id) AND COALESCE(m.mode, 'active') = 'active' "
-      "ORDER BY m.id, ct.period_start, ca.customer",
-      esco);
+  const auto rows = db::in_read_transaction(conn, "tariff push", [&](pqxx::read_transaction& tx) {
+    if (!db::esco_exists(tx, esco)) throw usage_error("no ESCO with code '" + esco + "' in flows.escos");
+    return db::next_customer_tariffs(tx, esco);
+  });
   std::vector<PlannedTariff> out;
-  for (const auto& r : rows) {
-    PlannedTariff t;
-    t.meter_id = r[0].as<std::string>();
-    t.serial = r[1].as<std::string>();
-    t.host = r[2].as<std::string>();
-    t.port = static_cast<std::uint16_t>(r[3].as<int>());
-    t.dst = r[4].as<bool>();
-    t.hardware = r[5].as<std::string>();
-    t.customer = r[6].as<std::string>();
-    t.period_start = r[7].as<std::string>();
-    auto ur = Money::parse(r[8].as<std::string>());
-    auto sc = Money::parse(r[9].as<std::string>());
-    auto day = parse_iso(t.period_start);
-    if (!ur || !sc || !day) {
-      TariffPushResult bad;
-      bad.serial = t.serial;
-      bad.customer = t.customer;
-      bad.period_start = t.period_start;
-      bad.action = "error";
-      bad.detail = "customer tariff rates are not exact amounts";
-      problems.push_back(bad);
+  for (const auto& row : rows) {
+    if (auto plan = plan_tariff(row)) {
+      out.push_back(std::move(*plan));
       continue;
     }
-    t.unit_rate = *ur;
-    t.standing_charge = *sc;
-    t.activation = *day;  // 00:00 on the meter's clock
-    out.push_back(std::move(t));
+    TariffPushResult bad;
+    bad.serial = row.meter.serial;
+    bad.customer = row.customer;
+    bad.period_start = row.period_start;
+    bad.action = "error";
+    bad.detail = "customer tariff rates are not exact amounts";
+    problems.push_back(bad);
   }
-  std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.serial < b.serial; });
+  std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.meter.serial < b.meter.serial; });
   return out;
 }
 
-void record(pqxx::connection& conn, const PlannedTariff& p, const std::string& outcome,
-            const std::vector<std::string>& mismatches, const std::optional<nlohmann::json>& read_back,
-            const std::string& error) {
-  pqxx::work tx(conn);
-  const std::string arr = db::text_array(mismatches);
-  std::optional<std::string> rb = read_back ? std::optional<std::string>(read_back->dump()) : std::nullopt;
-  std::optional<std::string> err = error.empty() ? std::nullopt : std::optional<std::string>(error);
-  tx.exec_params(
-      "INSERT INTO public.meter_tariff_pushes (meter_id, customer, period_start, unit_rate, standing_charge, "
-      "  activation, outcome, mismatches, read_back, error) "
-      "VALUES ($1::uuid, $2::uuid, $3::date, $4::numeric, $5::numeric, $6::timestamp, $7, $8::text[], $9::jsonb, $10)",
-      p.meter_id, p.customer, p.period_start, p.unit_rate.to_string(), p.standing_charge.to_string(),
-      format_iso(p.activation), outcome, arr, rb, err);
-  tx.commit();
+db::TariffPushRecord record_of(const PlannedTariff& p, const std::string& outcome,
+                               const std::vector<std::string>& mismatches, std::optional<std::string> read_back,
+                               const std::string& error) {
+  db::TariffPushRecord r{p.meter.id, p.customer, p.period_start, p.unit_rate.to_string(), p.standing_charge.to_string(),
+                         format_iso(p.activation), outcome, mismatches, std::move(read_back), std::nullopt};
+  if (!error.empty()) r.error = error;
+  return r;
+}
+
+TariffPushResult result_of(const PlannedTariff& p) {
+  TariffPushResult r;
+  r.serial = p.meter.serial;
+  r.customer = p.customer;
+  r.period_start = p.period_start;
+  r.unit_rate = p.unit_rate.to_string();
+  r.standing_charge = p.standing_charge.to_string();
+  r.activation = format_iso(p.activation);
+  return r;
+}
+
+void record(pqxx::connection& conn, const db::TariffPushRecord& r) {
+  db::in_transaction(conn, "tariff push", [&](pqxx::work& tx) { db::record_tariff_push(tx, r); });
 }
 
 }  // namespace
+
+Task<TariffPushStep> push_tariff_to_meter(Meter& m, const PlannedTariff& p, bool dry_run) {
+  TariffPushStep step{result_of(p), std::nullopt};
+  TariffPushResult& r = step.result;
+  const meter::Tariff future = co_await m.tariffs_future();
+  if (future_holds(future, p)) {
+    r.action = "up_to_date";
+    r.ok = true;
+    r.detail = "the meter's future tariff already holds it";
+    co_return step;
+  }
+  const meter::Tariff active = co_await m.tariffs_active();
+  const meter::Tariff want = wanted_tariff(active, p);
+  if (auto problems = meter::validate(want); !problems.empty()) {
+    r.action = "error";
+    r.detail = "not written: " + problems.front();
+    if (!dry_run) step.record = record_of(p, "failed", {}, std::nullopt, r.detail);
+    co_return step;
+  }
+  if (dry_run) {
+    r.action = "would_write";
+    r.ok = true;
+    r.detail = "the meter's future tariff differs";
+    co_return step;
+  }
+  try {
+    const auto wr = co_await m.write_future_tariff(want);
+    r.action = "written";
+    r.mismatches = wr.mismatches;
+    r.ok = wr.mismatches.empty();
+    r.detail = r.ok ? "written and read back" : "read back differs";
+    step.record = record_of(p, r.ok ? "ok" : "mismatch", wr.mismatches, meter::tariff_json(wr.read_back).dump(), "");
+  } catch (const Error& e) {
+    if (e.code() == ExitCode::database) throw;
+    r.action = "error";
+    r.detail = e.what();
+    step.record = record_of(p, "failed", {}, std::nullopt, e.what());
+    step.write_failed = true;
+  }
+  co_return step;
+}
 
 nlohmann::json TariffPushResult::to_json() const {
   return nlohmann::json{{"serial", serial},         {"customer", customer},     {"period_start", period_start},
@@ -101,88 +115,37 @@ nlohmann::json TariffPushResult::to_json() const {
 std::vector<TariffPushResult> push_tariffs(pqxx::connection& conn, const emop::ObjectTable& objects,
                                            const PushTariffsOptions& options) {
   std::vector<TariffPushResult> results;
-  std::vector<PlannedTariff> plan;
-  try {
-    plan = load_plan(conn, options.esco, results);
-  } catch (const pqxx::failure& e) {
-    throw db::database_error("tariff push", e);
+  const std::vector<PlannedTariff> plan = load_plan(conn, options.esco, results);
+  const TargetSplit split = meter_targets(plan, [](const PlannedTariff& p) -> const db::MeterRow& { return p.meter; });
+  for (const auto i : split.without_address) {
+    TariffPushResult r;
+    r.serial = plan[i].meter.serial;
+    r.action = "error";
+    r.detail = "meter " + plan[i].meter.serial + " has no ip_address in flows.meter_registry";
+    results.push_back(r);
   }
-  std::vector<MeterTarget> targets;
   std::map<std::string, PlannedTariff> by_serial;
-  for (const auto& p : plan) {
-    if (p.host.empty()) {
-      TariffPushResult r;
-      r.serial = p.serial;
-      r.action = "error";
-      r.detail = "meter " + p.serial + " has no ip_address in flows.meter_registry";
-      results.push_back(r);
-      continue;
-    }
-    by_serial[p.serial] = p;
-    targets.push_back({p.serial, {p.host, p.port}, p.dst, p.hardware});
-  }
+  for (const auto& p : plan)
+    if (!p.meter.host.empty()) by_serial[p.meter.serial] = p;
   std::exception_ptr db_failure;
   auto outcomes = run_batch(
-      targets, objects, options.batch, [&](Meter& m, const MeterTarget& t) -> Task<CommandResult> {
-        const PlannedTariff& p = by_serial[t.serial];
-        TariffPushResult r;
-        r.serial = p.serial;
-        r.customer = p.customer;
-        r.period_start = p.period_start;
-        r.unit_rate = p.unit_rate.to_string();
-        r.standing_charge = p.standing_charge.to_string();
-        r.activation = format_iso(p.activation);
-        meter::Tariff future = co_await m.tariffs_future();
-        if (future.unit_rate_a == p.unit_rate && future.unit_rate_b == p.unit_rate &&
-            future.standing_charge == p.standing_charge && future.activation == p.activation) {
-          r.action = "up_to_date";
-          r.ok = true;
-          r.detail = "the meter's future tariff already holds it";
-          results.push_back(r);
-          co_return CommandResult{};
-        }
-        meter::Tariff active = co_await m.tariffs_active();
-        meter::Tariff want = active;
-        want.unit_rate_a = want.unit_rate_b = p.unit_rate;
-        want.standing_charge = p.standing_charge;
-        want.activation = p.activation;
-        if (auto problems = meter::validate(want); !problems.empty()) {
-          r.action = "error";
-          r.detail = "not written: " + problems.front();
-          if (!options.dry_run) record(conn, p, "failed", {}, std::nullopt, r.detail);
-          results.push_back(r);
-          co_return CommandResult{};
-        }
-        if (options.dry_run) {
-          r.action = "would_write";
-          r.ok = true;
-          r.detail = "the meter's future tariff differs";
-          results.push_back(r);
-          co_return CommandResult{};
-        }
-        try {
-          auto wr = co_await m.write_future_tariff(want);
-          r.action = "written";
-          r.mismatches = wr.mismatches;
-          r.ok = wr.mismatches.empty();
-          r.detail = r.ok ? "written and read back" : "read back differs";
-          record(conn, p, r.ok ? "ok" : "mismatch", wr.mismatches, meter::tariff_json(wr.read_back), "");
-        } catch (const pqxx::failure& e) {
-          throw db::database_error("tariff push", e);
-        } catch (const Error& e) {
-          if (e.code() == ExitCode::database) {
-            if (!db_failure) db_failure = std::current_exception();
-            throw;
-          }
-          r.action = "error";
-          r.detail = e.what();
-          try {
-            record(conn, p, "failed", {}, std::nullopt, e.what());
-          } catch (const pqxx::failure& e2) {
-            if (!db_failure) db_failure = std::make_exception_ptr(db::database_error("tariff push", e2));
+      split.targets, objects, options.batch, [&](Meter& m, const MeterTarget& t) -> Task<CommandResult> {
+        TariffPushStep step = co_await push_tariff_to_meter(m, by_serial[t.serial], options.dry_run);
+        // A failed write is recorded too; should that record fail, the run fails
+        // with it (after the other meters); other record failures are the meter's.
+        if (step.record) {
+          if (step.write_failed) {
+            try {
+              record(conn, *step.record);
+            } catch (const Error& e) {
+              if (e.code() != ExitCode::database) throw;
+              if (!db_failure) db_failure = std::current_exception();
+            }
+          } else {
+            record(conn, *step.record);
           }
         }
-        results.push_back(r);
+        results.push_back(step.result);
         co_return CommandResult{};
       });
   if (db_failure) std::rethrow_exception(db_failure);

@@ -10,6 +10,9 @@
 // recorded in public.meter_tariff_pushes with the read-back and any mismatch.
 // Occupiers count when their customer status is live, prelive or onboarding and
 // the supply account is not closed.
+//
+// Load (db/tariff_pushes) -> decide (tariff_push_decision.hpp) -> talk
+// (push_tariff_to_meter over the transport factory) -> store (db/tariff_pushes).
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,7 +21,9 @@
 #include <pqxx/pqxx>
 
 #include "emop/object_table.hpp"
+#include "db/tariff_pushes.hpp"
 #include "jobs/batch.hpp"
+#include "jobs/tariff_push_decision.hpp"
 
 namespace flows::jobs {
 
@@ -36,6 +41,17 @@ struct TariffPushResult {
   std::string detail;
   nlohmann::json to_json() const;
 };
+
+// The meter-talking half for one meter: its result, and what to record in
+// public.meter_tariff_pushes (nothing for up_to_date and dry runs). A failure of
+// the write itself is a result (error) and recorded as failed; a failure of the
+// reads before it is thrown.
+struct TariffPushStep {
+  TariffPushResult result;
+  std::optional<db::TariffPushRecord> record;
+  bool write_failed = false;  // the meter failed during the write (the record says failed)
+};
+Task<TariffPushStep> push_tariff_to_meter(meter::Meter& m, const PlannedTariff& plan, bool dry_run);
 
 std::vector<TariffPushResult> push_tariffs(pqxx::connection& conn, const emop::ObjectTable& objects,
                                            const PushTariffsOptions& options);

@@ -5,116 +5,152 @@
 
 #include "core/error.hpp"
 #include "db/db_error.hpp"
+#include "db/topups.hpp"
+#include "db/transaction.hpp"
 #include "emop/records.hpp"
+#include "jobs/meter_targets.hpp"
 
 namespace flows::jobs {
-namespace {
 
+using db::PendingTopup;
 using meter::Meter;
 
-// How far the credit seen on the meter may be from the topup's amount (the
-// balance keeps falling with use while the token goes in).
-const Money credit_tolerance = Money::from_units(50000);  // £0.50
+Task<MeterReading> read_balance_and_count(Meter& m) {
+  MeterReading r;
+  r.balance = co_await m.prepay_balance();
+  r.count = co_await m.prepay_transaction_count();
+  co_return r;
+}
 
-struct PendingTopup {
-  std::string id, meter_id, serial, host, hardware, token;
-  std::uint16_t port = 8080;
-  bool dst = false;
-  Money amount;
-  bool unfinished = false;  // an attempt was claimed and its result is not known
-  std::optional<Money> before_balance;
-  int before_count = 0;
-  int attempts = 0;
-};
-
-std::vector<PendingTopup> load_pending(pqxx::connection& conn, const std::optional<std::string>& esco) {
-  pqxx::read_transaction tx(conn);
-  auto rows = tx.exec_params(
-      "SELECT t.id::text, m.id::text, COALESCE(m.serial, ''), COALESCE(host(m.ip_address), ''), "
-      "       COALESCE(m.emop_port, 8080), COALESCE(m.daylight_savings_correction_enabled, false), "
-      "       COALESCE(m.hardware, ''), t.amount_pence, COALESCE(t.token, ''), "
-      "       (a.topup_id IS NOT NULL AND a.finished_at IS NULL), a.meter_balance_before::text, "
-      "       COALESCE(a.transaction_count_before, 0), COALESCE(a.attempts, 0) "
-      "FROM public.topups t "
-      "JOIN flows.meter_registry m ON m.id = t.meter "
-      "LEFT JOIN flows.escos e ON e.id = m.esco "
-      "LEFT JOIN public.topup_token_push_attempts a ON a.topup_id = t.id "
-      "WHERE t.status = 'wait_token_push' AND ($1::text = '' OR e.code = $1) "
-      "  AND COALESCE(m.mode, 'active') = 'active' "
-      "ORDER BY m.serial, t.created_at, t.id",
-      esco.value_or(""));
-  std::vector<PendingTopup> out;
-  for (const auto& r : rows) {
-    PendingTopup p;
-    p.id = r[0].as<std::string>();
-    p.meter_id = r[1].as<std::string>();
-    p.serial = r[2].as<std::string>();
-    p.host = r[3].as<std::string>();
-    p.port = static_cast<std::uint16_t>(r[4].as<int>());
-    p.dst = r[5].as<bool>();
-    p.hardware = r[6].as<std::string>();
-    p.amount = Money::from_units(r[7].as<std::int64_t>() * 1000);
-    p.token = r[8].as<std::string>();
-    p.unfinished = r[9].as<bool>();
-    if (!r[10].is_null()) p.before_balance = Money::parse(r[10].as<std::string>());
-    p.before_count = r[11].as<int>();
-    p.attempts = r[12].as<int>();
-    out.push_back(std::move(p));
+Task<InterruptedCheck> check_interrupted(Meter& m, int before_count, Money amount) {
+  InterruptedCheck c;
+  c.now.count = co_await m.prepay_transaction_count();
+  c.now.balance = co_await m.prepay_balance();
+  c.resolution = resolve_interrupted(before_count, c.now.count, amount, std::nullopt);
+  if (c.resolution.kind == Resolution::need_last_credit) {
+    const auto details = co_await m.prepay_transaction_details();
+    c.resolution = resolve_interrupted(before_count, c.now.count, amount, details.value);
   }
-  return out;
+  co_return c;
 }
 
-// Claims the topup for a send: commits the attempt row with the "before" values.
-// False when the topup is no longer waiting (changed since it was loaded).
-bool claim(pqxx::connection& conn, const PendingTopup& p, Money balance, int count) {
-  pqxx::work tx(conn);
-  auto r = tx.exec_params("SELECT status::text FROM public.topups WHERE id = $1::uuid FOR UPDATE", p.id);
-  if (r.empty() || r[0][0].as<std::string>() != "wait_token_push") return false;
-  tx.exec_params(
-      "INSERT INTO public.topup_token_push_attempts AS a "
-      "  (topup_id, meter, meter_balance_before, transaction_count_before) "
-      "VALUES ($1::uuid, $2::uuid, $3::numeric, $4) "
-      "ON CONFLICT (topup_id) DO UPDATE SET attempts = a.attempts + 1, started_at = statement_timestamp(), "
-      "  meter = EXCLUDED.meter, meter_balance_before = EXCLUDED.meter_balance_before, "
-      "  transaction_count_before = EXCLUDED.transaction_count_before, finished_at = NULL, "
-      "  meter_balance_after = NULL, transaction_count_after = NULL, outcome = NULL, detail = NULL",
-      p.id, p.meter_id, balance.to_string(), count);
-  tx.commit();
-  return true;
+Task<SendResult> send_and_read(Meter& m, const std::string& token) {
+  SendResult r;
+  try {
+    co_await m.send_token(token);
+  } catch (const transport::MeterError& e) {
+    if (e.kind() != transport::FailureKind::nak) throw;
+    r.refused = e.nak();
+  }
+  if (!r.refused) r.after = co_await read_balance_and_count(m);
+  co_return r;
 }
 
-// Sets the topup's final status and finishes its attempt row, together.
+namespace {
+
+// The database halves: each its own committed transaction.
+bool claim(pqxx::connection& conn, const PendingTopup& p, const MeterReading& before) {
+  return db::in_transaction(conn, "token push", [&](pqxx::work& tx) {
+    return db::claim_token_push(tx, p.id, p.meter.id, before.balance, before.count);
+  });
+}
+
 void finish(pqxx::connection& conn, const PendingTopup& p, bool completed, const std::string& detail,
             std::optional<Money> balance_after, std::optional<int> count_after) {
-  pqxx::work tx(conn);
-  tx.exec_params(
-      "UPDATE public.topups SET status = $2::public.topup_status_enum, "
-      "  used_at = CASE WHEN $2 = 'completed' THEN COALESCE(used_at, now()) ELSE used_at END "
-      "WHERE id = $1::uuid",
-      p.id, completed ? "completed" : "failed_token_push");
-  std::optional<std::string> after = balance_after ? std::optional<std::string>(balance_after->to_string()) : std::nullopt;
-  tx.exec_params(
-      "UPDATE public.topup_token_push_attempts SET finished_at = statement_timestamp(), outcome = $2, detail = $3, "
-      "  meter_balance_after = $4::numeric, transaction_count_after = $5 WHERE topup_id = $1::uuid",
-      p.id, completed ? "completed" : "failed", detail, after, count_after);
-  tx.commit();
+  db::in_transaction(conn, "token push", [&](pqxx::work& tx) {
+    db::finish_token_push(tx, p.id, completed, detail, balance_after, count_after);
+  });
 }
-
-int count_delta(int before, int after) { return ((after - before) % 65536 + 65536) % 65536; }
-
-Money abs_money(Money m) { return m < Money{} ? -m : m; }
 
 TopupPushResult base_result(const PendingTopup& p) {
   TopupPushResult r;
   r.topup_id = p.id;
-  r.serial = p.serial;
+  r.serial = p.meter.serial;
   r.amount = p.amount.to_string();
   r.token_tail = token_tail(p.token);
   r.status = "wait_token_push";
   return r;
 }
 
-// One meter's topups, in order, on one connection. Appends to `results`.
+void set_final(TopupPushResult& res, bool completed) {
+  res.status = completed ? "completed" : "failed_token_push";
+  res.ok = completed;
+}
+
+// An interrupted attempt resolved from the meter; false when the token is to be
+// sent again (res.detail then starts with why).
+Task<bool> resolve(Meter& m, pqxx::connection& conn, const PendingTopup& p, TopupPushResult& res) {
+  const auto c = co_await check_interrupted(m, p.before_count, p.amount);
+  res.balance_before = p.before_balance ? p.before_balance->to_string() : "";
+  res.balance_after = c.now.balance.to_string();
+  if (c.resolution.kind == Resolution::resend) {
+    res.detail = c.resolution.detail;
+    co_return false;
+  }
+  const bool landed = c.resolution.kind == Resolution::landed;
+  finish(conn, p, landed, c.resolution.detail, c.now.balance, c.now.count);
+  res.action = "resolved";
+  set_final(res, landed);
+  res.detail = c.resolution.detail;
+  co_return true;
+}
+
+// A topup without a valid token: recorded for an operator (claimed first, so the
+// attempt row says why).
+Task<void> refuse_invalid(Meter& m, pqxx::connection& conn, const PendingTopup& p, TopupPushResult& res) {
+  const auto before = co_await read_balance_and_count(m);
+  if (!claim(conn, p, before)) {
+    res.action = "skipped";
+    res.detail = "topup changed while the job ran";
+    co_return;
+  }
+  finish(conn, p, false, "the topup has no valid 20-digit token", std::nullopt, std::nullopt);
+  res.action = "error";
+  res.status = "failed_token_push";
+  res.detail = "the topup has no valid 20-digit token";
+}
+
+// Claim, send, read back, finish. claimed: set once the attempt row is committed.
+Task<void> send(Meter& m, pqxx::connection& conn, const PendingTopup& p, TopupPushResult& res, bool& claimed) {
+  const auto before = co_await read_balance_and_count(m);
+  res.balance_before = before.balance.to_string();
+  if (!claim(conn, p, before)) {
+    res.action = "skipped";
+    res.detail = "topup changed while the job ran";
+    co_return;
+  }
+  claimed = true;
+  res.action = "sent";
+  const auto sent = co_await send_and_read(m, p.token);
+  if (sent.refused) {
+    const std::string d = refused_detail(*sent.refused);
+    finish(conn, p, false, d, std::nullopt, std::nullopt);
+    res.status = "failed_token_push";
+    res.detail += d;
+    co_return;
+  }
+  res.balance_after = sent.after.balance.to_string();
+  const auto v = judge_send(p.amount, before.balance, sent.after.balance, before.count, sent.after.count);
+  finish(conn, p, v.completed, res.detail + v.detail, sent.after.balance, sent.after.count);
+  set_final(res, v.completed);
+  res.detail += v.detail;
+}
+
+Task<void> push_one(Meter& m, pqxx::connection& conn, const PendingTopup& p, TopupPushResult& res, bool& claimed) {
+  // No co_await inside && or ?: (GCC 12 miscompiles co_await in conditional expressions).
+  if (p.unfinished) {
+    const bool resolved = co_await resolve(m, conn, p, res);
+    if (resolved) co_return;
+  }
+  if (!emop::is_valid_token(p.token)) {
+    co_await refuse_invalid(m, conn, p, res);
+  } else {
+    co_await send(m, conn, p, res, claimed);
+  }
+}
+
+// One meter's topups, in order, on one connection. Appends to `results`; after a
+// meter failure the rest are skipped.
 Task<CommandResult> push_meter(Meter& m, pqxx::connection& conn, const std::vector<PendingTopup>& topups,
                                std::vector<TopupPushResult>& results) {
   bool meter_failed = false;
@@ -128,109 +164,7 @@ Task<CommandResult> push_meter(Meter& m, pqxx::connection& conn, const std::vect
     }
     bool claimed = false;
     try {
-      if (p.unfinished) {
-        // Resolve the interrupted attempt from the meter before anything is sent.
-        int count = co_await m.prepay_transaction_count();
-        Money balance = co_await m.prepay_balance();
-        int delta = count_delta(p.before_count, count);
-        res.balance_before = p.before_balance ? p.before_balance->to_string() : "";
-        res.balance_after = balance.to_string();
-        if (delta == 1) {
-          auto details = co_await m.prepay_transaction_details();
-          if (details.value == p.amount) {
-            std::string d = "token landed during an interrupted attempt (transaction count " +
-                            std::to_string(p.before_count) + " -> " + std::to_string(count) + ", last credit " +
-                            details.value.to_string() + ")";
-            finish(conn, p, true, d, balance, count);
-            res.action = "resolved";
-            res.status = "completed";
-            res.ok = true;
-            res.detail = d;
-          } else {
-            std::string d = "interrupted attempt: transaction count rose by 1 but the last credit is " +
-                            details.value.to_string() + ", not " + p.amount.to_string() + "; check the meter";
-            finish(conn, p, false, d, balance, count);
-            res.action = "resolved";
-            res.status = "failed_token_push";
-            res.detail = d;
-          }
-          results.push_back(res);
-          continue;
-        }
-        if (delta != 0) {
-          std::string d = "interrupted attempt: transaction count moved by " + std::to_string(delta) + " (" +
-                          std::to_string(p.before_count) + " -> " + std::to_string(count) +
-                          "); cannot tell whether this token landed; check the meter";
-          finish(conn, p, false, d, balance, count);
-          res.action = "resolved";
-          res.status = "failed_token_push";
-          res.detail = d;
-          results.push_back(res);
-          continue;
-        }
-        // Count unchanged: the token did not land. Send it again as a new attempt.
-        res.detail = "interrupted attempt did not land (transaction count unchanged at " + std::to_string(count) + "); ";
-      }
-      if (!emop::is_valid_token(p.token)) {
-        // Nothing to send; record it for an operator (claim first, so the row says why).
-        Money balance = co_await m.prepay_balance();
-        int count = co_await m.prepay_transaction_count();
-        if (!claim(conn, p, balance, count)) {
-          res.action = "skipped";
-          res.detail = "topup changed while the job ran";
-          results.push_back(res);
-          continue;
-        }
-        finish(conn, p, false, "the topup has no valid 20-digit token", std::nullopt, std::nullopt);
-        res.action = "error";
-        res.status = "failed_token_push";
-        res.detail = "the topup has no valid 20-digit token";
-        results.push_back(res);
-        continue;
-      }
-      Money before = co_await m.prepay_balance();
-      int count_before = co_await m.prepay_transaction_count();
-      res.balance_before = before.to_string();
-      if (!claim(conn, p, before, count_before)) {
-        res.action = "skipped";
-        res.detail = "topup changed while the job ran";
-        results.push_back(res);
-        continue;
-      }
-      claimed = true;
-      res.action = "sent";
-      try {
-        co_await m.send_token(p.token);
-      } catch (const transport::MeterError& e) {
-        if (e.kind() != transport::FailureKind::nak) throw;
-        std::string d = std::string("the meter refused the token (NAK ") + std::string(emop::nak_name(e.nak())) +
-                        (e.nak() == emop::NakCode::security_not_granted ? ": already used" : "") + ")";
-        finish(conn, p, false, d, std::nullopt, std::nullopt);
-        res.status = "failed_token_push";
-        res.detail += d;
-        results.push_back(res);
-        continue;
-      }
-      Money after = co_await m.prepay_balance();
-      int count_after = co_await m.prepay_transaction_count();
-      res.balance_after = after.to_string();
-      int delta = count_delta(count_before, count_after);
-      Money rise = after - before;
-      if (delta == 1 && abs_money(rise - p.amount) <= credit_tolerance) {
-        std::string d = "balance " + before.to_string() + " -> " + after.to_string();
-        finish(conn, p, true, res.detail + d, after, count_after);
-        res.status = "completed";
-        res.ok = true;
-        res.detail += d;
-      } else {
-        std::string d = "token accepted but the meter shows transaction count +" + std::to_string(delta) +
-                        " and balance " + before.to_string() + " -> " + after.to_string() + " (expected +" +
-                        p.amount.to_string() + "); check the meter";
-        finish(conn, p, false, res.detail + d, after, count_after);
-        res.status = "failed_token_push";
-        res.detail += d;
-      }
-      results.push_back(res);
+      co_await push_one(m, conn, p, res, claimed);
     } catch (const pqxx::failure& e) {
       throw db::database_error("token push", e);
     } catch (const Error& e) {
@@ -241,10 +175,29 @@ Task<CommandResult> push_meter(Meter& m, pqxx::connection& conn, const std::vect
                     (claimed ? " — the token may or may not have reached the meter; the next run checks the "
                                "meter's transaction count before sending anything"
                              : "");
-      results.push_back(res);
     }
+    results.push_back(res);
   }
   co_return CommandResult{};
+}
+
+std::vector<TopupPushResult> dry_run(const std::vector<PendingTopup>& pending) {
+  std::vector<TopupPushResult> results;
+  for (const auto& p : pending) {
+    TopupPushResult r = base_result(p);
+    r.ok = true;
+    if (p.unfinished) {
+      r.action = "would_resolve";
+      r.detail = "interrupted attempt (transaction count before " + std::to_string(p.before_count) +
+                 "): would check the meter's transaction count, then complete, fail or re-send";
+    } else {
+      r.action = "would_send";
+      r.detail = p.meter.host.empty() ? "the meter has no ip_address"
+                                      : "would send to " + p.meter.host + ":" + std::to_string(p.meter.port);
+    }
+    results.push_back(r);
+  }
+  return results;
 }
 
 }  // namespace
@@ -266,52 +219,32 @@ std::vector<TopupPushResult> push_tokens(pqxx::connection& conn, const emop::Obj
                                          const PushTokensOptions& options) {
   std::vector<PendingTopup> pending;
   try {
-    if (!options.dry_run) {
-      pqxx::nontransaction nt(conn);
-      auto r = nt.exec("SELECT pg_try_advisory_lock(hashtext('flows.emop.push_tokens'))");
-      if (!r[0][0].as<bool>())
-        throw db::database_error("another `emop push tokens` is running against this database; try again later");
-    }
-    pending = load_pending(conn, options.esco);
+    if (!options.dry_run && !db::try_lock_token_push(conn))
+      throw db::database_error("another `emop push tokens` is running against this database; try again later");
+    pending = db::in_read_transaction(conn, "token push",
+                                      [&](pqxx::read_transaction& tx) { return db::pending_topups(tx, options.esco); });
   } catch (const pqxx::failure& e) {
     throw db::database_error("token push", e);
   }
+  if (options.dry_run) return dry_run(pending);
 
   std::vector<TopupPushResult> results;
-  if (options.dry_run) {
-    for (const auto& p : pending) {
-      TopupPushResult r = base_result(p);
-      r.ok = true;
-      if (p.unfinished) {
-        r.action = "would_resolve";
-        r.detail = "interrupted attempt (transaction count before " + std::to_string(p.before_count) +
-                   "): would check the meter's transaction count, then complete, fail or re-send";
-      } else {
-        r.action = "would_send";
-        r.detail = p.host.empty() ? "the meter has no ip_address" : "would send to " + p.host + ":" + std::to_string(p.port);
-      }
-      results.push_back(r);
-    }
-    return results;
-  }
-
-  // Group by meter, keeping order.
-  std::vector<MeterTarget> targets;
-  std::map<std::string, std::vector<PendingTopup>> by_serial;
-  for (const auto& p : pending) {
-    if (p.host.empty()) {
-      TopupPushResult r = base_result(p);
+  const TargetSplit split = meter_targets(pending, [](const PendingTopup& p) -> const db::MeterRow& { return p.meter; });
+  std::map<std::string, std::vector<PendingTopup>> by_serial;  // each meter's topups, in order
+  std::size_t next_without = 0;
+  for (std::size_t i = 0; i < pending.size(); ++i) {
+    if (next_without < split.without_address.size() && split.without_address[next_without] == i) {
+      ++next_without;
+      TopupPushResult r = base_result(pending[i]);
       r.action = "error";
-      r.detail = "meter " + p.serial + " has no ip_address in flows.meter_registry";
+      r.detail = "meter " + pending[i].meter.serial + " has no ip_address in flows.meter_registry";
       results.push_back(r);
       continue;
     }
-    auto& v = by_serial[p.serial];
-    if (v.empty()) targets.push_back({p.serial, {p.host, p.port}, p.dst, p.hardware});
-    v.push_back(p);
+    by_serial[pending[i].meter.serial].push_back(pending[i]);
   }
   std::exception_ptr db_failure;
-  auto outcomes = run_batch(targets, objects, options.batch,
+  auto outcomes = run_batch(split.targets, objects, options.batch,
                             [&](Meter& m, const MeterTarget& t) -> Task<CommandResult> {
                               try {
                                 co_return co_await push_meter(m, conn, by_serial[t.serial], results);

@@ -12,9 +12,10 @@
 //      topup's status (completed, or failed_token_push) and finish the attempt row.
 // A row left unfinished (the job was killed, or the meter stopped answering after
 // the claim) is resolved on the next run BEFORE anything is sent, from the meter:
-//   * transaction count unchanged since the claim (and the balance has not risen by
-//     the amount): the token did not land; it is sent again as a new attempt (safe:
-//     the meter also refuses a token it has already accepted);
+//   * transaction count unchanged since the claim: the token did not land; it is
+//     sent again as a new attempt (safe: the meter also refuses a token it has
+//     already accepted). The balance is not consulted: it moves with use, and a
+//     credit without a transaction is not a token's;
 //   * count rose by exactly 1 and the newest transaction's value is the topup's
 //     amount: it landed → completed;
 //   * anything else (count moved by more, or another amount): failed_token_push with
@@ -25,6 +26,9 @@
 // advisory lock (released when its connection goes, also when killed).
 //
 // Tokens are credit: outside the database only their last 4 digits are shown.
+//
+// Load (db/topups) -> talk (the halves below, over the transport factory) ->
+// decide (token_push_decision.hpp) -> store (db/topups: claim, finish).
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,6 +38,7 @@
 
 #include "emop/object_table.hpp"
 #include "jobs/batch.hpp"
+#include "jobs/token_push_decision.hpp"
 
 namespace flows::jobs {
 
@@ -58,6 +63,31 @@ struct TopupPushResult {
 
 // Masks all but the last 4 digits.
 std::string token_tail(const std::string& token);
+
+// The meter-talking halves of a push (no database).
+struct MeterReading {
+  Money balance;
+  int count = 0;  // monetary transaction count
+};
+
+// Balance, then transaction count.
+Task<MeterReading> read_balance_and_count(meter::Meter& m);
+
+// An interrupted attempt checked on the meter: transaction count, balance, and
+// (when the count moved by one) the newest transaction's value.
+struct InterruptedCheck {
+  Resolution resolution;
+  MeterReading now;
+};
+Task<InterruptedCheck> check_interrupted(meter::Meter& m, int before_count, Money amount);
+
+// Sends the token; unless the meter refuses it with a NAK, reads balance and
+// count again. Other meter failures are thrown.
+struct SendResult {
+  std::optional<emop::NakCode> refused;
+  MeterReading after;  // when not refused
+};
+Task<SendResult> send_and_read(meter::Meter& m, const std::string& token);
 
 // Throws flows::Error(database) on database failures (including another run
 // holding the lock); meter failures are results.

@@ -11,6 +11,10 @@
 //     daylight_savings_correction_enabled (one UPDATE, rows that changed only);
 //   * flows.meter_event_log: new events (one INSERT … ON CONFLICT DO NOTHING).
 //
+// Load (db/meter_metrics, db/meters, db/event_log) -> talk (sync_meter over the
+// transport factory) -> decide (sync_writes.hpp) -> store (db/shadows, db/meters,
+// db/event_log).
+//
 // A run killed before the end writes nothing.
 #include <chrono>
 #include <optional>
@@ -22,6 +26,7 @@
 #include "core/exit_codes.hpp"
 #include "db/meters.hpp"
 #include "jobs/batch.hpp"
+#include "jobs/syncers.hpp"
 
 namespace flows::jobs {
 
@@ -52,6 +57,9 @@ struct SyncReport {
 // meter's result is then written), Error(usage) for an unknown frequency. Meter
 // failures are in the report, never thrown.
 SyncReport run_sync(pqxx::connection& conn, const SyncOptions& options);
+
+// Error(protocol) when the meter read its serial and it is not the registry's.
+void check_serial(const MeterSnapshot& s, const MeterTarget& t);
 
 // 0 when every meter succeeded (or there were none); the shared status when all
 // failed alike (4 when all were unreachable); 7 otherwise.

@@ -6,6 +6,28 @@ namespace flows::jobs {
 
 bool is_three_phase(const std::string& hardware) { return hardware == "P1.ax" || hardware == "P1.cx"; }
 
+bool take_new_events(const std::vector<emop::EventRecord>& block, const std::optional<MeterTime>& last_event,
+                     std::vector<emop::EventRecord>& out) {
+  bool reached_known = false;
+  for (const auto& e : block) {
+    if (last_event && e.timestamp <= *last_event) reached_known = true;
+    else out.push_back(e);
+  }
+  return reached_known;
+}
+
+Task<std::vector<emop::EventRecord>> read_new_events(meter::Meter& m, std::optional<MeterTime> last_event) {
+  // Newest block first; stop at the first block holding an event already stored.
+  std::vector<emop::EventRecord> events;
+  for (std::uint8_t block = 0; block <= emop::event_log_max_block; ++block) {
+    const auto answer = co_await m.event_log(block);
+    if (answer.empty() || take_new_events(answer, last_event, events)) break;
+  }
+  std::sort(events.begin(), events.end(),
+            [](const emop::EventRecord& a, const emop::EventRecord& b) { return a.timestamp < b.timestamp; });
+  co_return events;
+}
+
 Task<MeterSnapshot> sync_meter(meter::Meter& m, const std::set<std::string>& on, const SyncContext& ctx) {
   MeterSnapshot s;
   auto enabled = [&](std::string_view name) { return on.count(std::string(name)) > 0; };
@@ -50,21 +72,7 @@ Task<MeterSnapshot> sync_meter(meter::Meter& m, const std::set<std::string>& on,
   }
   if (enabled("SyncerTariffsActive")) s.tariffs_active = co_await m.tariffs_active();
   if (enabled("SyncerTariffsFuture")) s.tariffs_future = co_await m.tariffs_future();
-  if (enabled("SyncerEventLog")) {
-    // Newest block first; stop at the first block holding an event already stored.
-    for (std::uint8_t block = 0; block <= emop::event_log_max_block; ++block) {
-      auto events = co_await m.event_log(block);
-      if (events.empty()) break;
-      bool reached_known = false;
-      for (auto& e : events) {
-        if (ctx.last_event && e.timestamp <= *ctx.last_event) reached_known = true;
-        else s.events.push_back(e);
-      }
-      if (reached_known) break;
-    }
-    std::sort(s.events.begin(), s.events.end(),
-              [](const emop::EventRecord& a, const emop::EventRecord& b) { return a.timestamp < b.timestamp; });
-  }
+  if (enabled("SyncerEventLog")) s.events = co_await read_new_events(m, ctx.last_event);
   co_return s;
 }
 

@@ -41,6 +41,16 @@ struct MeterSnapshot {
 
 bool is_three_phase(const std::string& hardware);
 
+// The events of one event-log block newer than last_event (all when none is
+// stored) appended to out; true when the block holds one already stored (older
+// blocks need not be read).
+bool take_new_events(const std::vector<emop::EventRecord>& block, const std::optional<MeterTime>& last_event,
+                     std::vector<emop::EventRecord>& out);
+
+// The meter's events newer than last_event, oldest first: blocks read newest
+// first until one holds a stored event or is empty.
+Task<std::vector<emop::EventRecord>> read_new_events(meter::Meter& m, std::optional<MeterTime> last_event);
+
 // Runs the given syncers (unknown names are ignored by the caller's validation).
 Task<MeterSnapshot> sync_meter(meter::Meter& m, const std::set<std::string>& syncers, const SyncContext& ctx);
 
