@@ -1,10 +1,35 @@
 #include "billing/month_usage.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "core/error.hpp"
 
 namespace flows::billing {
+namespace {
+
+date::year_month_day uk_day_of(Instant t) { return uk_date(date::floor<std::chrono::seconds>(t)); }
+
+Instant uk_midnight(date::year_month_day d) {
+  // Local midnight is never inside a UK clock change (those happen at 01:00 UTC).
+  return to_utc(MeterTime{date::local_days{d}}, ClockKind::uk_local);
+}
+
+}  // namespace
+
+LinkReads link_reads(const CircuitLink& link) {
+  LinkReads out{link.circuit, link.register_id, std::nullopt, {}};
+  const Instant s = link.start, e = link.end;
+  // The first whole day starts at s when s is a UK midnight, else the next midnight.
+  date::year_month_day d0 = uk_day_of(s);
+  if (uk_midnight(d0) != s) d0 = date::sys_days{d0} + date::days{1};
+  const date::year_month_day d1 = uk_day_of(e);  // the day e falls in: not whole
+  const Instant m0 = uk_midnight(d0), m1 = uk_midnight(d1);
+  if (d0 < d1) out.whole_days = UkDays{d0, d1};
+  if (s < std::min(e, m0)) out.part.emplace_back(s, std::min(e, m0));
+  if (const Instant from = std::max({s, m0, m1}); from < e) out.part.emplace_back(from, e);
+  return out;
+}
 
 void MonthUsage::add_circuit(const std::string& id, const std::string& name, std::string_view type) {
   CircuitMonth c;

@@ -4,13 +4,15 @@
 //
 // A register counts toward a circuit over its link's [start_time, end_time)
 // clipped to the month (UK civil months, calendar.hpp), as
-// flows.circuit_interval_hh counts it. The database hands the month over as
-// kWh per (circuit, register, UK day): whole days of a link from the daily
-// rollup, the part days at a link's ends from the half hours
-// (db/billing_inputs.hpp). A circuit with several registers, or a register
-// swapped mid-month, gives several rows per circuit and day: they are added up
-// here.
+// flows.circuit_interval_hh counts it. link_reads says where each clipped link's
+// kWh are read from: the UK days wholly inside it from the daily rollup, the
+// part days at either end from the half hours. The database hands them over as
+// kWh per (circuit, register, UK day) (db/billing_inputs.hpp); a circuit with
+// several registers, or a register swapped mid-month, gives several rows per
+// circuit and day: they are added up here.
 #include <array>
+#include <chrono>
+#include <optional>
 #include <functional>
 #include <map>
 #include <string>
@@ -22,6 +24,29 @@
 #include "billing/decimal.hpp"
 
 namespace flows::billing {
+
+// Instants as the database holds them (microseconds).
+using Instant = std::chrono::sys_time<std::chrono::microseconds>;
+
+// A register's link to a circuit clipped to the month: [start, end).
+struct CircuitLink {
+  std::string circuit, register_id;
+  Instant start, end;
+};
+
+struct UkDays {
+  date::year_month_day first, end;  // [first, end), UK civil days
+};
+
+struct LinkReads {
+  std::string circuit, register_id;
+  std::optional<UkDays> whole_days;               // from the daily rollup
+  std::vector<std::pair<Instant, Instant>> part;  // [start, end) from the half hours
+};
+
+// The UK days wholly inside the link, and the part days before the first and
+// after the last of them (the whole link when no day is whole).
+LinkReads link_reads(const CircuitLink& link);
 
 struct CircuitMonth {
   std::string name;

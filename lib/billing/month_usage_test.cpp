@@ -90,3 +90,78 @@ TEST_CASE("billing property usage: its circuits in scope and their days") {
   CHECK(pu.daily[1] == 3);
   CHECK(property_usage(u.circuits(), {}).circuits.empty());
 }
+
+namespace {
+using namespace date::literals;
+Instant at(date::year_month_day d, int h, int m = 0) {
+  return Instant{date::sys_days{d}} + std::chrono::hours{h} + std::chrono::minutes{m};
+}
+const TimeRange june = uk_month_range(Month(2024, 6));  // [2024-05-31T23:00Z, 2024-06-30T23:00Z)
+Instant instant(flows::UtcTime t) { return Instant{t}; }
+}  // namespace
+
+TEST_CASE("billing usage honours register ranges: a link over the whole month reads whole days only") {
+  const auto r = link_reads({"c", "r", instant(june.start), instant(june.end)});
+  REQUIRE(r.whole_days);
+  CHECK(r.whole_days->first == 2024_y / 6 / 1);
+  CHECK(r.whole_days->end == 2024_y / 7 / 1);
+  CHECK(r.part.empty());
+  CHECK(r.circuit == "c");
+  CHECK(r.register_id == "r");
+}
+
+TEST_CASE("billing usage honours register ranges: a link from 01:00 BST reads that part day from half hours") {
+  // 2024-06-16T00:00Z is 01:00 on the 16th in London: the 16th is not whole.
+  const auto r = link_reads({"c", "r", at(2024_y / 6 / 16, 0), instant(june.end)});
+  REQUIRE(r.whole_days);
+  CHECK(r.whole_days->first == 2024_y / 6 / 17);
+  CHECK(r.whole_days->end == 2024_y / 7 / 1);
+  REQUIRE(r.part.size() == 1);
+  CHECK(r.part[0].first == at(2024_y / 6 / 16, 0));
+  CHECK(r.part[0].second == at(2024_y / 6 / 16, 23));  // midnight of the 17th, BST
+}
+
+TEST_CASE("billing usage honours register ranges: a register swapped at noon") {
+  const Instant swap = at(2024_y / 6 / 15, 12);
+  const auto old_link = link_reads({"c", "r1", instant(june.start), swap});
+  REQUIRE(old_link.whole_days);
+  CHECK(old_link.whole_days->first == 2024_y / 6 / 1);
+  CHECK(old_link.whole_days->end == 2024_y / 6 / 15);  // the 15th is a part day
+  REQUIRE(old_link.part.size() == 1);
+  CHECK(old_link.part[0].first == at(2024_y / 6 / 14, 23));
+  CHECK(old_link.part[0].second == swap);
+
+  const auto new_link = link_reads({"c", "r2", swap, instant(june.end)});
+  REQUIRE(new_link.whole_days);
+  CHECK(new_link.whole_days->first == 2024_y / 6 / 16);
+  REQUIRE(new_link.part.size() == 1);
+  CHECK(new_link.part[0].first == swap);
+  CHECK(new_link.part[0].second == at(2024_y / 6 / 15, 23));
+}
+
+TEST_CASE("billing usage honours register ranges: inside one day, odd instants, a GMT month") {
+  const auto short_link = link_reads({"c", "r", at(2024_y / 6 / 10, 9, 30), at(2024_y / 6 / 10, 15)});
+  CHECK(!short_link.whole_days);
+  REQUIRE(short_link.part.size() == 1);
+  CHECK(short_link.part[0].first == at(2024_y / 6 / 10, 9, 30));
+  CHECK(short_link.part[0].second == at(2024_y / 6 / 10, 15));
+
+  // Both ends at odd instants (to the microsecond, as the database keeps them).
+  const Instant s = at(2024_y / 6 / 3, 7) + std::chrono::microseconds{500000};
+  const Instant e = at(2024_y / 6 / 20, 18, 15);
+  const auto both = link_reads({"c", "r", s, e});
+  REQUIRE(both.whole_days);
+  CHECK(both.whole_days->first == 2024_y / 6 / 4);
+  CHECK(both.whole_days->end == 2024_y / 6 / 20);
+  REQUIRE(both.part.size() == 2);
+  CHECK(both.part[0] == std::pair{s, at(2024_y / 6 / 3, 23)});
+  CHECK(both.part[1] == std::pair{at(2024_y / 6 / 19, 23), e});
+
+  // January: UK midnight is UTC midnight; a link ending at one reads whole days only.
+  const TimeRange jan = uk_month_range(Month(2024, 1));
+  const auto winter = link_reads({"c", "r", instant(jan.start), at(2024_y / 1 / 20, 0)});
+  REQUIRE(winter.whole_days);
+  CHECK(winter.whole_days->first == 2024_y / 1 / 1);
+  CHECK(winter.whole_days->end == 2024_y / 1 / 20);
+  CHECK(winter.part.empty());
+}

@@ -1,8 +1,11 @@
 #include "db/billing_inputs.hpp"
 
+#include <tuple>
+
 #include "core/emop_time.hpp"
 #include "db/decimal_field.hpp"
 #include "db/sql_values.hpp"
+#include "db/staging.hpp"
 
 namespace flows::db {
 namespace {
@@ -18,32 +21,25 @@ constexpr const char* links_in_range =
     "WHERE m.esco = ANY($1::uuid[]) AND cr.start_time < $3::timestamptz "
     "  AND (cr.end_time IS NULL OR cr.end_time > $2::timestamptz)";
 
-// Per link, UK days [d0, d1) wholly inside [s, e) from the daily rollup, and
-// the part ranges before m0 (local midnight of d0) and from m1 (of d1) from the
-// half hours.
+// Each link's whole days from the daily rollup and its part ranges from the
+// half hours (both staged: pg_temp.bill_link_days, pg_temp.bill_link_parts).
 constexpr const char* circuit_days =
-    "), spans AS MATERIALIZED ("
-    "  SELECT circuit, register, s, e, d0, d1, "
-    "         d0::timestamp AT TIME ZONE 'Europe/London' AS m0, "
-    "         d1::timestamp AT TIME ZONE 'Europe/London' AS m1 "
-    "  FROM (SELECT *, (s AT TIME ZONE 'Europe/London')::date "
-    "                  + CASE WHEN date_trunc('day', s, 'Europe/London') = s THEN 0 ELSE 1 END AS d0, "
-    "               (e AT TIME ZONE 'Europe/London')::date AS d1 "
-    "        FROM links) x"
-    "), part_ranges AS ("
-    "  SELECT circuit, register, s, least(e, m0) AS e FROM spans WHERE s < least(e, m0) "
-    "  UNION ALL "
-    "  SELECT circuit, register, greatest(s, m0, m1), e FROM spans WHERE greatest(s, m0, m1) < e"
-    ") "
     "SELECT sp.circuit::text AS circuit, extract(day FROM d.day)::int AS day, d.kwh::text AS kwh, "
     "       d.half_hours AS half_hours "
-    "FROM spans sp JOIN flows.register_interval_daily d "
+    "FROM pg_temp.bill_link_days sp JOIN flows.register_interval_daily d "
     "  ON d.register_id = sp.register AND d.day >= sp.d0 AND d.day < sp.d1 "
     "UNION ALL "
     "SELECT p.circuit::text, extract(day FROM ri.\"timestamp\" AT TIME ZONE 'Europe/London')::int, "
     "       ri.kwh::text, 1 "
-    "FROM part_ranges p JOIN flows.register_interval_hh ri ON ri.register_id = p.register "
+    "FROM pg_temp.bill_link_parts p JOIN flows.register_interval_hh ri ON ri.register_id = p.register "
     "  AND ri.\"timestamp\" >= p.s AND ri.\"timestamp\" < p.e";
+
+// An instant as timestamptz text, to the microsecond.
+std::string timestamptz_text(billing::Instant t) { return date::format("%F %T", t) + "+00"; }
+
+billing::Instant instant_of(const pqxx::field& microseconds) {
+  return billing::Instant{std::chrono::microseconds{microseconds.as<std::int64_t>()}};
+}
 
 // Sum of amount_pence per id of the rows.
 std::map<std::string, std::int64_t> pence_by_id(const pqxx::result& res) {
@@ -66,12 +62,42 @@ std::vector<CircuitRow> circuits_in_range(pqxx::transaction_base& tx, const std:
   return out;
 }
 
-void for_each_circuit_day(pqxx::transaction_base& tx, const std::vector<std::string>& escos,
-                          const billing::TimeRange& range, const std::function<void(const CircuitDay&)>& each) {
-  // Hundreds of thousands of rows for a large community: no JIT compilation.
+std::vector<billing::CircuitLink> circuit_links(pqxx::transaction_base& tx, const std::vector<std::string>& escos,
+                                                const billing::TimeRange& range) {
+  std::vector<billing::CircuitLink> out;
+  for (const auto& r : tx.exec_params(
+           std::string("SELECT l.circuit::text AS circuit, l.register::text AS register, "
+                       "       (extract(epoch FROM l.s) * 1000000)::bigint AS start_us, "
+                       "       (extract(epoch FROM l.e) * 1000000)::bigint AS end_us "
+                       "FROM (") +
+               links_in_range + ") l",
+           uuid_array(escos), format_iso_utc(range.start), format_iso_utc(range.end)))
+    out.push_back({r["circuit"].as<std::string>(), r["register"].as<std::string>(), instant_of(r["start_us"]),
+                   instant_of(r["end_us"])});
+  return out;
+}
+
+void for_each_circuit_day(pqxx::transaction_base& tx, const std::vector<billing::LinkReads>& reads,
+                          const std::function<void(const CircuitDay&)>& each) {
+  stage_rows(tx, "bill_link_days", {{"circuit", "uuid"}, {"register", "uuid"}, {"d0", "date"}, {"d1", "date"}},
+             [&](pqxx::stream_to& copy) {
+               for (const auto& l : reads)
+                 if (l.whole_days)
+                   copy << std::make_tuple(l.circuit, l.register_id, format_date(l.whole_days->first),
+                                           format_date(l.whole_days->end));
+             });
+  stage_rows(tx, "bill_link_parts",
+             {{"circuit", "uuid"}, {"register", "uuid"}, {"s", "timestamptz"}, {"e", "timestamptz"}},
+             [&](pqxx::stream_to& copy) {
+               for (const auto& l : reads)
+                 for (const auto& [s, e] : l.part)
+                   copy << std::make_tuple(l.circuit, l.register_id, timestamptz_text(s), timestamptz_text(e));
+             });
+  // Hundreds of thousands of rows for a large community: no JIT compilation,
+  // and a plan from the staged rows' real numbers.
   tx.exec0("SET LOCAL jit = off");
-  const pqxx::result res = tx.exec_params(std::string("WITH links AS (") + links_in_range + circuit_days,
-                                          uuid_array(escos), format_iso_utc(range.start), format_iso_utc(range.end));
+  tx.exec0("ANALYZE pg_temp.bill_link_days, pg_temp.bill_link_parts");
+  const pqxx::result res = tx.exec(circuit_days);
   // Columns by name, looked up once for all rows.
   const auto circuit = res.column_number("circuit"), day = res.column_number("day"), kwh = res.column_number("kwh"),
              half_hours = res.column_number("half_hours");

@@ -29,6 +29,10 @@ struct CircuitRow {
 std::vector<CircuitRow> circuits_in_range(pqxx::transaction_base& tx, const std::vector<std::string>& escos,
                                           const billing::TimeRange& range);
 
+// The links of those circuits' registers, clipped to `range` (a UK month).
+std::vector<billing::CircuitLink> circuit_links(pqxx::transaction_base& tx, const std::vector<std::string>& escos,
+                                                const billing::TimeRange& range);
+
 // kWh of one register on one circuit on one UK day of a month.
 struct CircuitDay {
   std::string_view circuit;  // valid during the call only
@@ -37,13 +41,13 @@ struct CircuitDay {
   int half_hours = 0;
 };
 
-// Calls `each` for every register-day of the circuits of circuits_in_range,
-// each register counted inside its circuit_register range clipped to `range`
-// (a UK month): whole UK days from flows.register_interval_daily (0009), the
-// part days at either end of a link from the half hours. Several rows may
-// come for one circuit and day (several registers, or a register swapped).
-void for_each_circuit_day(pqxx::transaction_base& tx, const std::vector<std::string>& escos,
-                          const billing::TimeRange& range, const std::function<void(const CircuitDay&)>& each);
+// Calls `each` for every register-day that `reads` name (billing::link_reads):
+// whole UK days from flows.register_interval_daily (0009, kept with the half
+// hours), the part ranges from flows.register_interval_hh. The reads are
+// COPYed into temporary tables and joined in one query. Several rows may come
+// for one circuit and day (several registers, or a register swapped).
+void for_each_circuit_day(pqxx::transaction_base& tx, const std::vector<billing::LinkReads>& reads,
+                          const std::function<void(const CircuitDay&)>& each);
 
 // Occupiers of the ESCOs' supply accounts that are open, or closed with an
 // end date after `range.start`, ordered by account number and customer.

@@ -36,7 +36,9 @@ struct Decided {
 
 void load_usage(pqxx::work& tx, const billing::TimeRange& range, Loaded& l) {
   for (const auto& c : db::circuits_in_range(tx, l.escos, range)) l.usage.add_circuit(c.id, c.name, c.type);
-  db::for_each_circuit_day(tx, l.escos, range, [&](const db::CircuitDay& d) {
+  std::vector<billing::LinkReads> reads;
+  for (const auto& link : db::circuit_links(tx, l.escos, range)) reads.push_back(billing::link_reads(link));
+  db::for_each_circuit_day(tx, reads, [&](const db::CircuitDay& d) {
     l.usage.add(d.circuit, d.day, d.kwh, d.half_hours);
   });
 }
