@@ -17,11 +17,12 @@
 #include <fmt/format.h>
 #include <pqxx/pqxx>
 
-#include "bill/pg.hpp"
-#include "bill/scope.hpp"
 #include "billing/calendar.hpp"
 #include "billing/costs.hpp"
+#include "billing/tariffs.hpp"
 #include "core/emop_time.hpp"
+#include "db/decimal_field.hpp"
+#include "db/tariff_tables.hpp"
 
 using namespace flows;
 using billing::Decimal;
@@ -55,15 +56,15 @@ int main(int argc, char** argv) {
              "WHERE ca.role = 'occupier' ORDER BY a.account_number"))
       customers.push_back({r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>()});
     std::map<std::string, billing::Rates> bench, mg, cust;
-    bench = bill::benchmarks_in_force(tx, month->first_day());
+    bench = billing::rates_in_force(db::benchmarks_until(tx, month->first_day()), month->first_day());
     for (const auto& r : tx.exec_params("SELECT DISTINCT ON (esco) esco::text, unit_rate::text, standing_charge::text "
                                         "FROM public.microgrid_tariffs WHERE period_start <= $1::date "
                                         "ORDER BY esco, period_start DESC", first))
-      mg[r[0].as<std::string>()] = {bill::pg::decimal(r[1]), bill::pg::decimal(r[2])};
+      mg[r[0].as<std::string>()] = {db::decimal_field(r[1]), db::decimal_field(r[2])};
     for (const auto& r : tx.exec_params("SELECT DISTINCT ON (customer) customer::text, unit_rate::text, "
                                         "standing_charge::text FROM public.customer_tariffs "
                                         "WHERE period_start <= $1::date ORDER BY customer, period_start DESC", first))
-      cust[r[0].as<std::string>()] = {bill::pg::decimal(r[1]).truncate_to(5), bill::pg::decimal(r[2]).truncate_to(5)};
+      cust[r[0].as<std::string>()] = {db::decimal_field(r[1]).truncate_to(5), db::decimal_field(r[2]).truncate_to(5)};
 
     // The timed part: one query per customer.
     const auto t0 = std::chrono::steady_clock::now();
@@ -83,7 +84,7 @@ int main(int argc, char** argv) {
           "  AND ri.\"timestamp\" < least(COALESCE(cr.end_time, 'infinity'::timestamptz), $3::timestamptz) "
           "WHERE ca.customer = $1::uuid AND ca.role = 'occupier'",
           c.id, from, to);
-      const billing::CustomerUsage usage{bill::pg::decimal(r[0]), bill::pg::decimal(r[1])};
+      const billing::CustomerUsage usage{db::decimal_field(r[0]), db::decimal_field(r[1])};
       results[c.id] = billing::monthly_costs(usage, cust.at(c.id), mg.at(c.esco), bench.at(c.region), days);
     }
     const double seconds =
@@ -105,7 +106,7 @@ int main(int argc, char** argv) {
                              k.microgrid.power, k.microgrid.heat, k.microgrid.standing_charge,
                              k.benchmark.power, k.benchmark.heat, k.benchmark.standing_charge};
       for (int i = 0; i < 9; ++i)
-        if (bill::pg::decimal(r[i + 1]) != got[i]) {
+        if (db::decimal_field(r[i + 1]) != got[i]) {
           ++mismatches;
           break;
         }

@@ -1,6 +1,6 @@
 #pragma once
 // flows-bill's database commands: `tariffs …`, `usage`, `costs`, `solar-credits`,
-// `statements` and `run`. The work is in lib/bill; these parse, call and print.
+// `statements` and `run`. The work is in lib/jobs (month_run, tariff_quarter, benchmark_tariffs); these parse, call and print.
 #include <functional>
 #include <string>
 

@@ -7,13 +7,13 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "bill/month_run.hpp"
 #include "billing/statement.hpp"
 #include "cli/options.hpp"
 #include "connect.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "db_cmds.hpp"
+#include "jobs/month_run.hpp"
 
 namespace flows::bill_app {
 namespace {
@@ -68,7 +68,7 @@ std::vector<std::string> write_statements(const fs::path& dir, const std::string
   return written;
 }
 
-void print_usage(const bill::RunReport& r, json& out, bool as_json) {
+void print_usage(const jobs::RunReport& r, json& out, bool as_json) {
   if (as_json) {
     json rows = json::array();
     for (const auto& u : r.usage)
@@ -83,7 +83,7 @@ void print_usage(const bill::RunReport& r, json& out, bool as_json) {
     std::cout << fmt::format("{:<36} {:<6} {:>14} {:>10}\n", u.name, u.type, u.kwh.to_string(), u.half_hours);
 }
 
-void print_costs(const bill::RunReport& r, json& out, bool as_json) {
+void print_costs(const jobs::RunReport& r, json& out, bool as_json) {
   if (as_json) {
     json rows = json::array();
     for (const auto& c : r.costs)
@@ -108,11 +108,11 @@ void print_costs(const bill::RunReport& r, json& out, bool as_json) {
                              c.benchmark_total.round_half_away_to(2).to_string(2));
 }
 
-void print_solar(const bill::RunReport& r, json& out, bool as_json) {
+void print_solar(const jobs::RunReport& r, json& out, bool as_json) {
   if (as_json) {
     json rows = json::array();
     for (const auto& s : r.solar_credits)
-      rows.push_back({{"property", s.property_id},
+      rows.push_back({{"property", s.property},
                       {"plot", s.plot},
                       {"installation", s.installation_plot ? json(*s.installation_plot) : json(nullptr)},
                       {"ratio", s.ratio.to_string()},
@@ -128,7 +128,7 @@ void print_solar(const bill::RunReport& r, json& out, bool as_json) {
                              s.ratio.to_string(), billing::pence_as_pounds(s.credit_pence), s.note);
 }
 
-void print_skipped(const bill::RunReport& r, json& out, bool as_json) {
+void print_skipped(const jobs::RunReport& r, json& out, bool as_json) {
   if (as_json) {
     json rows = json::array();
     for (const auto& s : r.skipped)
@@ -141,11 +141,11 @@ void print_skipped(const bill::RunReport& r, json& out, bool as_json) {
     std::cout << fmt::format("skipped: {} (account {}, {}): {}\n", s.email, s.account_number, s.esco, s.reason);
 }
 
-// The month commands: each runs its steps of bill::run_month and prints them.
+// The month commands: each runs its steps of jobs::run_month and prints them.
 enum class Command { usage, costs, solar_credits, run };
 
-bill::RunOptions steps_of(Command c) {
-  bill::RunOptions o;
+jobs::RunOptions steps_of(Command c) {
+  jobs::RunOptions o;
   o.usage = c == Command::usage || c == Command::costs || c == Command::run;
   o.costs = c == Command::costs || c == Command::run;
   o.solar_credits = c == Command::solar_credits || c == Command::run;
@@ -153,7 +153,7 @@ bill::RunOptions steps_of(Command c) {
   return o;
 }
 
-void print_summary(const bill::RunReport& r, const MonthArgs& a, const std::vector<std::string>& files, json& out) {
+void print_summary(const jobs::RunReport& r, const MonthArgs& a, const std::vector<std::string>& files, json& out) {
   out["customers_billed"] = r.costs.size();
   out["customers_skipped"] = r.skipped.size();
   out["circuits"] = r.usage.size();
@@ -175,12 +175,12 @@ void print_summary(const bill::RunReport& r, const MonthArgs& a, const std::vect
 }
 
 int run_command(const Globals& g, const MonthArgs& a, Command c) {
-  bill::RunOptions o = steps_of(c);
+  jobs::RunOptions o = steps_of(c);
   o.month = parse_month(a.month);
   o.esco = a.esco;
   if (a.as_of) o.today = cli::date_option("--as-of", *a.as_of);
   auto conn = connect_database(g.env);
-  const bill::RunReport r = bill::run_month(*conn, o);
+  const jobs::RunReport r = jobs::run_month(*conn, o);
 
   std::vector<std::string> files;
   if (c == Command::run && a.out) files = write_statements(*a.out, a.format, r.month, r.statements);
@@ -201,13 +201,13 @@ int run_command(const Globals& g, const MonthArgs& a, Command c) {
   out["duration_ms"] = r.duration.count();
   if (a.json) std::cout << out.dump(2) << "\n";
   std::cerr << fmt::format("flows-bill: {} done in {} ms\n", r.month, r.duration.count());
-  return to_int(bill::run_status(r));
+  return to_int(jobs::run_status(r));
 }
 
 int run_statements(const Globals& g, const MonthArgs& a) {
   const billing::Month month = parse_month(a.month);
   auto conn = connect_database(g.env);
-  const auto docs = bill::load_statements(*conn, month, a.esco);
+  const auto docs = jobs::load_statements(*conn, month, a.esco);
   for (const auto& s : docs)
     if (!billing::statement_adds_up(s))
       throw Error(ExitCode::internal, "the stored statement " + billing::statement_basename(s) + " does not add up");

@@ -6,13 +6,14 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "bill/tariff_tables.hpp"
 #include "cli/options.hpp"
 #include "connect.hpp"
 #include "core/emop_time.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "db_cmds.hpp"
+#include "jobs/benchmark_tariffs.hpp"
+#include "jobs/tariff_quarter.hpp"
 
 namespace flows::bill_app {
 namespace {
@@ -26,7 +27,7 @@ struct BenchmarkArgs {
   bool replace = false, json = false;
 };
 
-int print_import(const bill::BenchmarkImport& r, bool as_json) {
+int print_import(const jobs::BenchmarkImport& r, bool as_json) {
   if (as_json)
     std::cout << json{{"inserted", r.inserted}, {"updated", r.updated}, {"unchanged", r.unchanged}}.dump(2) << "\n";
   else
@@ -35,7 +36,7 @@ int print_import(const bill::BenchmarkImport& r, bool as_json) {
 }
 
 int run_add(const Globals& g, const BenchmarkArgs& a) {
-  bill::BenchmarkRow row;
+  billing::BenchmarkRow row;
   row.tariff.region = a.region;
   row.tariff.period_start = cli::date_option("--period-start", a.period_start);
   auto ur = Decimal::parse(a.unit_rate), sc = Decimal::parse(a.standing_charge);
@@ -44,18 +45,18 @@ int run_add(const Globals& g, const BenchmarkArgs& a) {
   row.tariff.rates = {*ur, *sc};
   billing::validate(row.tariff);  // before connecting: bad input never reaches the database
   auto conn = connect_database(g.env);
-  return print_import(bill::import_benchmarks(*conn, {row}, a.replace, "command line"), a.json);
+  return print_import(jobs::import_benchmarks(*conn, {row}, a.replace, "command line"), a.json);
 }
 
 int run_import(const Globals& g, const BenchmarkArgs& a) {
-  const auto rows = bill::parse_benchmarks(read_text_file(a.file), a.file);
+  const auto rows = billing::parse_benchmarks(read_text_file(a.file), a.file);
   auto conn = connect_database(g.env);
-  return print_import(bill::import_benchmarks(*conn, rows, a.replace, a.file), a.json);
+  return print_import(jobs::import_benchmarks(*conn, rows, a.replace, a.file), a.json);
 }
 
 int run_list(const Globals& g, const BenchmarkArgs& a) {
   auto conn = connect_database(g.env);
-  const auto rows = bill::list_benchmarks(*conn, a.region_filter);
+  const auto rows = jobs::list_benchmarks(*conn, a.region_filter);
   if (a.json) {
     json out = json::array();
     for (const auto& t : rows)
@@ -81,13 +82,13 @@ struct QuarterArgs {
 };
 
 int run_quarter(const Globals& g, const QuarterArgs& a) {
-  bill::QuarterOptions o;
+  jobs::QuarterOptions o;
   o.start = cli::date_option("--start", a.start);
   o.esco = a.esco;
   o.dry_run = a.dry_run;
   auto conn = connect_database(g.env);
-  const auto r = bill::new_quarter(*conn, o);
-  auto row_json = [](const bill::QuarterRow& q) {
+  const auto r = jobs::new_quarter(*conn, o);
+  auto row_json = [](const billing::QuarterRow& q) {
     json j{{"esco", q.esco}};
     if (!q.customer.empty()) j["customer"] = q.customer;
     j["discount"] = q.discount.to_string();
@@ -107,7 +108,7 @@ int run_quarter(const Globals& g, const QuarterArgs& a) {
               << "\n";
     return 0;
   }
-  auto line = [](const bill::QuarterRow& q) {
+  auto line = [](const billing::QuarterRow& q) {
     return fmt::format("{:<10} {:<32} {:>8}% {:>12} {:>12}  {}{}\n", q.esco, q.customer.empty() ? "(microgrid)" : q.customer,
                        q.discount.to_string(), q.rates.unit_rate.to_string_min(5),
                        q.rates.standing_charge.to_string_min(5), q.created ? "new" : "kept (exists)",

@@ -55,4 +55,12 @@ Rates microgrid_rates(const Rates& benchmark, const Decimal& discount_percent) {
   return discounted(benchmark, discount_percent);
 }
 
+std::map<std::string, Rates> rates_in_force(const std::vector<RatesRow>& rows, date::year_month_day day) {
+  std::map<std::string, Rates> out;
+  for (const auto& [key, row] : tariffs_in_force(rows, &RatesRow::key, day)) out.emplace(key, row.rates);
+  return out;
+}
+
+Rates as_on_meter(const Rates& r) { return {r.unit_rate.truncate_to(5), r.standing_charge.truncate_to(5)}; }
+
 }  // namespace flows::billing

@@ -7,6 +7,7 @@
 // programmed into the meter (0.2345 at 25 % → 0.175875 → 0.17587). A microgrid's
 // are (1 − d/100) × benchmark exactly, not rounded (0.175875).
 #include <algorithm>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -88,5 +89,33 @@ template <class Row>
 const Row* tariff_in_force(const std::vector<Row>& rows, const Month& month) {
   return tariff_in_force(rows, month.first_day());
 }
+
+// Rows of several tariffs at once (every region's benchmark, every ESCO's
+// microgrid tariff, every customer's tariff): for each key (`key` names the
+// member), the row in force on `day`. Keys whose rows all start later are absent.
+template <class Row, class Key>
+std::map<Key, Row> tariffs_in_force(const std::vector<Row>& rows, Key Row::*key, date::year_month_day day) {
+  std::map<Key, std::vector<Row>> by_key;
+  for (const Row& r : rows) by_key[r.*key].push_back(r);
+  std::map<Key, Row> out;
+  for (const auto& [k, group] : by_key)
+    if (const Row* r = tariff_in_force(group, day)) out.emplace(k, *r);
+  return out;
+}
+
+// Rates as a tariff table row holds them: a region's benchmark, an ESCO's
+// microgrid rates or a customer's rates from a period start.
+struct RatesRow {
+  std::string key;  // region, ESCO id or customer id
+  date::year_month_day period_start;
+  Rates rates;
+};
+
+// The rates in force on `day`, by key.
+std::map<std::string, Rates> rates_in_force(const std::vector<RatesRow>& rows, date::year_month_day day);
+
+// Rates as the meter carries them and bills use them: truncated to 5 decimals
+// (a customer_tariffs row may hold more).
+Rates as_on_meter(const Rates& r);
 
 }  // namespace flows::billing

@@ -101,3 +101,21 @@ TEST_CASE("billing tariff in force is the latest period start on or before the m
   CHECK_THROWS_AS(tariff_in_force(rows, Month(2024, 5)), std::logic_error);
   CHECK(tariff_in_force(rows, Month(2024, 2))->discount == 25);  // the duplicate is not a candidate here
 }
+
+TEST_CASE("billing rates in force per key: each key's latest period start on or before the day") {
+  const std::vector<RatesRow> rows{
+      {"london", 2024_y / 1 / 1, R("0.2862", "0.5341")},
+      {"london", 2024_y / 4 / 1, R("0.2345", "0.6")},
+      {"london", 2024_y / 7 / 1, R("0.2236", "0.601")},
+      {"north_west", 2024_y / 4 / 1, R("0.25", "0.5")},
+      {"south_east", 2024_y / 7 / 1, R("0.3", "0.5")},  // starts later: none in force in June
+  };
+  const auto june = rates_in_force(rows, 2024_y / 6 / 1);
+  CHECK(june.size() == 2);
+  CHECK(june.at("london") == R("0.2345", "0.6"));
+  CHECK(june.at("north_west") == R("0.25", "0.5"));
+  CHECK(!june.count("south_east"));
+  CHECK(rates_in_force(rows, 2024_y / 7 / 1).at("london") == R("0.2236", "0.601"));
+  CHECK(rates_in_force(rows, 2023_y / 12 / 31).empty());
+  CHECK(as_on_meter(R("0.1758759", "0.49170")) == R("0.17587", "0.4917"));
+}

@@ -1,0 +1,115 @@
+#include "billing/month_bill.hpp"
+
+#include <set>
+
+#include "core/emop_time.hpp"
+
+namespace flows::billing {
+namespace {
+
+std::map<std::string, const Esco*> escos_by_id(const std::vector<Esco>& escos) {
+  std::map<std::string, const Esco*> out;
+  for (const auto& e : escos) out[e.id] = &e;
+  return out;
+}
+
+std::map<std::string, int> accounts_occupied(const std::vector<Occupancy>& occupancies) {
+  std::map<std::string, int> out;
+  for (const auto& o : occupancies) out[o.customer_id]++;
+  return out;
+}
+
+CustomerBill bill_customer(const MonthInputs& in, const Esco& e, const Occupancy& o, const PropertyUsage& usage) {
+  CustomerBill b;
+  b.occupancy = &o;
+  b.esco = &e;
+  b.usage = customer_usage(usage.circuits);
+  b.rates = in.customer.at(o.customer_id);
+  b.costs = monthly_costs(b.usage, b.rates, in.microgrid.at(e.id), in.benchmark.at(e.region), in.days);
+  return b;
+}
+
+template <class Map, class Key>
+auto value_or_zero(const Map& m, const Key& k) -> typename Map::mapped_type {
+  auto it = m.find(k);
+  return it == m.end() ? typename Map::mapped_type{} : it->second;
+}
+
+}  // namespace
+
+void require_benchmarks(const MonthInputs& in) {
+  const auto by_id = escos_by_id(in.escos);
+  std::set<std::string> needed;
+  for (const auto& o : in.occupancies) needed.insert(o.esco_id);
+  for (const auto& id : needed) benchmark_for(*by_id.at(id), in.benchmark, "in " + in.month.to_string());
+}
+
+std::optional<std::string> skip_reason(const MonthInputs& in, const Esco& esco, const Occupancy& o,
+                                       int accounts_occupied) {
+  if (accounts_occupied > 1)
+    return "occupies " + std::to_string(accounts_occupied) + " supply accounts; bill them one at a time";
+  if (!in.microgrid.count(esco.id))
+    return "no microgrid tariff in force for ESCO " + esco.code + " in " + in.month.to_string();
+  if (!in.customer.count(o.customer_id)) return "no customer tariff in force in " + in.month.to_string();
+  return std::nullopt;
+}
+
+std::vector<std::string> charged_days(const Month& month, int days) {
+  std::vector<std::string> out;
+  const auto first = month.first_day();
+  for (int d = 1; d <= days; ++d)
+    out.push_back(format_date(first.year() / first.month() / date::day{static_cast<unsigned>(d)}));
+  return out;
+}
+
+StatementInput statement_input(const MonthInputs& in, const CustomerBill& b, const PropertyUsage& usage) {
+  const Occupancy& o = *b.occupancy;
+  StatementInput st;
+  st.month = in.month;
+  st.customer_id = o.customer_id;
+  st.customer_name = o.name;
+  st.customer_email = o.email;
+  st.account_number = o.account_number;
+  st.plot = o.plot;
+  st.esco = b.esco->code;
+  st.days = in.days;
+  st.circuits = usage.circuits;
+  st.customer_rates = b.rates;
+  st.microgrid_rates = in.microgrid.at(b.esco->id);
+  st.benchmark_rates = in.benchmark.at(b.esco->region);
+  st.costs = b.costs;
+  const auto days = charged_days(in.month, in.days);  // every charged day, 0 where nothing was recorded
+  for (std::size_t d = 0; d < days.size(); ++d) st.daily.push_back({days[d], usage.daily[d]});
+  st.solar_credit_pence = value_or_zero(in.solar_by_property, o.property_id);
+  st.topups_pence = value_or_zero(in.account_lines.topups, o.supply_meter);
+  st.payments_pence = value_or_zero(in.account_lines.payments, o.account_id);
+  if (auto it = in.account_lines.balance.find(o.supply_meter); it != in.account_lines.balance.end())
+    st.balance_at_month_end = it->second;
+  return st;
+}
+
+MonthBill bill_month(const MonthInputs& in, const CircuitMonths& circuits, bool statements) {
+  static const std::vector<std::string> no_circuits;
+  const auto by_id = escos_by_id(in.escos);
+  const auto occupied = accounts_occupied(in.occupancies);
+  MonthBill out;
+  for (const auto& o : in.occupancies) {
+    const Esco& e = *by_id.at(o.esco_id);
+    if (auto reason = skip_reason(in, e, o, occupied.at(o.customer_id))) {
+      out.skipped.push_back({o.customer_id, o.email, e.code, o.account_number, std::move(*reason)});
+      continue;
+    }
+    const auto pc = in.property_circuits.find(o.property_id);
+    const PropertyUsage usage = property_usage(circuits, pc == in.property_circuits.end() ? no_circuits : pc->second);
+    CustomerBill b = bill_customer(in, e, o, usage);
+    if (statements) {
+      b.statement = statement_json(statement_input(in, b, usage));
+      b.statement_total_pence = statement_total_pence(b.statement);
+    }
+    out.customer_total += b.costs.customer.total();
+    out.billed.push_back(std::move(b));
+  }
+  return out;
+}
+
+}  // namespace flows::billing
