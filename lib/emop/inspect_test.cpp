@@ -33,7 +33,9 @@ TEST_CASE("the documented JSON keys, for the public request") {
   CHECK(d["value"].is_null());
   CHECK(d["crc"] == "c02f");
   CHECK(d["crc_ok"] == true);
-  CHECK(d.size() == 13);
+  CHECK(d["ack"] == true);  // control bit 7 clear
+  CHECK(d["nak"].is_null());
+  CHECK(d.size() == 15);
 }
 
 TEST_CASE("typed values in responses") {
