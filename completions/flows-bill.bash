@@ -8,7 +8,7 @@ _flows_bill_node() {
   case $1 in
     'flows-bill')
       subs='tariffs usage costs solar-credits statements run quote'
-      opts='--env'
+      opts='--version --env'
       vals='--env'
       args=0 ;;
     'flows-bill tariffs')

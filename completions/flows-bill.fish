@@ -10,6 +10,7 @@ complete -c flows-bill -n __fish_use_subcommand -a solar-credits -d 'compute and
 complete -c flows-bill -n __fish_use_subcommand -a statements -d 'write the month\'s stored statements as files'
 complete -c flows-bill -n __fish_use_subcommand -a run -d 'bill a month: usage, costs, solar credits and statements in one transaction; exit 7 if any customer was skipped'
 complete -c flows-bill -n __fish_use_subcommand -a quote -d 'what a tariff or a solar credit comes to (no database)'
+complete -c flows-bill -n 'not __fish_seen_subcommand_from tariffs usage costs solar-credits statements run quote' -l version -d 'Display program version information and exit'
 complete -c flows-bill -n 'not __fish_seen_subcommand_from tariffs usage costs solar-credits statements run quote' -l env -r -F -d 'configuration environment (config.toml); default FLOWS_ENV or the current one'
 
 # flows-bill tariffs

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "billing/decimal.hpp"
+#include "core/version.hpp"
 #include "cli/docs.hpp"
 #include "cli/run.hpp"
 #include "core/error.hpp"
@@ -21,7 +22,7 @@ cli::ManPage man_page() {
   p.name = "flows-bill";
   p.summary = "billing for energy communities: tariffs, monthly usage and costs, solar credits, statements";
   p.date = "2026-11-24";
-  p.version = "0.1.0";
+  p.version = std::string(flows::version);
   p.description =
       "flows-bill computes what an ESCO's customers are charged and keeps the Flows database's billing tables "
       "true. All money is exact decimal arithmetic; nothing is ever a binary floating-point number.\n"
@@ -106,6 +107,7 @@ cli::ManPage man_page() {
 int main(int argc, char** argv) {
   CLI::App app{"Billing for energy communities: tariffs, costs and solar credits, in exact decimals.", "flows-bill"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", "flows-bill " + std::string(flows::version));
   std::function<int()> action;
 
   bill_app::Globals globals;

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The version the tools print and put in their man pages is the CMake project's.
-#   version_test.sh PROJECT_VERSION EMOP EMLITE_SIM
+#   version_test.sh PROJECT_VERSION EMOP EMLITE_SIM FLOWS_BILL
 set -uo pipefail
-version=$1 emop=$2 sim=$3
+version=$1 emop=$2 sim=$3 bill=$4
 failures=0
 check() {  # what expected actual
   if [[ "$2" == "$3" ]]; then echo "ok: $1"; else echo "FAIL: $1: expected [$2], got [$3]"; failures=$((failures + 1)); fi
@@ -10,7 +10,8 @@ check() {  # what expected actual
 [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || { echo "FAIL: not a project version: [$version]"; exit 1; }
 check "emop --version" "emop $version" "$("$emop" --version)"
 check "emop version" "emop $version" "$("$emop" version)"
-for tool in "$emop" "$sim"; do
+check "flows-bill --version" "flows-bill $version" "$("$bill" --version)"
+for tool in "$emop" "$sim" "$bill"; do
   name=$(basename "$tool")
   check "$name man page header" "\"flows $version\"" "$("$tool" generate-docs man | grep -m1 '^\.TH ' | grep -o '"flows [^"]*"')"
 done
