@@ -1,5 +1,7 @@
 #include "config/config.hpp"
 
+#include <cctype>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -298,11 +300,10 @@ std::optional<fs::path> default_config_file() {
   return std::nullopt;
 }
 
-std::optional<std::vector<ConninfoParam>> parse_conninfo(std::string_view conninfo_or_uri) {
+std::optional<std::vector<ConninfoParam>> parse_conninfo(std::string_view conninfo_or_uri, std::string* error) {
   char* err = nullptr;
   PQconninfoOption* options = PQconninfoParse(std::string(conninfo_or_uri).c_str(), &err);
-  // libpq's complaint quotes the piece it could not parse, which may be a
-  // password: it is dropped, never shown.
+  if (error != nullptr && err != nullptr) *error = err;
   PQfreemem(err);
   if (options == nullptr) return std::nullopt;
   std::vector<ConninfoParam> out;
@@ -310,6 +311,13 @@ std::optional<std::vector<ConninfoParam>> parse_conninfo(std::string_view connin
     if (o->val != nullptr) out.push_back({o->keyword, o->val});
   PQconninfoFree(options);
   return out;
+}
+
+bool might_hold_secret(std::string_view s) {
+  std::string lower(s);
+  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower.find("pass") != std::string::npos || lower.find("sslkey") != std::string::npos ||
+         lower.find('@') != std::string::npos;
 }
 
 bool is_secret_keyword(std::string_view keyword) {

@@ -103,7 +103,14 @@ void set_current(const std::filesystem::path& file, const std::string& env);
 struct ConninfoParam {
   std::string keyword, value;
 };
-std::optional<std::vector<ConninfoParam>> parse_conninfo(std::string_view conninfo_or_uri);
+// nullopt when libpq cannot parse it; libpq's complaint then goes to *error when
+// given (it quotes the piece it could not parse: show it only when that cannot
+// be a secret, see might_hold_secret).
+std::optional<std::vector<ConninfoParam>> parse_conninfo(std::string_view conninfo_or_uri,
+                                                         std::string* error = nullptr);
+// Whether the text could carry a secret anywhere: a secret keyword, or a URI's
+// user information.
+bool might_hold_secret(std::string_view conninfo_or_uri);
 
 // The keywords whose values are never shown: password, sslpassword, sslkey.
 bool is_secret_keyword(std::string_view keyword);

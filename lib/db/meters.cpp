@@ -75,7 +75,7 @@ std::vector<MeterListRow> list_meters(pqxx::transaction_base& tx, const std::str
   for (const auto& r : rows) {
     MeterListRow m;
     m.esco = r["esco"].as<std::string>();
-    m.serial = r["serial"].as<std::string>();
+    m.serial = r["serial"].is_null() ? std::string() : r["serial"].as<std::string>();  // nullable as deployed
     m.name = r["name"].as<std::string>();
     if (!r["signal"].is_null()) m.signal = r["signal"].as<int>();
     m.health = text_or_null(r["health"]);

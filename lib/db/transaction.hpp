@@ -2,8 +2,10 @@
 // "Run this in a transaction and turn a database failure into one line": the one
 // way repositories' callers scope their work. The function gets the transaction;
 // it commits when the function returns and rolls back when anything throws.
-// pqxx failures become flows::Error(database) "<context>: <one line>"; every
-// other exception (a flows::Error from a decision, a bug) passes through as it is.
+// Every libpqxx exception (a server error, a lost connection, and also a NULL or
+// an unconvertible value read from a row, a statement returning no row where
+// one was expected) becomes flows::Error(database) "<context>: <one line>";
+// every other exception (a flows::Error from a decision, a bug) passes through.
 #include <string_view>
 #include <type_traits>
 #include <utility>
@@ -27,8 +29,8 @@ auto in_transaction(pqxx::connection& conn, std::string_view context, F&& f) {
       tx.commit();
       return result;
     }
-  } catch (const pqxx::failure& e) {
-    throw database_error(context, e);
+  } catch (const pqxx::pqxx_exception& e) {
+    throw database_error(context, e.base());
   }
 }
 

@@ -41,10 +41,4 @@ struct ResponseError {
 // `request_data`; otherwise what is wrong with it.
 Result<ByteView, ResponseError> check_response(ByteView request_data, ByteView response_frame);
 
-// Whether a failure is worth sending the request again: everything but a NAK,
-// except a NAK for a corrupted request (FCS).
-inline bool worth_retrying(const ResponseError& e) {
-  return e.problem != ResponseProblem::nak || e.nak == NakCode::fcs_error;
-}
-
 }  // namespace flows::emop

@@ -58,7 +58,6 @@ TEST_CASE("check_response: each way an answer is refused") {
     REQUIRE(!r);
     CHECK(r.error().problem == ResponseProblem::malformed);
     CHECK(r.error().detail == describe(FrameError::bad_delimiter));
-    CHECK(worth_retrying(r.error()));
   }
   SUBCASE("CRC mismatch") {
     Bytes frame = answer(serial_id, value);
@@ -66,18 +65,13 @@ TEST_CASE("check_response: each way an answer is refused") {
     auto r = check_response(request, frame);
     REQUIRE(!r);
     CHECK(r.error().problem == ResponseProblem::crc_mismatch);
-    CHECK(worth_retrying(r.error()));
   }
-  SUBCASE("NAK, with its code; only an FCS NAK is worth repeating") {
+  SUBCASE("NAK, with its code") {
     auto r = check_response(request, answer(serial_id, value, NakCode::security_not_granted));
     REQUIRE(!r);
     CHECK(r.error().problem == ResponseProblem::nak);
     CHECK(r.error().nak == NakCode::security_not_granted);
     CHECK(r.error().detail == nak_name(NakCode::security_not_granted));
-    CHECK(!worth_retrying(r.error()));
-    auto fcs = check_response(request, answer(serial_id, value, NakCode::fcs_error));
-    REQUIRE(!fcs);
-    CHECK(worth_retrying(fcs.error()));
   }
   SUBCASE("an answer to another object") {
     auto r = check_response(request, answer(0x600200, value));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <stdexcept>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -12,8 +13,34 @@ namespace asio = boost::asio;
 
 namespace flows::jobs {
 
+namespace {
+
+// One meter: its transport, the job, the outcome. Never throws: a factory that
+// cannot open a transport is that meter's failure like any other.
+asio::awaitable<void> run_one(asio::any_io_executor ex, const MeterTarget& target, const emop::ObjectTable& objects,
+                              const BatchOptions& options, const MeterJob& job, MeterOutcome& out) {
+  out.serial = target.serial;
+  std::unique_ptr<transport::Transport> transport;
+  try {
+    transport = options.transport(ex, target);
+    meter::Meter m(*transport, objects);
+    out.result = co_await job(m, target);
+    out.ok = true;
+  } catch (const Error& e) {
+    out.code = e.code();
+    out.error = e.what();
+  } catch (const std::exception& e) {
+    out.code = ExitCode::internal;
+    out.error = std::string("internal error: ") + e.what();
+  }
+  if (transport) transport->close();
+}
+
+}  // namespace
+
 std::vector<MeterOutcome> run_batch(const std::vector<MeterTarget>& targets, const emop::ObjectTable& objects,
                                     const BatchOptions& options, const MeterJob& job) {
+  if (!options.transport) throw std::logic_error("run_batch: no transport factory");
   std::vector<MeterOutcome> outcomes(targets.size());
   asio::io_context io(1);
   std::size_t next = 0;
@@ -22,22 +49,7 @@ std::vector<MeterOutcome> run_batch(const std::vector<MeterTarget>& targets, con
     auto ex = co_await asio::this_coro::executor;
     while (next < targets.size()) {
       const std::size_t i = next++;
-      const MeterTarget& target = targets[i];
-      MeterOutcome& out = outcomes[i];
-      out.serial = target.serial;
-      auto transport = options.transport(ex, target);
-      meter::Meter m(*transport, objects);
-      try {
-        out.result = co_await job(m, target);
-        out.ok = true;
-      } catch (const Error& e) {
-        out.code = e.code();
-        out.error = e.what();
-      } catch (const std::exception& e) {
-        out.code = ExitCode::internal;
-        out.error = std::string("internal error: ") + e.what();
-      }
-      transport->close();
+      co_await run_one(ex, targets[i], objects, options, job, outcomes[i]);
     }
   };
   const std::size_t workers = std::min<std::size_t>(std::max(1, options.concurrency), targets.size());

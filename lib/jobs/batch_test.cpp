@@ -63,3 +63,26 @@ TEST_CASE("run_batch: all failing alike gives that status; a NAK is 5") {
   CHECK(out[0].error.find("answered NAK 2") != std::string::npos);
   CHECK(jobs::batch_status(out) == ExitCode::protocol);
 }
+
+TEST_CASE("run_batch: a factory that cannot open a transport fails that meter, and the batch goes on") {
+  auto fleet = fleet_of(2);
+  const UtcTime now = *sim::parse_utc("2024-03-02T00:00:00Z");
+  auto simulated = sim::in_process_factory(fleet, [now] { return now; });
+  jobs::BatchOptions o;
+  o.concurrency = 1;
+  o.transport = [&](boost::asio::any_io_executor ex,
+                    const jobs::MeterTarget& t) -> std::unique_ptr<transport::Transport> {
+    if (t.serial == "EML0000000010") throw transport::MeterError(transport::FailureKind::unreachable, "no route");
+    return simulated(ex, t);
+  };
+  std::vector<jobs::MeterTarget> targets{{"EML0000000010", {}, false, ""}, {"EML0000000011", {}, false, ""}};
+  auto out = jobs::run_batch(targets, emop::ObjectTable::builtin(), o, read_csq);
+  CHECK(!out[0].ok);
+  CHECK(out[0].code == ExitCode::unreachable);
+  CHECK(out[0].error == "no route");
+  CHECK(out[1].ok);
+  CHECK(out[1].result.text == "csq=11");
+  CHECK(jobs::batch_status(out) == ExitCode::partial);
+  o.transport = nullptr;
+  CHECK_THROWS_AS(jobs::run_batch(targets, emop::ObjectTable::builtin(), o, read_csq), std::logic_error);
+}

@@ -27,8 +27,8 @@ nlohmann::json ClockPushResult::to_json() const {
   return j;
 }
 
-Task<ClockPushResult> push_meter_clock(Meter& m, const std::string& serial, std::int64_t threshold, bool dry,
-                                       const std::function<UtcTime()>& now) {
+Task<ClockPushResult> push_meter_clock(Meter& m, std::string serial, std::int64_t threshold, bool dry,
+                                       std::function<UtcTime()> now) {
   ClockPushResult c;
   c.serial = serial;
   c.dst = co_await m.flag("daylight_savings_correction_flag");

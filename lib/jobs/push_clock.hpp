@@ -41,8 +41,8 @@ struct ClockPushResult {
 
 // One meter: read its DST flag and clock, correct it when needed (not on a dry
 // run), read it back. now() gives the true time (the system clock in push_clock).
-Task<ClockPushResult> push_meter_clock(meter::Meter& m, const std::string& serial, std::int64_t threshold_seconds,
-                                       bool dry_run, const std::function<UtcTime()>& now);
+Task<ClockPushResult> push_meter_clock(meter::Meter& m, std::string serial, std::int64_t threshold_seconds,
+                                       bool dry_run, std::function<UtcTime()> now);
 
 std::vector<ClockPushResult> push_clock(pqxx::connection& conn, const emop::ObjectTable& objects,
                                         const PushClockOptions& options);

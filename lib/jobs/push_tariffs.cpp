@@ -64,7 +64,7 @@ void record(pqxx::connection& conn, const db::TariffPushRecord& r) {
 
 }  // namespace
 
-Task<TariffPushStep> push_tariff_to_meter(Meter& m, const PlannedTariff& p, bool dry_run) {
+Task<TariffPushStep> push_tariff_to_meter(Meter& m, PlannedTariff p, bool dry_run) {
   TariffPushStep step{result_of(p), std::nullopt};
   TariffPushResult& r = step.result;
   const meter::Tariff future = co_await m.tariffs_future();

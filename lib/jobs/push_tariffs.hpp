@@ -51,7 +51,7 @@ struct TariffPushStep {
   std::optional<db::TariffPushRecord> record;
   bool write_failed = false;  // the meter failed during the write (the record says failed)
 };
-Task<TariffPushStep> push_tariff_to_meter(meter::Meter& m, const PlannedTariff& plan, bool dry_run);
+Task<TariffPushStep> push_tariff_to_meter(meter::Meter& m, PlannedTariff plan, bool dry_run);
 
 std::vector<TariffPushResult> push_tariffs(pqxx::connection& conn, const emop::ObjectTable& objects,
                                            const PushTariffsOptions& options);

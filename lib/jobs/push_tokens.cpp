@@ -34,7 +34,7 @@ Task<InterruptedCheck> check_interrupted(Meter& m, int before_count, Money amoun
   co_return c;
 }
 
-Task<SendResult> send_and_read(Meter& m, const std::string& token) {
+Task<SendResult> send_and_read(Meter& m, std::string token) {
   SendResult r;
   try {
     co_await m.send_token(token);
@@ -165,8 +165,6 @@ Task<CommandResult> push_meter(Meter& m, pqxx::connection& conn, const std::vect
     bool claimed = false;
     try {
       co_await push_one(m, conn, p, res, claimed);
-    } catch (const pqxx::failure& e) {
-      throw db::database_error("token push", e);
     } catch (const Error& e) {
       if (e.code() == ExitCode::database) throw;
       meter_failed = true;

@@ -87,7 +87,7 @@ struct SendResult {
   std::optional<emop::NakCode> refused;
   MeterReading after;  // when not refused
 };
-Task<SendResult> send_and_read(meter::Meter& m, const std::string& token);
+Task<SendResult> send_and_read(meter::Meter& m, std::string token);
 
 // Throws flows::Error(database) on database failures (including another run
 // holding the lock); meter failures are results.

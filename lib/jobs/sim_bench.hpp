@@ -23,6 +23,9 @@ inline sim::MeterSpec flat_meter(sim::MeterKind kind = sim::MeterKind::single_b1
 }
 
 struct SimBench {
+  // The clock captures this and the Meter refers to the transport member: never copied or moved.
+  SimBench(const SimBench&) = delete;
+  SimBench& operator=(const SimBench&) = delete;
   explicit SimBench(sim::MeterSpec spec = flat_meter())
       : sim(std::move(spec), emop::ObjectTable::builtin()),
         now(*sim::parse_utc("2024-03-02T12:00:00Z")),

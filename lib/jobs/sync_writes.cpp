@@ -1,5 +1,7 @@
 #include "jobs/sync_writes.hpp"
 
+#include <boost/algorithm/string/trim.hpp>
+
 #include "db/shadows.hpp"
 #include "jobs/sync.hpp"
 
@@ -8,11 +10,7 @@ namespace flows::jobs {
 using nlohmann::json;
 
 std::string trim_serial(std::string s) {
-  auto junk = [](char c) { return c == ' ' || c == '\0' || c == '\t' || c == '\r' || c == '\n'; };
-  while (!s.empty() && junk(s.back())) s.pop_back();
-  std::size_t i = 0;
-  while (i < s.size() && junk(s[i])) ++i;
-  return s.substr(i);
+  return boost::algorithm::trim_copy_if(s, [](char c) { return c == ' ' || c == '\0' || c == '\t' || c == '\r' || c == '\n'; });
 }
 
 namespace {

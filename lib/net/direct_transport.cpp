@@ -139,8 +139,7 @@ Task<emop::Bytes> DirectTransport::exchange(emop::Bytes request) {
     }
     last_exchange_ = std::chrono::steady_clock::now();
     // A NAK is the meter's considered answer; only a corrupted request (FCS) is worth repeating.
-    const bool retryable = failure->kind() != FailureKind::nak || failure->nak() == emop::NakCode::fcs_error;
-    if (!retryable || attempt_no >= options_.attempts) {
+    if (!transport::worth_retrying(*failure) || attempt_no >= options_.attempts) {
       if (attempt_no > 1)
         throw MeterError(failure->kind(), std::string(failure->what()) + " (after " + std::to_string(attempt_no) + " attempts)",
                          failure->nak());

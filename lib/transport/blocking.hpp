@@ -4,6 +4,7 @@
 // loop of their own.
 #include <exception>
 #include <optional>
+#include <stdexcept>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -23,6 +24,7 @@ T run_blocking(Task<T> task) {
   });
   io.run();
   if (error) std::rethrow_exception(error);
+  if (!value) throw std::logic_error("run_blocking: the task ended without a value");
   return std::move(*value);
 }
 

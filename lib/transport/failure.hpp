@@ -28,6 +28,12 @@ class MeterError : public Error {
   emop::NakCode nak_;
 };
 
+// Whether a failed request is worth sending again: everything but a NAK (the
+// meter's considered answer), except a NAK for a corrupted request (FCS).
+inline bool worth_retrying(const MeterError& e) {
+  return e.kind() != FailureKind::nak || e.nak() == emop::NakCode::fcs_error;
+}
+
 // The failure a rejected response means, with where the meter is in the message.
 MeterError response_failure(const emop::ResponseError& e, const std::string& where);
 

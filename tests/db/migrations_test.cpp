@@ -15,6 +15,7 @@
 #include "db/connection.hpp"
 #include "db/db_error.hpp"
 #include "db/migrations.hpp"
+#include "db/transaction.hpp"
 #include "test_database.hpp"
 
 using flows::testing::TestDatabase;
@@ -288,9 +289,16 @@ TEST_CASE("connect opens the database, and its failures never show the password"
   CHECK_FALSE(contains(malformed.what(), "s3cret"));
   CHECK_FALSE(contains(malformed.what(), "pw"));
 
+  // Nothing in it can be a secret: libpq's reason is shown.
   const flows::Error bad = error_of([] { db::connect("host=/tmp nonsense"); });
   CHECK(bad.code() == flows::ExitCode::database);
   CHECK(std::string(bad.what()) ==
+        "invalid database connection string: missing \"=\" after \"nonsense\" in connection info string");
+  // A password may be in it, and libpq quotes what it cannot parse: nothing is shown.
+  const flows::Error secret = error_of([] { db::connect("host=/tmp password=hunter2 nonsense"); });
+  CHECK(secret.code() == flows::ExitCode::database);
+  CHECK(std::string(secret.what()).find("hunter2") == std::string::npos);
+  CHECK(std::string(secret.what()) ==
         "invalid database connection string (not shown: libpq cannot parse it, so a password in it could not be "
         "masked)");
 }
@@ -305,4 +313,52 @@ TEST_CASE("server errors become one line") {
                      "hunter2)\n",
                      "hunter2") ==
         "connection to server failed: FATAL: password authentication failed for user \"u\" (pw ***)");
+}
+
+TEST_CASE("in_transaction: every database failure is one line of exit status 6; work commits or rolls back") {
+  TestDatabase t("in_transaction");
+  auto& conn = t.conn();
+  db::in_transaction(conn, "setup", [](pqxx::work& tx) { tx.exec0("CREATE TABLE t (v text)"); });
+  SUBCASE("a server error") {
+    auto e = error_of([&] { db::in_transaction(conn, "ctx", [](pqxx::work& tx) { tx.exec0("SELECT nope FROM t"); }); });
+    CHECK(e.code() == flows::ExitCode::database);
+    CHECK(std::string(e.what()).rfind("ctx: column \"nope\" does not exist", 0) == 0);
+  }
+  SUBCASE("a NULL read as text, and no row where one was expected, are database errors too") {
+    auto null = error_of([&] {
+      db::in_read_transaction(conn, "ctx", [](pqxx::read_transaction& tx) {
+        return tx.exec1("SELECT NULL::text AS v")["v"].as<std::string>();
+      });
+    });
+    CHECK(null.code() == flows::ExitCode::database);
+    CHECK(std::string(null.what()).rfind("ctx: ", 0) == 0);
+    auto none = error_of([&] {
+      db::in_read_transaction(conn, "ctx", [](pqxx::read_transaction& tx) { return tx.exec1("SELECT v FROM t").size(); });
+    });
+    CHECK(none.code() == flows::ExitCode::database);
+  }
+  SUBCASE("a flows::Error from the work passes through, and the work is rolled back") {
+    auto e = error_of([&] {
+      db::in_transaction(conn, "ctx", [](pqxx::work& tx) {
+        tx.exec0("INSERT INTO t VALUES ('x')");
+        throw flows::usage_error("bad value");
+      });
+    });
+    CHECK(e.code() == flows::ExitCode::usage);
+    CHECK(std::string(e.what()) == "bad value");
+    const auto n = db::in_read_transaction(conn, "count", [](pqxx::read_transaction& tx) {
+      return tx.exec1("SELECT count(*) AS n FROM t")["n"].as<int>();
+    });
+    CHECK(n == 0);
+  }
+  SUBCASE("work that returns commits") {
+    const int inserted = db::in_transaction(conn, "ctx", [](pqxx::work& tx) {
+      return static_cast<int>(tx.exec0("INSERT INTO t VALUES ('y')").affected_rows());
+    });
+    CHECK(inserted == 1);
+    const auto n = db::in_read_transaction(conn, "count", [](pqxx::read_transaction& tx) {
+      return tx.exec1("SELECT count(*) AS n FROM t")["n"].as<int>();
+    });
+    CHECK(n == 1);
+  }
 }
