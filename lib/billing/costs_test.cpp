@@ -2,15 +2,14 @@
 
 #include <doctest/doctest.h>
 
+#include "billing/billing_test_support.hpp"
+
 using namespace flows::billing;
 using namespace date::literals;
 
+using flows::billing::testing::D;
+
 namespace {
-Decimal D(const char* text) {
-  auto d = Decimal::parse(text);
-  REQUIRE_MESSAGE(d, text);
-  return *d;
-}
 }  // namespace
 
 TEST_CASE("billing costs of a customer with power and heat circuits") {

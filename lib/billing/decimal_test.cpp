@@ -4,15 +4,14 @@
 
 #include <doctest/doctest.h>
 
+#include "billing/billing_test_support.hpp"
+
 using flows::billing::Decimal;
 using flows::billing::DecimalOverflow;
 
+using flows::billing::testing::D;
+
 namespace {
-Decimal D(const char* text) {
-  auto d = Decimal::parse(text);
-  REQUIRE_MESSAGE(d, text);
-  return *d;
-}
 }  // namespace
 
 static_assert(!std::is_constructible_v<Decimal, double>, "never from binary floating point");

@@ -2,16 +2,15 @@
 
 #include <doctest/doctest.h>
 
+#include "billing/billing_test_support.hpp"
+
 #include "core/error.hpp"
 
 using namespace flows::billing;
 
+using flows::billing::testing::D;
+
 namespace {
-Decimal D(const char* text) {
-  auto d = Decimal::parse(text);
-  REQUIRE_MESSAGE(d, text);
-  return *d;
-}
 
 // June 2024, complete (30 days). ESCO alpha (london) bills Ann on a power and a
 // heat circuit; Bob has no customer tariff; Dan occupies two supply accounts;

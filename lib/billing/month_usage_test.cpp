@@ -4,16 +4,15 @@
 
 #include <doctest/doctest.h>
 
+#include "billing/billing_test_support.hpp"
+
 #include "core/error.hpp"
 
 using namespace flows::billing;
 
+using flows::billing::testing::D;
+
 namespace {
-Decimal D(const char* text) {
-  auto d = Decimal::parse(text);
-  REQUIRE_MESSAGE(d, text);
-  return *d;
-}
 }  // namespace
 
 TEST_CASE("billing month usage adds up registers per circuit and UK day") {

@@ -2,16 +2,15 @@
 
 #include <doctest/doctest.h>
 
+#include "billing/billing_test_support.hpp"
+
 #include "core/error.hpp"
 
 using namespace flows::billing;
 
+using flows::billing::testing::D;
+
 namespace {
-Decimal D(const char* text) {
-  auto d = Decimal::parse(text);
-  REQUIRE_MESSAGE(d, text);
-  return *d;
-}
 const Esco alpha{"e1", "alpha", "london"};
 // 0.2345 £/kWh, 0.6556 £/day (not through D: no doctest assertion outside a test)
 const Rates bench{Decimal::from_parts(2345, 4), Decimal::from_parts(6556, 4)};

@@ -2,17 +2,16 @@
 
 #include <doctest/doctest.h>
 
+#include "billing/billing_test_support.hpp"
+
 #include "core/error.hpp"
 
 using namespace flows::billing;
 using namespace date::literals;
 
+using flows::billing::testing::D;
+
 namespace {
-Decimal D(const char* text) {
-  auto d = Decimal::parse(text);
-  REQUIRE_MESSAGE(d, text);
-  return *d;
-}
 }  // namespace
 
 TEST_CASE("billing solar credit rows: shared installations, no tariff, no installation") {

@@ -2,28 +2,19 @@
 
 #include <doctest/doctest.h>
 
+#include "billing/billing_test_support.hpp"
+
 #include "core/error.hpp"
 
 using namespace flows::billing;
 using namespace date::literals;
 
+using flows::billing::testing::D;
+using flows::billing::testing::usage_message;
+
 namespace {
-Decimal D(const char* text) {
-  auto d = Decimal::parse(text);
-  REQUIRE_MESSAGE(d, text);
-  return *d;
-}
 Rates R(const char* unit, const char* standing) { return {D(unit), D(standing)}; }
 
-std::string usage_message(auto&& f) {
-  try {
-    f();
-  } catch (const flows::Error& e) {
-    CHECK(e.code() == flows::ExitCode::usage);
-    return e.what();
-  }
-  return "(no error)";
-}
 }  // namespace
 
 TEST_CASE("billing customer rates are truncated to 5 decimals, microgrid rates are exact") {

@@ -21,18 +21,23 @@ std::vector<MeterRow> load_meters(pqxx::transaction_base& tx, const MeterFilter&
   std::vector<MeterRow> out;
   out.reserve(rows.size());
   for (const auto& r : rows) {
-    MeterRow m;
-    m.id = r["id"].as<std::string>();
-    m.serial = r["serial"].as<std::string>();
-    m.host = r["host"].as<std::string>();
-    m.port = static_cast<std::uint16_t>(r["port"].as<int>());
-    m.hardware = r["hardware"].as<std::string>();
-    m.dst = r["dst"].as<bool>();
+    MeterRow m = meter_of(r);
     m.esco = r["esco"].as<std::string>();
     m.mode = r["mode"].as<std::string>();
     out.push_back(std::move(m));
   }
   return out;
+}
+
+MeterRow meter_of(const pqxx::row& r, const char* id_column) {
+  MeterRow m;
+  m.id = r[id_column].as<std::string>();
+  m.serial = r["serial"].as<std::string>();
+  m.host = r["host"].as<std::string>();
+  m.port = static_cast<std::uint16_t>(r["port"].as<int>());
+  m.hardware = r["hardware"].as<std::string>();
+  m.dst = r["dst"].as<bool>();
+  return m;
 }
 
 std::string meter_id_array(const std::vector<MeterRow>& meters) {

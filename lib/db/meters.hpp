@@ -29,6 +29,10 @@ struct MeterFilter {
   bool active_only = true;              // passive meters are never talked to
 };
 
+// A meter's id, serial, address (host, port), dst and hardware from a row with
+// those columns (the id under `id_column`); esco and mode are left empty.
+MeterRow meter_of(const pqxx::row& r, const char* id_column = "id");
+
 // Ordered by serial. Throws flows::Error(database) on failure.
 std::vector<MeterRow> load_meters(pqxx::transaction_base& tx, const MeterFilter& filter);
 

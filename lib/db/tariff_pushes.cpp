@@ -27,12 +27,7 @@ std::vector<NextCustomerTariff> next_customer_tariffs(pqxx::transaction_base& tx
   out.reserve(rows.size());
   for (const auto& r : rows) {
     NextCustomerTariff t;
-    t.meter.id = r["meter_id"].as<std::string>();
-    t.meter.serial = r["serial"].as<std::string>();
-    t.meter.host = r["host"].as<std::string>();
-    t.meter.port = static_cast<std::uint16_t>(r["port"].as<int>());
-    t.meter.dst = r["dst"].as<bool>();
-    t.meter.hardware = r["hardware"].as<std::string>();
+    t.meter = meter_of(r, "meter_id");
     t.customer = r["customer"].as<std::string>();
     t.period_start = r["period_start"].as<std::string>();
     t.unit_rate = r["unit_rate"].as<std::string>();

@@ -30,12 +30,7 @@ std::vector<PendingTopup> pending_topups(pqxx::transaction_base& tx, const std::
   for (const auto& r : rows) {
     PendingTopup p;
     p.id = r["topup_id"].as<std::string>();
-    p.meter.id = r["meter_id"].as<std::string>();
-    p.meter.serial = r["serial"].as<std::string>();
-    p.meter.host = r["host"].as<std::string>();
-    p.meter.port = static_cast<std::uint16_t>(r["port"].as<int>());
-    p.meter.dst = r["dst"].as<bool>();
-    p.meter.hardware = r["hardware"].as<std::string>();
+    p.meter = meter_of(r, "meter_id");
     p.amount = Money::from_units(r["amount_pence"].as<std::int64_t>() * 1000);
     p.token = r["token"].as<std::string>();
     p.unfinished = r["unfinished"].as<bool>();
