@@ -29,9 +29,9 @@ Money parse_money_arg(const std::string& what, const std::string& v) {
   return *m;
 }
 
-void add_flag_write(CLI::App& app, State& st, const std::string& command, const std::string& object,
+void add_flag_write(CLI::App& app, Invocation& inv, const std::string& command, const std::string& object,
                     const std::string& help) {
-  add_meter_command(app, st,
+  add_meter_command(app, inv,
                     {command, help, {"on|off"}, true,
                      [command, object](const std::vector<std::string>& extra) -> jobs::MeterJob {
                        bool on = parse_on_off(command, extra[0]);
@@ -44,8 +44,8 @@ void add_flag_write(CLI::App& app, State& st, const std::string& command, const 
 
 std::string joined(auto const& names) { return fmt::format("{}", fmt::join(names, ", ")); }
 
-void add_setting_writes(CLI::App& app, State& st) {
-  add_meter_command(app, st,
+void add_setting_writes(CLI::App& app, Invocation& inv) {
+  add_meter_command(app, inv,
                     {"backlight_write", "set the backlight (one of: " + joined(emop::backlight_settings) + ")", {"SETTING"}, true,
                      [](const std::vector<std::string>& extra) -> jobs::MeterJob {
                        std::string setting = extra[0];
@@ -55,7 +55,7 @@ void add_setting_writes(CLI::App& app, State& st) {
                          co_return simple("backlight_write", setting, setting);
                        };
                      }});
-  add_meter_command(app, st,
+  add_meter_command(app, inv,
                     {"load_switch_write", "set the load switch (one of: " + joined(emop::load_switch_settings) + ")", {"SETTING"}, true,
                      [](const std::vector<std::string>& extra) -> jobs::MeterJob {
                        std::string setting = extra[0];
@@ -67,9 +67,9 @@ void add_setting_writes(CLI::App& app, State& st) {
                      }});
 }
 
-void add_prepay_writes(CLI::App& app, State& st) {
+void add_prepay_writes(CLI::App& app, Invocation& inv) {
   add_meter_command(
-      app, st,
+      app, inv,
       {"prepay_enabled_write", "turn prepayment mode on or off (on is refused while the balance is under £10)", {"on|off"}, true,
        [](const std::vector<std::string>& extra) -> jobs::MeterJob {
          bool on = parse_on_off("prepay_enabled_write", extra[0]);
@@ -85,7 +85,7 @@ void add_prepay_writes(CLI::App& app, State& st) {
          };
        }});
   add_meter_command(
-      app, st,
+      app, inv,
       {"prepay_send_token", "send a 20-digit top-up token; reports the balance before and after", {"TOKEN"}, true,
        [](const std::vector<std::string>& extra) -> jobs::MeterJob {
          std::string token = extra[0];
@@ -110,10 +110,10 @@ void add_prepay_writes(CLI::App& app, State& st) {
        }});
 }
 
-void add_clock_write(CLI::App& app, State& st) {
+void add_clock_write(CLI::App& app, Invocation& inv) {
   auto at = std::make_shared<std::string>();
   auto* sub = add_meter_command(
-      app, st,
+      app, inv,
       {"clock_time_write", "set the meter's clock to the true time (UK local time when its DST correction is on)", {}, true,
        [at](const std::vector<std::string>&) -> jobs::MeterJob {
          std::optional<MeterTime> fixed;
@@ -137,14 +137,14 @@ void add_clock_write(CLI::App& app, State& st) {
   sub->add_option("--time", *at, "set this meter clock reading instead of the true time (ISO)");
 }
 
-void add_tariff_write(CLI::App& app, State& st) {
+void add_tariff_write(CLI::App& app, Invocation& inv) {
   struct Args {
     std::string from_ts, unit_rate, standing_charge;
     std::string emergency_credit = "15.00", ecredit_availability = "10.00", debt_recovery_rate = "0.30";
   };
   auto a = std::make_shared<Args>();
   auto* sub = add_meter_command(
-      app, st,
+      app, inv,
       {"tariffs_future_write",
        "write a future tariff (activation time last), then read it back and report any mismatch", {}, true,
        [a](const std::vector<std::string>&) -> jobs::MeterJob {
@@ -180,11 +180,11 @@ void add_tariff_write(CLI::App& app, State& st) {
   sub->add_option("--debt-recovery-rate", a->debt_recovery_rate, "debt recovery, £/day")->capture_default_str();
 }
 
-void add_time_switch_writes(CLI::App& app, State& st) {
+void add_time_switch_writes(CLI::App& app, Invocation& inv) {
   for (auto e : {meter::Element::a, meter::Element::b}) {
     std::string name = e == meter::Element::a ? "tariffs_time_switches_element_a_or_single_write"
                                               : "tariffs_time_switches_element_b_write";
-    add_meter_command(app, st,
+    add_meter_command(app, inv,
                       {name, "zero the time switch block (the only setting in use)", {}, true,
                        [name, e](const std::vector<std::string>&) -> jobs::MeterJob {
                          return [name, e](Meter& m, const MeterTarget&) -> Task<CommandResult> {
@@ -195,11 +195,11 @@ void add_time_switch_writes(CLI::App& app, State& st) {
   }
 }
 
-void add_obis_write(CLI::App& app, State& st) {
-  add_meter_command(app, st,
+void add_obis_write(CLI::App& app, Invocation& inv) {
+  add_meter_command(app, inv,
                     {"obis_write", "write raw bytes to any object by OBIS triplet a.b.c, hex id or name", {"OBIS", "HEX"}, true,
-                     [&st](const std::vector<std::string>& extra) -> jobs::MeterJob {
-                       auto info = st.objects().resolve(extra[0]);
+                     [&res = inv.resources](const std::vector<std::string>& extra) -> jobs::MeterJob {
+                       auto info = res.objects().resolve(extra[0]);
                        if (!info) throw usage_error("obis_write: '" + extra[0] + "' is not an OBIS triplet a.b.c, hex id or object name");
                        auto payload = emop::from_hex(extra[1]);
                        if (!payload) throw usage_error("obis_write: '" + extra[1] + "' is not hex");
@@ -215,15 +215,15 @@ void add_obis_write(CLI::App& app, State& st) {
 
 }  // namespace
 
-void add_write_commands(CLI::App& app, State& st) {
-  add_flag_write(app, st, "daylight_savings_correction_enabled_write", "daylight_savings_correction_flag",
+void add_write_commands(CLI::App& app, Invocation& inv) {
+  add_flag_write(app, inv, "daylight_savings_correction_enabled_write", "daylight_savings_correction_flag",
                  "turn the clock's UK daylight-savings correction on or off");
-  add_setting_writes(app, st);
-  add_prepay_writes(app, st);
-  add_clock_write(app, st);
-  add_tariff_write(app, st);
-  add_time_switch_writes(app, st);
-  add_obis_write(app, st);
+  add_setting_writes(app, inv);
+  add_prepay_writes(app, inv);
+  add_clock_write(app, inv);
+  add_tariff_write(app, inv);
+  add_time_switch_writes(app, inv);
+  add_obis_write(app, inv);
 }
 
 }  // namespace flows::emop_app
