@@ -5,6 +5,7 @@
 #include "core/files.hpp"
 #include "emop/data_field.hpp"
 #include "emop/inspect.hpp"
+#include "jobs/clock_push_decision.hpp"
 #include "meter_cmds.hpp"
 
 namespace flows::emop_app {
@@ -321,7 +322,7 @@ void add_clock_reads(CLI::App& app, Invocation& inv) {
              bool dst = co_await m.flag("daylight_savings_correction_flag");
              auto c = co_await m.clock();
              auto now = date::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-             auto drift = (to_utc(c.time, dst ? ClockKind::uk_local : ClockKind::utc) - now).count();
+             auto drift = jobs::clock_drift(c.time, dst ? ClockKind::uk_local : ClockKind::utc, now);
              co_return simple("clock_drift", drift, std::to_string(drift));
            });
 }

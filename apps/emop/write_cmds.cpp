@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "emop/records.hpp"
+#include "meter/write_outcomes.hpp"
 #include "meter_cmds.hpp"
 
 namespace flows::emop_app {
@@ -14,8 +15,6 @@ namespace {
 using jobs::CommandResult;
 using jobs::MeterTarget;
 using meter::Meter;
-
-const Money prepay_enable_minimum = Money::from_pounds(10);
 
 bool parse_on_off(const std::string& command, const std::string& v) {
   if (v == "on") return true;
@@ -76,9 +75,8 @@ void add_prepay_writes(CLI::App& app, Invocation& inv) {
          return [on](Meter& m, const MeterTarget&) -> Task<CommandResult> {
            if (on) {
              Money balance = co_await m.prepay_balance();
-             if (balance < prepay_enable_minimum)
-               throw usage_error("prepay_enabled_write on refused: balance " + balance.to_string() + " is under " +
-                                 prepay_enable_minimum.to_string() + " (nothing was written)");
+             if (auto refusal = meter::prepay_enable_refusal(balance))
+               throw usage_error("prepay_enabled_write on refused: " + *refusal);
            }
            co_await m.set_flag("prepay_enabled_flag", on);
            co_return simple("prepay_enabled_write", on ? "on" : "off", on ? "on" : "off");
@@ -95,12 +93,7 @@ void add_prepay_writes(CLI::App& app, Invocation& inv) {
            try {
              co_await m.send_token(token);
            } catch (const transport::MeterError& e) {
-             if (e.kind() == transport::FailureKind::nak)
-               throw transport::MeterError(e.kind(), std::string("the meter refused the token (already used, or not for this meter): ") + e.what(), e.nak());
-             throw transport::MeterError(e.kind(), std::string(e.what()) +
-                                                   " — the token may or may not have reached the meter; read prepay_balance "
-                                                   "before sending it again",
-                                     e.nak());
+             throw meter::token_send_failure(e);
            }
            Money after = co_await m.prepay_balance();
            nlohmann::json j{{"token", "accepted"}, {"balance_before", before.to_string()}, {"balance_after", after.to_string()}};
@@ -161,11 +154,8 @@ void add_tariff_write(CLI::App& app, Invocation& inv) {
          if (!to_emop_seconds(*t.activation)) throw usage_error("--from-ts is before 2000-01-01");
          return [t](Meter& m, const MeterTarget&) -> Task<CommandResult> {
            auto r = co_await m.write_future_tariff(t);
-           if (!r.mismatches.empty()) {
-             std::string all;
-             for (auto& s : r.mismatches) all += (all.empty() ? "" : "; ") + s;
-             throw transport::MeterError(transport::FailureKind::protocol, "future tariff read back differs: " + all);
-           }
+           if (auto failure = meter::tariff_read_back_failure(r.mismatches))
+             throw transport::MeterError(transport::FailureKind::protocol, *failure);
            auto j = meter::tariff_json(r.read_back);
            std::string text = "tariffs_future_write=ok";
            for (auto& [k, v] : j.items()) text += "\n" + k + "=" + (v.is_string() ? v.get<std::string>() : v.dump());
