@@ -6,6 +6,7 @@
 #include "emop/data_field.hpp"
 #include "emop/inspect.hpp"
 #include "jobs/clock_push_decision.hpp"
+#include "jobs/profile_window.hpp"
 #include "meter_cmds.hpp"
 
 namespace flows::emop_app {
@@ -182,20 +183,15 @@ void add_three_phase_intervals(CLI::App& app, Invocation& inv) {
          return [from, to, csv, statuses](Meter& m, const MeterTarget&) -> Task<CommandResult> {
            std::string out = statuses ? "timestamp,import_wh,export_wh,status\n" : "timestamp,import_wh,export_wh\n";
            std::size_t rows = 0;
-           MeterTime cursor = from;
-           while (cursor < to) {
-             auto records = co_await m.profile_log_1(cursor);
-             if (records.empty()) break;
-             for (auto& r : records) {
-               if (r.timestamp < cursor || r.timestamp >= to) continue;
+           for (std::optional<MeterTime> cursor = from; cursor && *cursor < to;) {
+             const auto page = jobs::window_page(co_await m.profile_log_1(*cursor), *cursor, to);
+             for (const auto& r : page.in_window) {
                out += format_iso(r.timestamp) + "," + std::to_string(r.import_a_wh) + "," + std::to_string(r.import_b_wh);
                if (statuses) out += "," + status_json(r.status).dump();
                out += "\n";
                ++rows;
              }
-             auto next = records.back().timestamp + std::chrono::minutes(30);
-             if (next <= cursor) break;
-             cursor = next;
+             cursor = page.next;
            }
            // All or nothing: the CSV appears only once every record is in.
            try {
