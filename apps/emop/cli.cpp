@@ -11,10 +11,10 @@
 
 namespace flows::emop_app {
 
-const emop::ObjectTable& State::objects() {
+const emop::ObjectTable& Resources::objects() {
   if (!objects_) {
     emop::ObjectTable t = emop::ObjectTable::builtin();
-    std::string path = objects_file;
+    std::string path = options_.objects_file;
     if (path.empty()) {
       // The default overrides file is optional; an explicit one must exist.
       if (auto dir = config_dir(); dir && std::filesystem::exists(*dir / "objects.yaml"))
@@ -26,10 +26,10 @@ const emop::ObjectTable& State::objects() {
   return *objects_;
 }
 
-const config::Settings& State::settings() {
+const config::Settings& Resources::settings() {
   if (!settings_) {
     config::LoadOptions o;
-    if (!env_name.empty()) o.env_name = env_name;
+    if (!options_.env_name.empty()) o.env_name = options_.env_name;
     settings_ = config::load(o);
   }
   return *settings_;
@@ -37,20 +37,9 @@ const config::Settings& State::settings() {
 
 namespace {
 
-cli::ManPage man_page() {
-  cli::ManPage p;
-  p.name = "emop";
-  p.summary = "talk to Emlite prepayment meters over EMOP, and inspect EMOP frames";
-  p.date = "2026-11-24";
-  p.version = std::string(flows::version);
-  p.description =
-      "emop reads and programs Emlite meters and keeps the Flows database in step with them. "
-      "Its command names and flags follow the public Python emop tool that field engineers know.\n"
-      ".PP\n"
-      "Data goes to standard output, logs and errors to standard error. Every error is one line "
-      "on standard error and a non-zero exit status (see EXIT STATUS).";
-  p.extra_sections = {
-      {"EXIT STATUS", cli::exit_status_roff()},
+// What the options and commands mean: the object table, the protocol, meters and output.
+std::vector<cli::ManSection> reference_sections() {
+  return {
       {"OBJECT TABLE OVERRIDES",
        "The built-in object table (see \\fBemop objects\\fR) marks ids that no public source confirms as "
        "provisional. An operator holding the vendor documents corrects or extends it without recompiling, "
@@ -95,6 +84,12 @@ cli::ManPage man_page() {
        ".PP\n"
        "Requests time out after \\fB\\-\\-timeout\\fR seconds (default 10) and are tried \\fB\\-\\-attempts\\fR "
        "times in all, the first included (default 5; \\fB\\-\\-retries\\fR is the older name of this option) with backoff; a NAK is not retried (except an FCS error)."},
+  };
+}
+
+// How emop is set up: its files, its environment, and examples.
+std::vector<cli::ManSection> setup_sections() {
+  return {
       {"FILES",
        ".TP\n.I $XDG_CONFIG_HOME/flows/config.toml\n"
        "Named environments and the current one (\\fBenv_list\\fR, \\fBenv_show\\fR, \\fBenv_set\\fR):\n"
@@ -125,56 +120,77 @@ cli::ManPage man_page() {
        ".PP\nProgram a future tariff:\n.PP\n.RS\nemop tariffs_future_write EML2137580761 \\-\\-from\\-ts "
        "2025\\-01\\-01T00:00:00 \\-\\-unit\\-rate 0.2798 \\-\\-standing\\-charge 0.6556\n.RE"},
   };
+}
+
+cli::ManPage man_page() {
+  cli::ManPage p;
+  p.name = "emop";
+  p.summary = "talk to Emlite prepayment meters over EMOP, and inspect EMOP frames";
+  p.date = "2026-11-24";
+  p.version = std::string(flows::version);
+  p.description =
+      "emop reads and programs Emlite meters and keeps the Flows database in step with them. "
+      "Its command names and flags follow the public Python emop tool that field engineers know.\n"
+      ".PP\n"
+      "Data goes to standard output, logs and errors to standard error. Every error is one line "
+      "on standard error and a non-zero exit status (see EXIT STATUS).";
+  p.extra_sections = {{"EXIT STATUS", cli::exit_status_roff()}};
+  for (const auto& sections : {reference_sections(), setup_sections()})
+    p.extra_sections.insert(p.extra_sections.end(), sections.begin(), sections.end());
   return p;
 }
 
+void add_global_options(CLI::App& app, GlobalOptions& o, MeterSelection& sel) {
+  app.add_flag("--json", o.json, "print JSON instead of text");
+  app.add_option("--objects", o.objects_file, "YAML file that overrides or extends the object table")
+      ->envname("EMOP_OBJECTS_FILE");
+  app.add_option("--env", o.env_name, "configuration environment to use (default: FLOWS_ENV, then the current one)");
+  // Where the meters are; among the global options, as in the public tool.
+  app.add_option("--host", sel.host, "talk to one meter directly at HOST[:PORT] (port 8080 by default)");
+  app.add_option("--inventory", sel.inventory, "YAML inventory of meters (serial, host, port); emlite-sim's fleet file is one")
+      ->envname("EMOP_INVENTORY");
+  app.add_option("--timeout", o.timeout_seconds, "seconds to wait for a connection or an answer (default 10)")
+      ->check(CLI::Range(1, 600));
+  app.add_option("--attempts,--retries", o.attempts,
+                 "attempts per request, the first included (--retries is the older name of this option)")->capture_default_str()->check(CLI::Range(1, 20));
+  app.add_option("--concurrency", o.concurrency, "meters talked to at once in a batch")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 4096));
+  app.add_option("--pace", o.pacing_ms, "least milliseconds between two requests to one meter")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 60000));
+  app.add_flag("--no-reuse", o.new_connection_per_request,
+               "open a new connection for every request, as the public tool does (slower)");
+  app.add_option("--log-level", o.log_level, "log level (one of: debug, info, warning, error)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"debug", "info", "warning", "error"}));
+  app.add_flag("-v,--verbose", o.verbose, "log each request and answer on stderr");
+}
 
 }  // namespace
 
-void build_cli(CLI::App& app, State& st) {
+void build_cli(CLI::App& app, Invocation& inv) {
   app.name("emop");
   app.description("Talk to Emlite prepayment meters over EMOP, and inspect EMOP frames.");
   app.require_subcommand(0, 1);
   app.fallthrough();  // global options are accepted after the subcommand too
-  app.add_flag("--json", st.json, "print JSON instead of text");
-  app.add_option("--objects", st.objects_file, "YAML file that overrides or extends the object table")
-      ->envname("EMOP_OBJECTS_FILE");
-  app.add_option("--env", st.env_name, "configuration environment to use (default: FLOWS_ENV, then the current one)");
-  app.add_option("--host", st.host, "talk to one meter directly at HOST[:PORT] (port 8080 by default)");
-  app.add_option("--inventory", st.inventory, "YAML inventory of meters (serial, host, port); emlite-sim's fleet file is one")
-      ->envname("EMOP_INVENTORY");
-  app.add_option("--timeout", st.timeout_seconds, "seconds to wait for a connection or an answer (default 10)")
-      ->check(CLI::Range(1, 600));
-  app.add_option("--attempts,--retries", st.attempts,
-                 "attempts per request, the first included (--retries is the older name of this option)")->capture_default_str()->check(CLI::Range(1, 20));
-  app.add_option("--concurrency", st.concurrency, "meters talked to at once in a batch")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 4096));
-  app.add_option("--pace", st.pacing_ms, "least milliseconds between two requests to one meter")
-      ->capture_default_str()
-      ->check(CLI::Range(0, 60000));
-  app.add_flag("--no-reuse", st.new_connection_per_request,
-               "open a new connection for every request, as the public tool does (slower)");
-  app.add_option("--log-level", st.log_level, "log level (one of: debug, info, warning, error)")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"debug", "info", "warning", "error"}));
-  app.add_flag("-v,--verbose", st.verbose, "log each request and answer on stderr");
+  add_global_options(app, inv.options, inv.selection);
   app.set_version_flag("--version", "emop " + std::string(flows::version));
-  add_frame_commands(app, st);
-  add_objects_command(app, st);
-  add_env_commands(app, st);
-  app.add_subcommand("version", "print the version")->callback([&st] {
-    st.action = [] {
+  add_frame_commands(app, inv);
+  add_objects_command(app, inv);
+  add_env_commands(app, inv);
+  app.add_subcommand("version", "print the version")->callback([&inv] {
+    inv.action = [] {
       std::cout << "emop " << flows::version << "\n";
       return 0;
     };
   });
-  add_meter_commands(app, st);
-  add_db_commands(app, st);
-  add_sync_commands(app, st);
-  add_manage_commands(app, st);
-  add_push_commands(app, st);
-  cli::add_docs_subcommand(app, man_page, st.action);
+  add_meter_commands(app, inv);
+  add_db_commands(app, inv);
+  add_sync_commands(app, inv);
+  add_manage_commands(app, inv);
+  add_push_commands(app, inv);
+  cli::add_docs_subcommand(app, man_page, inv.action);
 }
 
 }  // namespace flows::emop_app

@@ -15,12 +15,12 @@ namespace {
 
 // The environment's database_url (FLOWS_DATABASE_URL overrides it); empty lets
 // libpq use its own PG* variables.
-std::string database_url(State& st) { return st.settings().database_url.value_or(""); }
+std::string database_url(Resources& res) { return res.settings().database_url.value_or(""); }
 
-int run_status(State& st) {
-  auto conn = db::connect(database_url(st));
+int run_status(const GlobalOptions& options, Resources& res) {
+  auto conn = db::connect(database_url(res));
   auto s = db::status(*conn);
-  if (st.json) {
+  if (options.json) {
     nlohmann::json pending = nlohmann::json::array();
     for (auto& m : s.pending) pending.push_back(db::label(m));
     std::cout << nlohmann::json{{"current_version", s.current_version},
@@ -40,10 +40,10 @@ int run_status(State& st) {
   return s.up_to_date() ? 0 : to_int(ExitCode::database);
 }
 
-int run_migrate(State& st) {
-  auto conn = db::connect(database_url(st));
+int run_migrate(const GlobalOptions& options, Resources& res) {
+  auto conn = db::connect(database_url(res));
   auto r = db::migrate(*conn);
-  if (st.json) {
+  if (options.json) {
     std::cout << nlohmann::json{{"from_version", r.from_version}, {"to_version", r.to_version}, {"applied", r.applied}}.dump(2)
               << "\n";
   } else if (r.applied.empty()) {
@@ -54,10 +54,10 @@ int run_migrate(State& st) {
   return 0;
 }
 
-int run_rebuild_rollup(State& st) {
-  auto conn = db::connect(database_url(st));
+int run_rebuild_rollup(const GlobalOptions& options, Resources& res) {
+  auto conn = db::connect(database_url(res));
   const std::int64_t days = db::rebuild_interval_daily(*conn);
-  if (st.json)
+  if (options.json)
     std::cout << nlohmann::json{{"table", "flows.register_interval_daily"}, {"register_days", days}}.dump(2) << "\n";
   else
     std::cout << "register_interval_daily rebuilt from the half hours: " << days << " register-days\n";
@@ -66,18 +66,18 @@ int run_rebuild_rollup(State& st) {
 
 }  // namespace
 
-void add_db_commands(CLI::App& app, State& st) {
+void add_db_commands(CLI::App& app, Invocation& inv) {
   auto* db = app.add_subcommand("db", "the Flows database: schema migrations, topology import, rollups");
   db->require_subcommand(1);
   db->add_subcommand("status", "show the schema version; exit 6 when migrations are pending or unknown")
-      ->callback([&st] { st.action = [&st] { return run_status(st); }; });
+      ->callback([&inv] { inv.action = [&inv] { return run_status(inv.options, inv.resources); }; });
   db->add_subcommand("migrate", "apply pending migrations, each in its own transaction")
-      ->callback([&st] { st.action = [&st] { return run_migrate(st); }; });
+      ->callback([&inv] { inv.action = [&inv] { return run_migrate(inv.options, inv.resources); }; });
   db->add_subcommand("rebuild-rollup",
                      "recompute flows.register_interval_daily from the half hours (after writes with triggers "
                      "off, a data-only restore or dropped chunks); needs the schema's owner")
-      ->callback([&st] { st.action = [&st] { return run_rebuild_rollup(st); }; });
-  add_db_import_command(db, st);
+      ->callback([&inv] { inv.action = [&inv] { return run_rebuild_rollup(inv.options, inv.resources); }; });
+  add_db_import_command(db, inv);
 }
 
 }  // namespace flows::emop_app

@@ -18,8 +18,8 @@ std::filesystem::path config_file() {
   return *f;
 }
 
-std::optional<std::string> env_flag(const State& st) {
-  return st.env_name.empty() ? std::nullopt : std::optional<std::string>(st.env_name);
+std::optional<std::string> env_flag(const GlobalOptions& options) {
+  return options.env_name.empty() ? std::nullopt : std::optional<std::string>(options.env_name);
 }
 
 std::optional<std::string> flows_env() {
@@ -27,17 +27,17 @@ std::optional<std::string> flows_env() {
   return v && !v->empty() ? v : std::nullopt;
 }
 
-int run_list(const State& st) {
+int run_list(const GlobalOptions& options) {
   auto file = config_file();
   auto names = config::environment_names(file);
   // The one commands would use now, so --env and FLOWS_ENV count, as in load().
-  std::string active = env_flag(st) ? *env_flag(st)
+  std::string active = env_flag(options) ? *env_flag(options)
                        : flows_env() ? *flows_env()
                                      : config::current_environment(file).value_or("local");
   if (names.empty())
     std::cerr << "emop: no environments in " << file.string()
               << (std::filesystem::exists(file) ? "" : " (file not found; see man emop, FILES)") << "\n";
-  if (st.json) {
+  if (options.json) {
     nlohmann::ordered_json a = nlohmann::ordered_json::array();
     for (const auto& n : names) a.push_back({{"name", n}, {"current", n == active}});
     std::cout << a.dump(2) << "\n";
@@ -47,11 +47,11 @@ int run_list(const State& st) {
   return 0;
 }
 
-int run_show(const State& st) {
+int run_show(const GlobalOptions& options) {
   config::LoadOptions o;
-  o.env_name = env_flag(st);
+  o.env_name = env_flag(options);
   auto s = config::load(o);
-  if (!st.json) {
+  if (!options.json) {
     for (const auto& line : s.describe()) std::cout << line << "\n";
     return 0;
   }
@@ -72,13 +72,13 @@ int run_show(const State& st) {
   return 0;
 }
 
-int run_set(const State& st, const std::string& env) {
+int run_set(const GlobalOptions& options, const std::string& env) {
   auto file = config_file();
   if (!std::filesystem::exists(file))
     throw config_error("no config file at " + file.string() +
                        "; create it with an [environments." + env + "] table (see man emop, FILES)");
   config::set_current(file, env);
-  if (st.json) std::cout << nlohmann::ordered_json{{"current", env}}.dump(2) << "\n";
+  if (options.json) std::cout << nlohmann::ordered_json{{"current", env}}.dump(2) << "\n";
   else std::cout << "current environment: " << env << "\n";
   // The file changed, but this shell would still use another one.
   if (auto v = flows_env(); v && *v != env)
@@ -88,17 +88,17 @@ int run_set(const State& st, const std::string& env) {
 
 }  // namespace
 
-void add_env_commands(CLI::App& app, State& st) {
+void add_env_commands(CLI::App& app, Invocation& inv) {
   auto* list = app.add_subcommand("env_list", "list the configured environments, the current one marked *");
-  list->callback([&st] { st.action = [&st] { return run_list(st); }; });
+  list->callback([&inv] { inv.action = [&inv] { return run_list(inv.options); }; });
 
   auto* show = app.add_subcommand("env_show", "show the resolved settings and where each came from (secrets masked)");
-  show->callback([&st] { st.action = [&st] { return run_show(st); }; });
+  show->callback([&inv] { inv.action = [&inv] { return run_show(inv.options); }; });
 
   auto* set = app.add_subcommand("env_set", "make ENV the current environment in config.toml");
   auto env = std::make_shared<std::string>();
   set->add_option("env", *env, "environment name, as listed by env_list")->required();
-  set->callback([&st, env] { st.action = [&st, env] { return run_set(st, *env); }; });
+  set->callback([&inv, env] { inv.action = [&inv, env] { return run_set(inv.options, *env); }; });
 }
 
 }  // namespace flows::emop_app

@@ -24,13 +24,13 @@ struct EncodeArgs {
   unsigned control = emop::default_request_control;
 };
 
-int run_decode(State& st, const DecodeArgs& a) {
+int run_decode(const GlobalOptions& options, Resources& res, const DecodeArgs& a) {
   auto bytes = emop::from_hex(a.hex);
   if (!bytes) throw usage_error("frame decode: '" + a.hex.substr(0, 40) + (a.hex.size() > 40 ? "…" : "") +
                                 "' is not hex (odd number of digits or a non-hex character)");
-  auto in = emop::inspect_frame(*bytes, st.objects(), {a.twin});
+  auto in = emop::inspect_frame(*bytes, res.objects(), {a.twin});
   if (!in) throw protocol_error("frame decode: " + std::string(emop::describe(in.error())));
-  if (st.json) std::cout << in->document.dump(2) << "\n";
+  if (options.json) std::cout << in->document.dump(2) << "\n";
   else std::cout << emop::render_text(*in);
   if (!in->crc_ok)
     throw protocol_error("frame decode: CRC mismatch: frame carries " + in->document["crc"].get<std::string>() +
@@ -44,8 +44,8 @@ int run_decode(State& st, const DecodeArgs& a) {
   return 0;
 }
 
-int run_encode(State& st, const EncodeArgs& a) {
-  auto info = st.objects().resolve(a.object);
+int run_encode(const GlobalOptions& options, Resources& res, const EncodeArgs& a) {
+  auto info = res.objects().resolve(a.object);
   if (!info) throw usage_error("frame encode: '" + a.object + "' is not an object name, 6-digit hex id or OBIS a.b.c (see emop objects)");
   emop::Bytes payload;
   if (a.write_given) {
@@ -62,7 +62,7 @@ int run_encode(State& st, const EncodeArgs& a) {
   auto data = emop::encode_default(info->id, a.write_given, payload);
   auto frame = emop::encode_frame(h, data);
   if (!frame) throw usage_error("frame encode: " + std::string(emop::describe(frame.error())));
-  if (st.json)
+  if (options.json)
     std::cout << nlohmann::json{{"frame", emop::to_hex(*frame)}, {"object_id", emop::object_hex(info->id)},
                                 {"object", info->name.empty() ? nlohmann::json() : nlohmann::json(info->name)},
                                 {"rw", a.write_given ? "write" : "read"}}
@@ -75,7 +75,7 @@ int run_encode(State& st, const EncodeArgs& a) {
 
 }  // namespace
 
-void add_frame_commands(CLI::App& app, State& st) {
+void add_frame_commands(CLI::App& app, Invocation& inv) {
   auto* frame = app.add_subcommand("frame", "inspect and build raw EMOP frames");
   frame->require_subcommand(1);
 
@@ -83,7 +83,7 @@ void add_frame_commands(CLI::App& app, State& st) {
   auto* decode = frame->add_subcommand("decode", "decode a whole frame given as hex");
   decode->add_option("HEX", dec->hex, "the frame, as hex (spaces and a leading 0x allowed)")->required();
   decode->add_flag("--twin", dec->twin, "decode profile log 2 records as twin element (34 bytes)");
-  decode->callback([&st, dec] { st.action = [&st, dec] { return run_decode(st, *dec); }; });
+  decode->callback([&inv, dec] { inv.action = [&inv, dec] { return run_decode(inv.options, inv.resources, *dec); }; });
 
   auto enc = std::make_shared<EncodeArgs>();
   auto* encode = frame->add_subcommand("encode", "build a request frame and print it as hex");
@@ -97,7 +97,7 @@ void add_frame_commands(CLI::App& app, State& st) {
       ->capture_default_str()
       ->check(CLI::Range(0u, 0xFFFFFFu));
   encode->add_option("--control", enc->control, "control byte")->capture_default_str()->check(CLI::Range(0u, 255u));
-  encode->callback([&st, enc] { st.action = [&st, enc] { return run_encode(st, *enc); }; });
+  encode->callback([&inv, enc] { inv.action = [&inv, enc] { return run_encode(inv.options, inv.resources, *enc); }; });
 }
 
 }  // namespace flows::emop_app

@@ -11,7 +11,7 @@ int main(int argc, char** argv) {
     setrlimit(RLIMIT_NOFILE, &r);
   }
   CLI::App app;
-  flows::emop_app::State st;
-  flows::emop_app::build_cli(app, st);
-  return flows::cli::run_tool(app, argc, argv, st.action);
+  flows::emop_app::Invocation inv;
+  flows::emop_app::build_cli(app, inv);
+  return flows::cli::run_tool(app, argc, argv, inv.action);
 }

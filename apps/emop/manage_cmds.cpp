@@ -15,15 +15,15 @@
 namespace flows::emop_app {
 namespace {
 
-std::unique_ptr<pqxx::connection> open_db(State& st) {
-  auto conn = db::connect(st.settings().database_url.value_or(""));
+std::unique_ptr<pqxx::connection> open_db(Resources& res) {
+  auto conn = db::connect(res.settings().database_url.value_or(""));
   db::require_current(*conn);
   return conn;
 }
 
 template <typename F>
-auto with_read(State& st, const char* what, F&& f) {
-  auto conn = open_db(st);
+auto with_read(Resources& res, const char* what, F&& f) {
+  auto conn = open_db(res);
   return db::in_read_transaction(*conn, what, std::forward<F>(f));
 }
 
@@ -50,14 +50,14 @@ std::vector<ListCell> list_cells(const db::MeterListRow& r) {
   return {{r.esco, {}}, {r.serial, {}}, {r.name, {}}, signal, {r.health, {}}, {r.hardware, {}}, {r.feeders, {}}};
 }
 
-int run_list(State& st, const ListArgs& a) {
-  const auto rows = with_read(st, "list", [&](pqxx::read_transaction& tx) {
+int run_list(const GlobalOptions& options, Resources& res, const ListArgs& a) {
+  const auto rows = with_read(res, "list", [&](pqxx::read_transaction& tx) {
     if (!a.esco.empty() && !db::esco_exists(tx, a.esco))
       throw usage_error("no ESCO with code '" + a.esco + "' in the database");
     return db::list_meters(tx, a.esco);
   });
   const std::vector<std::string> header = {"esco", "serial", "name", "signal", "health", "hardware", "feeder"};
-  if (st.json) {
+  if (options.json) {
     nlohmann::ordered_json out = nlohmann::ordered_json::array();
     for (const auto& r : rows) {
       nlohmann::ordered_json j;
@@ -95,8 +95,8 @@ int run_list(State& st, const ListArgs& a) {
   return 0;
 }
 
-int run_info(State& st, const std::string& serial) {
-  const auto row = with_read(st, "info", [&](pqxx::read_transaction& tx) {
+int run_info(const GlobalOptions& options, Resources& res, const std::string& serial) {
+  const auto row = with_read(res, "info", [&](pqxx::read_transaction& tx) {
     auto r = db::meter_info(tx, serial);
     if (!r) unknown_serial(serial);
     return *r;
@@ -114,7 +114,7 @@ int run_info(State& st, const std::string& serial) {
   j["registry"] = nlohmann::ordered_json::parse(row.registry);
   j["shadow"] = row.shadow ? nlohmann::ordered_json::parse(*row.shadow) : nlohmann::ordered_json(nullptr);
   j["registers"] = nlohmann::ordered_json::parse(row.registers);
-  if (st.json) {
+  if (options.json) {
     std::cout << j.dump(2) << "\n";
     return 0;
   }
@@ -132,36 +132,38 @@ int run_info(State& st, const std::string& serial) {
   return 0;
 }
 
-int run_serial_to_name(State& st, const std::string& serial) {
-  const auto name = with_read(st, "serial_to_name", [&](pqxx::read_transaction& tx) {
+int run_serial_to_name(const GlobalOptions& options, Resources& res, const std::string& serial) {
+  const auto name = with_read(res, "serial_to_name", [&](pqxx::read_transaction& tx) {
     auto n = db::meter_name(tx, serial);
     if (!n) unknown_serial(serial);
     return *n;
   });
-  if (st.json) std::cout << nlohmann::json{{"serial", serial}, {"name", name}}.dump(2) << "\n";
+  if (options.json) std::cout << nlohmann::json{{"serial", serial}, {"name", name}}.dump(2) << "\n";
   else std::cout << name << "\n";
   return 0;
 }
 
 }  // namespace
 
-void add_manage_commands(CLI::App& app, State& st) {
+void add_manage_commands(CLI::App& app, Invocation& inv) {
   static ListArgs list_args;
   static std::string info_serial, name_serial;
   auto* list = app.add_subcommand(
       "list", "list the meters in the database: esco, serial, name, signal (CSQ), health, hardware, feeder");
   list->add_option("--esco", list_args.esco, "only this ESCO's meters (escos.code; an unknown code exits 2)");
-  list->callback([&st] { st.action = [&st] { return run_list(st, list_args); }; });
+  list->callback([&inv] { inv.action = [&inv] { return run_list(inv.options, inv.resources, list_args); }; });
 
   auto* info = app.add_subcommand(
       "info", "show one meter's registry row, shadow (latest state) and registers from the database; "
               "an unknown serial exits 2");
   info->add_option("serial", info_serial, "meter serial")->required();
-  info->callback([&st] { st.action = [&st] { return run_info(st, info_serial); }; });
+  info->callback([&inv] { inv.action = [&inv] { return run_info(inv.options, inv.resources, info_serial); }; });
 
   auto* name = app.add_subcommand("serial_to_name", "print the name the database gives a meter; an unknown serial exits 2");
   name->add_option("serial", name_serial, "meter serial")->required();
-  name->callback([&st] { st.action = [&st] { return run_serial_to_name(st, name_serial); }; });
+  name->callback([&inv] {
+    inv.action = [&inv] { return run_serial_to_name(inv.options, inv.resources, name_serial); };
+  });
 }
 
 }  // namespace flows::emop_app

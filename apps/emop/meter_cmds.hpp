@@ -25,12 +25,12 @@ struct MeterCommand {
 };
 
 // Registers the command; returns its CLI11 app so callers can add options.
-CLI::App* add_meter_command(CLI::App& app, State& st, MeterCommand cmd);
+CLI::App* add_meter_command(CLI::App& app, Invocation& inv, MeterCommand cmd);
 
 // `name=value` for the simple reads.
 jobs::CommandResult simple(const std::string& name, nlohmann::json value, const std::string& text);
 
-void add_read_commands(CLI::App& app, State& st);
-void add_write_commands(CLI::App& app, State& st);
+void add_read_commands(CLI::App& app, Invocation& inv);
+void add_write_commands(CLI::App& app, Invocation& inv);
 
 }  // namespace flows::emop_app

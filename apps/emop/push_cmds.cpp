@@ -17,24 +17,17 @@
 namespace flows::emop_app {
 namespace {
 
-std::unique_ptr<pqxx::connection> open_db(State& st) {
-  auto conn = db::connect(st.settings().database_url.value_or(""));
+std::unique_ptr<pqxx::connection> open_db(Resources& res) {
+  auto conn = db::connect(res.settings().database_url.value_or(""));
   db::require_current(*conn);
   return conn;
 }
 
-jobs::BatchOptions batch_options(State& st) {
-  jobs::BatchOptions b;
-  b.concurrency = st.concurrency;
-  b.transport = transport_factory(st);
-  return b;
-}
-
 template <class R>
-int print_results(State& st, const std::vector<R>& results, const std::string& what) {
+int print_results(const GlobalOptions& options, const std::vector<R>& results, const std::string& what) {
   bool all_ok = true;
   for (const auto& r : results) all_ok = all_ok && r.ok;
-  if (st.json) {
+  if (options.json) {
     nlohmann::json a = nlohmann::json::array();
     for (const auto& r : results) a.push_back(r.to_json());
     std::cout << a.dump(2) << "\n";
@@ -50,14 +43,14 @@ struct PushArgs {
   std::int64_t threshold = 60;
 };
 
-int run_tokens(State& st, const PushArgs& a) {
-  auto conn = open_db(st);
+int run_tokens(const GlobalOptions& options, Resources& res, const PushArgs& a) {
+  auto conn = open_db(res);
   jobs::PushTokensOptions o;
   if (!a.esco.empty()) o.esco = a.esco;
   o.dry_run = a.dry_run;
-  o.batch = batch_options(st);
-  auto results = jobs::push_tokens(*conn, st.objects(), o);
-  if (!st.json)
+  o.batch = batch_options(options, res);
+  auto results = jobs::push_tokens(*conn, res.objects(), o);
+  if (!options.json)
     for (const auto& r : results) {
       std::cout << r.serial << " topup=" << r.topup_id << " amount=" << r.amount << " token=" << r.token_tail << " "
                 << r.action << " status=" << r.status;
@@ -65,17 +58,17 @@ int run_tokens(State& st, const PushArgs& a) {
       std::cout << "\n";
       if (!r.ok) std::cerr << "emop: push tokens: " << r.serial << " topup " << r.topup_id << ": " << r.detail << "\n";
     }
-  return print_results(st, results, "no topup waits for its token");
+  return print_results(options, results, "no topup waits for its token");
 }
 
-int run_tariffs(State& st, const PushArgs& a) {
-  auto conn = open_db(st);
+int run_tariffs(const GlobalOptions& options, Resources& res, const PushArgs& a) {
+  auto conn = open_db(res);
   jobs::PushTariffsOptions o;
   o.esco = a.esco;
   o.dry_run = a.dry_run;
-  o.batch = batch_options(st);
-  auto results = jobs::push_tariffs(*conn, st.objects(), o);
-  if (!st.json)
+  o.batch = batch_options(options, res);
+  auto results = jobs::push_tariffs(*conn, res.objects(), o);
+  if (!options.json)
     for (const auto& r : results) {
       std::cout << r.serial << " period_start=" << r.period_start << " unit_rate=" << r.unit_rate
                 << " standing_charge=" << r.standing_charge << " activation=" << r.activation << " " << r.action;
@@ -84,18 +77,18 @@ int run_tariffs(State& st, const PushArgs& a) {
       std::cout << "\n";
       if (!r.ok) std::cerr << "emop: push tariffs: " << r.serial << ": " << r.detail << "\n";
     }
-  return print_results(st, results, "no meter of ESCO " + a.esco + " has a future customer tariff");
+  return print_results(options, results, "no meter of ESCO " + a.esco + " has a future customer tariff");
 }
 
-int run_clock(State& st, const PushArgs& a) {
-  auto conn = open_db(st);
+int run_clock(const GlobalOptions& options, Resources& res, const PushArgs& a) {
+  auto conn = open_db(res);
   jobs::PushClockOptions o;
   if (!a.esco.empty()) o.esco = a.esco;
   o.threshold_seconds = a.threshold;
   o.dry_run = a.dry_run;
-  o.batch = batch_options(st);
-  auto results = jobs::push_clock(*conn, st.objects(), o);
-  if (!st.json)
+  o.batch = batch_options(options, res);
+  auto results = jobs::push_clock(*conn, res.objects(), o);
+  if (!options.json)
     for (const auto& r : results) {
       std::cout << r.serial << " " << r.action;
       if (!r.clock_before.empty()) std::cout << " clock_before=" << r.clock_before;
@@ -105,12 +98,12 @@ int run_clock(State& st, const PushArgs& a) {
       std::cout << " dst=" << (r.dst ? "on" : "off") << "\n";
       if (!r.ok) std::cerr << "emop: push clock: " << r.serial << ": " << r.detail << "\n";
     }
-  return print_results(st, results, "no meters");
+  return print_results(options, results, "no meters");
 }
 
 }  // namespace
 
-void add_push_commands(CLI::App& app, State& st) {
+void add_push_commands(CLI::App& app, Invocation& inv) {
   auto args = std::make_shared<PushArgs>();
   auto* push = app.add_subcommand("push", "jobs that push from the Flows database to meters (each with --dry-run)");
   push->require_subcommand(1);
@@ -121,13 +114,13 @@ void add_push_commands(CLI::App& app, State& st) {
       "twice, even after a killed run");
   tokens->add_option("--esco", args->esco, "only meters of this ESCO (escos.code)");
   tokens->add_flag("--dry-run", args->dry_run, "list what would be sent; change nothing");
-  tokens->callback([&st, args] { st.action = [&st, args] { return run_tokens(st, *args); }; });
+  tokens->callback([&inv, args] { inv.action = [&inv, args] { return run_tokens(inv.options, inv.resources, *args); }; });
 
   auto* tariffs = push->add_subcommand(
       "tariffs", "write each occupier's next customer tariff as its meter's future tariff where it differs, and record it");
   tariffs->add_option("--esco", args->esco, "the ESCO (escos.code)")->required();
   tariffs->add_flag("--dry-run", args->dry_run, "print the plan; write nothing");
-  tariffs->callback([&st, args] { st.action = [&st, args] { return run_tariffs(st, *args); }; });
+  tariffs->callback([&inv, args] { inv.action = [&inv, args] { return run_tariffs(inv.options, inv.resources, *args); }; });
 
   auto* clock = push->add_subcommand("clock", "set the clocks of meters drifting beyond a threshold to the true time");
   clock->add_option("--esco", args->esco, "only meters of this ESCO (escos.code)");
@@ -135,7 +128,7 @@ void add_push_commands(CLI::App& app, State& st) {
       ->capture_default_str()
       ->check(CLI::Range(0, 86400 * 366));
   clock->add_flag("--dry-run", args->dry_run, "report only; set nothing");
-  clock->callback([&st, args] { st.action = [&st, args] { return run_clock(st, *args); }; });
+  clock->callback([&inv, args] { inv.action = [&inv, args] { return run_clock(inv.options, inv.resources, *args); }; });
 }
 
 }  // namespace flows::emop_app

@@ -5,6 +5,8 @@
 #include "core/files.hpp"
 #include "emop/data_field.hpp"
 #include "emop/inspect.hpp"
+#include "jobs/clock_push_decision.hpp"
+#include "jobs/profile_window.hpp"
 #include "meter_cmds.hpp"
 
 namespace flows::emop_app {
@@ -16,8 +18,8 @@ using meter::Meter;
 using Fn = std::function<Task<CommandResult>(Meter&, const MeterTarget&)>;
 
 // A read without extra arguments.
-void read_cmd(CLI::App& app, State& st, const std::string& name, const std::string& help, Fn fn) {
-  add_meter_command(app, st, {name, help, {}, true, [fn](const std::vector<std::string>&) { return jobs::MeterJob(fn); }});
+void read_cmd(CLI::App& app, Invocation& inv, const std::string& name, const std::string& help, Fn fn) {
+  add_meter_command(app, inv, {name, help, {}, true, [fn](const std::vector<std::string>&) { return jobs::MeterJob(fn); }});
 }
 
 std::string on_off(bool b) { return b ? "on" : "off"; }
@@ -53,13 +55,13 @@ MeterTime parse_time_arg(const std::string& what, const std::string& text) {
   return *t;
 }
 
-void add_profile_commands(CLI::App& app, State& st) {
+void add_profile_commands(CLI::App& app, Invocation& inv) {
   for (int log : {1, 2}) {
     auto ts = std::make_shared<std::string>();
     auto twin = std::make_shared<bool>(false);
     std::string name = "profile_log_" + std::to_string(log);
     auto* sub = add_meter_command(
-        app, st,
+        app, inv,
         {name, "half-hourly profile log " + std::to_string(log) + " records from a time (meter clock)", {}, true,
          [ts, twin, log](const std::vector<std::string>&) -> jobs::MeterJob {
            MeterTime from = parse_time_arg("--timestamp", *ts);
@@ -103,8 +105,8 @@ void add_profile_commands(CLI::App& app, State& st) {
   }
 }
 
-void add_event_log(CLI::App& app, State& st) {
-  add_meter_command(app, st,
+void add_event_log(CLI::App& app, Invocation& inv) {
+  add_meter_command(app, inv,
                     {"event_log", "read one block of ten events (0 = newest, 9 = oldest)", {"IDX"}, true,
                      [](const std::vector<std::string>& extra) -> jobs::MeterJob {
                        int idx = -1;
@@ -131,11 +133,11 @@ void add_event_log(CLI::App& app, State& st) {
                      }});
 }
 
-void add_obis_read(CLI::App& app, State& st) {
-  add_meter_command(app, st,
+void add_obis_read(CLI::App& app, Invocation& inv) {
+  add_meter_command(app, inv,
                     {"obis_read", "read any object by OBIS triplet a.b.c, hex id or name", {"OBIS"}, true,
-                     [&st](const std::vector<std::string>& extra) -> jobs::MeterJob {
-                       auto info = st.objects().resolve(extra[0]);
+                     [&res = inv.resources](const std::vector<std::string>& extra) -> jobs::MeterJob {
+                       auto info = res.objects().resolve(extra[0]);
                        if (!info) throw usage_error("obis_read: '" + extra[0] + "' is not an OBIS triplet a.b.c, hex id or object name");
                        emop::ObjectInfo object = *info;
                        return [object](Meter& m, const MeterTarget&) -> Task<CommandResult> {
@@ -154,16 +156,16 @@ void add_obis_read(CLI::App& app, State& st) {
                      }});
 }
 
-void add_three_phase_intervals(CLI::App& app, State& st) {
+void add_three_phase_intervals(CLI::App& app, Invocation& inv) {
   struct Args {
     std::string day, start, end, csv;
     bool statuses = false;
   };
   auto a = std::make_shared<Args>();
   auto* sub = add_meter_command(
-      app, st,
+      app, inv,
       {"three_phase_intervals", "half-hourly import of a day or a time range into a CSV file", {}, true,
-       [a, &st](const std::vector<std::string>&) -> jobs::MeterJob {
+       [a, &sel = inv.selection](const std::vector<std::string>&) -> jobs::MeterJob {
          MeterTime from{}, to{};
          if (!a->day.empty()) {
            if (!a->start.empty() || !a->end.empty()) throw usage_error("give --day or --start-time/--end-time, not both");
@@ -175,26 +177,21 @@ void add_three_phase_intervals(CLI::App& app, State& st) {
            to = parse_time_arg("--end-time", a->end);
            if (to <= from) throw usage_error("--end-time must be after --start-time");
          }
-         if (!st.serials_list.empty() || !st.serials_file.empty()) throw usage_error("three_phase_intervals writes one CSV: give one meter");
+         if (sel.may_be_batch()) throw usage_error("three_phase_intervals writes one CSV: give one meter");
          std::string csv = a->csv;
          bool statuses = a->statuses;
          return [from, to, csv, statuses](Meter& m, const MeterTarget&) -> Task<CommandResult> {
            std::string out = statuses ? "timestamp,import_wh,export_wh,status\n" : "timestamp,import_wh,export_wh\n";
            std::size_t rows = 0;
-           MeterTime cursor = from;
-           while (cursor < to) {
-             auto records = co_await m.profile_log_1(cursor);
-             if (records.empty()) break;
-             for (auto& r : records) {
-               if (r.timestamp < cursor || r.timestamp >= to) continue;
+           for (std::optional<MeterTime> cursor = from; cursor && *cursor < to;) {
+             const auto page = jobs::window_page(co_await m.profile_log_1(*cursor), *cursor, to);
+             for (const auto& r : page.in_window) {
                out += format_iso(r.timestamp) + "," + std::to_string(r.import_a_wh) + "," + std::to_string(r.import_b_wh);
                if (statuses) out += "," + status_json(r.status).dump();
                out += "\n";
                ++rows;
              }
-             auto next = records.back().timestamp + std::chrono::minutes(30);
-             if (next <= cursor) break;
-             cursor = next;
+             cursor = page.next;
            }
            // All or nothing: the CSV appears only once every record is in.
            try {
@@ -212,41 +209,42 @@ void add_three_phase_intervals(CLI::App& app, State& st) {
   sub->add_flag("--include-statuses", a->statuses, "add each record's status flags");
 }
 
-}  // namespace
-
-void add_read_commands(CLI::App& app, State& st) {
-  read_cmd(app, st, "serial_read", "read the meter's serial", [](Meter& m, const MeterTarget&) -> Task<CommandResult> {
+void add_identity_reads(CLI::App& app, Invocation& inv) {
+  read_cmd(app, inv, "serial_read", "read the meter's serial", [](Meter& m, const MeterTarget&) -> Task<CommandResult> {
     auto s = co_await m.serial();
     co_return simple("serial_read", s, s);
   });
-  read_cmd(app, st, "three_phase_serial", "read a three-phase meter's serial",
+  read_cmd(app, inv, "three_phase_serial", "read a three-phase meter's serial",
            [](Meter& m, const MeterTarget&) -> Task<CommandResult> {
              auto s = co_await m.three_phase_serial();
              co_return simple("three_phase_serial", s, s);
            });
-  read_cmd(app, st, "hardware", "read the hardware kind (C1.w, B1.w, EMA1.w, P1.ax, P1.cx …)",
+  read_cmd(app, inv, "hardware", "read the hardware kind (C1.w, B1.w, EMA1.w, P1.ax, P1.cx …)",
            [](Meter& m, const MeterTarget&) -> Task<CommandResult> {
              auto s = co_await m.hardware();
              co_return simple("hardware", s, s);
            });
-  read_cmd(app, st, "three_phase_hardware_configuration", "whole current (P1.ax) or CT operated (P1.cx)",
+  read_cmd(app, inv, "three_phase_hardware_configuration", "whole current (P1.ax) or CT operated (P1.cx)",
            [](Meter& m, const MeterTarget&) -> Task<CommandResult> {
              auto s = emop::hardware_registry_three_phase(co_await m.three_phase_hardware_configuration());
              co_return simple("three_phase_hardware_configuration", s, s);
            });
-  read_cmd(app, st, "firmware_version", "read the firmware version", [](Meter& m, const MeterTarget&) -> Task<CommandResult> {
+  read_cmd(app, inv, "firmware_version", "read the firmware version", [](Meter& m, const MeterTarget&) -> Task<CommandResult> {
     auto s = co_await m.firmware_version();
     co_return simple("firmware_version", s, s);
   });
-  read_cmd(app, st, "csq", "read the signal quality (CSQ 0-31)", [](Meter& m, const MeterTarget&) -> Task<CommandResult> {
+  read_cmd(app, inv, "csq", "read the signal quality (CSQ 0-31)", [](Meter& m, const MeterTarget&) -> Task<CommandResult> {
     auto s = co_await m.csq();
     co_return simple("csq", s.csq, std::to_string(s.csq));
   });
-  read_cmd(app, st, "instantaneous_voltage", "read the voltage (V)", [](Meter& m, const MeterTarget&) -> Task<CommandResult> {
+}
+
+void add_power_reads(CLI::App& app, Invocation& inv) {
+  read_cmd(app, inv, "instantaneous_voltage", "read the voltage (V)", [](Meter& m, const MeterTarget&) -> Task<CommandResult> {
     auto v = co_await m.instantaneous_voltage();
     co_return simple("instantaneous_voltage", nlohmann::json::parse(v.to_string()), v.to_string());
   });
-  read_cmd(app, st, "three_phase_instantaneous_voltage", "read the L1, L2, L3 voltages (V)",
+  read_cmd(app, inv, "three_phase_instantaneous_voltage", "read the L1, L2, L3 voltages (V)",
            [](Meter& m, const MeterTarget&) -> Task<CommandResult> {
              auto v = co_await m.three_phase_instantaneous_voltage();
              nlohmann::json j{{"l1", nlohmann::json::parse(v[0].to_string())},
@@ -254,25 +252,28 @@ void add_read_commands(CLI::App& app, State& st) {
                               {"l3", nlohmann::json::parse(v[2].to_string())}};
              co_return CommandResult{j, "l1=" + v[0].to_string() + "\nl2=" + v[1].to_string() + "\nl3=" + v[2].to_string()};
            });
-  read_cmd(app, st, "instantaneous_active_power", "read the active power (W)", [](Meter& m, const MeterTarget&) -> Task<CommandResult> {
+  read_cmd(app, inv, "instantaneous_active_power", "read the active power (W)", [](Meter& m, const MeterTarget&) -> Task<CommandResult> {
     auto w = co_await m.instantaneous_active_power();
     co_return simple("instantaneous_active_power", w, std::to_string(w));
   });
-  read_cmd(app, st, "instantaneous_active_power_element_a", "read element A's active power (W)",
+  read_cmd(app, inv, "instantaneous_active_power_element_a", "read element A's active power (W)",
            [](Meter& m, const MeterTarget&) -> Task<CommandResult> {
              auto w = co_await m.instantaneous_active_power(meter::Element::a);
              co_return simple("instantaneous_active_power_element_a", w, std::to_string(w));
            });
-  read_cmd(app, st, "instantaneous_active_power_element_b", "read element B's active power (W)",
+  read_cmd(app, inv, "instantaneous_active_power_element_b", "read element B's active power (W)",
            [](Meter& m, const MeterTarget&) -> Task<CommandResult> {
              auto w = co_await m.instantaneous_active_power(meter::Element::b);
              co_return simple("instantaneous_active_power_element_b", w, std::to_string(w));
            });
-  read_cmd(app, st, "prepay_balance", "read the prepayment balance (£)", [](Meter& m, const MeterTarget&) -> Task<CommandResult> {
+}
+
+void add_prepay_and_setting_reads(CLI::App& app, Invocation& inv) {
+  read_cmd(app, inv, "prepay_balance", "read the prepayment balance (£)", [](Meter& m, const MeterTarget&) -> Task<CommandResult> {
     auto b = co_await m.prepay_balance();
     co_return simple("prepay_balance", b.to_string(), b.to_string());
   });
-  read_cmd(app, st, "prepay_transaction_count", "read how many top-ups the meter has taken",
+  read_cmd(app, inv, "prepay_transaction_count", "read how many top-ups the meter has taken",
            [](Meter& m, const MeterTarget&) -> Task<CommandResult> {
              auto n = co_await m.prepay_transaction_count();
              co_return simple("prepay_transaction_count", n, std::to_string(n));
@@ -292,40 +293,46 @@ void add_read_commands(CLI::App& app, State& st) {
                           "prepay_no_standing_charge_when_power_fail_flag",
                           "is the standing charge paused while the power has failed?"}}) {
     std::string command = f.command, object = f.object;
-    read_cmd(app, st, command, f.help, [command, object](Meter& m, const MeterTarget&) -> Task<CommandResult> {
+    read_cmd(app, inv, command, f.help, [command, object](Meter& m, const MeterTarget&) -> Task<CommandResult> {
       bool on = co_await m.flag(object);
       co_return simple(command, on, on_off(on));
     });
   }
-  read_cmd(app, st, "backlight", "read the backlight setting", [](Meter& m, const MeterTarget&) -> Task<CommandResult> {
+  read_cmd(app, inv, "backlight", "read the backlight setting", [](Meter& m, const MeterTarget&) -> Task<CommandResult> {
     auto s = co_await m.backlight();
     co_return simple("backlight", s, s);
   });
-  read_cmd(app, st, "load_switch", "read the load switch setting", [](Meter& m, const MeterTarget&) -> Task<CommandResult> {
+  read_cmd(app, inv, "load_switch", "read the load switch setting", [](Meter& m, const MeterTarget&) -> Task<CommandResult> {
     auto s = co_await m.load_switch();
     co_return simple("load_switch", s, s);
   });
-  read_cmd(app, st, "clock_time_read", "read the meter's clock", [](Meter& m, const MeterTarget&) -> Task<CommandResult> {
+}
+
+void add_clock_reads(CLI::App& app, Invocation& inv) {
+  read_cmd(app, inv, "clock_time_read", "read the meter's clock", [](Meter& m, const MeterTarget&) -> Task<CommandResult> {
     auto c = co_await m.clock();
     co_return simple("clock_time_read", format_iso(c.time), format_iso(c.time));
   });
-  read_cmd(app, st, "clock_drift", "seconds the meter's clock is ahead of the true time (negative: behind)",
+  read_cmd(app, inv, "clock_drift", "seconds the meter's clock is ahead of the true time (negative: behind)",
            [](Meter& m, const MeterTarget&) -> Task<CommandResult> {
              bool dst = co_await m.flag("daylight_savings_correction_flag");
              auto c = co_await m.clock();
              auto now = date::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-             auto drift = (to_utc(c.time, dst ? ClockKind::uk_local : ClockKind::utc) - now).count();
+             auto drift = jobs::clock_drift(c.time, dst ? ClockKind::uk_local : ClockKind::utc, now);
              co_return simple("clock_drift", drift, std::to_string(drift));
            });
-  read_cmd(app, st, "read_element_a", "read element A's registers (Wh)", [](Meter& m, const MeterTarget&) -> Task<CommandResult> {
+}
+
+void add_register_reads(CLI::App& app, Invocation& inv) {
+  read_cmd(app, inv, "read_element_a", "read element A's registers (Wh)", [](Meter& m, const MeterTarget&) -> Task<CommandResult> {
     auto r = co_await m.read_element(meter::Element::a);
     co_return CommandResult{registers_json(r), registers_text("", r)};
   });
-  read_cmd(app, st, "read_element_b", "read element B's registers (Wh)", [](Meter& m, const MeterTarget&) -> Task<CommandResult> {
+  read_cmd(app, inv, "read_element_b", "read element B's registers (Wh)", [](Meter& m, const MeterTarget&) -> Task<CommandResult> {
     auto r = co_await m.read_element(meter::Element::b);
     co_return CommandResult{registers_json(r), registers_text("", r)};
   });
-  read_cmd(app, st, "three_phase_read", "read a three-phase meter's total registers", [](Meter& m, const MeterTarget&) -> Task<CommandResult> {
+  read_cmd(app, inv, "three_phase_read", "read a three-phase meter's total registers", [](Meter& m, const MeterTarget&) -> Task<CommandResult> {
     auto t = co_await m.three_phase_read();
     nlohmann::json j{{"active_import_wh", t.active_import_wh}, {"active_export_wh", t.active_export_wh},
                      {"reactive_import", t.reactive_import},   {"reactive_export", t.reactive_export},
@@ -334,7 +341,7 @@ void add_read_commands(CLI::App& app, State& st) {
     for (auto& [k, v] : j.items()) text += (text.empty() ? "" : "\n") + k + "=" + v.dump();
     co_return CommandResult{j, text};
   });
-  read_cmd(app, st, "read", "read every register the meter kind has (A; A and B; or three-phase totals)",
+  read_cmd(app, inv, "read", "read every register the meter kind has (A; A and B; or three-phase totals)",
            [](Meter& m, const MeterTarget&) -> Task<CommandResult> {
              auto r = co_await m.read_all();
              nlohmann::json j{{"hardware", r.hardware}};
@@ -355,25 +362,39 @@ void add_read_commands(CLI::App& app, State& st) {
              }
              co_return CommandResult{j, text};
            });
-  read_cmd(app, st, "tariffs_active_read", "read the tariff in force", [](Meter& m, const MeterTarget&) -> Task<CommandResult> {
+}
+
+void add_tariff_reads(CLI::App& app, Invocation& inv) {
+  read_cmd(app, inv, "tariffs_active_read", "read the tariff in force", [](Meter& m, const MeterTarget&) -> Task<CommandResult> {
     co_return tariff_result(co_await m.tariffs_active());
   });
-  read_cmd(app, st, "tariffs_future_read", "read the future tariff and its activation time",
+  read_cmd(app, inv, "tariffs_future_read", "read the future tariff and its activation time",
            [](Meter& m, const MeterTarget&) -> Task<CommandResult> { co_return tariff_result(co_await m.tariffs_future()); });
-  read_cmd(app, st, "tariffs_time_switches_element_a_or_single_read", "read the time switch block of element A",
+  read_cmd(app, inv, "tariffs_time_switches_element_a_or_single_read", "read the time switch block of element A",
            [](Meter& m, const MeterTarget&) -> Task<CommandResult> {
              auto b = emop::to_hex(co_await m.time_switches(meter::Element::a));
              co_return simple("tariffs_time_switches_element_a_or_single_read", b, b);
            });
-  read_cmd(app, st, "tariffs_time_switches_element_b_read", "read the time switch block of element B",
+  read_cmd(app, inv, "tariffs_time_switches_element_b_read", "read the time switch block of element B",
            [](Meter& m, const MeterTarget&) -> Task<CommandResult> {
              auto b = emop::to_hex(co_await m.time_switches(meter::Element::b));
              co_return simple("tariffs_time_switches_element_b_read", b, b);
            });
-  add_profile_commands(app, st);
-  add_event_log(app, st);
-  add_obis_read(app, st);
-  add_three_phase_intervals(app, st);
+}
+
+}  // namespace
+
+void add_read_commands(CLI::App& app, Invocation& inv) {
+  add_identity_reads(app, inv);
+  add_power_reads(app, inv);
+  add_prepay_and_setting_reads(app, inv);
+  add_clock_reads(app, inv);
+  add_register_reads(app, inv);
+  add_tariff_reads(app, inv);
+  add_profile_commands(app, inv);
+  add_event_log(app, inv);
+  add_obis_read(app, inv);
+  add_three_phase_intervals(app, inv);
 }
 
 }  // namespace flows::emop_app

@@ -35,13 +35,6 @@ db::MeterFilter filter_of(const SyncArgs& a) {
   return f;
 }
 
-jobs::BatchOptions batch_of(State& st) {
-  jobs::BatchOptions b;
-  b.concurrency = st.concurrency;
-  b.transport = transport_factory(st);
-  return b;
-}
-
 std::string seconds(std::chrono::milliseconds d) {
   std::ostringstream s;
   s << d.count() / 1000 << "." << (d.count() % 1000) / 100 << " s";
@@ -58,16 +51,16 @@ void print_failures(const std::vector<jobs::SyncFailure>& fs) {
   for (const auto& f : fs) std::cerr << "emop: " << f.serial << ": " << f.error << "\n";
 }
 
-int run_sync_cmd(State& st, const SyncArgs& a) {
+int run_sync_cmd(const GlobalOptions& options, Resources& res, const SyncArgs& a) {
   jobs::SyncOptions o;
   o.frequency = a.frequency;
   o.filter = filter_of(a);
-  o.batch = batch_of(st);
-  o.objects = &st.objects();
-  auto conn = db::connect(st.settings().database_url.value_or(""));
+  o.batch = batch_options(options, res);
+  o.objects = &res.objects();
+  auto conn = db::connect(res.settings().database_url.value_or(""));
   auto r = jobs::run_sync(*conn, o);
   print_failures(r.failures);
-  if (st.json) {
+  if (options.json) {
     std::cout << nlohmann::json{{"frequency", r.frequency},
                                 {"syncers", r.syncers},
                                 {"meters", r.meters},
@@ -86,18 +79,18 @@ int run_sync_cmd(State& st, const SyncArgs& a) {
   return to_int(jobs::sync_status(r));
 }
 
-int run_intervals_cmd(State& st, const SyncArgs& a) {
+int run_intervals_cmd(const GlobalOptions& options, Resources& res, const SyncArgs& a) {
   jobs::IngestOptions o;
   o.from = date::sys_days{cli::date_option("--from", a.from)};
   o.to = date::sys_days{cli::date_option("--to", a.to)};
   if (o.to <= o.from) throw usage_error("--to " + a.to + " must be after --from " + a.from);
   o.filter = filter_of(a);
-  o.batch = batch_of(st);
-  o.objects = &st.objects();
-  auto conn = db::connect(st.settings().database_url.value_or(""));
+  o.batch = batch_options(options, res);
+  o.objects = &res.objects();
+  auto conn = db::connect(res.settings().database_url.value_or(""));
   auto r = jobs::ingest_intervals(*conn, o);
   print_failures(r.failures);
-  if (st.json) {
+  if (options.json) {
     auto missing = nlohmann::json::array();
     for (const auto& m : r.missing)
       missing.push_back({{"register_id", m.register_id},
@@ -133,7 +126,7 @@ int run_intervals_cmd(State& st, const SyncArgs& a) {
 
 }  // namespace
 
-void add_sync_commands(CLI::App& app, State& st) {
+void add_sync_commands(CLI::App& app, Invocation& inv) {
   auto args = std::make_shared<SyncArgs>();
   auto* sync = app.add_subcommand(
       "sync", "sync active meters into the Flows database (the syncers of meter_metrics for a frequency)");
@@ -146,9 +139,11 @@ void add_sync_commands(CLI::App& app, State& st) {
       "intervals", "half-hourly kWh from the profile logs into register_interval_hh, and the missing half hours");
   intervals->add_option("--from", args->from, "first UTC day, YYYY-MM-DD")->required();
   intervals->add_option("--to", args->to, "UTC day after the last, YYYY-MM-DD")->required();
-  intervals->callback([&st, args] { st.action = [&st, args] { return run_intervals_cmd(st, *args); }; });
-  sync->callback([&st, args, intervals] {
-    if (!intervals->parsed()) st.action = [&st, args] { return run_sync_cmd(st, *args); };
+  intervals->callback([&inv, args] {
+    inv.action = [&inv, args] { return run_intervals_cmd(inv.options, inv.resources, *args); };
+  });
+  sync->callback([&inv, args, intervals] {
+    if (!intervals->parsed()) inv.action = [&inv, args] { return run_sync_cmd(inv.options, inv.resources, *args); };
   });
 }
 

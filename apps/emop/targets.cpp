@@ -16,7 +16,7 @@
 
 namespace flows::emop_app {
 
-std::vector<std::string> collect_serials(const State& st, const std::string& positional) {
+std::vector<std::string> collect_serials(const MeterSelection& sel, const std::string& positional) {
   std::vector<std::string> out;
   std::set<std::string> seen;
   auto add = [&](std::string s) {
@@ -25,11 +25,11 @@ std::vector<std::string> collect_serials(const State& st, const std::string& pos
     if (!s.empty() && seen.insert(s).second) out.push_back(s);
   };
   if (!positional.empty()) add(positional);
-  if (!st.serial_flag.empty()) add(st.serial_flag);
-  for (const auto& s : st.serials_list) add(s);
-  if (!st.serials_file.empty()) {
-    std::ifstream in(st.serials_file);
-    if (!in) throw usage_error("cannot read --serials-file " + st.serials_file);
+  if (!sel.serial_flag.empty()) add(sel.serial_flag);
+  for (const auto& s : sel.serials_list) add(s);
+  if (!sel.serials_file.empty()) {
+    std::ifstream in(sel.serials_file);
+    if (!in) throw usage_error("cannot read --serials-file " + sel.serials_file);
     std::string line;
     while (std::getline(in, line)) {
       auto hash = line.find('#');
@@ -40,19 +40,19 @@ std::vector<std::string> collect_serials(const State& st, const std::string& pos
   return out;
 }
 
-net::TransportOptions transport_options(State& st) {
+net::TransportOptions transport_options(const GlobalOptions& options, Resources& res) {
   net::TransportOptions o;
-  int timeout = st.timeout_seconds > 0 ? st.timeout_seconds : st.settings().timeout_seconds;
+  int timeout = options.timeout_seconds > 0 ? options.timeout_seconds : res.settings().timeout_seconds;
   o.timeout = std::chrono::seconds(timeout);
-  o.attempts = st.attempts;
-  o.pacing = std::chrono::milliseconds(st.pacing_ms);
-  o.reuse_connection = !st.new_connection_per_request;
+  o.attempts = options.attempts;
+  o.pacing = std::chrono::milliseconds(options.pacing_ms);
+  o.reuse_connection = !options.new_connection_per_request;
   // Logs go to stderr; data stays on stdout.
-  if (st.verbose || st.log_level == "debug")
+  if (options.verbose || options.log_level == "debug")
     o.log_exchange = [](const std::string& line) { std::cerr << "emop: debug: " << line << "\n"; };
-  if (st.verbose || st.log_level == "debug" || st.log_level == "info")
+  if (options.verbose || options.log_level == "debug" || options.log_level == "info")
     o.log_retry = [](const std::string& line) { std::cerr << "emop: info: " << line << "\n"; };
-  const auto& s = st.settings();
+  const auto& s = res.settings();
   if (s.socks_host) {
     net::Socks5Proxy p;
     p.host = *s.socks_host;
@@ -64,15 +64,24 @@ net::TransportOptions transport_options(State& st) {
   return o;
 }
 
-transport::TransportFactory transport_factory(State& st) { return net::direct_factory(transport_options(st)); }
+transport::TransportFactory transport_factory(const GlobalOptions& options, Resources& res) {
+  return net::direct_factory(transport_options(options, res));
+}
+
+jobs::BatchOptions batch_options(const GlobalOptions& options, Resources& res) {
+  jobs::BatchOptions b;
+  b.concurrency = options.concurrency;
+  b.transport = transport_factory(options, res);
+  return b;
+}
 
 namespace {
 
 // No --host and no inventory, but a database: host and port from meter_registry
 // (ip_address, emop_port or 8080). Passive meters are found too: naming one is
 // the operator's choice.
-std::vector<jobs::MeterTarget> resolve_targets_from_database(State& st, const std::vector<std::string>& serials) {
-  auto conn = db::connect(*st.settings().database_url);
+std::vector<jobs::MeterTarget> resolve_targets_from_database(Resources& res, const std::vector<std::string>& serials) {
+  auto conn = db::connect(*res.settings().database_url);
   const auto rows = db::in_read_transaction(*conn, "looking meters up in the database", [&](pqxx::read_transaction& tx) {
     db::MeterFilter f;
     f.serials = serials;
@@ -95,19 +104,20 @@ std::vector<jobs::MeterTarget> resolve_targets_from_database(State& st, const st
 
 }  // namespace
 
-std::vector<jobs::MeterTarget> resolve_targets(State& st, const std::vector<std::string>& serials) {
+std::vector<jobs::MeterTarget> resolve_targets(const MeterSelection& sel, Resources& res,
+                                               const std::vector<std::string>& serials) {
   std::vector<jobs::MeterTarget> out;
-  if (!st.host.empty()) {
+  if (!sel.host.empty()) {
     if (serials.size() > 1) throw usage_error("--host talks to one meter; give one serial or use an inventory");
-    auto ep = transport::parse_endpoint(st.host);
-    if (!ep) throw usage_error("--host '" + st.host + "' is not HOST[:PORT]");
-    out.push_back({serials.empty() ? st.host : serials.front(), *ep, false, ""});
+    auto ep = transport::parse_endpoint(sel.host);
+    if (!ep) throw usage_error("--host '" + sel.host + "' is not HOST[:PORT]");
+    out.push_back({serials.empty() ? sel.host : serials.front(), *ep, false, ""});
     return out;
   }
-  std::string path = st.inventory;
-  if (path.empty() && st.settings().inventory) path = *st.settings().inventory;
-  if (path.empty() && st.settings().database_url && !st.settings().database_url->empty())
-    return resolve_targets_from_database(st, serials);
+  std::string path = sel.inventory;
+  if (path.empty() && res.settings().inventory) path = *res.settings().inventory;
+  if (path.empty() && res.settings().database_url && !res.settings().database_url->empty())
+    return resolve_targets_from_database(res, serials);
   if (path.empty())
     throw config_error("no address for meter " + serials.front() +
                        ": give --host HOST[:PORT] or an inventory (--inventory FILE, EMOP_INVENTORY)");

@@ -10,16 +10,19 @@ namespace flows::emop_app {
 
 // Serials from -s / --serials / --serials-file (one per line; blank lines and '#'
 // comments ignored); duplicates removed, order kept.
-std::vector<std::string> collect_serials(const State& st, const std::string& positional_serial);
+std::vector<std::string> collect_serials(const MeterSelection& sel, const std::string& positional_serial);
 
 // Where each meter is: --host for a single meter, else the inventory
 // (--inventory, EMOP_INVENTORY, or the environment's `inventory`), else the
 // database when database_url is set (meter_registry ip_address/emop_port). Throws
 // Error(config) naming the first meter it cannot place.
-std::vector<jobs::MeterTarget> resolve_targets(State& st, const std::vector<std::string>& serials);
+std::vector<jobs::MeterTarget> resolve_targets(const MeterSelection& sel, Resources& res,
+                                               const std::vector<std::string>& serials);
 
-net::TransportOptions transport_options(State& st);
+net::TransportOptions transport_options(const GlobalOptions& options, Resources& res);
 // How every meter command and job reaches its meters (direct TCP or SOCKS5 today).
-transport::TransportFactory transport_factory(State& st);
+transport::TransportFactory transport_factory(const GlobalOptions& options, Resources& res);
+// A batch's concurrency and transport, from the global options.
+jobs::BatchOptions batch_options(const GlobalOptions& options, Resources& res);
 
 }  // namespace flows::emop_app

@@ -18,15 +18,15 @@ struct ImportArgs {
   bool dry_run = false;
 };
 
-int run_import(State& st, const ImportArgs& a) {
+int run_import(const GlobalOptions& options, Resources& res, const ImportArgs& a) {
   // The whole document is checked before the database is opened: a bad one
   // exits 2 without touching it.
   const auto topology = db::parse_topology(read_text_file(a.file), a.file);
-  auto conn = db::connect(st.settings().database_url.value_or(""));
+  auto conn = db::connect(res.settings().database_url.value_or(""));
   db::ImportOptions o;
   o.dry_run = a.dry_run;
   const auto counts = db::import_topology(*conn, topology, o);
-  if (st.json) {
+  if (options.json) {
     nlohmann::json j = nlohmann::json::object();
     for (const auto& [kind, c] : counts.by_kind())
       j[kind] = {{"inserted", c.inserted}, {"updated", c.updated}, {"unchanged", c.unchanged}};
@@ -47,7 +47,7 @@ int run_import(State& st, const ImportArgs& a) {
 
 }  // namespace
 
-void add_db_import_command(CLI::App* db, State& st) {
+void add_db_import_command(CLI::App* db, Invocation& inv) {
   static ImportArgs args;
   auto* imp = db->add_subcommand(
       "import",
@@ -55,7 +55,7 @@ void add_db_import_command(CLI::App* db, State& st) {
       "circuits; see emlite-sim topology) in one transaction, idempotently; a bad document exits 2 and changes nothing");
   imp->add_option("file", args.file, "topology YAML file")->required()->check(CLI::ExistingFile);
   imp->add_flag("--dry-run", args.dry_run, "check and count everything, then roll back");
-  imp->callback([&st] { st.action = [&st] { return run_import(st, args); }; });
+  imp->callback([&inv] { inv.action = [&inv] { return run_import(inv.options, inv.resources, args); }; });
 }
 
 }  // namespace flows::emop_app

@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "emop/records.hpp"
+#include "meter/write_outcomes.hpp"
 #include "meter_cmds.hpp"
 
 namespace flows::emop_app {
@@ -14,8 +15,6 @@ namespace {
 using jobs::CommandResult;
 using jobs::MeterTarget;
 using meter::Meter;
-
-const Money prepay_enable_minimum = Money::from_pounds(10);
 
 bool parse_on_off(const std::string& command, const std::string& v) {
   if (v == "on") return true;
@@ -29,9 +28,9 @@ Money parse_money_arg(const std::string& what, const std::string& v) {
   return *m;
 }
 
-void add_flag_write(CLI::App& app, State& st, const std::string& command, const std::string& object,
+void add_flag_write(CLI::App& app, Invocation& inv, const std::string& command, const std::string& object,
                     const std::string& help) {
-  add_meter_command(app, st,
+  add_meter_command(app, inv,
                     {command, help, {"on|off"}, true,
                      [command, object](const std::vector<std::string>& extra) -> jobs::MeterJob {
                        bool on = parse_on_off(command, extra[0]);
@@ -44,8 +43,8 @@ void add_flag_write(CLI::App& app, State& st, const std::string& command, const 
 
 std::string joined(auto const& names) { return fmt::format("{}", fmt::join(names, ", ")); }
 
-void add_setting_writes(CLI::App& app, State& st) {
-  add_meter_command(app, st,
+void add_setting_writes(CLI::App& app, Invocation& inv) {
+  add_meter_command(app, inv,
                     {"backlight_write", "set the backlight (one of: " + joined(emop::backlight_settings) + ")", {"SETTING"}, true,
                      [](const std::vector<std::string>& extra) -> jobs::MeterJob {
                        std::string setting = extra[0];
@@ -55,7 +54,7 @@ void add_setting_writes(CLI::App& app, State& st) {
                          co_return simple("backlight_write", setting, setting);
                        };
                      }});
-  add_meter_command(app, st,
+  add_meter_command(app, inv,
                     {"load_switch_write", "set the load switch (one of: " + joined(emop::load_switch_settings) + ")", {"SETTING"}, true,
                      [](const std::vector<std::string>& extra) -> jobs::MeterJob {
                        std::string setting = extra[0];
@@ -67,25 +66,24 @@ void add_setting_writes(CLI::App& app, State& st) {
                      }});
 }
 
-void add_prepay_writes(CLI::App& app, State& st) {
+void add_prepay_writes(CLI::App& app, Invocation& inv) {
   add_meter_command(
-      app, st,
+      app, inv,
       {"prepay_enabled_write", "turn prepayment mode on or off (on is refused while the balance is under £10)", {"on|off"}, true,
        [](const std::vector<std::string>& extra) -> jobs::MeterJob {
          bool on = parse_on_off("prepay_enabled_write", extra[0]);
          return [on](Meter& m, const MeterTarget&) -> Task<CommandResult> {
            if (on) {
              Money balance = co_await m.prepay_balance();
-             if (balance < prepay_enable_minimum)
-               throw usage_error("prepay_enabled_write on refused: balance " + balance.to_string() + " is under " +
-                                 prepay_enable_minimum.to_string() + " (nothing was written)");
+             if (auto refusal = meter::prepay_enable_refusal(balance))
+               throw usage_error("prepay_enabled_write on refused: " + *refusal);
            }
            co_await m.set_flag("prepay_enabled_flag", on);
            co_return simple("prepay_enabled_write", on ? "on" : "off", on ? "on" : "off");
          };
        }});
   add_meter_command(
-      app, st,
+      app, inv,
       {"prepay_send_token", "send a 20-digit top-up token; reports the balance before and after", {"TOKEN"}, true,
        [](const std::vector<std::string>& extra) -> jobs::MeterJob {
          std::string token = extra[0];
@@ -95,12 +93,7 @@ void add_prepay_writes(CLI::App& app, State& st) {
            try {
              co_await m.send_token(token);
            } catch (const transport::MeterError& e) {
-             if (e.kind() == transport::FailureKind::nak)
-               throw transport::MeterError(e.kind(), std::string("the meter refused the token (already used, or not for this meter): ") + e.what(), e.nak());
-             throw transport::MeterError(e.kind(), std::string(e.what()) +
-                                                   " — the token may or may not have reached the meter; read prepay_balance "
-                                                   "before sending it again",
-                                     e.nak());
+             throw meter::token_send_failure(e);
            }
            Money after = co_await m.prepay_balance();
            nlohmann::json j{{"token", "accepted"}, {"balance_before", before.to_string()}, {"balance_after", after.to_string()}};
@@ -110,10 +103,10 @@ void add_prepay_writes(CLI::App& app, State& st) {
        }});
 }
 
-void add_clock_write(CLI::App& app, State& st) {
+void add_clock_write(CLI::App& app, Invocation& inv) {
   auto at = std::make_shared<std::string>();
   auto* sub = add_meter_command(
-      app, st,
+      app, inv,
       {"clock_time_write", "set the meter's clock to the true time (UK local time when its DST correction is on)", {}, true,
        [at](const std::vector<std::string>&) -> jobs::MeterJob {
          std::optional<MeterTime> fixed;
@@ -137,14 +130,14 @@ void add_clock_write(CLI::App& app, State& st) {
   sub->add_option("--time", *at, "set this meter clock reading instead of the true time (ISO)");
 }
 
-void add_tariff_write(CLI::App& app, State& st) {
+void add_tariff_write(CLI::App& app, Invocation& inv) {
   struct Args {
     std::string from_ts, unit_rate, standing_charge;
     std::string emergency_credit = "15.00", ecredit_availability = "10.00", debt_recovery_rate = "0.30";
   };
   auto a = std::make_shared<Args>();
   auto* sub = add_meter_command(
-      app, st,
+      app, inv,
       {"tariffs_future_write",
        "write a future tariff (activation time last), then read it back and report any mismatch", {}, true,
        [a](const std::vector<std::string>&) -> jobs::MeterJob {
@@ -161,11 +154,8 @@ void add_tariff_write(CLI::App& app, State& st) {
          if (!to_emop_seconds(*t.activation)) throw usage_error("--from-ts is before 2000-01-01");
          return [t](Meter& m, const MeterTarget&) -> Task<CommandResult> {
            auto r = co_await m.write_future_tariff(t);
-           if (!r.mismatches.empty()) {
-             std::string all;
-             for (auto& s : r.mismatches) all += (all.empty() ? "" : "; ") + s;
-             throw transport::MeterError(transport::FailureKind::protocol, "future tariff read back differs: " + all);
-           }
+           if (auto failure = meter::tariff_read_back_failure(r.mismatches))
+             throw transport::MeterError(transport::FailureKind::protocol, *failure);
            auto j = meter::tariff_json(r.read_back);
            std::string text = "tariffs_future_write=ok";
            for (auto& [k, v] : j.items()) text += "\n" + k + "=" + (v.is_string() ? v.get<std::string>() : v.dump());
@@ -180,11 +170,11 @@ void add_tariff_write(CLI::App& app, State& st) {
   sub->add_option("--debt-recovery-rate", a->debt_recovery_rate, "debt recovery, £/day")->capture_default_str();
 }
 
-void add_time_switch_writes(CLI::App& app, State& st) {
+void add_time_switch_writes(CLI::App& app, Invocation& inv) {
   for (auto e : {meter::Element::a, meter::Element::b}) {
     std::string name = e == meter::Element::a ? "tariffs_time_switches_element_a_or_single_write"
                                               : "tariffs_time_switches_element_b_write";
-    add_meter_command(app, st,
+    add_meter_command(app, inv,
                       {name, "zero the time switch block (the only setting in use)", {}, true,
                        [name, e](const std::vector<std::string>&) -> jobs::MeterJob {
                          return [name, e](Meter& m, const MeterTarget&) -> Task<CommandResult> {
@@ -195,11 +185,11 @@ void add_time_switch_writes(CLI::App& app, State& st) {
   }
 }
 
-void add_obis_write(CLI::App& app, State& st) {
-  add_meter_command(app, st,
+void add_obis_write(CLI::App& app, Invocation& inv) {
+  add_meter_command(app, inv,
                     {"obis_write", "write raw bytes to any object by OBIS triplet a.b.c, hex id or name", {"OBIS", "HEX"}, true,
-                     [&st](const std::vector<std::string>& extra) -> jobs::MeterJob {
-                       auto info = st.objects().resolve(extra[0]);
+                     [&res = inv.resources](const std::vector<std::string>& extra) -> jobs::MeterJob {
+                       auto info = res.objects().resolve(extra[0]);
                        if (!info) throw usage_error("obis_write: '" + extra[0] + "' is not an OBIS triplet a.b.c, hex id or object name");
                        auto payload = emop::from_hex(extra[1]);
                        if (!payload) throw usage_error("obis_write: '" + extra[1] + "' is not hex");
@@ -215,15 +205,15 @@ void add_obis_write(CLI::App& app, State& st) {
 
 }  // namespace
 
-void add_write_commands(CLI::App& app, State& st) {
-  add_flag_write(app, st, "daylight_savings_correction_enabled_write", "daylight_savings_correction_flag",
+void add_write_commands(CLI::App& app, Invocation& inv) {
+  add_flag_write(app, inv, "daylight_savings_correction_enabled_write", "daylight_savings_correction_flag",
                  "turn the clock's UK daylight-savings correction on or off");
-  add_setting_writes(app, st);
-  add_prepay_writes(app, st);
-  add_clock_write(app, st);
-  add_tariff_write(app, st);
-  add_time_switch_writes(app, st);
-  add_obis_write(app, st);
+  add_setting_writes(app, inv);
+  add_prepay_writes(app, inv);
+  add_clock_write(app, inv);
+  add_tariff_write(app, inv);
+  add_time_switch_writes(app, inv);
+  add_obis_write(app, inv);
 }
 
 }  // namespace flows::emop_app
