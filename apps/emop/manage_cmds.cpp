@@ -8,27 +8,13 @@
 #include "cli.hpp"
 #include "core/error.hpp"
 #include "db/connection.hpp"
-#include "db/meters.hpp"
-#include "db/transaction.hpp"
-#include "db/migrations.hpp"
+#include "jobs/meter_lookup.hpp"
 
 namespace flows::emop_app {
 namespace {
 
 std::unique_ptr<pqxx::connection> open_db(Resources& res) {
-  auto conn = db::connect(res.settings().database_url.value_or(""));
-  db::require_current(*conn);
-  return conn;
-}
-
-template <typename F>
-auto with_read(Resources& res, const char* what, F&& f) {
-  auto conn = open_db(res);
-  return db::in_read_transaction(*conn, what, std::forward<F>(f));
-}
-
-[[noreturn]] void unknown_serial(const std::string& serial) {
-  throw usage_error("meter " + serial + " is not in the database (meter_registry)");
+  return db::connect(res.settings().database_url.value_or(""));
 }
 
 struct ListArgs {
@@ -51,11 +37,7 @@ std::vector<ListCell> list_cells(const db::MeterListRow& r) {
 }
 
 int run_list(const GlobalOptions& options, Resources& res, const ListArgs& a) {
-  const auto rows = with_read(res, "list", [&](pqxx::read_transaction& tx) {
-    if (!a.esco.empty() && !db::esco_exists(tx, a.esco))
-      throw usage_error("no ESCO with code '" + a.esco + "' in the database");
-    return db::list_meters(tx, a.esco);
-  });
+  const auto rows = jobs::list_meters(*open_db(res), a.esco);
   const std::vector<std::string> header = {"esco", "serial", "name", "signal", "health", "hardware", "feeder"};
   if (options.json) {
     nlohmann::ordered_json out = nlohmann::ordered_json::array();
@@ -96,11 +78,7 @@ int run_list(const GlobalOptions& options, Resources& res, const ListArgs& a) {
 }
 
 int run_info(const GlobalOptions& options, Resources& res, const std::string& serial) {
-  const auto row = with_read(res, "info", [&](pqxx::read_transaction& tx) {
-    auto r = db::meter_info(tx, serial);
-    if (!r) unknown_serial(serial);
-    return *r;
-  });
+  const auto row = jobs::meter_info(*open_db(res), serial);
   auto text_or_null = [](const std::optional<std::string>& v) -> nlohmann::ordered_json {
     if (!v) return nullptr;
     return *v;
@@ -133,11 +111,7 @@ int run_info(const GlobalOptions& options, Resources& res, const std::string& se
 }
 
 int run_serial_to_name(const GlobalOptions& options, Resources& res, const std::string& serial) {
-  const auto name = with_read(res, "serial_to_name", [&](pqxx::read_transaction& tx) {
-    auto n = db::meter_name(tx, serial);
-    if (!n) unknown_serial(serial);
-    return *n;
-  });
+  const auto name = jobs::serial_to_name(*open_db(res), serial);
   if (options.json) std::cout << nlohmann::json{{"serial", serial}, {"name", name}}.dump(2) << "\n";
   else std::cout << name << "\n";
   return 0;

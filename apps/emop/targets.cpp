@@ -9,9 +9,7 @@
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "db/connection.hpp"
-#include "db/meters.hpp"
-#include "db/transaction.hpp"
-#include "jobs/meter_targets.hpp"
+#include "jobs/meter_lookup.hpp"
 #include "meter/inventory.hpp"
 
 namespace flows::emop_app {
@@ -82,24 +80,7 @@ namespace {
 // the operator's choice.
 std::vector<jobs::MeterTarget> resolve_targets_from_database(Resources& res, const std::vector<std::string>& serials) {
   auto conn = db::connect(*res.settings().database_url);
-  const auto rows = db::in_read_transaction(*conn, "looking meters up in the database", [&](pqxx::read_transaction& tx) {
-    db::MeterFilter f;
-    f.serials = serials;
-    f.active_only = false;
-    return db::load_meters(tx, f);
-  });
-  const jobs::TargetSplit split = jobs::meter_targets(rows);
-  std::vector<jobs::MeterTarget> out;
-  for (const auto& serial : serials) {
-    auto it = std::find_if(rows.begin(), rows.end(), [&](const db::MeterRow& r) { return r.serial == serial; });
-    if (it == rows.end()) throw config_error("meter " + serial + " is not in the database (meter_registry)");
-    auto t = std::find_if(split.targets.begin(), split.targets.end(),
-                          [&](const jobs::MeterTarget& x) { return x.serial == serial; });
-    if (t == split.targets.end())
-      throw config_error("meter " + serial + " has no ip_address in the database (meter_registry)");
-    out.push_back(*t);
-  }
-  return out;
+  return jobs::targets_from_database(*conn, serials);
 }
 
 }  // namespace

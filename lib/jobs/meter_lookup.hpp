@@ -1,0 +1,28 @@
+#pragma once
+// What the Flows database knows of meters, for `emop list`, `info`,
+// `serial_to_name` and for finding a meter's address: each a short read-only
+// transaction on a database at the current schema version. An unknown serial or
+// ESCO code is a bad input value (flows::Error(usage)); database failures are
+// flows::Error(database) with one line.
+#include <string>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "db/meters.hpp"
+#include "transport/target.hpp"
+
+namespace flows::jobs {
+
+// Every meter of `esco` (all when empty), ordered by ESCO and serial.
+std::vector<db::MeterListRow> list_meters(pqxx::connection& conn, const std::string& esco);
+db::MeterInfoRow meter_info(pqxx::connection& conn, const std::string& serial);
+std::string serial_to_name(pqxx::connection& conn, const std::string& serial);
+
+// Where each of `serials` is (meter_registry ip_address, emop_port or 8080), in
+// the order given; passive meters too (naming one is the operator's choice).
+// Error(config) naming the first serial that is not in the database or has no address.
+std::vector<transport::MeterTarget> targets_from_database(pqxx::connection& conn,
+                                                          const std::vector<std::string>& serials);
+
+}  // namespace flows::jobs
