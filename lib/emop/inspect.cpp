@@ -96,6 +96,96 @@ Result<json, std::string> value_json(ValueType type, ByteView p) {
   return json(to_hex(p));
 }
 
+namespace {
+
+// Length, addresses, control and what the control byte says: sequence, and ACK or
+// NAK (provisional: bit 7, code in bits 4-6; the NAK's code and name, null for an ACK).
+void put_header(const FrameView& f, json& d) {
+  d["length"] = f.length;
+  d["destination"] = address_json(f.header.destination);
+  d["source"] = address_json(f.header.source);
+  d["control"] = f.header.control;
+  d["sequence"] = f.sequence();
+  const bool nak = control_is_nak(f.header.control);
+  d["ack"] = !nak;
+  d["nak"] = nak ? json{{"code", int(control_nak_code(f.header.control))},
+                        {"name", std::string(nak_name(control_nak_code(f.header.control)))}}
+                 : json(nullptr);
+}
+
+json profile_log_1_json(ByteView payload) {
+  json records = json::array();
+  if (auto rs = decode_profile_log_1(payload))
+    for (auto& r : *rs)
+      records.push_back({{"timestamp", format_iso(r.timestamp)}, {"status", status_json(r.status)},
+                         {"import_a_wh", r.import_a_wh}, {"import_b_wh", r.import_b_wh}});
+  return records;
+}
+
+json profile_log_2_json(ByteView payload, bool twin) {
+  json records = json::array();
+  if (auto rs = decode_profile_log_2(payload, twin))
+    for (auto& r : *rs) {
+      json j{{"timestamp", format_iso(r.timestamp)}, {"status", status_json(r.status)},
+             {"active_export_a_wh", r.active_export_a_wh}, {"reactive_import_a", r.reactive_import_a},
+             {"reactive_export_a", r.reactive_export_a}, {"voltage_decivolts", r.voltage_decivolts}};
+      if (r.twin) {
+        j["active_export_b_wh"] = r.active_export_b_wh;
+        j["reactive_import_b"] = r.reactive_import_b;
+        j["reactive_export_b"] = r.reactive_export_b;
+      }
+      records.push_back(j);
+    }
+  return records;
+}
+
+// The typed value of a decoded data field (null when it has none); a value that
+// does not decode leaves a message in `error`.
+json value_of(const DataField& df, const ObjectInfo* info, InspectOptions opts, std::string& error) {
+  switch (df.format) {
+    case RecordFormat::default_format: {
+      if (!info || df.payload.empty()) return nullptr;
+      auto v = value_json(info->type, df.payload);
+      if (v) return *v;
+      error = info->name + ": " + v.error();
+      return nullptr;
+    }
+    case RecordFormat::event_log: {
+      json v{{"block", *df.block}};
+      if (df.payload.empty()) return v;
+      auto events = value_json(ValueType::event_log, df.payload);
+      if (events) v["events"] = *events;
+      else error = events.error();
+      return v;
+    }
+    case RecordFormat::profile_log_1:
+    case RecordFormat::profile_log_2: {
+      json v{{"timestamp", format_iso(from_emop_seconds(*df.timestamp))}};
+      if (!df.payload.empty())
+        v["records"] = df.format == RecordFormat::profile_log_1 ? profile_log_1_json(df.payload)
+                                                                : profile_log_2_json(df.payload, opts.profile_log_2_twin);
+      return v;
+    }
+  }
+  return nullptr;
+}
+
+void put_data_field(const DataField& df, const ObjectTable& table, InspectOptions opts, Inspection& out) {
+  json& d = out.document;
+  d["format"] = std::string(format_name(df.format));
+  d["payload"] = to_hex(df.payload);
+  const ObjectInfo* info = nullptr;
+  if (df.object_id) {
+    d["object_id"] = object_hex(*df.object_id);
+    info = table.find(*df.object_id);
+    if (info) d["object"] = info->name;
+  }
+  if (df.write) d["rw"] = *df.write ? "write" : "read";
+  d["value"] = value_of(df, info, opts, out.data_error);
+}
+
+}  // namespace
+
 Result<Inspection, FrameError> inspect_frame(ByteView bytes, const ObjectTable& table, InspectOptions opts) {
   auto decoded = decode_frame(bytes);
   if (!decoded) return unexpected(decoded.error());
@@ -104,91 +194,16 @@ Result<Inspection, FrameError> inspect_frame(ByteView bytes, const ObjectTable& 
   Inspection out;
   out.crc_ok = f.crc_ok();
   json& d = out.document;
-  d["length"] = f.length;
-  d["destination"] = address_json(f.header.destination);
-  d["source"] = address_json(f.header.source);
-  d["control"] = f.header.control;
-  d["sequence"] = f.sequence();
-  // Responses say ACK or NAK in the control byte (provisional: bit 7, code in
-  // bits 4-6); a NAK's code and name are given, null for an ACK.
-  d["ack"] = !control_is_nak(f.header.control);
-  d["nak"] = control_is_nak(f.header.control)
-                 ? json{{"code", int(control_nak_code(f.header.control))},
-                        {"name", std::string(nak_name(control_nak_code(f.header.control)))}}
-                 : json(nullptr);
+  put_header(f, d);
   d["format"] = nullptr;
   d["object_id"] = nullptr;
   d["object"] = nullptr;
   d["rw"] = nullptr;
   d["payload"] = to_hex(f.data);
   d["value"] = nullptr;
-
   auto field = decode_data_field(f.data);
-  if (!field) {
-    out.data_error = std::string(describe(field.error()));
-  } else {
-    const DataField& df = *field;
-    d["format"] = std::string(format_name(df.format));
-    d["payload"] = to_hex(df.payload);
-    const ObjectInfo* info = nullptr;
-    if (df.object_id) {
-      d["object_id"] = object_hex(*df.object_id);
-      info = table.find(*df.object_id);
-      if (info) d["object"] = info->name;
-    }
-    if (df.write) d["rw"] = *df.write ? "write" : "read";
-
-    switch (df.format) {
-      case RecordFormat::default_format:
-        if (info && !df.payload.empty()) {
-          auto v = value_json(info->type, df.payload);
-          if (v) d["value"] = *v;
-          else out.data_error = info->name + ": " + v.error();
-        }
-        break;
-      case RecordFormat::event_log: {
-        json v{{"block", *df.block}};
-        if (!df.payload.empty()) {
-          auto events = value_json(ValueType::event_log, df.payload);
-          if (events) v["events"] = *events;
-          else out.data_error = events.error();
-        }
-        d["value"] = v;
-        break;
-      }
-      case RecordFormat::profile_log_1:
-      case RecordFormat::profile_log_2: {
-        json v{{"timestamp", format_iso(from_emop_seconds(*df.timestamp))}};
-        if (!df.payload.empty()) {
-          json records = json::array();
-          if (df.format == RecordFormat::profile_log_1) {
-            auto rs = decode_profile_log_1(df.payload);
-            if (rs)
-              for (auto& r : *rs)
-                records.push_back({{"timestamp", format_iso(r.timestamp)}, {"status", status_json(r.status)},
-                                   {"import_a_wh", r.import_a_wh}, {"import_b_wh", r.import_b_wh}});
-          } else {
-            auto rs = decode_profile_log_2(df.payload, opts.profile_log_2_twin);
-            if (rs)
-              for (auto& r : *rs) {
-                json j{{"timestamp", format_iso(r.timestamp)}, {"status", status_json(r.status)},
-                       {"active_export_a_wh", r.active_export_a_wh}, {"reactive_import_a", r.reactive_import_a},
-                       {"reactive_export_a", r.reactive_export_a}, {"voltage_decivolts", r.voltage_decivolts}};
-                if (r.twin) {
-                  j["active_export_b_wh"] = r.active_export_b_wh;
-                  j["reactive_import_b"] = r.reactive_import_b;
-                  j["reactive_export_b"] = r.reactive_export_b;
-                }
-                records.push_back(j);
-              }
-          }
-          v["records"] = records;
-        }
-        d["value"] = v;
-        break;
-      }
-    }
-  }
+  if (field) put_data_field(*field, table, opts, out);
+  else out.data_error = std::string(describe(field.error()));
   const std::uint8_t crc[2] = {static_cast<std::uint8_t>(f.crc >> 8), static_cast<std::uint8_t>(f.crc)};
   d["crc"] = to_hex(crc);
   d["crc_ok"] = f.crc_ok();
