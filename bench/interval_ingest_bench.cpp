@@ -67,7 +67,7 @@ std::vector<std::vector<jobs::Interval>> generate(std::size_t meters, date::sys_
   for (std::size_t i = 0; i < meters; ++i) {
     out[i].reserve(std::size_t(n));
     for (std::int64_t k = 0; k < n; ++k)
-      out[i].push_back({'A', UtcTime{from} + k * 30min, synthetic_wh(i, k)});
+      out[i].push_back({'A', UtcTime{from} + k * 30min, synthetic_wh(i, k) * 10});  // whole Wh, in tenths
   }
   return out;
 }
@@ -154,7 +154,7 @@ int main(int argc, char** argv) {
           line += ',';
           line += format_iso_utc(iv.start);
           line += ',';
-          line += jobs::wh_to_kwh(iv.wh);
+          line += jobs::tenth_wh_to_kwh(iv.tenth_wh);
           line += '\n';
           out << line;
         }
@@ -180,7 +180,7 @@ int main(int argc, char** argv) {
       for (const auto i : register_order(regs))
         for (const auto& iv : intervals[i]) {
           if (rows.size() == sample) break;
-          rows.push_back({&regs[i], format_iso_utc(iv.start), jobs::wh_to_kwh(iv.wh)});
+          rows.push_back({&regs[i], format_iso_utc(iv.start), jobs::tenth_wh_to_kwh(iv.tenth_wh)});
         }
       conn->prepare("bench_insert_hh",
                     "INSERT INTO flows.register_interval_hh (register_id, \"timestamp\", kwh) VALUES ($1, $2, $3)");

@@ -35,11 +35,42 @@ std::string registers_text(const std::string& prefix, const emop::ElementRegiste
          "export_reactive_wh=" + std::to_string(r.export_reactive_wh);
 }
 
+// key=value lines of a JSON object, strings unquoted; an inner object's keys
+// are prefixed with its own (threshold_mask.rate1=true).
+std::string key_value_text(const nlohmann::json& j, const std::string& prefix) {
+  std::string text;
+  for (auto& [k, v] : j.items()) {
+    if (!text.empty()) text += "\n";
+    if (v.is_object()) text += key_value_text(v, prefix + k + ".");
+    else text += prefix + k + "=" + (v.is_string() ? v.get<std::string>() : v.dump());
+  }
+  return text;
+}
+
+// Whole Wh (rounded down, as the database stores them) and the exact kWh the
+// field tool shows: a CT meter's registers count 0.1 Wh.
+nlohmann::json three_phase_json(const meter::ThreePhaseTotals& t, bool all) {
+  const auto unit = t.unit;
+  nlohmann::json j{{"register_unit", unit == emop::EnergyUnit::tenth_wh ? "0.1 Wh" : "Wh"},
+                   {"active_import_wh", emop::floor_wh(t.tenths(t.active_import))},
+                   {"active_export_wh", emop::floor_wh(t.tenths(t.active_export))},
+                   {"active_import_kwh", emop::format_kwh(t.tenths(t.active_import), unit)},
+                   {"active_export_kwh", emop::format_kwh(t.tenths(t.active_export), unit)}};
+  if (!all) return j;
+  j["reactive_import"] = emop::floor_wh(t.tenths(t.reactive_import));
+  j["reactive_export"] = emop::floor_wh(t.tenths(t.reactive_export));
+  j["apparent_import"] = emop::floor_wh(t.tenths(t.apparent_import));
+  j["apparent_export"] = emop::floor_wh(t.tenths(t.apparent_export));
+  j["reactive_import_kvarh"] = emop::format_kwh(t.tenths(t.reactive_import), unit);
+  j["reactive_export_kvarh"] = emop::format_kwh(t.tenths(t.reactive_export), unit);
+  j["apparent_import_kvah"] = emop::format_kwh(t.tenths(t.apparent_import), unit);
+  j["apparent_export_kvah"] = emop::format_kwh(t.tenths(t.apparent_export), unit);
+  return j;
+}
+
 CommandResult tariff_result(const meter::Tariff& t) {
   auto j = meter::tariff_json(t);
-  std::string text;
-  for (auto& [k, v] : j.items()) text += (text.empty() ? "" : "\n") + k + "=" + (v.is_string() ? v.get<std::string>() : v.dump());
-  return {j, text};
+  return {j, key_value_text(j, "")};
 }
 
 nlohmann::json status_json(const emop::ProfileStatus& s) {
@@ -180,13 +211,19 @@ void add_three_phase_intervals(CLI::App& app, Invocation& inv) {
          if (sel.may_be_batch()) throw usage_error("three_phase_intervals writes one CSV: give one meter");
          std::string csv = a->csv;
          bool statuses = a->statuses;
-         return [from, to, csv, statuses](Meter& m, const MeterTarget&) -> Task<CommandResult> {
+         return [from, to, csv, statuses](Meter& m, const MeterTarget& t) -> Task<CommandResult> {
+           const std::string hardware = co_await m.hardware();
+           if (emop::meter_phases(hardware) != emop::MeterPhases::three)
+             throw usage_error("meter " + t.serial + " is " + hardware +
+                               ", not three-phase: three_phase_intervals reads P1.ax and P1.cx meters");
+           const auto unit = emop::energy_unit(hardware);  // Wh, or 0.1 Wh on a CT meter
            std::string out = statuses ? "timestamp,import_wh,export_wh,status\n" : "timestamp,import_wh,export_wh\n";
            std::size_t rows = 0;
            for (std::optional<MeterTime> cursor = from; cursor && *cursor < to;) {
              const auto page = jobs::window_page(co_await m.profile_log_1(*cursor), *cursor, to);
              for (const auto& r : page.in_window) {
-               out += format_iso(r.timestamp) + "," + std::to_string(r.import_a_wh) + "," + std::to_string(r.import_b_wh);
+               out += format_iso(r.timestamp) + "," + emop::format_wh(emop::to_tenth_wh(r.import_a_wh, unit), unit) + "," +
+                      emop::format_wh(emop::to_tenth_wh(r.import_b_wh, unit), unit);
                if (statuses) out += "," + status_json(r.status).dump();
                out += "\n";
                ++rows;
@@ -298,8 +335,8 @@ void add_prepay_and_setting_reads(CLI::App& app, Invocation& inv) {
       co_return simple(command, on, on_off(on));
     });
   }
-  read_cmd(app, inv, "backlight", "read the backlight setting", [](Meter& m, const MeterTarget&) -> Task<CommandResult> {
-    auto s = co_await m.backlight();
+  read_cmd(app, inv, "backlight", "read the backlight setting", [](Meter& m, const MeterTarget& t) -> Task<CommandResult> {
+    auto s = co_await m.backlight(emop::meter_phases(t.hardware));
     co_return simple("backlight", s, s);
   });
   read_cmd(app, inv, "load_switch", "read the load switch setting", [](Meter& m, const MeterTarget&) -> Task<CommandResult> {
@@ -333,13 +370,8 @@ void add_register_reads(CLI::App& app, Invocation& inv) {
     co_return CommandResult{registers_json(r), registers_text("", r)};
   });
   read_cmd(app, inv, "three_phase_read", "read a three-phase meter's total registers", [](Meter& m, const MeterTarget&) -> Task<CommandResult> {
-    auto t = co_await m.three_phase_read();
-    nlohmann::json j{{"active_import_wh", t.active_import_wh}, {"active_export_wh", t.active_export_wh},
-                     {"reactive_import", t.reactive_import},   {"reactive_export", t.reactive_export},
-                     {"apparent_import", t.apparent_import},   {"apparent_export", t.apparent_export}};
-    std::string text;
-    for (auto& [k, v] : j.items()) text += (text.empty() ? "" : "\n") + k + "=" + v.dump();
-    co_return CommandResult{j, text};
+    const auto j = three_phase_json(co_await m.three_phase_read(), true);
+    co_return CommandResult{j, key_value_text(j, "")};
   });
   read_cmd(app, inv, "read", "read every register the meter kind has (A; A and B; or three-phase totals)",
            [](Meter& m, const MeterTarget&) -> Task<CommandResult> {
@@ -355,10 +387,8 @@ void add_register_reads(CLI::App& app, Invocation& inv) {
                text += "\n" + registers_text("element_b.", *r.b);
              }
              if (r.three_phase) {
-               j["three_phase"] = {{"active_import_wh", r.three_phase->active_import_wh},
-                                   {"active_export_wh", r.three_phase->active_export_wh}};
-               text += "\nthree_phase.active_import_wh=" + std::to_string(r.three_phase->active_import_wh) +
-                       "\nthree_phase.active_export_wh=" + std::to_string(r.three_phase->active_export_wh);
+               j["three_phase"] = three_phase_json(*r.three_phase, false);
+               text += "\n" + key_value_text(j["three_phase"], "three_phase.");
              }
              co_return CommandResult{j, text};
            });

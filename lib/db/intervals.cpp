@@ -51,16 +51,18 @@ void append_timestamp(std::string& out, UtcTime t) {
   out += "+00";
 }
 
-// wh_to_kwh, appended.
-void append_kwh(std::string& out, std::int64_t wh) {
-  const bool neg = wh < 0;
-  const std::uint64_t v = neg ? std::uint64_t(-(wh + 1)) + 1 : std::uint64_t(wh);
+// tenth_wh_to_kwh, appended.
+void append_kwh(std::string& out, std::int64_t tenths) {
+  const bool neg = tenths < 0;
+  const std::uint64_t t = neg ? std::uint64_t(-(tenths + 1)) + 1 : std::uint64_t(tenths);
+  const std::uint64_t v = t / 10;  // whole Wh
   if (neg) out.push_back('-');
   append_int(out, v / 1000);
   const auto f = unsigned(v % 1000);
   out.push_back('.');
   out.push_back(char('0' + f / 100));
   append_2(out, f % 100);
+  if (t % 10 != 0) out.push_back(char('0' + t % 10));
 }
 
 // COPY, one line a row.
@@ -72,7 +74,7 @@ void copy_rows(pqxx::transaction_base& t, const IntervalRows& in, const std::str
     ts.clear();
     append_timestamp(ts, row.start);
     kwh.clear();
-    append_kwh(kwh, row.wh);
+    append_kwh(kwh, row.tenth_wh);
     copy << std::tie(in.register_ids[row.reg], ts, kwh);
   }
   copy.complete();
@@ -114,9 +116,9 @@ std::size_t merge_rows(pqxx::work& tx, const IntervalRows& in) {
 
 }  // namespace
 
-std::string wh_to_kwh(std::int64_t wh) {
+std::string tenth_wh_to_kwh(std::int64_t tenths) {
   std::string s;
-  append_kwh(s, wh);
+  append_kwh(s, tenths);
   return s;
 }
 

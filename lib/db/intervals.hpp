@@ -31,7 +31,7 @@ std::vector<PowerRegister> power_registers(pqxx::transaction_base& tx, const std
 struct IntervalRows {
   struct Row {
     std::uint32_t reg;  // index into register_ids
-    std::int64_t wh;
+    std::int64_t tenth_wh;  // energy in the half hour, in 0.1 Wh
     UtcTime start;
   };
   std::vector<std::string> register_ids;
@@ -71,7 +71,9 @@ struct MissingDay {
 std::vector<MissingDay> missing_days(pqxx::transaction_base& tx, const std::string& from, const std::string& to,
                                      const std::vector<MeterRow>& meters);
 
-// "0.500" for 500 Wh, "-1.250" for -1250 Wh (as COPY writes kwh).
-std::string wh_to_kwh(std::int64_t wh);
+// kWh text, exact, as COPY writes kwh: three decimals for whole Wh ("0.500" for
+// 500 Wh, "-1.250" for -1250 Wh), four when there is a tenth ("0.0615" for 61.5 Wh).
+std::string tenth_wh_to_kwh(std::int64_t tenth_wh);
+inline std::string wh_to_kwh(std::int64_t wh) { return tenth_wh_to_kwh(wh * 10); }
 
 }  // namespace flows::db

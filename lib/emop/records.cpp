@@ -1,5 +1,6 @@
 #include "emop/records.hpp"
 
+#include <algorithm>
 #include <limits>
 
 namespace flows::emop {
@@ -270,6 +271,30 @@ Bytes encode_element_registers(const ElementRegisters& r) {
   return out;
 }
 
+// ---------------------------------------------------------------- energy
+EnergyUnit energy_unit(std::string_view hardware) { return hardware == "P1.cx" ? EnergyUnit::tenth_wh : EnergyUnit::wh; }
+
+namespace {
+// `value` units of 10^-decimals as exact text: (12345, 3) -> "12.345".
+std::string fixed_point(std::int64_t value, int decimals) {
+  const bool negative = value < 0;
+  std::uint64_t v = negative ? std::uint64_t(-(value + 1)) + 1 : std::uint64_t(value);
+  std::string digits = std::to_string(v);
+  if (decimals > 0) {
+    if (digits.size() <= std::size_t(decimals)) digits.insert(0, std::size_t(decimals) + 1 - digits.size(), '0');
+    digits.insert(digits.size() - std::size_t(decimals), 1, '.');
+  }
+  return negative ? "-" + digits : digits;
+}
+}  // namespace
+
+std::string format_wh(std::int64_t tenths, EnergyUnit u) {
+  return u == EnergyUnit::wh ? fixed_point(floor_wh(tenths), 0) : fixed_point(tenths, 1);
+}
+std::string format_kwh(std::int64_t tenths, EnergyUnit u) {
+  return u == EnergyUnit::wh ? fixed_point(floor_wh(tenths), 3) : fixed_point(tenths, 4);
+}
+
 // ---------------------------------------------------------------- settings
 namespace {
 template <std::size_t N>
@@ -288,8 +313,30 @@ RecordResult<Bytes> encode_setting(std::string_view s, const std::array<std::str
 }
 }  // namespace
 
-RecordResult<std::string> decode_backlight(ByteView b) { return decode_setting(b, backlight_settings, "backlight"); }
-RecordResult<Bytes> encode_backlight(std::string_view s) { return encode_setting(s, backlight_settings, "backlight"); }
+MeterPhases meter_phases(std::string_view hardware) {
+  if (hardware.empty()) return MeterPhases::unknown;
+  return hardware == "P1.ax" || hardware == "P1.cx" ? MeterPhases::three : MeterPhases::single;
+}
+
+namespace {
+// Wire values: the shared one first, then one per remaining name.
+constexpr std::array<std::string_view, 5> backlight_wire{backlight_shared_name, "always_on_sp", "always_off_sp",
+                                                          "30_seconds_turn_off_3p", "always_on_3p"};
+}  // namespace
+
+RecordResult<std::string> decode_backlight(ByteView b, MeterPhases phases) {
+  auto name = decode_setting(b, backlight_wire, "backlight");
+  if (!name || *name != backlight_shared_name) return name;
+  if (phases == MeterPhases::single) return std::string("normal_sp");
+  if (phases == MeterPhases::three) return std::string("always_off_3p");
+  return name;
+}
+RecordResult<Bytes> encode_backlight(std::string_view s) {
+  if (s == "normal_sp" || s == "always_off_3p" || s == backlight_shared_name) return Bytes{0};
+  if (std::find(backlight_wire.begin(), backlight_wire.end(), s) != backlight_wire.end())
+    return encode_setting(s, backlight_wire, "backlight");
+  return encode_setting(s, backlight_settings, "backlight");  // the error, naming every setting
+}
 RecordResult<std::string> decode_load_switch(ByteView b) { return decode_setting(b, load_switch_settings, "load switch"); }
 RecordResult<Bytes> encode_load_switch(std::string_view s) { return encode_setting(s, load_switch_settings, "load switch"); }
 

@@ -49,6 +49,20 @@ std::string hardware_registry_three_phase(ThreePhaseConfig config);          // 
 RecordResult<ThreePhaseConfig> decode_three_phase_config(ByteView b);        // provisional: 0 ax, 1 cx
 Bytes encode_three_phase_config(ThreePhaseConfig c);
 
+// --- energy registers. CT-operated three-phase meters (P1.cx) count their
+// energy registers (totals and profile logs) in 0.1 Wh; every other kind in Wh.
+// The field tool divides by 10 000 on P1.cx and by 1 000 elsewhere to show kWh.
+enum class EnergyUnit { wh, tenth_wh };
+EnergyUnit energy_unit(std::string_view hardware_registry);  // P1.cx -> tenth_wh
+// A raw register count in tenths of a Wh, exactly.
+constexpr std::int64_t to_tenth_wh(std::int64_t raw, EnergyUnit u) { return u == EnergyUnit::wh ? raw * 10 : raw; }
+// Whole Wh, rounded down (the shadow and register columns hold whole Wh).
+constexpr std::int64_t floor_wh(std::int64_t tenths) { return tenths >= 0 ? tenths / 10 : -((-tenths + 9) / 10); }
+// Exact text: Wh ("61472" on a Wh meter, "61472.5" on a 0.1 Wh meter) and kWh
+// ("61.472" / "61.4725", the field tool's scaling).
+std::string format_wh(std::int64_t tenths, EnergyUnit u);
+std::string format_kwh(std::int64_t tenths, EnergyUnit u);
+
 // --- firmware: "3032" -> "3_03_2" (single phase); 2 bytes -> hex (three phase)
 RecordResult<std::string> decode_firmware(ByteView b);
 RecordResult<Bytes> encode_firmware(std::string_view shown);  // inverse of decode
@@ -119,13 +133,19 @@ struct ElementRegisters {
 RecordResult<ElementRegisters> decode_element_registers(ByteView b);
 Bytes encode_element_registers(const ElementRegisters& r);
 
-// --- backlight and load switch settings (provisional byte values)
+// --- backlight and load switch settings (provisional byte values). On the wire
+// single phase `normal_sp` and three phase `always_off_3p` are one value (0), as the
+// field tool has it (`normal_sp_or_always_off_3p`): which one a meter means depends
+// on its kind, so decoding takes the kind when it is known.
 inline constexpr std::array<std::string_view, 6> backlight_settings{
     "normal_sp", "always_on_sp", "always_off_sp", "30_seconds_turn_off_3p", "always_on_3p", "always_off_3p"};
+inline constexpr std::string_view backlight_shared_name = "normal_sp_or_always_off_3p";
+enum class MeterPhases { unknown, single, three };
+MeterPhases meter_phases(std::string_view hardware_registry);  // "" -> unknown
 inline constexpr std::array<std::string_view, 4> load_switch_settings{
     "normal_button_always", "no_button_prepay_mode", "no_button_credit_mode", "never_button_required"};
-RecordResult<std::string> decode_backlight(ByteView b);
-RecordResult<Bytes> encode_backlight(std::string_view setting);
+RecordResult<std::string> decode_backlight(ByteView b, MeterPhases phases = MeterPhases::unknown);
+RecordResult<Bytes> encode_backlight(std::string_view setting);  // also takes backlight_shared_name
 RecordResult<std::string> decode_load_switch(ByteView b);
 RecordResult<Bytes> encode_load_switch(std::string_view setting);
 

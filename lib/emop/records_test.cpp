@@ -135,6 +135,47 @@ TEST_CASE("backlight and load switch settings") {
   CHECK_FALSE(decode_load_switch(hex("09")));
 }
 
+TEST_CASE("backlight: normal_sp and always_off_3p are one wire value, named by the meter's kind") {
+  CHECK(*encode_backlight("normal_sp") == hex("00"));
+  CHECK(*encode_backlight("always_off_3p") == hex("00"));
+  CHECK(*encode_backlight("normal_sp_or_always_off_3p") == hex("00"));
+  CHECK(*encode_backlight("always_on_sp") == hex("01"));
+  CHECK(*encode_backlight("always_off_sp") == hex("02"));
+  CHECK(*encode_backlight("30_seconds_turn_off_3p") == hex("03"));
+  CHECK(*encode_backlight("always_on_3p") == hex("04"));
+  CHECK(*decode_backlight(hex("00")) == "normal_sp_or_always_off_3p");
+  CHECK(*decode_backlight(hex("00"), MeterPhases::single) == "normal_sp");
+  CHECK(*decode_backlight(hex("00"), MeterPhases::three) == "always_off_3p");
+  CHECK(*decode_backlight(hex("04"), MeterPhases::three) == "always_on_3p");
+  CHECK(decode_backlight(hex("05")).error().message == "backlight: unknown setting 05");
+  CHECK(meter_phases("P1.cx") == MeterPhases::three);
+  CHECK(meter_phases("C1.w") == MeterPhases::single);
+  CHECK(meter_phases("") == MeterPhases::unknown);
+  const auto e = encode_backlight("disco").error().message;
+  CHECK(e.find("always_off_3p") != std::string::npos);
+}
+
+TEST_CASE("energy units: P1.cx registers count 0.1 Wh, every other kind Wh") {
+  CHECK(energy_unit("P1.cx") == EnergyUnit::tenth_wh);
+  CHECK(energy_unit("P1.ax") == EnergyUnit::wh);
+  CHECK(energy_unit("C1.w") == EnergyUnit::wh);
+  CHECK(energy_unit("") == EnergyUnit::wh);
+  // The meter: 614 725 on a CT meter is 61.4725 kWh, not 614 725 Wh.
+  CHECK(to_tenth_wh(614725, EnergyUnit::tenth_wh) == 614725);
+  CHECK(format_kwh(614725, EnergyUnit::tenth_wh) == "61.4725");
+  CHECK(format_wh(614725, EnergyUnit::tenth_wh) == "61472.5");
+  CHECK(floor_wh(614725) == 61472);
+  CHECK(to_tenth_wh(614725, EnergyUnit::wh) == 6147250);
+  CHECK(format_kwh(6147250, EnergyUnit::wh) == "614.725");
+  CHECK(format_wh(6147250, EnergyUnit::wh) == "614725");
+  CHECK(format_kwh(5, EnergyUnit::tenth_wh) == "0.0005");
+  CHECK(format_wh(0, EnergyUnit::tenth_wh) == "0.0");
+  CHECK(format_kwh(0, EnergyUnit::wh) == "0.000");
+  CHECK(format_wh(-15, EnergyUnit::tenth_wh) == "-1.5");
+  CHECK(floor_wh(-15) == -2);
+  CHECK(floor_wh(-10) == -1);
+}
+
 TEST_CASE("profile status flags") {
   auto s = ProfileStatus::decode(0x01, 0x88);
   CHECK(s.reset);

@@ -10,14 +10,15 @@
 
 namespace flows::jobs {
 
-Task<std::vector<Interval>> read_intervals(meter::Meter& m, bool dst, UtcTime from, UtcTime to) {
+Task<std::vector<Interval>> read_intervals(meter::Meter& m, bool dst, std::string hardware, UtcTime from, UtcTime to) {
+  if (hardware.empty()) hardware = co_await m.hardware();
   ProfileRecords recs(dst ? ClockKind::uk_local : ClockKind::utc, from, to);
   for (std::int64_t n = 0; n < recs.max_requests(); ++n) {
     const auto want = recs.next_request();
     if (!want) break;
     recs.add(co_await m.profile_log_1(*want));
   }
-  co_return intervals_from_records(recs.records(), to);
+  co_return intervals_from_records(recs.records(), to, emop::energy_unit(hardware));
 }
 
 IntervalWrite write_intervals(pqxx::work& tx, const std::vector<db::MeterRow>& meters,
@@ -50,7 +51,7 @@ std::vector<std::vector<Interval>> read_meters(const std::vector<db::MeterRow>& 
   const emop::ObjectTable& objects = o.objects ? *o.objects : builtin;
   const UtcTime from{o.from}, to{o.to};
   const MeterJob job = [&](meter::Meter& m, const MeterTarget& t) -> Task<CommandResult> {
-    intervals[by_serial.at(t.serial)] = co_await read_intervals(m, t.dst, from, to);
+    intervals[by_serial.at(t.serial)] = co_await read_intervals(m, t.dst, t.hardware, from, to);
     co_return CommandResult{};
   };
   if (split.targets.empty()) return intervals;

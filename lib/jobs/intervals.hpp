@@ -56,6 +56,7 @@ struct IngestReport {
 };
 
 using db::wh_to_kwh;  // "0.500" for 500 Wh, "-1.250" for -1250 Wh
+using db::tenth_wh_to_kwh;  // "0.0615" for 61.5 Wh
 using db::IntervalWrite;
 
 // The write half of ingest_intervals, for a transaction the caller commits (or
@@ -76,7 +77,9 @@ IntervalWrite write_intervals(pqxx::work& tx, const std::vector<db::MeterRow>& m
 
 // The half hours of [from, to) from a meter's profile log 1 (dst: the meter
 // keeps UK local time).
-Task<std::vector<Interval>> read_intervals(meter::Meter& m, bool dst, UtcTime from, UtcTime to);
+// `hardware` is the registry string when known; when empty it is read from the
+// meter, because a CT meter (P1.cx) counts in 0.1 Wh.
+Task<std::vector<Interval>> read_intervals(meter::Meter& m, bool dst, std::string hardware, UtcTime from, UtcTime to);
 
 IngestReport ingest_intervals(pqxx::connection& conn, const IngestOptions& options);
 

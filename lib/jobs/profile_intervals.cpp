@@ -40,7 +40,7 @@ void ProfileRecords::add(const std::vector<emop::ProfileLog1Record>& answer) {
 }
 
 std::vector<Interval> intervals_from_records(const std::vector<std::pair<UtcTime, emop::ProfileLog1Record>>& recs,
-                                             UtcTime to) {
+                                             UtcTime to, emop::EnergyUnit unit) {
   std::vector<Interval> out;
   for (std::size_t k = 0; k + 1 < recs.size(); ++k) {
     const auto& [t0, r0] = recs[k];
@@ -48,8 +48,8 @@ std::vector<Interval> intervals_from_records(const std::vector<std::pair<UtcTime
     if (t1 - t0 != 30min || t0 >= to || !r0.status.valid || !r1.status.valid) continue;  // a gap
     const std::int64_t a = std::int64_t(r1.import_a_wh) - std::int64_t(r0.import_a_wh);
     const std::int64_t b = std::int64_t(r1.import_b_wh) - std::int64_t(r0.import_b_wh);
-    if (a >= 0) out.push_back({'A', t0, a});  // a register going backwards is a gap too
-    if (b >= 0) out.push_back({'B', t0, b});
+    if (a >= 0) out.push_back({'A', t0, emop::to_tenth_wh(a, unit)});  // a register going backwards is a gap too
+    if (b >= 0) out.push_back({'B', t0, emop::to_tenth_wh(b, unit)});
   }
   return out;
 }
@@ -72,7 +72,7 @@ db::IntervalRows match_intervals(const std::vector<db::PowerRegister>& registers
   for (std::size_t i = 0; i < meters && i < intervals.size(); ++i)
     for (const auto& iv : intervals[i])
       for (const auto g : of_meter[i])
-        if (register_takes(registers[g], iv)) out.rows.push_back({g, iv.wh, iv.start});
+        if (register_takes(registers[g], iv)) out.rows.push_back({g, iv.tenth_wh, iv.start});
   std::sort(out.rows.begin(), out.rows.end(), [](const auto& x, const auto& y) {
     return x.reg != y.reg ? x.reg < y.reg : x.start < y.start;
   });

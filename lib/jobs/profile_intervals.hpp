@@ -15,9 +15,9 @@ namespace flows::jobs {
 
 // One half hour of one meter element, as computed from its profile log.
 struct Interval {
-  char element;     // 'A' (a meter's A or SINGLE register) or 'B'
-  UtcTime start;    // start of the half hour
-  std::int64_t wh;  // consumption in the half hour
+  char element;           // 'A' (a meter's A or SINGLE register) or 'B'
+  UtcTime start;          // start of the half hour
+  std::int64_t tenth_wh;  // consumption in the half hour, in 0.1 Wh
 };
 
 // The records of [from, to] (inclusive) gathered from successive answers of a
@@ -46,10 +46,11 @@ class ProfileRecords {
 };
 
 // Each half hour starting at t < to is the difference of the cumulative import
-// registers stamped t and t + 30 min. A half hour whose record at either end is
-// missing, not marked valid, or whose register went backwards is left out.
+// registers stamped t and t + 30 min, counted in `unit` (0.1 Wh on a CT meter).
+// A half hour whose record at either end is missing, not marked valid, or whose
+// register went backwards is left out.
 std::vector<Interval> intervals_from_records(const std::vector<std::pair<UtcTime, emop::ProfileLog1Record>>& records,
-                                             UtcTime to);
+                                             UtcTime to, emop::EnergyUnit unit = emop::EnergyUnit::wh);
 
 // Whether a register takes an interval: its element (A: A or SINGLE; B: B) and
 // its [start, end) holding the start of the half hour.

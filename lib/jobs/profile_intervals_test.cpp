@@ -34,12 +34,12 @@ TEST_CASE("intervals: differences of neighbouring records; gaps for missing, inv
   REQUIRE(iv.size() == 3);
   CHECK(iv[0].element == 'A');
   CHECK(iv[0].start == utc("2024-03-01T00:00:00Z"));
-  CHECK(iv[0].wh == 500);
+  CHECK(iv[0].tenth_wh == 5000);
   CHECK(iv[1].element == 'B');
-  CHECK(iv[1].wh == 10);
+  CHECK(iv[1].tenth_wh == 100);
   CHECK(iv[2].element == 'B');  // 00:30-01:00: B only
   CHECK(iv[2].start == utc("2024-03-01T00:30:00Z"));
-  CHECK(iv[2].wh == 15);
+  CHECK(iv[2].tenth_wh == 150);
 }
 
 TEST_CASE("intervals: none starting at or after the end of the range") {
@@ -47,9 +47,9 @@ TEST_CASE("intervals: none starting at or after the end of the range") {
                                  rec("2024-03-02T00:30:00", 30, 0)});
   const auto iv = jobs::intervals_from_records(recs, utc("2024-03-02T00:00:00Z"));
   REQUIRE(iv.size() == 2);
-  CHECK(iv[0].wh == 10);
+  CHECK(iv[0].tenth_wh == 100);
   CHECK(iv[1].element == 'B');
-  CHECK(iv[1].wh == 0);
+  CHECK(iv[1].tenth_wh == 0);
 }
 
 TEST_CASE("profile records: asks on from the newest record, stops past the end") {
@@ -119,14 +119,29 @@ TEST_CASE("match_intervals: each interval to its meter's registers, sorted by re
   CHECK(rows.register_ids == std::vector<std::string>{"ra", "rb", "rs"});
   REQUIRE(rows.rows.size() == 4);
   CHECK(rows.rows[0].reg == 0);
-  CHECK(rows.rows[0].wh == 9);
+  CHECK(rows.rows[0].tenth_wh == 9);
   CHECK(rows.rows[1].reg == 1);
-  CHECK(rows.rows[1].wh == 3);
+  CHECK(rows.rows[1].tenth_wh == 3);
   CHECK(rows.rows[2].reg == 2);
-  CHECK(rows.rows[2].wh == 6);
+  CHECK(rows.rows[2].tenth_wh == 6);
   CHECK(rows.rows[2].start == utc("2024-03-01T00:00:00Z"));
-  CHECK(rows.rows[3].wh == 7);
+  CHECK(rows.rows[3].tenth_wh == 7);
   CHECK(db::wh_to_kwh(500) == "0.500");
   CHECK(db::wh_to_kwh(-1250) == "-1.250");
   CHECK(db::wh_to_kwh(12345) == "12.345");
+  CHECK(db::tenth_wh_to_kwh(615) == "0.0615");
+  CHECK(db::tenth_wh_to_kwh(5000) == "0.500");
+  CHECK(db::tenth_wh_to_kwh(-15) == "-0.0015");
+  CHECK(db::tenth_wh_to_kwh(614725) == "61.4725");
+}
+
+TEST_CASE("intervals: a CT meter's registers count 0.1 Wh, so its half hours keep the tenth") {
+  const auto recs = utc_records({rec("2024-03-01T00:00:00", 614725, 0), rec("2024-03-01T00:30:00", 615340, 0)});
+  const auto iv = jobs::intervals_from_records(recs, utc("2024-03-02T00:00:00Z"), emop::EnergyUnit::tenth_wh);
+  REQUIRE(iv.size() == 2);
+  CHECK(iv[0].element == 'A');
+  CHECK(iv[0].tenth_wh == 615);  // 61.5 Wh, not 615 Wh
+  CHECK(db::tenth_wh_to_kwh(iv[0].tenth_wh) == "0.0615");
+  const auto wh = jobs::intervals_from_records(recs, utc("2024-03-02T00:00:00Z"));
+  CHECK(wh[0].tenth_wh == 6150);  // the same counts on a Wh meter are 615 Wh
 }

@@ -22,9 +22,12 @@ void add_energy(ShadowRecord& r, const MeterSnapshot& s) {
     j["import_a"] = s.element_a->import_active_wh;
     j["export_a"] = s.element_a->export_active_wh;
   } else if (s.three_phase) {
-    r.columns |= db::shadow_element_a;  // a three-phase meter's totals are its one (element A) register
-    j["import_a"] = s.three_phase->active_import_wh;
-    j["export_a"] = s.three_phase->active_export_wh;
+    // A three-phase meter's totals are its one (element A) register; the columns
+    // hold whole Wh, so a CT meter's 0.1 Wh digit is dropped (rounded down).
+    r.columns |= db::shadow_element_a;
+    const auto& t = *s.three_phase;
+    j["import_a"] = emop::floor_wh(t.tenths(t.active_import));
+    j["export_a"] = emop::floor_wh(t.tenths(t.active_export));
   }
   if (s.element_b) {
     r.columns |= db::shadow_element_b;

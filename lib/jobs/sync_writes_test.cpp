@@ -35,8 +35,8 @@ TEST_CASE("shadow record: exactly the columns the snapshot carries") {
 TEST_CASE("shadow record: a three-phase meter's totals are element A; the clock is stamped") {
   jobs::MeterSnapshot s;
   s.three_phase = meter::ThreePhaseTotals{};
-  s.three_phase->active_import_wh = 1234;
-  s.three_phase->active_export_wh = 56;
+  s.three_phase->active_import = 1234;
+  s.three_phase->active_export = 56;
   s.voltage_3p = std::array<emop::Voltage, 3>{emop::Voltage{2301}, emop::Voltage{2312}, emop::Voltage{2323}};
   s.clock_diff_seconds = -42;
   const auto r = jobs::shadow_record("m3", s, utc("2024-03-02T12:00:00Z"));
@@ -49,12 +49,24 @@ TEST_CASE("shadow record: a three-phase meter's totals are element A; the clock 
   CHECK(!r.shadow.contains("import_b"));
 }
 
+TEST_CASE("shadow record: a CT meter's totals count 0.1 Wh; the columns take whole Wh, rounded down") {
+  jobs::MeterSnapshot s;
+  s.three_phase = meter::ThreePhaseTotals{};
+  s.three_phase->unit = emop::EnergyUnit::tenth_wh;
+  s.three_phase->active_import = 614725;  // 61 472.5 Wh
+  s.three_phase->active_export = 19;      // 1.9 Wh
+  const auto r = jobs::shadow_record("m4", s, utc("2024-03-02T12:00:00Z"));
+  CHECK(r.columns == db::shadow_element_a);
+  CHECK(r.shadow["import_a"] == 61472);
+  CHECK(r.shadow["export_a"] == 1);
+}
+
 TEST_CASE("shadow record: element registers win over three-phase totals; B separately") {
   jobs::MeterSnapshot s;
   s.element_a = emop::ElementRegisters{100, 2, 0, 0};
   s.element_b = emop::ElementRegisters{300, 4, 0, 0};
   s.three_phase = meter::ThreePhaseTotals{};
-  s.three_phase->active_import_wh = 999;
+  s.three_phase->active_import = 999;
   const auto r = jobs::shadow_record("m2", s, utc("2024-03-02T12:00:00Z"));
   CHECK(r.columns == (db::shadow_element_a | db::shadow_element_b));
   CHECK(r.shadow["import_a"] == 100);

@@ -47,7 +47,7 @@ Task<MeterSnapshot> sync_meter(meter::Meter& m, const std::set<std::string>& on,
   if (enabled("SyncerPrepayBalance")) s.balance = co_await m.prepay_balance();
   if (enabled("SyncerPrepayEnabled")) s.prepay_enabled = co_await m.flag("prepay_enabled_flag");
   if (enabled("SyncerDaylightSavingsEnabled")) s.dst = co_await m.flag("daylight_savings_correction_flag");
-  if (enabled("SyncerBacklight")) s.backlight = co_await m.backlight();
+  if (enabled("SyncerBacklight")) s.backlight = co_await m.backlight(emop::meter_phases(hardware));
   if (enabled("SyncerLoadSwitch")) s.load_switch = co_await m.load_switch();
   if (enabled("SyncerFirmwareVersion")) s.firmware = co_await m.firmware_version();
   // No co_await inside ?: — GCC 12 miscompiles it (the wrong branch's request is sent).
@@ -57,7 +57,7 @@ Task<MeterSnapshot> sync_meter(meter::Meter& m, const std::set<std::string>& on,
   }
   if (enabled("SyncerReads")) {
     if (three_phase) {
-      s.three_phase = co_await m.three_phase_read();
+      s.three_phase = co_await m.three_phase_read(emop::energy_unit(hardware));
     } else {
       s.element_a = co_await m.read_element(meter::Element::a);
       if (hardware == "C1.w") s.element_b = co_await m.read_element(meter::Element::b);

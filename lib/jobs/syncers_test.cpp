@@ -89,14 +89,31 @@ TEST_CASE("sync_meter: a three-phase meter's voltages and totals") {
   CHECK(!s.voltage);
   REQUIRE(s.three_phase);
   CHECK(!s.element_a);
-  CHECK(s.three_phase->active_import_wh == b.sim.registers().import_a_wh);
+  CHECK(s.three_phase->unit == emop::EnergyUnit::wh);
+  CHECK(s.three_phase->active_import == b.sim.registers().import_a_wh);
   CHECK(jobs::shadow_record("m1", s, b.now).columns == (db::shadow_voltage_3p | db::shadow_element_a));
+}
+
+TEST_CASE("sync_meter: a CT meter's totals are read in 0.1 Wh and stored as whole Wh") {
+  SimBench b(jobs::test::flat_meter(sim::MeterKind::three_phase_cx));
+  jobs::SyncContext ctx;
+  ctx.now = b.now;
+  const auto s = run_blocking(jobs::sync_meter(b.meter, {"SyncerHardware", "SyncerReads", "SyncerBacklight"}, ctx));
+  REQUIRE(s.three_phase);
+  CHECK(*s.hardware == "P1.cx");
+  CHECK(s.three_phase->unit == emop::EnergyUnit::tenth_wh);
+  const std::int64_t wh = b.sim.registers().import_a_wh;
+  CHECK(wh > 1000);
+  // The meter counts tenths: its raw register is ten times its Wh, to within the tenth.
+  CHECK(s.three_phase->active_import / 10 == wh);
+  CHECK(jobs::shadow_record("m1", s, b.now).shadow["import_a"] == wh);
+  CHECK(*s.backlight == "30_seconds_turn_off_3p");
 }
 
 TEST_CASE("read_intervals over a simulated meter: every half hour, summing to the register's rise") {
   SimBench b;
   const UtcTime from = *sim::parse_utc("2024-03-02T00:00:00Z"), to = *sim::parse_utc("2024-03-02T06:00:00Z");
-  const auto iv = run_blocking(jobs::read_intervals(b.meter, false, from, to));
+  const auto iv = run_blocking(jobs::read_intervals(b.meter, false, "B1.w", from, to));
   std::int64_t a_sum = 0;
   std::size_t a = 0, bs = 0;
   for (const auto& i : iv) {
@@ -104,17 +121,33 @@ TEST_CASE("read_intervals over a simulated meter: every half hour, summing to th
     CHECK(i.start < to);
     if (i.element == 'A') {
       ++a;
-      a_sum += i.wh;
+      a_sum += i.tenth_wh;
     } else {
       ++bs;
-      CHECK(i.wh == 0);  // a single-element meter's B register stays at 0
+      CHECK(i.tenth_wh == 0);  // a single-element meter's B register stays at 0
     }
   }
   CHECK(a == 12);
   CHECK(bs == 12);
-  CHECK(a_sum == 437 * 6);  // 437 W for 6 h
+  CHECK(a_sum == 437 * 6 * 10);  // 437 W for 6 h, in tenths of a Wh
   CHECK(iv.front().element == 'A');
-  CHECK(iv.front().wh == 10706 - 10488);
+  CHECK(iv.front().tenth_wh == (10706 - 10488) * 10);
+}
+
+TEST_CASE("read_intervals over a simulated CT meter: half hours in 0.1 Wh, the hardware read when not given") {
+  SimBench b(jobs::test::flat_meter(sim::MeterKind::three_phase_cx));
+  const UtcTime from = *sim::parse_utc("2024-03-02T00:00:00Z"), to = *sim::parse_utc("2024-03-02T06:00:00Z");
+  const auto iv = run_blocking(jobs::read_intervals(b.meter, false, "", from, to));
+  std::int64_t a_sum = 0;
+  std::size_t a = 0;
+  for (const auto& i : iv)
+    if (i.element == 'A') {
+      ++a;
+      a_sum += i.tenth_wh;
+      CHECK(i.tenth_wh == 2185);  // 437 W for half an hour: 218.5 Wh exactly
+    }
+  CHECK(a == 12);
+  CHECK(a_sum == 437 * 6 * 10);
 }
 
 TEST_CASE("take_new_events: newer than the newest stored; a stored one ends the reading") {

@@ -20,6 +20,7 @@ meter::Tariff wanted_tariff(const meter::Tariff& active, const PlannedTariff& p)
   want.unit_rate_a = want.unit_rate_b = p.unit_rate;
   want.standing_charge = p.standing_charge;
   want.activation = p.activation;
+  want.state.reset();  // the active tariff's thresholds and indices are not written
   return want;
 }
 

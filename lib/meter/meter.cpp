@@ -98,7 +98,14 @@ Task<emop::TransactionDetails> Meter::prepay_transaction_details() {
 Task<bool> Meter::flag(std::string_view name) { co_return co_await read_as<bool>(name, emop::decode_flag); }
 Task<void> Meter::set_flag(std::string_view name, bool on) { co_await write(name, emop::encode_flag(on)); }
 
-Task<std::string> Meter::backlight() { co_return co_await read_as<std::string>("backlight", emop::decode_backlight); }
+Task<std::string> Meter::backlight(emop::MeterPhases phases) {
+  const auto b = co_await read("backlight");
+  auto name = must(emop::decode_backlight(b, phases), "backlight");
+  if (name != emop::backlight_shared_name) co_return name;
+  // The shared value means normal_sp or always_off_3p by the meter's kind.
+  const auto hw = co_await hardware();
+  co_return must(emop::decode_backlight(b, emop::meter_phases(hw)), "backlight");
+}
 Task<void> Meter::set_backlight(std::string_view setting) {
   auto b = emop::encode_backlight(setting);
   if (!b) throw usage_error(b.error().message);
@@ -128,9 +135,15 @@ Task<emop::ElementRegisters> Meter::read_element(Element e) {
 }
 
 Task<ThreePhaseTotals> Meter::three_phase_read() {
+  const auto config = co_await three_phase_hardware_configuration();
+  co_return co_await three_phase_read(emop::energy_unit(emop::hardware_registry_three_phase(config)));
+}
+
+Task<ThreePhaseTotals> Meter::three_phase_read(emop::EnergyUnit unit) {
   ThreePhaseTotals t;
-  t.active_import_wh = co_await read_as<std::uint32_t>("three_phase_total_active_import", emop::decode_u32le);
-  t.active_export_wh = co_await read_as<std::uint32_t>("three_phase_total_active_export", emop::decode_u32le);
+  t.unit = unit;
+  t.active_import = co_await read_as<std::uint32_t>("three_phase_total_active_import", emop::decode_u32le);
+  t.active_export = co_await read_as<std::uint32_t>("three_phase_total_active_export", emop::decode_u32le);
   t.reactive_import = co_await read_as<std::uint32_t>("three_phase_total_reactive_import", emop::decode_u32le);
   t.reactive_export = co_await read_as<std::uint32_t>("three_phase_total_reactive_export", emop::decode_u32le);
   t.apparent_import = co_await read_as<std::uint32_t>("three_phase_total_apparent_import", emop::decode_u32le);
@@ -142,7 +155,7 @@ Task<Reads> Meter::read_all() {
   Reads r;
   r.hardware = co_await hardware();
   if (r.hardware == "P1.ax" || r.hardware == "P1.cx") {
-    r.three_phase = co_await three_phase_read();
+    r.three_phase = co_await three_phase_read(emop::energy_unit(r.hardware));
   } else {
     r.a = co_await read_element(Element::a);
     if (r.hardware == "C1.w") r.b = co_await read_element(Element::b);
@@ -170,6 +183,12 @@ Task<Tariff> Meter::tariffs_active() {
   t.emergency_credit = co_await money("tariff_active_prepayment_emergency_credit");
   t.ecredit_availability = co_await money("tariff_active_prepayment_ecredit_availability");
   t.debt_recovery_rate = co_await money("tariff_active_prepayment_debt_recovery_rate");
+  TariffState s;
+  s.threshold_mask = co_await read_as<std::uint8_t>("tariff_active_threshold_mask", emop::decode_threshold_mask);
+  s.threshold_values = co_await read_as<emop::ThresholdValues>("tariff_active_threshold_values", emop::decode_threshold_values);
+  s.block_rate = co_await read_as<std::uint8_t>("tariff_active_block_rate", emop::decode_u8);
+  s.element_b_tou_rate = co_await read_as<std::uint8_t>("tariff_active_element_b_tou_rate", emop::decode_u8);
+  t.state = s;
   co_return t;
 }
 

@@ -21,10 +21,14 @@ namespace flows::meter {
 
 enum class Element { a, b };
 
+// The six total registers as counted (raw), and the unit they count in: 0.1 Wh
+// (varh, VAh) on CT-operated meters, Wh on whole-current ones.
 struct ThreePhaseTotals {
-  std::uint32_t active_import_wh = 0, active_export_wh = 0;
+  emop::EnergyUnit unit = emop::EnergyUnit::wh;
+  std::uint32_t active_import = 0, active_export = 0;
   std::uint32_t reactive_import = 0, reactive_export = 0;
   std::uint32_t apparent_import = 0, apparent_export = 0;
+  std::int64_t tenths(std::uint32_t raw) const { return emop::to_tenth_wh(raw, unit); }
 };
 
 // What `read` reads: the registers a meter kind has.
@@ -67,7 +71,9 @@ class Meter {
   Task<emop::TransactionDetails> prepay_transaction_details();
   Task<bool> flag(std::string_view name);
   Task<void> set_flag(std::string_view name, bool on);
-  Task<std::string> backlight();
+  // The shared wire value is named for `phases`; when they are unknown, the
+  // meter's hardware is read to name it (emop/records.hpp).
+  Task<std::string> backlight(emop::MeterPhases phases = emop::MeterPhases::unknown);
   Task<void> set_backlight(std::string_view setting);
   Task<std::string> load_switch();
   Task<void> set_load_switch(std::string_view setting);
@@ -75,7 +81,10 @@ class Meter {
   Task<void> set_clock(MeterTime t);
   Task<void> send_token(std::string_view token);
   Task<emop::ElementRegisters> read_element(Element e);
+  // Reads the hardware configuration first for the unit; the second form takes
+  // a unit already known (from hardware()).
   Task<ThreePhaseTotals> three_phase_read();
+  Task<ThreePhaseTotals> three_phase_read(emop::EnergyUnit unit);
   Task<Reads> read_all();
   Task<emop::Bytes> time_switches(Element e);
   Task<void> set_time_switches(Element e, emop::ByteView block80);

@@ -91,6 +91,60 @@ TEST_CASE("meter over the in-process transport: read_all follows the meter kind"
   CHECK(!t.a.has_value());
 }
 
+TEST_CASE("meter over the in-process transport: three-phase totals in the meter's unit") {
+  // 437 W flat for 36 h = 15 732 Wh.
+  Bench ax(sim::MeterKind::three_phase_ax);
+  const auto a = run(ax.meter.three_phase_read());
+  CHECK(a.unit == emop::EnergyUnit::wh);
+  CHECK(a.active_import == 15732);
+  CHECK(emop::format_kwh(a.tenths(a.active_import), a.unit) == "15.732");
+  Bench cx(sim::MeterKind::three_phase_cx);
+  const auto c = run(cx.meter.three_phase_read());
+  CHECK(c.unit == emop::EnergyUnit::tenth_wh);
+  CHECK(c.active_import == 157320);  // counted in 0.1 Wh
+  CHECK(emop::format_kwh(c.tenths(c.active_import), c.unit) == "15.7320");
+  CHECK(emop::floor_wh(c.tenths(c.active_import)) == 15732);
+  CHECK(run(cx.meter.read_all()).three_phase->unit == emop::EnergyUnit::tenth_wh);
+}
+
+TEST_CASE("meter over the in-process transport: the backlight's shared value named by the meter's kind") {
+  Bench sp;
+  CHECK(run(sp.meter.backlight()) == "normal_sp");  // the hardware is read to name it
+  Bench ax(sim::MeterKind::three_phase_ax);
+  run_blocking(ax.meter.set_backlight("always_off_3p"));
+  CHECK(run(ax.meter.backlight()) == "always_off_3p");
+  CHECK(run(ax.meter.backlight(emop::MeterPhases::three)) == "always_off_3p");
+  CHECK(run(ax.meter.read("backlight")) == emop::Bytes{0});  // one wire value with normal_sp
+  run_blocking(ax.meter.set_backlight("always_on_3p"));
+  CHECK(run(ax.meter.backlight()) == "always_on_3p");
+}
+
+TEST_CASE("meter over the in-process transport: the active tariff's thresholds and indices") {
+  Bench b;
+  // The active tariff is read-only: set them in the future tariff and let it activate.
+  const emop::Bytes mask{0x05};  // rates 1 and 3
+  run_blocking(b.meter.write("tariff_future_threshold_mask", mask));
+  run_blocking(b.meter.write("tariff_future_threshold_values", emop::encode_threshold_values({100, 300, 0, 0, 0, 0, 65535})));
+  run_blocking(b.meter.write("tariff_future_activation_datetime", *emop::encode_emop_timestamp(*parse_iso("2024-03-02T12:01:00"))));
+  b.now += std::chrono::minutes(2);
+  const auto t = run(b.meter.tariffs_active());
+  REQUIRE(t.state);
+  CHECK(t.state->threshold_mask == 0x05);
+  CHECK(t.state->threshold_values[1] == 300);
+  const auto j = meter::tariff_json(t);
+  CHECK(j["threshold_mask"]["rate1"] == true);
+  CHECK(j["threshold_mask"]["rate2"] == false);
+  CHECK(j["threshold_mask"]["rate3"] == true);
+  CHECK(j["threshold_mask"].size() == 8);
+  CHECK(j["threshold_values"]["th2"] == 300);
+  CHECK(j["threshold_values"]["th7"] == 65535);
+  CHECK(j["block_rate"] == 0);
+  CHECK(j["element_b_tou_rate"] == 0);
+  CHECK(j["unit_rate_element_a"] == "0.24567");  // money as an exact string
+  CHECK(j["standing_charge"] == "0.61234");
+  CHECK(!run(b.meter.tariffs_future()).state);
+}
+
 TEST_CASE("meter over the in-process transport: a token credits once, then is refused") {
   Bench b;
   const Money before = run(b.meter.prepay_balance());

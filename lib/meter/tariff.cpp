@@ -3,11 +3,22 @@
 namespace flows::meter {
 namespace {
 
-// 0.65560 -> 0.6556, 10.00000 -> 10.0: a JSON number parsed from exact text.
+// 0.65560 -> "0.6556", 10.00000 -> "10.0": exact text, never a binary float.
 nlohmann::json money_number(Money m) {
   std::string s = m.to_string();
   while (s.back() == '0' && s[s.size() - 2] != '.') s.pop_back();
-  return nlohmann::json::parse(s);
+  return s;
+}
+
+nlohmann::json state_json(nlohmann::json j, const TariffState& s) {
+  nlohmann::json mask, values;
+  for (int i = 0; i < 8; ++i) mask["rate" + std::to_string(i + 1)] = ((s.threshold_mask >> i) & 1) != 0;
+  for (std::size_t i = 0; i < s.threshold_values.size(); ++i) values["th" + std::to_string(i + 1)] = s.threshold_values[i];
+  j["threshold_mask"] = mask;
+  j["threshold_values"] = values;
+  j["block_rate"] = s.block_rate;
+  j["element_b_tou_rate"] = s.element_b_tou_rate;
+  return j;
 }
 
 void check(std::vector<std::string>& out, const char* name, Money v, Money max) {
@@ -37,6 +48,7 @@ nlohmann::json tariff_json(const Tariff& t) {
                    {"prepayment_debt_recovery_rate", money_number(t.debt_recovery_rate)},
                    {"prepayment_emergency_credit", money_number(t.emergency_credit)}};
   if (t.activation) j["activation_datetime"] = format_iso(*t.activation);
+  if (t.state) j = state_json(std::move(j), *t.state);
   return j;
 }
 

@@ -9,8 +9,20 @@
 
 #include "core/emop_time.hpp"
 #include "core/money.hpp"
+#include "emop/records.hpp"
 
 namespace flows::meter {
+
+// What the active tariff reports besides its amounts (read, never written by
+// these tools): which rates have thresholds, the thresholds, and the indices in
+// force, as the field tool reports them.
+struct TariffState {
+  std::uint8_t threshold_mask = 0;  // bit 0 = rate 1 … bit 7 = rate 8
+  emop::ThresholdValues threshold_values{};
+  std::uint8_t block_rate = 0;          // index 0-7, as the meter reports it
+  std::uint8_t element_b_tou_rate = 0;  // index 0-3
+  bool operator==(const TariffState&) const = default;
+};
 
 struct Tariff {
   Money standing_charge;       // £ per day
@@ -20,6 +32,7 @@ struct Tariff {
   Money ecredit_availability;  // £
   Money debt_recovery_rate;    // £ per day
   std::optional<MeterTime> activation;  // future tariffs only; a meter clock reading
+  std::optional<TariffState> state;     // active tariffs only
   bool operator==(const Tariff&) const = default;
 };
 
@@ -40,8 +53,10 @@ struct TariffLimits {
 // Empty when valid; otherwise one message per problem.
 std::vector<std::string> validate(const Tariff& t, const TariffLimits& limits = {});
 
-// {"standing_charge": 0.6556, "unit_rate_element_a": 0.2798, …, "activation_datetime": "…"}
-// with exact decimal numbers (no binary floating point on the way).
+// {"standing_charge": "0.6556", "unit_rate_element_a": "0.2798", …, "activation_datetime": "…"}:
+// money as exact decimal strings (as the balance is), trailing zeros dropped; an
+// active tariff adds threshold_mask {rate1..rate8}, threshold_values {th1..th7},
+// block_rate and element_b_tou_rate.
 nlohmann::json tariff_json(const Tariff& t);
 
 // Field-by-field differences between what was written and what was read back.

@@ -148,6 +148,10 @@ Registers SimMeter::registers() const {
           static_cast<std::uint32_t>(energy_.import_b / 3600), static_cast<std::uint32_t>(energy_.export_b / 3600)};
 }
 
+std::uint32_t SimMeter::register_count(std::int64_t ws) const {
+  return static_cast<std::uint32_t>(spec_.kind == MeterKind::three_phase_cx ? ws / 360 : ws / 3600);
+}
+
 Power SimMeter::power() const { return model_.power_at(now_); }
 
 std::uint16_t SimMeter::voltage_decivolts(int phase) const { return model_.voltage_at(now_, phase); }
@@ -207,8 +211,8 @@ std::vector<emop::ProfileLog1Record> SimMeter::profile_log_1(std::uint32_t from)
   Energy e = energy_at(half_hour_start(*first));
   for (std::int64_t hh = *first; hh <= newest && out.size() < 5; ++hh) {
     if (hh != *first) e += model_.integrate(half_hour_start(hh - 1), half_hour_start(hh));
-    out.push_back({from_utc(half_hour_start(hh), clock_kind()), valid, static_cast<std::uint32_t>(e.import_a / 3600),
-                   static_cast<std::uint32_t>(e.import_b / 3600)});
+    out.push_back({from_utc(half_hour_start(hh), clock_kind()), valid, register_count(e.import_a),
+                   register_count(e.import_b)});
   }
   return out;
 }
@@ -226,16 +230,16 @@ std::vector<emop::ProfileLog2Record> SimMeter::profile_log_2(std::uint32_t from)
     emop::ProfileLog2Record r;
     r.timestamp = from_utc(half_hour_start(hh), clock_kind());
     r.status.valid = true;
-    const auto import_a = static_cast<std::uint32_t>(e.import_a / 3600);
-    const auto export_a = static_cast<std::uint32_t>(e.export_a / 3600);
+    const auto import_a = register_count(e.import_a);
+    const auto export_a = register_count(e.export_a);
     r.active_export_a_wh = export_a;
     r.reactive_import_a = import_a / 5;
     r.reactive_export_a = export_a / 10;
     r.voltage_decivolts = model_.half_hour_voltage(hh - 1);  // the half hour just ended
     r.twin = twin;
     if (twin) {
-      const auto import_b = static_cast<std::uint32_t>(e.import_b / 3600);
-      const auto export_b = static_cast<std::uint32_t>(e.export_b / 3600);
+      const auto import_b = register_count(e.import_b);
+      const auto export_b = register_count(e.export_b);
       r.active_export_b_wh = export_b;
       r.reactive_import_b = import_b / 5;
       r.reactive_export_b = export_b / 10;

@@ -145,6 +145,9 @@ class SimMeter {
   bool prepay_enabled() const { return prepay_enabled_; }
   Energy energy() const { return energy_; }  // cumulative W·s since installation
   Registers registers() const;
+  // What this meter's energy registers count for so many watt-seconds: Wh, or
+  // 0.1 Wh on a CT-operated three-phase meter (P1.cx), as real ones do.
+  std::uint32_t register_count(std::int64_t watt_seconds) const;
   Power power() const;  // W at now()
   std::uint16_t voltage_decivolts(int phase = 0) const;
   std::uint16_t transaction_count() const { return transaction_count_; }

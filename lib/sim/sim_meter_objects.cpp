@@ -266,13 +266,14 @@ NakCode MeterObjects::read(const SimMeter& m, const Binding& b, Bytes& out) {
     case Obj::element_b: out = emop::encode_element_registers({r.import_b_wh, r.export_b_wh, r.import_b_wh / 5, r.export_b_wh / 10}); break;
     case Obj::total_import: out = u32(r.import_a_wh + r.import_b_wh); break;
     case Obj::total_export: out = u32(r.export_a_wh + r.export_b_wh); break;
-    case Obj::tp_active_import: out = u32(r.import_a_wh); break;
-    case Obj::tp_active_export: out = u32(r.export_a_wh); break;
-    case Obj::tp_reactive_import: out = u32(r.import_a_wh / 5); break;
-    case Obj::tp_reactive_export: out = u32(r.export_a_wh / 10); break;
+    // Three-phase totals count in the meter's unit (0.1 Wh on P1.cx).
+    case Obj::tp_active_import: out = u32(m.register_count(m.energy_.import_a)); break;
+    case Obj::tp_active_export: out = u32(m.register_count(m.energy_.export_a)); break;
+    case Obj::tp_reactive_import: out = u32(m.register_count(m.energy_.import_a) / 5); break;
+    case Obj::tp_reactive_export: out = u32(m.register_count(m.energy_.export_a) / 10); break;
     // Apparent ≈ active × 1.02 (power factor about 0.98).
-    case Obj::tp_apparent_import: out = u32(static_cast<std::uint32_t>(std::uint64_t{r.import_a_wh} * 51 / 50)); break;
-    case Obj::tp_apparent_export: out = u32(static_cast<std::uint32_t>(std::uint64_t{r.export_a_wh} * 51 / 50)); break;
+    case Obj::tp_apparent_import: out = u32(static_cast<std::uint32_t>(std::uint64_t{m.register_count(m.energy_.import_a)} * 51 / 50)); break;
+    case Obj::tp_apparent_export: out = u32(static_cast<std::uint32_t>(std::uint64_t{m.register_count(m.energy_.export_a)} * 51 / 50)); break;
     case Obj::csq: out = emop::encode_signal(m.signal_); break;
     case Obj::voltage:
     case Obj::voltage_l1: out = u16(m.voltage_decivolts(0)); break;

@@ -143,6 +143,7 @@ SimMeter SimMeter::load(const YAML::Node& n, const emop::ObjectTable& table) {
 
     const YAML::Node settings = n["settings"];
     m.backlight_ = static_cast<std::uint8_t>(settings["backlight"].as<int>());
+    if (m.backlight_ == 5) m.backlight_ = 0;  // state saved before always_off_3p shared normal_sp's value
     m.load_switch_ = static_cast<std::uint8_t>(settings["load_switch"].as<int>());
     bytes_of(settings["time_switch_a"], m.time_switch_a_, serial, "time_switch_a");
     bytes_of(settings["time_switch_b"], m.time_switch_b_, serial, "time_switch_b");

@@ -194,7 +194,13 @@ check_py "--json money is an exact string" "$(json_get "j['value'] == '123.45000
 run --json prepay_enabled "$B"; expect_status 0
 check_py "--json flag is a boolean" "$(json_get "j['value'] is False")"
 run --json tariffs_active_read "$A"; expect_status 0
-check_py "--json tariff" "$(json_get "j['ok'] and str(j['value']['unit_rate_element_a']) == '0.2875' and str(j['value']['standing_charge']) == '0.6556'")"
+check_py "--json tariff: money as exact strings" "$(json_get "j['ok'] and j['value']['unit_rate_element_a'] == '0.2875' and j['value']['standing_charge'] == '0.6556' and j['value']['prepayment_emergency_credit'] == '12.5'")"
+check_py "--json active tariff: threshold mask rate1..rate8, values th1..th7, block and element B TOU rate" \
+  "$(json_get "sorted(j['value']['threshold_mask']) == ['rate%d' % i for i in range(1, 9)] and all(v is False for v in j['value']['threshold_mask'].values()) and sorted(j['value']['threshold_values']) == ['th%d' % i for i in range(1, 8)] and all(v == 0 for v in j['value']['threshold_values'].values()) and j['value']['block_rate'] == 0 and j['value']['element_b_tou_rate'] == 0")"
+run tariffs_active_read "$A"; expect_status 0
+expect_line "threshold_mask.rate8=false"; expect_line "threshold_values.th7=0"; expect_line "block_rate=0"; expect_line "element_b_tou_rate=0"
+run --json tariffs_future_read "$A"; expect_status 0
+check_py "--json future tariff: no active-only fields" "$(json_get "'threshold_mask' not in j['value'] and j['value']['unit_rate_element_a'] == '0.2875'")"
 run --json read "$B"; expect_status 0
 check_py "--json read of a twin meter" "$(json_get "j['value']['hardware'] == 'C1.w' and set(j['value']) == {'hardware', 'element_a', 'element_b'}")"
 run --json csq --serials "$A,$B,$C"; expect_status 0

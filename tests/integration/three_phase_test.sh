@@ -58,8 +58,20 @@ expect_line "three_phase.active_export_wh=0"
 if grep -q '^element_' <<<"$OUT"; then fail "a three-phase read shows element registers"; else pass; fi
 run --json read "$CX"; expect_status 0
 check_py "--json read of a CT meter" "$(json_get "j['value']['hardware'] == 'P1.cx' and set(j['value']) == {'hardware', 'three_phase'} and j['value']['three_phase']['active_import_wh'] > 0")"
-run --json three_phase_read "$CX"; expect_status 0
-check_py "--json three_phase_read keys" "$(json_get "set(j['value']) == {'active_import_wh', 'active_export_wh', 'reactive_import', 'reactive_export', 'apparent_import', 'apparent_export'}")"
+run --json three_phase_read "$AX"; expect_status 0
+check_py "--json three_phase_read keys" "$(json_get "set(j['value']) == {'register_unit', 'active_import_wh', 'active_export_wh', 'active_import_kwh', 'active_export_kwh', 'reactive_import', 'reactive_export', 'apparent_import', 'apparent_export', 'reactive_import_kvarh', 'reactive_export_kvarh', 'apparent_import_kvah', 'apparent_export_kvah'}")"
+check_py "a whole-current meter counts Wh: kWh = register / 1000, three decimals" \
+  "$(json_get "j['value']['register_unit'] == 'Wh' and D(j['value']['active_import_kwh']) * 1000 == j['value']['active_import_wh'] and len(j['value']['active_import_kwh'].split('.')[1]) == 3")"
+
+# A CT-operated meter counts 0.1 Wh: its raw register is ten times its Wh, and
+# kWh is the raw count / 10 000 (the field tool's scaling), not / 1 000.
+run obis_read "$CX" three_phase_total_active_import; expect_status 0
+RAW=$(( 16#$(value_of obis_read | sed -E 's/(..)(..)(..)(..)/\4\3\2\1/') ))
+T0=$(date +%s); run --json three_phase_read "$CX"; T1=$(date +%s); expect_status 0
+check_py "CT meter: register unit 0.1 Wh, kWh = raw $RAW / 10 000 to four decimals" \
+  "$(json_get "j['value']['register_unit'] == '0.1 Wh' and D(j['value']['active_import_kwh']) * 10000 >= int('$RAW') and len(j['value']['active_import_kwh'].split('.')[1]) == 4 and j['value']['active_import_wh'] == int(D(j['value']['active_import_kwh']) * 1000)")"
+check_py "CT meter: Wh are the raw count / 10, not the raw count" "$(json_get "int('$RAW') // 10 <= j['value']['active_import_wh'] < int('$RAW') // 10 + 100")"
+run three_phase_read "$CX"; expect_status 0; expect_line "register_unit=0.1 Wh"
 
 # Objects a three-phase meter does not have: NAK 5, one line.
 for c in serial_read instantaneous_active_power_element_a read_element_a; do
@@ -88,5 +100,22 @@ if [[ $(sed -n 2p "$WORK/csv/iv.csv" | cut -d, -f1) == "${DAY}T00:00:00" ]]; the
 if [[ $(ls -A "$WORK/csv") == iv.csv ]]; then pass; else fail "no temporary file is left beside the CSV: $(ls -A "$WORK/csv" | tr '\n' ' ')"; fi
 run three_phase_intervals "$AX" --day "$DAY" --csv "$WORK/no-such-dir/iv.csv"; expect_status 2 "CSV in a missing directory"
 expect_one_line_error; expect_err_contains "$WORK/no-such-dir/iv.csv"; expect_stdout_empty
+# A CT meter's profile counts 0.1 Wh: the CSV shows Wh with the tenth.
+run three_phase_intervals "$CX" --day "$DAY" --csv "$WORK/csv/cx.csv"; expect_status 0 "three_phase_intervals on a CT meter"
+check_py "CT meter CSV: Wh with one decimal, rising" "$(python3 -c "
+import csv; rows = list(csv.DictReader(open('$WORK/csv/cx.csv')))
+print(len(rows) == 48 and all(len(r['import_wh'].split('.')[1]) == 1 for r in rows) and float(rows[-1]['import_wh']) > float(rows[0]['import_wh']))")"
+# Not a three-phase meter: refused before anything is written.
+run three_phase_intervals "$SP" --day "$DAY" --csv "$WORK/csv/sp.csv"; expect_status 2 "three_phase_intervals on a single-phase meter"
+expect_one_line_error; expect_err_contains "not three-phase"
+if [[ -e $WORK/csv/sp.csv ]]; then fail "a CSV was written for a single-phase meter"; else pass; fi
+
+# --- backlight: always_off_3p and normal_sp are one wire value (00), named by kind
+run backlight_write "$AX" always_off_3p; expect_status 0
+run backlight "$AX"; expect_status 0; expect_stdout "backlight=always_off_3p"
+run obis_read "$AX" backlight; expect_status 0; expect_line "obis_read=00"; expect_line "value=normal_sp_or_always_off_3p"
+run backlight_write "$SP" normal_sp; expect_status 0
+run obis_read "$SP" backlight; expect_status 0; expect_line "obis_read=00"
+run backlight "$SP"; expect_status 0; expect_stdout "backlight=normal_sp"
 
 finish
