@@ -1,5 +1,8 @@
 #include "sim/server.hpp"
 
+#include <sys/socket.h>
+
+#include <cerrno>
 #include <filesystem>
 #include <sstream>
 
@@ -29,10 +32,20 @@ struct Server::Slot {
   Faults faults;
   std::uint32_t address = 0;
   std::unique_ptr<tcp::acceptor> acceptor;
-  int active = 0;
+  int active = 0;                  // sessions that hold the meter
+  tcp::socket* session = nullptr;  // the newest of them
+  bool* session_counted = nullptr; // whether it still counts in `active`
 };
 
 namespace {
+
+// Whether the client of a session has closed its side (or reset it): a peek
+// that reads end of stream. Data waiting, or nothing yet, means it is there.
+bool peer_closed(tcp::socket& s) {
+  char c;
+  const auto n = ::recv(s.native_handle(), &c, 1, MSG_PEEK | MSG_DONTWAIT);
+  return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
+}
 
 bool is_loopback(const std::string& host) {
   boost::system::error_code ec;
@@ -156,10 +169,7 @@ asio::awaitable<void> Server::accept_loop(Slot& slot) {
     if (ec) continue;
     std::uniform_real_distribution<double> u(0, 1);
     if (slot.faults.one_connection_at_a_time && slot.active > 0) {
-      // As real meters do: the second concurrent connection is dropped at once.
-      socket.set_option(asio::socket_base::linger(true, 0), ec);
-      socket.close(ec);
-      if (options_.verbose) log_(slot.meter.serial() + ": refused a second concurrent connection");
+      asio::co_spawn(io_, admit(slot, std::move(socket)), asio::detached);
       continue;
     }
     if (options_.rates.refuse > 0 && u(rng_) < options_.rates.refuse) {
@@ -172,12 +182,48 @@ asio::awaitable<void> Server::accept_loop(Slot& slot) {
   }
 }
 
+asio::awaitable<void> Server::admit(Slot& slot, tcp::socket socket) {
+  using namespace std::chrono_literals;
+  constexpr auto grace = 250ms, step = 5ms;
+  asio::steady_timer timer(io_);
+  for (auto waited = 0ms; slot.active > 0 && waited < grace; waited += step) {
+    if (slot.session && peer_closed(*slot.session)) {
+      // Its client has gone (the session is still in a latency wait, say): the
+      // meter is free for the next one; the old session ends on its own.
+      *slot.session_counted = false;
+      --slot.active;
+      slot.session = nullptr;
+      slot.session_counted = nullptr;
+      break;
+    }
+    timer.expires_after(step);
+    co_await timer.async_wait(asio::use_awaitable);
+  }
+  if (slot.active > 0) {
+    // The second concurrent connection: closed (reset) before any byte is sent.
+    boost::system::error_code ec;
+    socket.set_option(asio::socket_base::linger(true, 0), ec);
+    socket.close(ec);
+    if (options_.verbose) log_(slot.meter.serial() + ": refused a second concurrent connection");
+    co_return;
+  }
+  co_await serve(slot, std::move(socket));  // serve counts itself active before it first waits
+}
+
 asio::awaitable<void> Server::serve(Slot& slot, tcp::socket socket) {
+  bool counted = true;
   ++slot.active;
+  slot.session = &socket;
+  slot.session_counted = &counted;
   struct Leave {
-    int& n;
-    ~Leave() { --n; }
-  } leave{slot.active};
+    Slot& slot;
+    tcp::socket* socket;
+    bool& counted;
+    ~Leave() {
+      if (counted) --slot.active;
+      if (slot.session == socket) slot.session = nullptr, slot.session_counted = nullptr;
+    }
+  } leave{slot, &socket, counted};
   const std::string& serial = slot.meter.serial();
   try {
     for (;;) {

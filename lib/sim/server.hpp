@@ -53,6 +53,11 @@ class Server {
  private:
   struct Slot;
   boost::asio::awaitable<void> accept_loop(Slot& slot);
+  // A connection that arrives while the meter is busy: served if the previous
+  // session ends within a moment (its client closed and at once reconnected,
+  // and its close was not yet read), else closed before any byte, as a meter
+  // with one connection does.
+  boost::asio::awaitable<void> admit(Slot& slot, boost::asio::ip::tcp::socket socket);
   boost::asio::awaitable<void> serve(Slot& slot, boost::asio::ip::tcp::socket socket);
   boost::asio::awaitable<void> control_loop();
   boost::asio::awaitable<void> control_session(boost::asio::ip::tcp::socket socket);

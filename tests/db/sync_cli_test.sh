@@ -117,7 +117,7 @@ else fail "twin meter: one import read per element"; fi
 run sync --frequency 12hourly --timeout 1 --retries 1
 expect_status 7 "12hourly sync"
 tj=$(sql "SELECT tariffs_active::text FROM flows.meter_shadows WHERE id = '$(mid $S1)'")
-if [[ $tj == '{"standing_charge": 0.5, "unit_rate_element_a": 0.25, "unit_rate_element_b": 0.25, "prepayment_emergency_credit": 15.0, "prepayment_debt_recovery_rate": 0.3, "prepayment_ecredit_availability": 10.0}' ]]; then pass
+if [[ $tj == '{"block_rate": 0, "threshold_mask": {"rate1": false, "rate2": false, "rate3": false, "rate4": false, "rate5": false, "rate6": false, "rate7": false, "rate8": false}, "standing_charge": "0.5", "threshold_values": {"th1": 0, "th2": 0, "th3": 0, "th4": 0, "th5": 0, "th6": 0, "th7": 0}, "element_b_tou_rate": 0, "unit_rate_element_a": "0.25", "unit_rate_element_b": "0.25", "prepayment_emergency_credit": "15.0", "prepayment_debt_recovery_rate": "0.3", "prepayment_ecredit_availability": "10.0"}' ]]; then pass
 else fail "tariffs_active JSON: $tj"; fi
 if [[ $(sql "SELECT abs(clock_time_diff_seconds) <= 2 AND clock_time_diff_synced_at > now() - interval '1 minute' FROM flows.meter_shadows WHERE id = '$(mid $S2)'") == t ]]; then pass
 else fail "clock difference"; fi

@@ -93,6 +93,25 @@ wait "$FIRST"
 expect_status 0 "second concurrent caller with retries"; expect_stdout "csq=12"
 check_first
 
+# Back to back: a new connection right after the previous one closed is served,
+# every time (one attempt each, no retries to hide a reset).
+BTB_FAILED=0
+for _ in $(seq 1 60); do
+  "$EMOP" --timeout 2 --retries 1 csq "$OK1" >/dev/null 2>"$WORK/btb.err" || BTB_FAILED=$((BTB_FAILED + 1))
+done
+if [[ $BTB_FAILED == 0 ]]; then pass; else fail "$BTB_FAILED of 60 back-to-back connections failed: $(head -n1 "$WORK/btb.err")"; fi
+
+# A client that sends a request and hangs up while the meter is still answering
+# (300 ms latency), then a new connection at once: the meter has seen the first
+# client go, so the second is served, not reset.
+python3 - "${PORTS[9]}" <<'PY'
+import socket, sys
+s = socket.create_connection(("127.0.75.1", int(sys.argv[1])), timeout=2)
+s.sendall(bytes.fromhex("7e11000000000021ae42050160010000c02f"))  # read the serial
+s.close()
+PY
+run --timeout 2 --retries 1 csq "$SLOW"; expect_status 0 "a connection right after a client hung up mid-answer"; expect_stdout "csq=19"
+
 # --- batches: the good meters' results on stdout, one line per failed meter on stderr
 run --timeout 1 --retries 1 csq --serials "$OK1,$SIL,$OK2"; expect_status 7 "batch with a silent meter"
 expect_stdout "$OK1 csq=10"$'\n'"$OK2 csq=11"

@@ -70,10 +70,27 @@ invalid "negative standing charge (armed)" --from-ts "$FROM" --unit-rate 0.45 --
 run tariffs_active_read "$M"; expect_status 0; expect_line "unit_rate_element_a=0.25"
 ctl advance 400 >/dev/null || fail "ctl advance 400"
 run tariffs_active_read "$M"; expect_status 0
-expect_stdout "prepayment_debt_recovery_rate=0.3
+expect_stdout "block_rate=0
+element_b_tou_rate=0
+prepayment_debt_recovery_rate=0.3
 prepayment_ecredit_availability=10.0
 prepayment_emergency_credit=15.0
 standing_charge=0.62
+threshold_mask.rate1=false
+threshold_mask.rate2=false
+threshold_mask.rate3=false
+threshold_mask.rate4=false
+threshold_mask.rate5=false
+threshold_mask.rate6=false
+threshold_mask.rate7=false
+threshold_mask.rate8=false
+threshold_values.th1=0
+threshold_values.th2=0
+threshold_values.th3=0
+threshold_values.th4=0
+threshold_values.th5=0
+threshold_values.th6=0
+threshold_values.th7=0
 unit_rate_element_a=0.31
 unit_rate_element_b=0.31"
 run event_log "$M" 0; expect_status 0
@@ -89,10 +106,27 @@ run tariffs_future_write -s "$U" --from-ts 2020-01-01T00:00:00 --unit-rate 0.199
     --emergency-credit 20.00 --ecredit-availability 5.00 --debt-recovery-rate 0.15
 expect_status 0
 run tariffs_active_read "$U"; expect_status 0
-expect_stdout "prepayment_debt_recovery_rate=0.15
+expect_stdout "block_rate=0
+element_b_tou_rate=0
+prepayment_debt_recovery_rate=0.15
 prepayment_ecredit_availability=5.0
 prepayment_emergency_credit=20.0
 standing_charge=0.4
+threshold_mask.rate1=false
+threshold_mask.rate2=false
+threshold_mask.rate3=false
+threshold_mask.rate4=false
+threshold_mask.rate5=false
+threshold_mask.rate6=false
+threshold_mask.rate7=false
+threshold_mask.rate8=false
+threshold_values.th1=0
+threshold_values.th2=0
+threshold_values.th3=0
+threshold_values.th4=0
+threshold_values.th5=0
+threshold_values.th6=0
+threshold_values.th7=0
 unit_rate_element_a=0.19999
 unit_rate_element_b=0.19999"
 
