@@ -49,6 +49,21 @@ TEST_CASE("check_response: the data field of a right answer") {
   CHECK(to_hex(*r) == "0160010000454d4c31");
 }
 
+TEST_CASE("check_response: a real meter's captured answer (firmware read) is taken as it is") {
+  // Destination device type c0, source device type 00; neither address is the
+  // requester's. emop checks neither: this is what a real meter sends.
+  const Bytes frame = *from_hex("7e15c06f0093000018b0010100020100333032309dbd");
+  auto f = decode_frame(frame);
+  REQUIRE(f);
+  CHECK(f->crc_ok());
+  CHECK(f->header.destination == Address{0xc0, 0x6f0093});
+  CHECK(f->header.source == Address{0x00, 0x0018b0});
+  CHECK(f->header.control == 0x01);  // sequence 1, ACK
+  auto r = check_response(encode_read(0x000201), frame);
+  REQUIRE(r);
+  CHECK(to_hex(*r) == "010002010033303230");
+}
+
 TEST_CASE("check_response: each way an answer is refused") {
   const Bytes request = encode_read(serial_id);
   const Bytes value{1, 2};

@@ -48,7 +48,10 @@ emop::Bytes meter_frame(SimMeter& meter, std::uint32_t address, emop::ByteView r
     }
   }
   nak = reply.nak;
-  emop::FrameHeader h{client, {0xc0, address}, emop::response_control(sequence, reply.nak)};
+  // As in a real meter's captured answer: destination device type c0, source
+  // device type 00. Which addresses a meter puts there is not public; the
+  // requester's goes back as the destination and the meter's own as the source.
+  emop::FrameHeader h{{0xc0, client.address}, {0x00, address}, emop::response_control(sequence, reply.nak)};
   auto response = emop::encode_frame(h, reply.data);
   return response ? std::move(*response) : emop::Bytes{};
 }

@@ -38,7 +38,9 @@ TEST_CASE("responder: an ordinary read is answered with its value") {
   CHECK(a.faults.empty());
   auto f = emop::decode_frame(a.bytes);
   REQUIRE(f);
-  CHECK(f->header.source.address == 7);
+  // Addressed as a real meter's captured answer: destination c0, source 00.
+  CHECK(f->header.source == emop::Address{0x00, 7});
+  CHECK(f->header.destination == emop::Address{0xc0, emop::default_source_address});
   CHECK(f->data.size() == 9);  // 01 id 00 + s4le balance
   CHECK(emop::check_response(data, a.bytes));
 }
