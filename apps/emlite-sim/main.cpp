@@ -203,7 +203,7 @@ cli::ManPage man_page() {
        ".TP\n.B concurrent\naccept concurrent connections (by default, as real meters, a second one is refused)"},
       {"CONTROL", "With \\fB\\-\\-control\\fR HOST:PORT (loopback), a line protocol: \\fBnow\\fR, "
                   "\\fBadvance\\fR SECONDS (move simulated time forward), \\fBfault\\fR SERIAL KIND, "
-                  "\\fBclear\\fR SERIAL, \\fBbalance\\fR SERIAL, \\fBmeter_time\\fR SERIAL, \\fBsave\\fR. "
+                  "\\fBclear\\fR SERIAL, \\fBbalance\\fR SERIAL, \\fBmeter_time\\fR SERIAL, \\fBclock_error\\fR SERIAL (seconds its clock is ahead of the true time), \\fBsave\\fR. "
                   "\\fBemlite\\-sim ctl\\fR HOST:PORT COMMAND… sends one."},
       {"TOKENS", "Simulated meters accept tokens minted by \\fBemlite\\-sim token \\-\\-amount POUNDS \\-\\-nonce N\\fR "
                  "(20 digits: id, check digit, class 0, amount in pence). A token is accepted once; a repeat is "

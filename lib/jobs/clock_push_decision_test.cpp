@@ -35,3 +35,13 @@ TEST_CASE("clock push: a correction held within max(5 s, threshold / 2)") {
   CHECK(!jobs::correction_held(31, 60));
   CHECK(!jobs::correction_held(-31, 60));
 }
+
+TEST_CASE("clock written in summer: UK local time to a DST meter; UTC (the field tool's way) is an hour slow") {
+  const UtcTime now = *sim::parse_utc("2025-07-15T12:00:00Z");
+  const MeterTime local = from_utc(now, ClockKind::uk_local);
+  CHECK(format_iso(local) == "2025-07-15T13:00:00");
+  CHECK(format_iso(from_utc(now, ClockKind::utc)) == "2025-07-15T12:00:00");
+  CHECK(jobs::clock_drift(local, ClockKind::uk_local, now) == 0);
+  CHECK(jobs::clock_drift(from_utc(now, ClockKind::utc), ClockKind::uk_local, now) == -3600);
+  CHECK(jobs::needs_correction(-3600, 60));
+}

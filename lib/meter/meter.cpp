@@ -204,6 +204,14 @@ Task<Tariff> Meter::tariffs_future() {
   co_return t;
 }
 
+std::string partial_tariff_write(std::size_t done, std::size_t of, std::optional<MeterTime> armed) {
+  const std::string s = "future tariff partly written (" + std::to_string(done) + " of " + std::to_string(of) +
+                        " writes; the one cut off may or may not have reached the meter) and its new activation time not set";
+  if (!armed) return s + ", so it will not activate: run tariffs_future_write again";
+  return s + ": the tariff armed for " + format_iso(*armed) +
+         " may now hold a mix of its old and the new values, and would activate so: run tariffs_future_write again before then";
+}
+
 Task<TariffWriteResult> Meter::write_future_tariff(const Tariff& t) {
   // Everything is checked and encoded before the first write.
   if (auto problems = validate(t); !problems.empty()) throw usage_error(problems.front());
@@ -230,17 +238,13 @@ Task<TariffWriteResult> Meter::write_future_tariff(const Tariff& t) {
       {"tariff_future_standing_charge", money_bytes(t.standing_charge)},
       {"tariff_future_activation_datetime", *activation},
   };
-  // The spec's order protects a meter with nothing armed. When a future tariff is
-  // already armed, a write cut off half-way would leave the old activation time
-  // over mixed values; so first move the armed activation out of reach (the end of
-  // the EMOP range), making any partial write harmless.
+  // The field tool's eleven writes and nothing more: no value is known to disarm
+  // a pending future tariff safely on a real meter (see PROVISIONAL PROTOCOL
+  // CHOICES), so safety comes from the order. Which tariff a cut-off write leaves
+  // armed is read first, to say so exactly.
   const auto current = co_await read_as<MeterTime>("tariff_future_activation_datetime", emop::decode_emop_timestamp);
   const auto clock = co_await this->clock();
-  if (current > clock.time) {
-    emop::Bytes never;
-    emop::put_u32le(never, 0xFFFFFFFFu);
-    co_await write(objects_.at("tariff_future_activation_datetime"), never);
-  }
+  const std::optional<MeterTime> armed = current > clock.time ? std::optional(current) : std::nullopt;
   std::size_t done = 0;
   try {
     for (const auto& [name, bytes] : writes) {
@@ -248,15 +252,16 @@ Task<TariffWriteResult> Meter::write_future_tariff(const Tariff& t) {
       ++done;
     }
   } catch (const MeterError& e) {
-    throw MeterError(e.kind(),
-                     std::string(e.what()) + " — future tariff partly written (" + std::to_string(done) + " of " +
-                         std::to_string(writes.size()) + " writes); its activation time was not set, so it will not "
-                         "activate: run tariffs_future_write again",
-                     e.nak());
+    throw MeterError(e.kind(), std::string(e.what()) + " — " + partial_tariff_write(done, writes.size(), armed), e.nak());
   }
 
   TariffWriteResult r;
-  r.read_back = co_await tariffs_future();
+  try {
+    r.read_back = co_await tariffs_future();
+  } catch (const MeterError& e) {
+    throw MeterError(e.kind(), std::string(e.what()) + " — every write of the future tariff was acknowledged; reading it "
+                     "back failed: check it with tariffs_future_read", e.nak());
+  }
   r.mismatches = differences(t, r.read_back);
   co_return r;
 }

@@ -3,6 +3,7 @@
 // values, not bytes. Objects are looked up by name in the object table given, so
 // an operator's overrides apply.
 #include <array>
+#include <optional>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -43,6 +44,11 @@ struct TariffWriteResult {
   Tariff read_back;
   std::vector<std::string> mismatches;
 };
+
+// What a future tariff write cut off after `done` of `of` writes leaves: with
+// nothing armed, a tariff that cannot activate; with a tariff armed for a later
+// time, possibly that activation over mixed values.
+std::string partial_tariff_write(std::size_t done, std::size_t of, std::optional<MeterTime> armed);
 
 class Meter {
  public:

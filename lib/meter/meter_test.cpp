@@ -145,6 +145,42 @@ TEST_CASE("meter over the in-process transport: the active tariff's thresholds a
   CHECK(!run(b.meter.tariffs_future()).state);
 }
 
+TEST_CASE("future tariff write over an armed one: the field tool's eleven writes, activation last, nothing else") {
+  Bench b;
+  meter::Tariff t;
+  t.standing_charge = pounds("0.6556");
+  t.unit_rate_a = t.unit_rate_b = pounds("0.2798");
+  t.emergency_credit = meter::default_emergency_credit;
+  t.ecredit_availability = meter::default_ecredit_availability;
+  t.debt_recovery_rate = meter::default_debt_recovery_rate;
+  t.activation = *parse_iso("2024-04-01T00:00:00");
+  run(b.meter.write_future_tariff(t));  // now one is armed
+  const auto before = b.transport.sent().size();
+  t.unit_rate_a = t.unit_rate_b = pounds("0.3");
+  t.activation = *parse_iso("2024-05-01T00:00:00");
+  CHECK(run(b.meter.write_future_tariff(t)).mismatches.empty());
+  std::vector<std::pair<emop::ObjectId, std::string>> writes;  // object, payload hex
+  for (std::size_t i = before; i < b.transport.sent().size(); ++i) {
+    auto f = emop::decode_frame(b.transport.sent()[i]);
+    REQUIRE(f);
+    auto d = emop::decode_data_field(f->data);
+    REQUIRE(d);
+    if (d->write.value_or(false)) writes.emplace_back(*d->object_id, emop::to_hex(d->payload));
+  }
+  REQUIRE(writes.size() == 11);
+  CHECK(writes.back().first == 0xFFFF24);  // the activation, last and only once
+  for (std::size_t i = 0; i + 1 < writes.size(); ++i) CHECK(writes[i].first != 0xFFFF24);
+  CHECK(writes.back().second == emop::to_hex(*emop::encode_emop_timestamp(*t.activation)));
+}
+
+TEST_CASE("a cut-off future tariff write says what the meter is left with") {
+  const auto none = meter::partial_tariff_write(4, 11, std::nullopt);
+  CHECK(none == "future tariff partly written (4 of 11 writes; the one cut off may or may not have reached the meter) "
+                "and its new activation time not set, so it will not activate: run tariffs_future_write again");
+  const auto armed = meter::partial_tariff_write(4, 11, *parse_iso("2031-01-01T00:00:00"));
+  CHECK(armed.find("the tariff armed for 2031-01-01T00:00:00 may now hold a mix of its old and the new values") != std::string::npos);
+}
+
 TEST_CASE("meter over the in-process transport: a token credits once, then is refused") {
   Bench b;
   const Money before = run(b.meter.prepay_balance());

@@ -302,12 +302,19 @@ std::string Server::control(const std::string& line) {
       if (!s) return "error: no meter " + serial;
       return "ok " + format_iso(s->meter.meter_time(now()));
     }
+    if (cmd == "clock_error") {  // seconds the meter's clock is ahead of the true time
+      std::string serial;
+      in >> serial;
+      Slot* s = find(serial);
+      if (!s) return "error: no meter " + serial;
+      return "ok " + std::to_string(s->meter.clock_error_seconds(now()));
+    }
     if (cmd == "save") {
       if (!options_.state_dir) return "error: no --state-dir";
       save();
       return "ok";
     }
-    return "error: unknown command (now, advance SECONDS, fault SERIAL KIND, clear SERIAL, balance SERIAL, meter_time SERIAL, save)";
+    return "error: unknown command (now, advance SECONDS, fault SERIAL KIND, clear SERIAL, balance SERIAL, meter_time SERIAL, clock_error SERIAL, save)";
   } catch (const std::exception& e) {
     return std::string("error: ") + e.what();
   }

@@ -150,38 +150,35 @@ ctl fault "$OK2" nak:6 >/dev/null || fail "ctl fault"
 run "${FAST[@]}" csq "$OK2"; expect_status 5; expect_err_contains "NAK 6"
 
 # --- a fault in the middle of a tariff write, on a meter whose earlier future
-# tariff is armed. Paced at 300 ms a request, the eleven writes take about 3 s; the
-# meter goes silent after about 1.8 s: after the unit rate (write 4), before the
-# standing charge (write 10) and the activation (write 11).
-MIXED_BUG=""
+# tariff is armed. Paced at 300 ms a request, the two reads and eleven writes take
+# about 4 s; the meter goes silent after about 2.4 s: after the unit rate, before
+# the standing charge and the activation. No value is known to disarm a pending
+# tariff safely, so emop writes what the field tool writes (activation last) and
+# says exactly what the meter may be left with: the earlier activation over a mix.
 run tariffs_future_write "$OK1" --from-ts 2031-01-01T00:00:00 --unit-rate 0.21 --standing-charge 0.41; expect_status 0
 run_bg "$WORK/midwrite" --pace 300 --timeout 1 --retries 1 tariffs_future_write "$OK1" \
   --from-ts 2031-02-01T00:00:00 --unit-rate 0.22 --standing-charge 0.42
 MID=$!
-sleep 1.8
+sleep 2.4
 ctl fault "$OK1" silent >/dev/null || fail "ctl fault silent"
 wait "$MID"
 RC=$(cat "$WORK/midwrite.rc"); OUT=$(cat "$WORK/midwrite.out"); ERR=$(cat "$WORK/midwrite.err")
 LAST_CMD="emop --pace 300 --timeout 1 --retries 1 tariffs_future_write $OK1 … (meter silenced mid-write)"
-expect_status 4 "a tariff write cut off mid-way"; expect_one_line_error; expect_stdout_empty
-MIDERR=$ERR
 ctl clear "$OK1" >/dev/null
-run tariffs_future_read "$OK1"; expect_status 0
-log "after the cut-off write: $(tr '\n' ' ' <<<"$OUT")"
-# The activation emop moves an armed tariff to before writing (EMOP seconds 0xFFFFFFFF).
-NEVER=$(python3 -c "import datetime; print((datetime.datetime(2000, 1, 1) + datetime.timedelta(seconds=0xFFFFFFFF)).strftime('%Y-%m-%dT%H:%M:%S'))")
-ACT=$(value_of activation_datetime); UR=$(value_of unit_rate_element_a); SCV=$(value_of standing_charge)
-if [[ "$ACT" == 2031-01-01T00:00:00 && ( "$UR" != 0.21 || "$SCV" != 0.41 ) ]]; then
-  MIXED_BUG="silenced mid-write ('$MIDERR'), the meter kept the earlier activation 2031-01-01T00:00:00 armed over unit rate $UR / standing charge $SCV (the earlier tariff was 0.21 / 0.41)"
-elif [[ "$ACT" == 2031-01-01T00:00:00 ]]; then
-  log "the fault came before the earlier activation was moved away (timing): the earlier tariff is intact"; pass
-elif [[ "$ACT" == "$NEVER" ]]; then
-  pass  # moved out of reach first: the partly written tariff can never activate
-elif [[ "$ACT" == 2031-02-01T00:00:00 && "$UR" == 0.22 && "$SCV" == 0.42 ]]; then
-  log "every write got through before the fault (timing): the new tariff is whole"; pass
+if [[ $RC == 0 ]]; then
+  log "every write got through before the fault (timing)"; pass
 else
-  fail "after the cut-off write the future tariff is neither the earlier one, nor moved out of reach, nor the new one: activation $ACT, unit rate $UR, standing charge $SCV"
+  expect_status 4 "a tariff write cut off mid-way"; expect_one_line_error; expect_stdout_empty
+  expect_err_contains "the tariff armed for 2031-01-01T00:00:00 may now hold a mix of its old and the new values"
+  MIDERR=$ERR
+  run tariffs_future_read "$OK1"; expect_status 0
+  log "after the cut-off write ($MIDERR): $(tr '\n' ' ' <<<"$OUT")"
+  expect_line "activation_datetime=2031-01-01T00:00:00"   # the new activation was never written
+  check_py "the mix is of the two tariffs' values" "'$(value_of unit_rate_element_a)' in ('0.21', '0.22') and '$(value_of standing_charge)' in ('0.41', '0.42')"
 fi
+run tariffs_future_write "$OK1" --from-ts 2031-02-01T00:00:00 --unit-rate 0.22 --standing-charge 0.42
+expect_status 0 "run again, as the message says: the new tariff whole"
+expect_line "unit_rate_element_a=0.22"; expect_line "standing_charge=0.42"; expect_line "activation_datetime=2031-02-01T00:00:00"
 
 # --- random faults during a multi-step write: every run either succeeds with the
 # tariff fully written and read back, or fails with one line and a non-zero status.
@@ -201,7 +198,7 @@ for i in 1 2 3 4 5 6; do
     expect_line "standing_charge=$SC"; expect_line "activation_datetime=$FROM"
     ARMED_FROM=$FROM; ARMED_RATE=$RATE; ARMED_SC=$SC
   else
-    FAILURES=$((FAILURES + 1)); WRC=$RC
+    FAILURES=$((FAILURES + 1))
     if [[ $RC == 4 || $RC == 5 ]]; then pass; else fail "a write hit by a fault exits 4 or 5"; fi
     expect_one_line_error; expect_stdout_empty
     log "write $i failed as it should: $ERR"
@@ -212,18 +209,20 @@ for i in 1 2 3 4 5 6; do
     if [[ "$GOT_FROM" == "$FROM" ]]; then
       # The activation (written last) got through: so did everything before it.
       if [[ "$GOT_RATE" == "$RATE" && "$GOT_SC" == "$SC" ]]; then pass; else fail "armed with this write's activation but not its values"; fi
-    elif [[ -n "$ARMED_FROM" && "$GOT_FROM" == "$ARMED_FROM" && ( "$GOT_RATE" != "$ARMED_RATE" || "$GOT_SC" != "$ARMED_SC" ) ]]; then
-      [[ -n "$MIXED_BUG" ]] || MIXED_BUG="random faults: write $i ($WERR, exit $WRC) left the earlier armed activation $ARMED_FROM over unit rate $GOT_RATE / standing charge $GOT_SC (armed tariff was $ARMED_RATE / $ARMED_SC)"
-    elif [[ "$GOT_FROM" == "$NEVER" || "$GOT_FROM" == "${ARMED_FROM:-$INITIAL_FROM}" ]]; then
-      pass  # moved out of reach, or cut off before the first write: nothing mixed can activate
+      ARMED_FROM=$FROM; ARMED_RATE=$RATE; ARMED_SC=$SC
+    elif [[ "$GOT_FROM" == "${ARMED_FROM:-$INITIAL_FROM}" ]]; then
+      # The earlier activation stands. Over a tariff armed for later, the message
+      # must say it may now be a mix; with none armed, that nothing will activate.
+      # (A fault during the reads before the first write leaves no such note.)
+      if [[ $WERR != *"partly written"* ]]; then pass
+      elif [[ -n "$ARMED_FROM" && $WERR == *"the tariff armed for $ARMED_FROM may now hold a mix"* ]]; then pass
+      elif [[ -z "$ARMED_FROM" && $WERR == *"so it will not activate"* ]]; then pass
+      else fail "write $i cut off: the message does not say what the meter is left with: $WERR"; fi
     else
-      fail "write $i ($WERR) left activation $GOT_FROM: neither its own ($FROM), the earlier one (${ARMED_FROM:-$INITIAL_FROM}) nor out of reach ($NEVER)"
+      fail "write $i ($WERR) left activation $GOT_FROM: neither its own ($FROM) nor the earlier one (${ARMED_FROM:-$INITIAL_FROM})"
     fi
   fi
 done
-if [[ -n "$MIXED_BUG" ]]; then
-  fail "a tariff write cut off by a fault left an armed activation over mixed values: $MIXED_BUG"
-fi
 log "tariff writes under random faults: $SUCCESSES succeeded, $FAILURES failed"
 check_py "random faults hit at least one write ($FAILURES)" "$FAILURES >= 1"
 check_py "at least one write got through ($SUCCESSES)" "$SUCCESSES >= 1"
