@@ -46,7 +46,7 @@ void record_step(pqxx::transaction_base& tx, const std::string& step, const std:
 }
 
 std::string baseline_detail(const Survey& now) {
-  std::string d = describe(now.found, now.catalogue);
+  std::string d = "found a deployed Flows schema (" + now.found.origin + ")";
   if (now.catalogue.sqitch_changes) d += "; sqitch changes: " + joined(*now.catalogue.sqitch_changes);
   return d;
 }
@@ -142,7 +142,7 @@ void adopt(pqxx::connection& conn, const AdoptionOptions& options, const Progres
     pqxx::work tx{conn, "flows_adopt"};
     const auto step = next_step(tx, options, now);
     if (!step) return tx.commit();
-    progress("adopting: " + step->name + " (" + step->description + ")");
+    progress("adopting, " + step->name + ": " + step->description);
     try {
       if (step->batched) {
         tx.commit();
