@@ -33,7 +33,11 @@ bool env_names(const char* variable, const std::string& step) {
 
 // The failure points of the tests (see adoption.hpp).
 void test_hooks(pqxx::transaction_base& tx, const std::string& step) {
-  if (env_names("FLOWS_TEST_ADOPT_PAUSE_STEP", step)) tx.exec0("SELECT pg_catalog.pg_sleep(30)");
+  if (env_names("FLOWS_TEST_ADOPT_PAUSE_STEP", step)) {
+    // (the server notices a killed client within 100 ms and rolls back)
+    tx.exec0("SET LOCAL client_connection_check_interval = '100ms'");
+    tx.exec("SELECT pg_catalog.pg_sleep(30)");
+  }
   if (env_names("FLOWS_TEST_ADOPT_FAIL_STEP", step))
     tx.exec0("DO $$ BEGIN RAISE EXCEPTION 'injected failure (FLOWS_TEST_ADOPT_FAIL_STEP)'; END $$");
 }
