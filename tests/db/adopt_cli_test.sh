@@ -127,10 +127,12 @@ expect_line "adoption would add: billing: flows-bill's tariff and monthly tables
 # --- killed during a step (kill -9 while it is in its transaction) ---------------------------
 FLOWS_TEST_ADOPT_PAUSE_STEP=daily_rollup "$EMOP" db migrate >/dev/null 2>"$WORK/killed.err" &
 KPID=$!
+SLEEPING=no
 for _ in $(seq 1 100); do
-  [[ $(sql "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%pg_sleep(30)%' AND pid <> pg_backend_pid()") == 1 ]] && break
+  [[ $(sql "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%pg_sleep(30)%' AND pid <> pg_backend_pid()") == 1 ]] && { SLEEPING=yes; break; }
   sleep 0.1
 done
+expect_eq "killed while inside step daily_rollup's transaction" "$SLEEPING" yes
 kill -9 "$KPID"; wait "$KPID" 2>/dev/null; KPID=""
 for _ in $(seq 1 50); do
   [[ $(sql "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%pg_sleep(30)%' AND pid <> pg_backend_pid()") == 0 ]] && break
@@ -273,6 +275,23 @@ expect_eq "monthly usage" "$(sql "SELECT string_agg(c.name || '=' || u.kwh || '/
 expect_eq "costs (exact)" "$(sql "SELECT string_agg(c.email || ' ' || m.power_kwh || ' ' || m.power || ' ' || m.standing_charge || ' ' || m.total, ',' ORDER BY c.email)
   FROM public.monthly_costs m JOIN public.customers c ON c.id = m.customer")" \
   "ann@wlce.example 372.5 83.8125 16.74 100.5525,bob@wlce.example 521.5 117.3375 16.74 134.0775"
+
+# --- the push jobs -------------------------------------------------------------------------------------
+TOKEN=$("$SIM" token --amount 10.00 --nonce 9101)
+sql "INSERT INTO public.topups (meter, amount_pence, status, source, token)
+     SELECT id, 1000, 'wait_token_push', 'payment', '$TOKEN' FROM flows.meter_registry WHERE serial = 'EML8400000001'" >/dev/null
+run push tokens --esco wlce --timeout 2 --retries 1
+expect_status 0 "push tokens"
+expect_eq "topup completed, attempt recorded" "$(sql "SELECT t.status || ' ' || a.outcome FROM public.topups t
+  JOIN public.topup_token_push_attempts a ON a.topup_id = t.id")" "completed completed"
+PERIOD=$(python3 -c "import datetime; print((datetime.date.today() + datetime.timedelta(days=40)).isoformat())")
+sql "INSERT INTO public.customer_tariffs (customer, period_start, discount, unit_rate, standing_charge)
+     SELECT id, '$PERIOD', 12, 0.21, 0.5 FROM public.customers" >/dev/null
+run push tariffs --esco wlce --timeout 2 --retries 1
+expect_status 0 "push tariffs"
+expect_eq "tariff pushes recorded" "$(sql "SELECT count(*) || ' ' || string_agg(DISTINCT outcome, ',') FROM public.meter_tariff_pushes")" "2 ok"
+run push clock --threshold 60 --json --timeout 2 --retries 1
+expect_status 0 "push clock"
 
 # --- --with-esco-isolation, and what it changes ---------------------------------------------------------
 sql "CREATE ROLE \"$ROLE\" LOGIN IN ROLE grafanareader" >/dev/null
