@@ -45,7 +45,8 @@ void test_hooks(pqxx::transaction_base& tx, const std::string& step) {
 void record_step(pqxx::transaction_base& tx, const std::string& step, const std::string& detail) {
   tx.exec_params0(
       "INSERT INTO public.flows_adoption (position, step, detail) "
-      "SELECT COALESCE(max(position), 0) + 1, $1, $2 FROM public.flows_adoption",
+      "SELECT COALESCE(max(position), 0) + 1, $1, $2 FROM public.flows_adoption "
+      "ON CONFLICT (step) DO NOTHING",  // (two adopters at once may both finish the batched step)
       step, detail);
 }
 
@@ -84,6 +85,7 @@ std::vector<std::string> statements(const std::string& sql) {
 
 std::int64_t backfill_batch(pqxx::connection& conn, const AdoptionStep& step, const std::vector<std::string>& ids) {
   pqxx::work tx{conn, "flows_adopt_backfill"};
+  lock_schema_changes(tx);  // one batch at a time, whoever runs it
   tx.exec0("SET LOCAL lock_timeout = '" + std::to_string(lock_timeout_seconds) + "s'");
   std::int64_t rows = 0;
   for (const auto& statement : statements(step.sql)) {
@@ -158,7 +160,7 @@ void adopt(pqxx::connection& conn, const AdoptionOptions& options, const Progres
     } catch (const Error&) {
       throw;
     } catch (const std::exception& e) {
-      throw step_failed(*step, out.adopted.empty() ? now.catalogue.adoption_steps_done : out.adopted, e);
+      throw step_failed(*step, now.catalogue.adoption_steps_done, e);  // (read under the lock just before)
     }
     out.adopted.push_back(step->name);
   }

@@ -320,9 +320,18 @@ FLOWS_DATABASE_URL="$ADMIN_URL dbname=$DB2" run db status
 expect_status 6 "status of a restored dump"
 expect_line "deployed Flows schema (restored dump, no sqitch registry), not yet adopted"
 expect_line "adoption would add: daily_rollup: flows.register_interval_daily, kept by a per-row trigger on the hypertable on flows.register_interval_hh"
-FLOWS_DATABASE_URL="$ADMIN_URL dbname=$DB2" run db migrate
-expect_status 0 "adopt the restored dump"
-expect_line "adopted the deployed Flows schema (restored dump, no sqitch registry): 9 steps, schema version 9"
+# Two adopters at once: each step runs once, whoever gets to it.
+FLOWS_DATABASE_URL="$ADMIN_URL dbname=$DB2" "$EMOP" db migrate >"$WORK/a1.out" 2>"$WORK/a1.err" &
+A1=$!
+FLOWS_DATABASE_URL="$ADMIN_URL dbname=$DB2" "$EMOP" db migrate >"$WORK/a2.out" 2>"$WORK/a2.err" &
+A2=$!
+wait $A1; RC1=$?; wait $A2; RC2=$?
+expect_eq "two adopters at once: both succeed" "$RC1 $RC2" "0 0"
+[[ "$RC1 $RC2" == "0 0" ]] || cat "$WORK/a1.err" "$WORK/a2.err"
+expect_match "one of them adopted" "$(cat "$WORK/a1.out" "$WORK/a2.out")" \
+  "adopted the deployed Flows schema \(restored dump, no sqitch registry\): [0-9] steps, schema version 9"
+expect_eq "each step recorded once" "$(sql_in "$DB2" "SELECT count(*) || ' ' || count(DISTINCT step) || ' ' || max(position) FROM public.flows_adoption")" "9 9 9"
+expect_eq "restored dump rollup after adoption" "$(drift_in "$DB2")" 0
 expect_eq "the per-row trigger" "$(sql_in "$DB2" "SELECT string_agg(tgname, ',' ORDER BY tgname) FROM pg_trigger WHERE tgname LIKE 'register_interval_daily%'")" \
   "register_interval_daily_row,register_interval_daily_truncate"
 sql_in "$DB2" "INSERT INTO flows.register_interval_hh SELECT register_id, '2026-11-02T00:00Z', 1.5 FROM flows.meter_registers;
