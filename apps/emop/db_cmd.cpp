@@ -112,6 +112,7 @@ int run_dry_run(const GlobalOptions& options, Resources& res, const MigrateArgs&
   }
   if (plan.empty())
     for (const auto& m : pending) std::cout << "-- migration " << db::label(m) << "\n" << m.sql << "\n";
+  if (plan.empty() && pending.empty()) std::cout << "-- nothing to do: the schema is up to date\n";
   return 0;
 }
 

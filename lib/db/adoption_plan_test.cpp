@@ -80,6 +80,14 @@ TEST_CASE("no row-level security unless asked; billing without 0008's policies")
   CHECK(has(step(plan, "billing").sql, "CREATE TABLE public.monthly_statements"));
 }
 
+TEST_CASE("identity sequences of new tables: usage for the roles that may insert") {
+  const auto plan = plan_adoption(deployed(), {});
+  const auto& sql = step(plan, "public_business").sql;
+  CHECK(has(sql, "pg_get_serial_sequence('public.accounts', 'account_number'), 'flows');"));
+  CHECK(!has(sql, "'grafanareader'"));
+  CHECK(has(step(plan, "push_jobs").sql, "pg_get_serial_sequence('public.meter_tariff_pushes', 'id'), 'flows');"));
+}
+
 TEST_CASE("esco isolation: permissive where there was no row-level security, restrictive where there was") {
   const auto plan = plan_adoption(deployed(), {true});
   const auto& sql = step(plan, "esco_isolation").sql;

@@ -5,8 +5,16 @@
 namespace flows::db {
 namespace {
 
-bool exists(pqxx::transaction_base& tx, const char* relation) {
-  return tx.exec_params1("SELECT to_regclass($1) IS NOT NULL AS present", relation)["present"].as<bool>();
+// By the catalogue rather than to_regclass, which fails on a schema the role
+// may not use; readable: and the role may SELECT from it.
+bool exists(pqxx::transaction_base& tx, const char* schema, const char* relation, bool readable = false) {
+  return tx
+      .exec_params1(
+          "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+          "WHERE n.nspname = $1 AND c.relname = $2 AND (NOT $3::boolean OR "
+          "(has_schema_privilege(n.oid, 'USAGE') AND has_table_privilege(c.oid, 'SELECT')))) AS present",
+          schema, relation, readable)["present"]
+      .as<bool>();
 }
 
 void load_columns(pqxx::transaction_base& tx, CatalogueSnapshot& s) {
@@ -33,8 +41,9 @@ void load_functions_and_security(pqxx::transaction_base& tx, CatalogueSnapshot& 
 }
 
 // flows_sqitch.changes holds one row per deployed change (sqitch's registry).
+// A role that may not read it (a dashboard's) recognises the schema by its shape.
 void load_sqitch(pqxx::transaction_base& tx, CatalogueSnapshot& s) {
-  if (!exists(tx, "flows_sqitch.changes")) return;
+  if (!exists(tx, "flows_sqitch", "changes", true)) return;
   std::vector<std::string> changes;
   for (const auto& r : tx.exec("SELECT change FROM flows_sqitch.changes WHERE project = 'flows' "
                                "ORDER BY committed_at, change"))
@@ -44,14 +53,14 @@ void load_sqitch(pqxx::transaction_base& tx, CatalogueSnapshot& s) {
 
 // TimescaleDB's own view of its hypertables; absent without the extension.
 void load_hypertables(pqxx::transaction_base& tx, CatalogueSnapshot& s) {
-  if (!exists(tx, "timescaledb_information.hypertables")) return;
+  if (!exists(tx, "timescaledb_information", "hypertables", true)) return;
   for (const auto& r : tx.exec("SELECT hypertable_schema || '.' || hypertable_name AS t "
                                "FROM timescaledb_information.hypertables"))
     s.hypertables.insert(r["t"].as<std::string>());
 }
 
 void load_roles(pqxx::transaction_base& tx, CatalogueSnapshot& s) {
-  const bool registry = exists(tx, "flows.meter_registry");
+  const bool registry = exists(tx, "flows", "meter_registry");
   for (const auto& r : tx.exec("SELECT rolname FROM pg_catalog.pg_roles "
                                "WHERE rolname IN ('flows', 'grafanareader', 'tableau')")) {
     const auto role = r["rolname"].as<std::string>();
@@ -65,8 +74,8 @@ void load_roles(pqxx::transaction_base& tx, CatalogueSnapshot& s) {
 }
 
 void load_records(pqxx::transaction_base& tx, CatalogueSnapshot& s) {
-  s.migrations_record = exists(tx, "public.flows_migrations");
-  s.adoption_record = exists(tx, "public.flows_adoption");
+  s.migrations_record = exists(tx, "public", "flows_migrations");
+  s.adoption_record = exists(tx, "public", "flows_adoption");
   if (!s.adoption_record) return;
   for (const auto& r : tx.exec("SELECT step FROM public.flows_adoption ORDER BY position"))
     s.adoption_steps_done.push_back(r["step"].as<std::string>());
