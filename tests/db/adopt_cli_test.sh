@@ -281,6 +281,18 @@ expect_eq "costs (exact)" "$(sql "SELECT string_agg(c.email || ' ' || m.power_kw
   FROM public.monthly_costs m JOIN public.customers c ON c.id = m.customer")" \
   "ann@wlce.example 372.5 83.8125 16.74 100.5525,bob@wlce.example 521.5 117.3375 16.74 134.0775"
 
+expect_eq "statements stored" "$(sql "SELECT count(*) || ' ' || sum(total_pence) FROM public.monthly_statements WHERE month = '2026-10-01'")" "2 23463"
+# The readers read the new tables and write none of them.
+as_reader() { psql "$DB_URL user=$ROLE" -X -qAt -v ON_ERROR_STOP=1 -c "$1" 2>&1; }
+expect_eq "a reader reads the new tables" "$(as_reader "SELECT (SELECT count(*) FROM public.monthly_costs) || ' ' ||
+  (SELECT count(*) > 0 FROM flows.register_interval_daily) || ' ' || (SELECT max(version) FROM public.flows_migrations)")" "2 true 9"
+expect_match "a reader writes none" "$(as_reader "INSERT INTO public.customers (email) VALUES ('x@example')")" "permission denied for table customers"
+# rebuild-rollup (the schema owner) works on the adopted database.
+sql "DELETE FROM flows.register_interval_daily" >/dev/null
+run db rebuild-rollup --json
+expect_status 0 "rebuild-rollup"
+expect_eq "rebuilt rollup" "$(drift_in "$DB") $(json_get 'j["register_days"]')" "0 $(count flows.register_interval_daily)"
+
 # --- the push jobs -------------------------------------------------------------------------------------
 TOKEN=$("$SIM" token --amount 10.00 --nonce 9101)
 sql "INSERT INTO public.topups (meter, amount_pence, status, source, token)
