@@ -8,9 +8,12 @@
 #   does nothing; new tables carry the deployed roles' grants; the daily rollup is
 #   exact for the data there and kept by triggers; emop list (get_meters_for_cli),
 #   info, sync (hourly, daily, 12hourly: the deployed triggers fan out, real reads),
-#   sync intervals, flows-bill run of October 2026; --with-esco-isolation and what it
-#   changes. Also: a restored dump (no sqitch registry) with TimescaleDB's catalogue
-#   view imitated (the per-row rollup trigger), and the refusal of an unknown shape.
+#   sync intervals, flows-bill run of October 2026, what the readers may do, db
+#   rebuild-rollup, push tokens/tariffs/clock; --with-esco-isolation and what it
+#   changes; status as a reader that may not read the sqitch registry. Also: a
+#   restored dump (no sqitch registry) with TimescaleDB's catalogue view imitated
+#   (the per-row rollup trigger), 426 registers (3 backfill batches), adopted by two
+#   emop db migrate at once; and the refusal of an unknown shape.
 #
 #   adopt_cli_test.sh EMOP EMLITE_SIM FLOWS_BILL   (FLOWS_DATABASE_URL: a superuser conninfo)
 set -u
