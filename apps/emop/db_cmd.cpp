@@ -122,6 +122,9 @@ int run_migrate(const GlobalOptions& options, Resources& res, const MigrateArgs&
   const auto out = db::migrate_database(*conn, {args.esco_isolation},
                                         [](const std::string& line) { std::cerr << "emop: " << line << "\n"; });
   const auto& r = out.migrated;
+  if (args.esco_isolation && out.found.kind != db::DatabaseKind::deployed &&
+      out.found.kind != db::DatabaseKind::adopted)
+    std::cerr << "emop: --with-esco-isolation is for adopted databases: this one's schema (0005) has it already\n";
   if (options.json) {
     std::cout << nlohmann::json{{"database", kind_name(out.found.kind)},
                                 {"adopted_steps", out.adopted},

@@ -27,11 +27,12 @@ BILL="$WORK/bin/flows-bill"
 
 DB2="${DB}_dump"
 DB3="${DB}_odd"
+DB4="${DB}_fresh"
 ROLE="test_adopt_reader_$$_$RANDOM"
 KPID=""
 test_cleanup() {
   [[ -n "$KPID" ]] && kill -9 "$KPID" 2>/dev/null
-  for d in "$DB2" "$DB3"; do psql "$ADMIN_URL" -X -qAt -c "DROP DATABASE IF EXISTS \"$d\" WITH (FORCE)" >/dev/null 2>&1; done
+  for d in "$DB2" "$DB3" "$DB4"; do psql "$ADMIN_URL" -X -qAt -c "DROP DATABASE IF EXISTS \"$d\" WITH (FORCE)" >/dev/null 2>&1; done
   psql "$ADMIN_URL" -X -qAt -c "DROP ROLE IF EXISTS \"$ROLE\"" >/dev/null 2>&1
 }
 load_fixture() {
@@ -380,5 +381,13 @@ expect_status 6 "migrate an unknown shape"
 expect_one_line_error
 expect_err_contains "so nothing was changed: missing table flows.meter_event_log; missing column flows.meter_shadows.csq"
 expect_eq "nothing created" "$(sql_in "$DB3" "SELECT to_regclass('public.flows_adoption') IS NULL AND to_regclass('public.flows_migrations') IS NULL")" t
+
+# --- a fresh database is migrated as before; the flag is for adopted ones ------------------------------------
+psql "$ADMIN_URL" -X -qAt -v ON_ERROR_STOP=1 -c "CREATE DATABASE \"$DB4\" TEMPLATE template0" >/dev/null
+FLOWS_DATABASE_URL="$ADMIN_URL dbname=$DB4" run db migrate --with-esco-isolation
+expect_status 0 "fresh database"
+expect_stdout "migrated from version 0 to 9"
+expect_err_contains "emop: --with-esco-isolation is for adopted databases: this one's schema (0005) has it already"
+expect_eq "no adoption record on a fresh database" "$(sql_in "$DB4" "SELECT to_regclass('public.flows_adoption') IS NULL")" t
 
 finish
