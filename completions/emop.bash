@@ -283,7 +283,7 @@ _emop_node() {
       args=0 ;;
     'emop db migrate')
       subs=''
-      opts='--json --objects --env --host --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      opts='--dry-run --with-esco-isolation --json --objects --env --host --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
       vals='--objects --env --host --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=0 ;;
     'emop db rebuild-rollup')

@@ -379,14 +379,16 @@ complete -c emop -n '__fish_seen_subcommand_from obis_write' -l serials-file -r 
 complete -c emop -n '__fish_seen_subcommand_from obis_write' -F
 
 # emop db
-complete -c emop -n '__fish_seen_subcommand_from db; and not __fish_seen_subcommand_from status migrate rebuild-rollup import' -a status -d 'show the schema version; exit 6 when migrations are pending or unknown'
-complete -c emop -n '__fish_seen_subcommand_from db; and not __fish_seen_subcommand_from status migrate rebuild-rollup import' -a migrate -d 'apply pending migrations, each in its own transaction'
+complete -c emop -n '__fish_seen_subcommand_from db; and not __fish_seen_subcommand_from status migrate rebuild-rollup import' -a status -d 'show what the database is (set up by these tools, a deployed Flows schema, adopted) and its schema version; exit 6 when migrations or an adoption are pending, or the shape is unknown'
+complete -c emop -n '__fish_seen_subcommand_from db; and not __fish_seen_subcommand_from status migrate rebuild-rollup import' -a migrate -d 'apply pending migrations, each in its own transaction; a deployed Flows database is adopted first (additive steps, each recorded; see `emop db status`)'
 complete -c emop -n '__fish_seen_subcommand_from db; and not __fish_seen_subcommand_from status migrate rebuild-rollup import' -a rebuild-rollup -d 'recompute flows.register_interval_daily from the half hours (after writes with triggers off, a data-only restore or dropped chunks); needs the schema\'s owner'
 complete -c emop -n '__fish_seen_subcommand_from db; and not __fish_seen_subcommand_from status migrate rebuild-rollup import' -a import -d 'import a topology YAML document (ESCOs, sites, feeders, service heads, properties, meters, registers, circuits; see emlite-sim topology) in one transaction, idempotently; a bad document exits 2 and changes nothing'
 
 # emop db status
 
 # emop db migrate
+complete -c emop -n '__fish_seen_subcommand_from db; and __fish_seen_subcommand_from migrate' -l dry-run -d 'print the SQL that would run, change nothing'
+complete -c emop -n '__fish_seen_subcommand_from db; and __fish_seen_subcommand_from migrate' -l with-esco-isolation -d 'when adopting: also add row-level security per ESCO (the session setting flows.esco) to escos, sites_new, feeder_registry, meter_registry and the ESCO billing tables'
 
 # emop db rebuild-rollup
 

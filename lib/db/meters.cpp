@@ -58,23 +58,39 @@ std::optional<std::string> text_or_null(const pqxx::field& f) {
   return f.as<std::string>();
 }
 
+// The deployed databases' own listing (what their emop list and the gateway's
+// GetMeters read): one row per meter and feeder, meters without a shadow left out.
+const char* const list_by_deployed_function =
+    "SELECT COALESCE(l.esco, '') AS esco, l.serial, COALESCE(l.name, '') AS name, l.csq::text AS signal, "
+    "       l.health, COALESCE(l.hardware, '') AS hardware, "
+    "       COALESCE(string_agg(DISTINCT l.feeder, ',' ORDER BY l.feeder), '') AS feeders "
+    "FROM flows.get_meters_for_cli(NULLIF($1::text, ''), NULL) l "
+    "GROUP BY l.esco, l.serial, l.name, l.csq, l.health, l.hardware "
+    "ORDER BY l.esco NULLS FIRST, l.serial";
+
+const char* const list_by_tables =
+    "SELECT COALESCE(e.code, '') AS esco, m.serial, COALESCE(m.name, '') AS name, s.csq::text AS signal, "
+    "       s.health::text AS health, COALESCE(m.hardware, '') AS hardware, "
+    "       COALESCE(string_agg(DISTINCT f.name, ',' ORDER BY f.name), '') AS feeders "
+    "FROM flows.meter_registry m "
+    "LEFT JOIN flows.escos e ON e.id = m.esco "
+    "LEFT JOIN flows.meter_shadows s ON s.id = m.id "
+    "LEFT JOIN flows.service_head_meter shm ON shm.meter = m.id "
+    "LEFT JOIN flows.service_head_registry sh ON sh.id = shm.service_head "
+    "LEFT JOIN flows.feeder_registry f ON f.id = sh.feeder "
+    "WHERE ($1::text = '' OR e.code = $1) "
+    "GROUP BY e.code, m.serial, m.name, s.csq, s.health, m.hardware "
+    "ORDER BY e.code NULLS FIRST, m.serial";
+
+bool has_deployed_listing(pqxx::transaction_base& tx) {
+  return tx.exec1("SELECT to_regprocedure('flows.get_meters_for_cli(text, text)') IS NOT NULL AS present")["present"]
+      .as<bool>();
+}
+
 }  // namespace
 
 std::vector<MeterListRow> list_meters(pqxx::transaction_base& tx, const std::string& esco) {
-  const auto rows = tx.exec_params(
-      "SELECT COALESCE(e.code, '') AS esco, m.serial, COALESCE(m.name, '') AS name, s.csq::text AS signal, "
-      "       s.health::text AS health, COALESCE(m.hardware, '') AS hardware, "
-      "       COALESCE(string_agg(DISTINCT f.name, ',' ORDER BY f.name), '') AS feeders "
-      "FROM flows.meter_registry m "
-      "LEFT JOIN flows.escos e ON e.id = m.esco "
-      "LEFT JOIN flows.meter_shadows s ON s.id = m.id "
-      "LEFT JOIN flows.service_head_meter shm ON shm.meter = m.id "
-      "LEFT JOIN flows.service_head_registry sh ON sh.id = shm.service_head "
-      "LEFT JOIN flows.feeder_registry f ON f.id = sh.feeder "
-      "WHERE ($1::text = '' OR e.code = $1) "
-      "GROUP BY e.code, m.serial, m.name, s.csq, s.health, m.hardware "
-      "ORDER BY e.code NULLS FIRST, m.serial",
-      esco);
+  const auto rows = tx.exec_params(has_deployed_listing(tx) ? list_by_deployed_function : list_by_tables, esco);
   std::vector<MeterListRow> out;
   out.reserve(rows.size());
   for (const auto& r : rows) {

@@ -52,6 +52,8 @@ struct MeterListRow {
 };
 
 // Every meter (of one ESCO when esco is not empty), by ESCO (none first), serial.
+// Read through flows.get_meters_for_cli where a deployed database has it (as the
+// deployed emop list does: a meter without a shadow row is not listed there).
 std::vector<MeterListRow> list_meters(pqxx::transaction_base& tx, const std::string& esco);
 
 // What `emop info` shows of one meter: its rows as JSON texts.

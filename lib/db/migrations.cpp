@@ -20,9 +20,7 @@ CREATE TABLE IF NOT EXISTS public.flows_migrations (
   checksum text NOT NULL
 ))";
 
-void lock(pqxx::transaction_base& t) {
-  t.exec_params("SELECT pg_advisory_xact_lock($1)", migration_lock_key);
-}
+void lock(pqxx::transaction_base& t) { lock_schema_changes(t); }
 
 bool record_table_exists(pqxx::transaction_base& t) {
   return t.exec1("SELECT to_regclass('public.flows_migrations') IS NOT NULL")[0].as<bool>();
@@ -50,6 +48,8 @@ Status compare(std::vector<AppliedMigration> applied, std::span<const Migration>
                                     [&](const Migration& m) { return m.version == a.version; });
     if (known == migrations.end()) {
       s.unknown.push_back(a.version);
+    } else if (a.checksum == adopted_checksum) {
+      s.adopted.push_back(a.version);
     } else if (known->checksum != a.checksum) {
       s.modified.push_back(a.version);
     }
@@ -101,11 +101,17 @@ void refuse_unrecorded_schema(pqxx::transaction_base& t) {
   if (foreign) {
     throw database_error(
         "database has a flows schema but no record of migrations (public.flows_migrations): it was not set up "
-        "by these tools, and adopting such a database is not supported");
+        "by these tools; `emop db status` says whether it is a deployed Flows database `emop db migrate` can adopt");
   }
 }
 
 }  // namespace
+
+const char* const adopted_checksum = "adopted";
+
+void lock_schema_changes(pqxx::transaction_base& t) {
+  t.exec_params("SELECT pg_advisory_xact_lock($1)", migration_lock_key);
+}
 
 int latest_version() noexcept { return last_version(embedded_migrations()); }
 

@@ -7,7 +7,10 @@
 //                    checksum text)   -- checksum: SHA-256 of the SQL, hex
 //
 // Migrators serialise on a transaction-scoped advisory lock, so two running at
-// once apply each migration once. A database whose record is newer than this
+// once apply each migration once. A deployed Flows database adopted by these
+// tools (db/adoption.hpp) has versions 1..N recorded with the checksum
+// "adopted": their SQL was not run, the adoption made the database fit them,
+// and later migrations apply to it as to any other. A database whose record is newer than this
 // tool, or whose recorded checksum differs from the embedded SQL, is refused:
 // the tool and the database would disagree about the schema. Every failure is
 // a flows::Error with ExitCode::database and a one-line message.
@@ -26,6 +29,13 @@ struct Migration {
   std::string_view sql;
   std::string_view checksum;  // SHA-256 of sql, lowercase hex (computed at build time)
 };
+
+// The checksum recorded for the versions an adoption stands for.
+extern const char* const adopted_checksum;
+
+// Takes the transaction-scoped advisory lock every migrator (and adopter) holds
+// while it changes the schema.
+void lock_schema_changes(pqxx::transaction_base& t);
 
 // The migrations of schema/, ordered by version 1..N (generated source).
 std::span<const Migration> embedded_migrations() noexcept;
@@ -50,6 +60,7 @@ struct Status {
   std::vector<Migration> pending;         // known and not yet applied, in order
   std::vector<int> unknown;   // recorded versions the tool does not know (a newer tool migrated)
   std::vector<int> modified;  // recorded with another checksum than the tool's SQL
+  std::vector<int> adopted;   // recorded as stood for by an adoption (checksum "adopted")
 
   // Nothing pending and nothing the tool disagrees with.
   bool up_to_date() const noexcept { return pending.empty() && unknown.empty() && modified.empty(); }

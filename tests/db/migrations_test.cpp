@@ -261,6 +261,35 @@ TEST_CASE("a flows schema these tools did not set up is refused, not half migrat
   CHECK_FALSE(relation_exists(tdb.conn(), "public.flows_migrations"));
 }
 
+TEST_CASE("versions recorded as adopted satisfy the tools; later ones still apply; a fresh database is managed") {
+  TestDatabase tdb{"migrate_adopted"};
+  {
+    pqxx::work w{tdb.conn()};
+    w.exec0("CREATE TABLE public.flows_migrations (version integer PRIMARY KEY, name text NOT NULL, "
+            "applied_at timestamptz NOT NULL DEFAULT now(), checksum text NOT NULL)");
+    for (int v = 1; v < db::latest_version(); ++v)
+      w.exec_params0("INSERT INTO public.flows_migrations (version, name, checksum) VALUES ($1, 'x', $2)", v,
+                     db::adopted_checksum);
+    w.commit();
+  }
+  auto s = db::status(tdb.conn());
+  CHECK(s.adopted == versions(1, db::latest_version() - 1));
+  CHECK(s.modified.empty());
+  REQUIRE(s.pending.size() == 1);
+  CHECK(s.pending[0].version == db::latest_version());
+  CHECK(error_of([&] { db::require_current(tdb.conn()); }).code() == flows::ExitCode::database);
+  {
+    pqxx::work w{tdb.conn()};
+    w.exec_params0("INSERT INTO public.flows_migrations (version, name, checksum) VALUES ($1, 'x', $2)",
+                   db::latest_version(), db::adopted_checksum);
+    w.commit();
+  }
+  s = db::status(tdb.conn());
+  CHECK(s.up_to_date());
+  CHECK(s.current_version == db::latest_version());
+  db::require_current(tdb.conn());
+}
+
 TEST_CASE("connect opens the database, and its failures never show the password") {
   auto conn = db::connect(flows::testing::admin_url());
   {
