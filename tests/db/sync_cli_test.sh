@@ -18,8 +18,9 @@ S3=EML8300000003  # three phase
 S4=EML8300000004  # silent
 S5=EML8300000005  # passive in the database
 S6=EML8300000006  # single_ema1w, later latency:2000
+S7=EML8300000007  # three phase CT operated (P1.cx), flat 437 W; registered at the end
 declare -a P
-for i in 1 2 3 4 5 6; do P[$i]=$(free_port 127.0.83.$i); done
+for i in 1 2 3 4 5 6 7; do P[$i]=$(free_port 127.0.83.$i); done
 
 eval "$(python3 - <<'EOF'
 import datetime, time
@@ -40,6 +41,8 @@ meters:
   - { serial: "$S4", kind: single_b1w, host: 127.0.83.4, port: ${P[4]}, installed_at: "$INSTALLED_ISO" }
   - { serial: "$S5", kind: single_b1w, host: 127.0.83.5, port: ${P[5]}, installed_at: "$INSTALLED_ISO" }
   - { serial: "$S6", kind: single_ema1w, host: 127.0.83.6, port: ${P[6]}, installed_at: "$INSTALLED_ISO", csq: 5 }
+  - { serial: "$S7", kind: three_phase_cx, host: 127.0.83.7, port: ${P[7]}, profile: flat, mean_power_w: 437,
+      installed_at: "$INSTALLED_ISO" }
 EOF
 start_sim --fleet "$WORK/fleet.yaml" --fault "$S4=silent"
 
@@ -202,5 +205,29 @@ run sync --frequency hourly --timeout 5 --retries 1
 expect_status 7 "re-run after the kill"
 if [[ $(health $S6) == healthy && "$(state)" != "$before" ]]; then pass; else fail "re-run did not complete"; fi
 ctl clear "$S6" >/dev/null
+
+
+# --- a CT-operated three-phase meter counts 0.1 Wh ----------------------------------
+# Sync stores whole Wh (raw / 10, not the raw count); ingest keeps the tenth: 437 W
+# for half an hour is 218.5 Wh, 0.2185 kWh (read as Wh it would be 2.185 kWh).
+sql "INSERT INTO flows.meter_registry (serial, ip_address, emop_port, mode, esco, daylight_savings_correction_enabled)
+       VALUES ('$S7', '127.0.83.7', ${P[7]}, 'active', (SELECT id FROM flows.escos WHERE code = 'wlce'), false);
+     INSERT INTO flows.meter_registers (meter_id, nature, element)
+       SELECT id, 'power', 'A' FROM flows.meter_registry WHERE serial = '$S7';" >/dev/null
+run obis_read "$S7" three_phase_total_active_import; expect_status 0
+RAW0=$(( 16#$(value_of obis_read | sed -E 's/(..)(..)(..)(..)/\4\3\2\1/') ))
+run sync --frequency daily --serials "$S7" --timeout 2 --retries 2
+expect_status 0 "daily sync of the CT meter"
+run obis_read "$S7" three_phase_total_active_import; expect_status 0
+RAW1=$(( 16#$(value_of obis_read | sed -E 's/(..)(..)(..)(..)/\4\3\2\1/') ))
+imp=$(sql "SELECT import_a FROM flows.meter_shadows WHERE id = '$(mid $S7)'")
+if [[ $(sql "SELECT hardware FROM flows.meter_registry WHERE serial = '$S7'") == P1.cx ]]; then pass; else fail "CT meter registry hardware"; fi
+if (( RAW0 / 10 <= imp && imp <= RAW1 / 10 && imp > 1000 )); then pass
+else fail "CT meter shadow import_a $imp Wh should be the raw count / 10 ($RAW0..$RAW1 raw)"; fi
+run sync --serials "$S7" intervals --from "$D" --to "$D1" --timeout 2 --retries 2
+expect_status 0 "intervals of the CT meter"
+cx=$(sql "SELECT count(*) || ' ' || min(kwh) || ' ' || max(kwh) || ' ' || sum(kwh) FROM flows.register_interval_hh i
+          JOIN flows.meter_registers r USING (register_id) WHERE r.meter_id = '$(mid $S7)'")
+if [[ $cx == "48 0.2185 0.2185 10.4880" ]]; then pass; else fail "CT meter half hours (count min max sum): $cx"; fi
 
 finish
