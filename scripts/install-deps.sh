@@ -9,7 +9,10 @@ packages=(
   libcli11-dev libboost-dev libpqxx-dev libpq-dev libfmt-dev libyaml-cpp-dev
   libtoml11-dev doctest-dev nlohmann-json3-dev libhowardhinnant-date-dev tzdata
   postgresql-15 postgresql-client-15
+  python3 iproute2 binutils
 )
+# python3 and ss (iproute2) are used by scripts/demo.sh and the tests; strip
+# (binutils) by `cmake --install … --strip`.
 
 missing=()
 for p in "${packages[@]}"; do
