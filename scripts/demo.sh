@@ -1,10 +1,20 @@
 #!/usr/bin/env bash
 # The main job: builds the toolkit, starts a small simulated community of meters on
-# loopback, and talks to it with emop as an engineer would. Everything it starts,
-# it stops.
+# loopback, talks to it with emop as an engineer would, ingests last month's half
+# hours into a throwaway PostgreSQL and bills the month.
+#   scripts/demo.sh          everything it starts, it stops
+#   scripts/demo.sh --keep   leaves the community's simulator and the database
+#                            running, and prints how to use and stop them
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+keep=0
+case "${1:-}" in
+  --keep) keep=1 ;;
+  "") ;;
+  *) echo "demo.sh: unknown argument '$1' (usage: scripts/demo.sh [--keep])" >&2; exit 2 ;;
+esac
+[ -x build/apps/emop/emop ] || echo "demo: building the toolkit first (about 7 minutes on 2 cores the first time)" >&2
 scripts/build.sh
 emop=$root/build/apps/emop/emop
 sim=$root/build/apps/emlite-sim/emlite-sim
@@ -12,11 +22,13 @@ bill=$root/build/apps/flows-bill/flows-bill
 out=${FLOWS_DEMO_OUT:-$root/demo-output}  # the statements stay here after the demo
 
 work=$(mktemp -d /tmp/flows-demo.XXXXXX)
+started=$(date +%s)
 chmod 755 "$work"  # the throwaway PostgreSQL runs as the unprivileged flows-pg user
 sim_pid=
 sim2_pid=
 cleanup() {
   [ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null
+  if [ "$keep" = 1 ] && [ "${demo_done:-0}" = 1 ]; then return; fi
   [ -n "$sim2_pid" ] && kill "$sim2_pid" 2>/dev/null && wait "$sim2_pid" 2>/dev/null
   "$root/scripts/pg-local.sh" stop "$work/pg" >/dev/null 2>&1 || true
   rm -rf "$work"
@@ -82,22 +94,21 @@ for _ in $(seq 1 100); do [ -f "$work/topology.yaml" ] && [ -f "$work/community.
 unset EMOP_INVENTORY  # from here on, emop finds meters through meter_registry
 show db import "$work/topology.yaml"
 
-step "What cron runs: an hourly and a daily sync, then yesterday's half-hourly intervals"
+step "What cron runs: an hourly and a daily sync, then the half hours since the start of last month"
 show sync --frequency hourly
 show sync --frequency daily
-yesterday=$(date -u -d yesterday +%F)
+month=$(date -u -d "$(date -u +%Y-%m-01) -1 day" +%Y-%m)   # last month, whole
 today=$(date -u +%F)
-show sync intervals --from "$yesterday" --to "$today"
+show sync intervals --from "$month-01" --to "$today"
 show list
 
 step "What landed"
 psql -X -q -c "SELECT r.serial, s.health, s.csq, s.balance, s.voltage FROM flows.meter_shadows s JOIN flows.meter_registry r ON r.id = s.id ORDER BY r.serial"
 psql -X -q -c "SELECT count(*) AS half_hours, round(sum(kwh), 3) AS kwh FROM flows.register_interval_hh"
 
-step "Billing: the month so far for the community's customers"
+step "Billing: last month ($month) for the community's customers"
 # One live occupier per supply meter (the simulator's topology has no customers).
 psql -X -q -v esco=demo -f "$root/scripts/seed-customers.sql"
-month=$(TZ=Europe/London date -d yesterday +%Y-%m)
 show_bill tariffs benchmark add --region london --period-start "$month-01" --unit-rate 0.2450 --standing-charge 0.6075
 show_bill tariffs quarter --start "$month-01"
 rm -rf "$out"
@@ -107,3 +118,24 @@ psql -X -q -c "SELECT c.email, m.days, round(m.power_kwh, 3) AS kwh, round(m.tot
   round(m.benchmark_total, 2) AS benchmark FROM public.monthly_costs m JOIN public.customers c ON c.id = m.customer
   ORDER BY c.email"
 echo "statements: $out/index-$month.html (open it in a browser), $out/statements-$month.csv"
+
+demo_done=1
+step "Recap ($(( $(date +%s) - started )) s)"
+cat <<EOF
+Ran: the codec, 12 simulated meters read and written (a token, a future tariff),
+a throwaway PostgreSQL migrated, a community of 8 meters imported, synced hourly
+and daily, $(psql -X -qAt -c "SELECT count(*) FROM flows.register_interval_hh") half hours ingested, $month billed.
+Statements: $out (index-$month.html, statements-$month.csv).
+EOF
+if [ "$keep" = 1 ]; then
+  first_db=$(sed -n 's/.*serial: "\([^"]*\)".*/\1/p' "$work/community.yaml" | head -n 1)
+  cat <<EOF
+Still running (--keep): the community's simulator (pid $sim2_pid) and the database.
+To use them from another shell:
+  export FLOWS_DATABASE_URL='$FLOWS_DATABASE_URL' PATH="$root/build/apps/emop:$root/build/apps/flows-bill:\$PATH"
+  emop list; emop info $first_db; emop read $first_db; flows-bill statements --month $month
+To stop them: kill $sim2_pid; $root/scripts/pg-local.sh stop $work/pg; rm -rf $work
+EOF
+else
+  echo "Next: scripts/demo.sh --keep leaves the simulator and database running to explore; man emop, man flows-bill."
+fi
