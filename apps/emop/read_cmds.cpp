@@ -79,6 +79,14 @@ nlohmann::json status_json(const emop::ProfileStatus& s) {
   return a;
 }
 
+// A status in one CSV cell: its flags joined by '|' ("valid|power_fail"), never
+// a comma (JSON output keeps them as an array).
+std::string status_cell(const emop::ProfileStatus& s) {
+  std::string out;
+  for (auto n : s.names()) out += (out.empty() ? "" : "|") + std::string(n);
+  return out;
+}
+
 MeterTime parse_time_arg(const std::string& what, const std::string& text) {
   auto t = parse_iso(text);
   if (!t) throw usage_error(what + " '" + text + "' is not an ISO time such as 2024-03-31T00:00:00");
@@ -106,7 +114,7 @@ void add_profile_commands(CLI::App& app, Invocation& inv) {
                for (auto& r : co_await m.profile_log_1(from)) {
                  rows.push_back({{"timestamp", format_iso(r.timestamp)}, {"status", status_json(r.status)},
                                  {"import_a_wh", r.import_a_wh}, {"import_b_wh", r.import_b_wh}});
-                 text += "\n" + format_iso(r.timestamp) + "," + status_json(r.status).dump() + "," +
+                 text += "\n" + format_iso(r.timestamp) + "," + status_cell(r.status) + "," +
                          std::to_string(r.import_a_wh) + "," + std::to_string(r.import_b_wh);
                }
              } else {
@@ -123,7 +131,7 @@ void add_profile_commands(CLI::App& app, Invocation& inv) {
                    row["reactive_export_b"] = r.reactive_export_b;
                  }
                  rows.push_back(row);
-                 text += "\n" + format_iso(r.timestamp) + "," + status_json(r.status).dump() + "," +
+                 text += "\n" + format_iso(r.timestamp) + "," + status_cell(r.status) + "," +
                          std::to_string(r.active_export_a_wh) + "," + std::to_string(r.reactive_import_a) + "," +
                          std::to_string(r.reactive_export_a) + "," + v.to_string();
                }
@@ -224,7 +232,7 @@ void add_three_phase_intervals(CLI::App& app, Invocation& inv) {
              for (const auto& r : page.in_window) {
                out += format_iso(r.timestamp) + "," + emop::format_wh(emop::to_tenth_wh(r.import_a_wh, unit), unit) + "," +
                       emop::format_wh(emop::to_tenth_wh(r.import_b_wh, unit), unit);
-               if (statuses) out += "," + status_json(r.status).dump();
+               if (statuses) out += "," + status_cell(r.status);
                out += "\n";
                ++rows;
              }

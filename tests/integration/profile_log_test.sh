@@ -40,7 +40,7 @@ wh_at() { echo $(( ($1 - INSTALLED) * 1000 / 3600 )); }   # cumulative import at
 expect_records() {
   local zone=$1; shift
   local expected="timestamp,status,import_a_wh,import_b_wh" t
-  for t in "$@"; do expected+=$'\n'"$(local_stamp "$t" "$zone"),[\"valid\"],$(wh_at "$t"),0"; done
+  for t in "$@"; do expected+=$'\n'"$(local_stamp "$t" "$zone"),valid,$(wh_at "$t"),0"; done
   expect_stdout "$expected"
 }
 

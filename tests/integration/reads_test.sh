@@ -170,14 +170,14 @@ stamp() { python3 -c "import datetime,zoneinfo; print(datetime.datetime.fromtime
 run profile_log_1 "$A" --timestamp "$(stamp $FROM_UTC Europe/London)"; expect_status 0
 EXPECTED="timestamp,status,import_a_wh,import_b_wh"
 for i in 0 1 2 3 4; do
-  EXPECTED+=$'\n'"$(stamp $((FROM_UTC + i * 1800)) Europe/London),[\"valid\"],$((1000 + i * 500)),0"
+  EXPECTED+=$'\n'"$(stamp $((FROM_UTC + i * 1800)) Europe/London),valid,$((1000 + i * 500)),0"
 done
 expect_stdout "$EXPECTED"
 run profile_log_2 "$A" --timestamp "$(stamp $FROM_UTC Europe/London)"; expect_status 0
 if [[ $(grep -c '' <<<"$OUT") == 4 ]]; then pass; else fail "profile_log_2 on a single-element meter gives 3 records"; fi
 expect_line "timestamp,status,active_export_a_wh,reactive_import_a,reactive_export_a,voltage"
 for i in 0 1 2; do
-  if grep -q "^$(stamp $((FROM_UTC + i * 1800)) Europe/London),\[\"valid\"\],0," <<<"$OUT"; then pass; else fail "profile_log_2 record $i"; fi
+  if grep -q "^$(stamp $((FROM_UTC + i * 1800)) Europe/London),valid,0," <<<"$OUT"; then pass; else fail "profile_log_2 record $i"; fi
 done
 run profile_log_2 "$B" --timestamp "$(stamp $FROM_UTC UTC)"; expect_status 0   # twin: 2 records
 if [[ $(grep -c '' <<<"$OUT") == 3 ]]; then pass; else fail "profile_log_2 on a twin meter gives 2 records"; fi

@@ -105,6 +105,9 @@ run three_phase_intervals "$CX" --day "$DAY" --csv "$WORK/csv/cx.csv"; expect_st
 check_py "CT meter CSV: Wh with one decimal, rising" "$(python3 -c "
 import csv; rows = list(csv.DictReader(open('$WORK/csv/cx.csv')))
 print(len(rows) == 48 and all(len(r['import_wh'].split('.')[1]) == 1 for r in rows) and float(rows[-1]['import_wh']) > float(rows[0]['import_wh']))")"
+run three_phase_intervals "$AX" --day "$DAY" --csv "$WORK/csv/st.csv" --include-statuses; expect_status 0
+if [[ $(head -n1 "$WORK/csv/st.csv") == "timestamp,import_wh,export_wh,status" && $(sed -n 2p "$WORK/csv/st.csv" | cut -d, -f4-) == valid ]]
+then pass; else fail "status column: one cell, flags joined by '|': $(sed -n 2p "$WORK/csv/st.csv")"; fi
 # Not a three-phase meter: refused before anything is written.
 run three_phase_intervals "$SP" --day "$DAY" --csv "$WORK/csv/sp.csv"; expect_status 2 "three_phase_intervals on a single-phase meter"
 expect_one_line_error; expect_err_contains "not three-phase"
