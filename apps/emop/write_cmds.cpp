@@ -41,6 +41,33 @@ void add_flag_write(CLI::App& app, Invocation& inv, const std::string& command, 
                      }});
 }
 
+// A token delivered but not answered: what the meter shows now says whether it
+// landed (returned as a note), did not (a failure: send it again), or is unknown.
+Task<std::string> token_fate(Meter& m, const transport::MeterError& e, int count_before, Money balance_before) {
+  int count_after = 0;
+  Money balance_after;
+  try {
+    count_after = co_await m.prepay_transaction_count();
+    balance_after = co_await m.prepay_balance();
+  } catch (const transport::MeterError&) {
+    throw meter::token_send_failure(e);  // cannot tell: say so
+  }
+  switch (meter::token_outcome(count_before, count_after, balance_before, balance_after)) {
+    case meter::TokenOutcome::landed:
+      co_return "the meter's answer was lost, but it took the token (transaction count " + std::to_string(count_before) +
+          " -> " + std::to_string(count_after) + ")";
+    case meter::TokenOutcome::not_landed:
+      throw transport::MeterError(e.kind(), std::string(e.what()) + "; the meter did not take it (transaction count still " +
+                                                std::to_string(count_after) + "): send it again");
+    case meter::TokenOutcome::unknown:
+      break;
+  }
+  throw transport::MeterError(e.kind(), std::string(e.what()) + "; whether the meter took it is unknown (transaction count " +
+                                            std::to_string(count_before) + " -> " + std::to_string(count_after) +
+                                            ", balance " + balance_before.to_string() + " -> " + balance_after.to_string() +
+                                            "): read prepay_balance and prepay_transaction_details before sending it again");
+}
+
 std::string joined(auto const& names) { return fmt::format("{}", fmt::join(names, ", ")); }
 
 void add_setting_writes(CLI::App& app, Invocation& inv) {
@@ -89,16 +116,22 @@ void add_prepay_writes(CLI::App& app, Invocation& inv) {
          std::string token = extra[0];
          if (!emop::is_valid_token(token)) throw usage_error("prepay_send_token: a token is exactly 20 digits");
          return [token](Meter& m, const MeterTarget&) -> Task<CommandResult> {
-           Money before = co_await m.prepay_balance();
+           const Money before = co_await m.prepay_balance();
+           const int count_before = co_await m.prepay_transaction_count();
+           std::optional<transport::MeterError> lost;  // delivered, not answered
            try {
              co_await m.send_token(token);
            } catch (const transport::MeterError& e) {
-             throw meter::token_send_failure(e);
+             if (!e.delivered() || e.kind() == transport::FailureKind::nak) throw meter::token_send_failure(e);
+             lost = e;
            }
-           Money after = co_await m.prepay_balance();
+           std::string note;
+           if (lost) note = co_await token_fate(m, *lost, count_before, before);  // throws unless it landed
+           const Money after = co_await m.prepay_balance();
            nlohmann::json j{{"token", "accepted"}, {"balance_before", before.to_string()}, {"balance_after", after.to_string()}};
+           if (!note.empty()) j["note"] = note;
            co_return CommandResult{j, "prepay_send_token=accepted\nbalance_before=" + before.to_string() +
-                                          "\nbalance_after=" + after.to_string()};
+                                          "\nbalance_after=" + after.to_string() + (note.empty() ? "" : "\nnote=" + note)};
          };
        }});
 }

@@ -100,4 +100,9 @@ Bytes encode_event_log_response(ObjectId id, std::uint8_t block, ByteView record
   return out;
 }
 
+bool is_write_request(ByteView data) {
+  const auto f = decode_data_field(data);
+  return f && f->format == RecordFormat::default_format && f->write.value_or(false);
+}
+
 }  // namespace flows::emop

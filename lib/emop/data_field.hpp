@@ -50,6 +50,8 @@ Result<DataField, DataFieldError> decode_data_field(ByteView data);
 Bytes encode_read(ObjectId id);
 Bytes encode_write(ObjectId id, ByteView payload);
 Bytes encode_default(ObjectId id, bool write, ByteView payload);
+// Whether a request data field writes (default format, write flag set).
+bool is_write_request(ByteView request_data);
 Bytes encode_profile_request(RecordFormat log, std::uint32_t timestamp);
 Bytes encode_profile_response(RecordFormat log, std::uint32_t timestamp, ByteView records80);
 Bytes encode_event_log_request(ObjectId id, std::uint8_t block);

@@ -69,3 +69,10 @@ TEST_CASE("malformed data fields are typed errors") {
   CHECK(decode_data_field(Bytes{0x01, 0x60, 0x01, 0x00, 0x02}).error() == DataFieldError::bad_rw_flag);
   CHECK(decode_data_field(Bytes{0x03, 1, 2}).error() == DataFieldError::too_short);
 }
+
+TEST_CASE("is_write_request: a default-format write, nothing else") {
+  CHECK(is_write_request(encode_default(0xFFC803, true, Bytes{'1', '2'})));
+  CHECK(!is_write_request(encode_read(0xFFC802)));
+  CHECK(!is_write_request(Bytes{}));
+  CHECK(!is_write_request(Bytes{0x03, 0, 0, 0, 0}));  // a profile log request
+}

@@ -39,10 +39,11 @@ Task<SendResult> send_and_read(Meter& m, std::string token) {
   try {
     co_await m.send_token(token);
   } catch (const transport::MeterError& e) {
-    if (e.kind() != transport::FailureKind::nak) throw;
-    r.refused = e.nak();
+    if (e.kind() == transport::FailureKind::nak) r.refused = e.nak();
+    else if (e.delivered()) r.lost = e;
+    else throw;
   }
-  if (!r.refused) r.after = co_await read_balance_and_count(m);
+  if (!r.refused && !r.lost) r.after = co_await read_balance_and_count(m);
   co_return r;
 }
 
@@ -110,6 +111,29 @@ Task<void> refuse_invalid(Meter& m, pqxx::connection& conn, const PendingTopup& 
   res.detail = "the topup has no valid 20-digit token";
 }
 
+// A token that went out but whose answer was lost, settled from the meter as an
+// interrupted attempt is: landed or failed is recorded; not taken leaves the
+// attempt open for the next run (which sends it again); a failed read leaves it
+// open too.
+Task<void> settle_lost(Meter& m, pqxx::connection& conn, const PendingTopup& p, const MeterReading& before,
+                       const transport::MeterError& lost, TopupPushResult& res) {
+  std::optional<InterruptedCheck> c;
+  try {
+    c = co_await check_interrupted(m, before.count, p.amount);
+  } catch (const transport::MeterError&) {
+    throw lost;  // cannot tell: the attempt stays open, resolved by the next run
+  }
+  res.balance_after = c->now.balance.to_string();
+  if (c->resolution.kind == Resolution::resend) {
+    res.detail = "the meter's answer was lost and it did not take the token (count unchanged): the next run sends it again";
+    co_return;
+  }
+  const bool landed = c->resolution.kind == Resolution::landed;
+  finish(conn, p, landed, "answer lost; " + c->resolution.detail, c->now.balance, c->now.count);
+  set_final(res, landed);
+  res.detail = "answer lost; " + c->resolution.detail;
+}
+
 // Claim, send, read back, finish. claimed: set once the attempt row is committed.
 Task<void> send(Meter& m, pqxx::connection& conn, const PendingTopup& p, TopupPushResult& res, bool& claimed) {
   const auto before = co_await read_balance_and_count(m);
@@ -122,6 +146,10 @@ Task<void> send(Meter& m, pqxx::connection& conn, const PendingTopup& p, TopupPu
   claimed = true;
   res.action = "sent";
   const auto sent = co_await send_and_read(m, p.token);
+  if (sent.lost) {
+    co_await settle_lost(m, conn, p, before, *sent.lost, res);
+    co_return;
+  }
   if (sent.refused) {
     const std::string d = refused_detail(*sent.refused);
     finish(conn, p, false, d, std::nullopt, std::nullopt);

@@ -81,11 +81,13 @@ struct InterruptedCheck {
 };
 Task<InterruptedCheck> check_interrupted(meter::Meter& m, int before_count, Money amount);
 
-// Sends the token; unless the meter refuses it with a NAK, reads balance and
-// count again. Other meter failures are thrown.
+// Sends the token; unless the meter refuses it with a NAK, or its answer is lost
+// after the token went out (never sent again), reads balance and count again.
+// Other meter failures are thrown.
 struct SendResult {
   std::optional<emop::NakCode> refused;
-  MeterReading after;  // when not refused
+  std::optional<transport::MeterError> lost;  // delivered, not answered: the outcome is to be found out
+  MeterReading after;  // when neither refused nor lost
 };
 Task<SendResult> send_and_read(meter::Meter& m, std::string token);
 

@@ -25,4 +25,11 @@ std::optional<std::string> tariff_read_back_failure(const std::vector<std::strin
   return "future tariff read back differs: " + all;
 }
 
+TokenOutcome token_outcome(int count_before, int count_after, Money balance_before, Money balance_after) {
+  const int delta = ((count_after - count_before) % 65536 + 65536) % 65536;
+  if (delta == 0) return TokenOutcome::not_landed;
+  if (delta == 1 && balance_after > balance_before) return TokenOutcome::landed;
+  return TokenOutcome::unknown;
+}
+
 }  // namespace flows::meter

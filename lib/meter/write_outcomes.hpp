@@ -23,6 +23,14 @@ std::optional<std::string> prepay_enable_refusal(Money balance);
 // The kind and NAK code are kept, so the exit status is the failure's.
 transport::MeterError token_send_failure(const transport::MeterError& e);
 
+// A token whose send was delivered but not answered, judged from the meter
+// afterwards: its monetary transaction count (16 bits) and balance before the
+// send and now. The count moved by one and the balance rose: it landed. The count
+// unchanged: it did not (sending it again is safe: a meter refuses a token it
+// took). Anything else: unknown.
+enum class TokenOutcome { landed, not_landed, unknown };
+TokenOutcome token_outcome(int count_before, int count_after, Money balance_before, Money balance_after);
+
 // A future tariff whose read-back differs is a protocol failure naming every
 // difference; nullopt when it read back as written.
 std::optional<std::string> tariff_read_back_failure(const std::vector<std::string>& mismatches);

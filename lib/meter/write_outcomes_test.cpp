@@ -43,3 +43,13 @@ TEST_CASE("future tariff read-back: every difference named, none when equal") {
   CHECK(meter::tariff_read_back_failure({"a", "b", "c"}) ==
         std::optional<std::string>("future tariff read back differs: a; b; c"));
 }
+
+TEST_CASE("a token delivered but not answered, judged from the meter afterwards") {
+  const Money b = *Money::parse("12.00");
+  CHECK(meter::token_outcome(41, 42, b, *Money::parse("22.00")) == meter::TokenOutcome::landed);
+  CHECK(meter::token_outcome(65535, 0, b, *Money::parse("22.00")) == meter::TokenOutcome::landed);  // 16-bit wrap
+  CHECK(meter::token_outcome(41, 41, b, *Money::parse("11.99")) == meter::TokenOutcome::not_landed);
+  CHECK(meter::token_outcome(41, 42, b, *Money::parse("11.99")) == meter::TokenOutcome::unknown);  // counted, no credit
+  CHECK(meter::token_outcome(41, 43, b, *Money::parse("32.00")) == meter::TokenOutcome::unknown);  // two transactions
+  CHECK(meter::token_outcome(41, 40, b, b) == meter::TokenOutcome::unknown);                       // backwards
+}

@@ -7,6 +7,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "emop/data_field.hpp"
 #include "emop/exchange.hpp"
 #include "net/deadline.hpp"
 #include "net/frame_io.hpp"
@@ -70,24 +71,30 @@ Task<void> DirectTransport::connect() {
 // become MeterErrors and close the connection.
 Task<emop::Bytes> DirectTransport::send_and_receive(const emop::Bytes& frame) {
   Deadline deadline(socket_, options_.timeout);
+  bool sent = false;  // the whole frame went out: the meter may act on it
   try {
     co_await async_write_frame(socket_, frame);
+    sent = true;
     auto response = co_await async_read_frame(socket_);
     if (!response) {
       close();  // the stream is out of step: nothing after a bad prefix can be trusted
       throw transport::response_failure({emop::ResponseProblem::malformed, emop::NakCode::ok,
                                          std::string(emop::describe(response.error()))},
-                                        endpoint_.to_string());
+                                        endpoint_.to_string())
+          .set_delivered();
     }
     co_return std::move(*response);
   } catch (const boost::system::system_error& e) {
     close();
     if (deadline.expired())
       throw MeterError(FailureKind::timeout, "no answer from " + endpoint_.to_string() + " within " +
-                                                 std::to_string(options_.timeout.count()) + " ms");
+                                                 std::to_string(options_.timeout.count()) + " ms")
+          .set_delivered(sent);
     if (e.code() == asio::error::eof || e.code() == asio::error::connection_reset)
-      throw MeterError(FailureKind::unreachable, endpoint_.to_string() + " closed the connection mid-conversation");
-    throw MeterError(FailureKind::unreachable, "lost " + endpoint_.to_string() + ": " + e.code().message());
+      throw MeterError(FailureKind::unreachable, endpoint_.to_string() + " closed the connection mid-conversation")
+          .set_delivered(sent);
+    throw MeterError(FailureKind::unreachable, "lost " + endpoint_.to_string() + ": " + e.code().message())
+        .set_delivered(sent);
   }
 }
 
@@ -106,7 +113,7 @@ Task<emop::Bytes> DirectTransport::attempt(const emop::Bytes& request) {
     // A frame that does not parse or fails its CRC means the stream is out of step.
     const auto problem = checked.error().problem;
     if (problem == emop::ResponseProblem::malformed || problem == emop::ResponseProblem::crc_mismatch) close();
-    throw transport::response_failure(checked.error(), endpoint_.to_string());
+    throw transport::response_failure(checked.error(), endpoint_.to_string()).set_delivered();
   }
   co_return emop::Bytes(checked->begin(), checked->end());
 }
@@ -127,6 +134,7 @@ Task<emop::Bytes> DirectTransport::exchange(emop::Bytes request) {
   } unlock{conversation_};
 
   auto backoff = options_.backoff_initial;
+  const bool write = emop::is_write_request(request);
   for (int attempt_no = 1;; ++attempt_no) {
     co_await pace();
     std::optional<MeterError> failure;
@@ -138,11 +146,14 @@ Task<emop::Bytes> DirectTransport::exchange(emop::Bytes request) {
       failure = e;
     }
     last_exchange_ = std::chrono::steady_clock::now();
-    // A NAK is the meter's considered answer; only a corrupted request (FCS) is worth repeating.
-    if (!transport::worth_retrying(*failure) || attempt_no >= options_.attempts) {
+    // A NAK is the meter's considered answer; only a corrupted request (FCS) is
+    // worth repeating. A delivered write is never sent again: its outcome is unknown.
+    if (write && failure->delivered() && failure->kind() != FailureKind::nak) throw transport::write_outcome_unknown(*failure);
+    if (!transport::worth_retrying(*failure, write) || attempt_no >= options_.attempts) {
       if (attempt_no > 1)
         throw MeterError(failure->kind(), std::string(failure->what()) + " (after " + std::to_string(attempt_no) + " attempts)",
-                         failure->nak());
+                         failure->nak())
+            .set_delivered(failure->delivered());
       throw *failure;
     }
     if (options_.log_retry)

@@ -20,4 +20,12 @@ MeterError response_failure(const emop::ResponseError& e, const std::string& whe
   return MeterError(FailureKind::protocol, "bad response from " + where);
 }
 
+MeterError write_outcome_unknown(const MeterError& e) {
+  MeterError out(e.kind(), std::string(e.what()) + " — the write reached the meter but its answer did not come back: "
+                               "it may or may not have been applied (it was not sent again)",
+                 e.nak());
+  out.set_delivered();
+  return out;
+}
+
 }  // namespace flows::transport

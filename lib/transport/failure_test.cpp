@@ -27,3 +27,17 @@ TEST_CASE("worth_retrying: everything but a NAK, except a NAK for a corrupted re
   CHECK(worth_retrying(MeterError(FailureKind::nak, "n", emop::NakCode::fcs_error)));
   CHECK(MeterError(FailureKind::timeout, "t").code() == ExitCode::unreachable);
 }
+
+TEST_CASE("worth_retrying: a delivered write is never sent again; a read is, and an undelivered write") {
+  MeterError lost(FailureKind::timeout, "no answer");
+  lost.set_delivered();
+  CHECK(lost.delivered());
+  CHECK(!worth_retrying(lost, true));  // the meter may have applied it
+  CHECK(worth_retrying(lost, false));  // a read again is harmless
+  CHECK(worth_retrying(MeterError(FailureKind::unreachable, "cannot connect"), true));  // never reached the meter
+  const auto u = write_outcome_unknown(lost);
+  CHECK(u.delivered());
+  CHECK(u.kind() == FailureKind::timeout);
+  CHECK(std::string(u.what()) == "no answer — the write reached the meter but its answer did not come back: "
+                                 "it may or may not have been applied (it was not sent again)");
+}

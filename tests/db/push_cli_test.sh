@@ -230,4 +230,29 @@ OUT=$("$EMOP" push clock --threshold 60 --json 2>&1)
 check_py "clock re-run: nothing over the threshold" \
   "all(r['action'] == 'within_threshold' for r in __import__('json').loads('''$OUT'''))"
 
+
+# ============================================================ tokens, answers lost
+# The meter takes the token and its answer is lost (resets at a rate). The token is
+# never sent again blindly: the run settles it from the meter's transaction count,
+# or leaves it for the next run. Every topup ends completed, credited once.
+kill "$SIM_PID" 2>/dev/null; wait "$SIM_PID" 2>/dev/null
+rm -f "$WORK/inventory.yaml"
+"$SIM" serve --fleet "$WORK/fleet.yaml" --control "127.0.0.1:$CTL_PORT" --fleet-out "$WORK/inventory.yaml" \
+  --fault-rate reset=0.3 --fault-seed 5 >"$WORK/sim.out" 2>"$WORK/sim.log" &
+SIM_PID=$!
+for _ in $(seq 1 200); do [[ -s "$WORK/inventory.yaml" ]] && break; sleep 0.1; done
+sql "UPDATE public.topups SET status = 'completed' WHERE status = 'wait_token_push'" >/dev/null  # earlier cases done with
+B3=$(balance $T3)
+for n in 1 2 3 4 5 6 7 8; do add_topup "00000000-0000-0000-0000-0000000003a$n" 3 1.0$n 930$n >/dev/null; done
+for run_no in $(seq 1 12); do
+  [[ $(sql "SELECT count(*) FROM public.topups WHERE status = 'wait_token_push'") == 0 ]] && break
+  "$EMOP" push tokens --esco pushco --timeout 1 --retries 3 >"$WORK/out" 2>"$WORK/err"
+  log "lossy push run $run_no: status $?, $(grep -c 'answer lost' "$WORK/out") settled after a lost answer"
+done
+expect_eq "every lossy topup completed" \
+  "$(sql "SELECT count(*) FROM public.topups WHERE id::text LIKE '00000000-0000-0000-0000-0000000003a%' AND status = 'completed'")" 8
+expect_eq "none failed_token_push" "$(sql "SELECT count(*) FROM public.topups WHERE status = 'failed_token_push' AND id::text LIKE '%3a_'")" 0
+check_py "T3 credited exactly once per topup (£8.36 in all)" "D('$(balance $T3)') - D('$B3') == D('8.36')"
+expect_eq "T3 took each token once" "$("$EMOP" --host "127.0.91.3:$PORT" --retries 20 prepay_transaction_count "$T3" | cut -d= -f2)" 8
+
 finish

@@ -111,4 +111,37 @@ expect_err_contains "emop: prepay_enabled_write: 1 of 2 meters failed"
 if [[ $(grep -c '' <<<"$ERR") == 2 ]]; then pass; else fail "one line per failed meter plus one summary line"; fi
 run prepay_enabled "$U"; expect_status 0; expect_stdout "prepay_enabled=off"
 
+
+# --- tokens through lost answers: the meter takes the token, its answer is lost
+# (reset, bad CRC, garbage). The write is never sent again (a re-sent token would
+# be refused as a duplicate of itself); emop reads the transaction count and says
+# what happened: accepted, not taken, or unknown, never "refused". H has prepay
+# off, so its balance is exact: £10 plus £10 for every token it took.
+stop_sim
+start_sim --fleet "$WORK/fleet.yaml" --fault-rate reset=0.15 --fault-rate bad_crc=0.05 --fault-rate garbage=0.05 --fault-seed 11
+count_of_h() { run --timeout 1 --retries 20 prepay_transaction_count "$H"; value_of prepay_transaction_count; }
+C0=$(count_of_h); COUNT=$C0; ACCEPTED=0; LOST=0; NOT_TAKEN=0; UNKNOWN=0
+for i in $(seq 1 40); do
+  run --timeout 1 prepay_send_token "$H" "$("$SIM" token --amount 10.00 --nonce $((7300 + i)))"
+  RC_SEND=$RC; ERR_SEND=$ERR; OUT_SEND=$OUT
+  NOW=$(count_of_h)
+  if [[ $ERR_SEND == *"refused the token"* ]]; then fail "run $i: reported refused: $ERR_SEND"; fi
+  if [[ $RC_SEND == 0 ]]; then
+    ACCEPTED=$((ACCEPTED + 1)); [[ $OUT_SEND == *"note=the meter's answer was lost"* ]] && LOST=$((LOST + 1))
+    if [[ $NOW == $((COUNT + 1)) ]]; then pass; else fail "run $i: accepted, but the count went $COUNT -> $NOW"; fi
+  elif [[ $ERR_SEND == *"did not take it"* ]]; then
+    NOT_TAKEN=$((NOT_TAKEN + 1))
+    if [[ $NOW == "$COUNT" ]]; then pass; else fail "run $i: 'did not take it', but the count went $COUNT -> $NOW"; fi
+  else
+    UNKNOWN=$((UNKNOWN + 1))
+    if [[ $ERR_SEND == *"may or may not"* || $ERR_SEND == *"unknown"* ]]; then pass; else fail "run $i: neither done, not done nor unknown: $ERR_SEND"; fi
+  fi
+  COUNT=$NOW
+done
+log "40 tokens through lost answers: $ACCEPTED accepted ($LOST of them after a lost answer), $NOT_TAKEN not taken, $UNKNOWN unknown"
+run --timeout 1 --retries 20 prepay_balance "$H"; expect_status 0
+check_py "the balance is £10 plus £10 a token taken ($((COUNT - C0)) taken)" "D('$(value_of prepay_balance)') == D(10) + 10 * ($COUNT - $C0)"
+check_py "the faults hit some sends ($LOST answers lost yet accepted)" "$LOST >= 1"
+check_py "no token taken went unreported: accepted + unknown >= taken" "$ACCEPTED + $UNKNOWN >= $COUNT - $C0"
+
 finish
