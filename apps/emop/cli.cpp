@@ -158,7 +158,11 @@ std::vector<cli::ManSection> reference_sections() {
        "on). \\fBtariffs_future_write\\fR writes in the public tool's order with the activation time last, then "
        "reads the future tariff back and fails (status 5) on any mismatch. \\fBprepay_enabled_write on\\fR is "
        "refused while the balance is under \\(Po10. \\fBprepay_send_token\\fR reports the balance before and "
-       "after; when the answer is lost it says the token may have reached the meter.\n"
+       "after. A write whose request went out but whose answer was lost (timeout, reset, bad CRC) is never "
+       "sent again under \\fB\\-\\-attempts\\fR: its outcome is unknown, and is reported so (status 4 or 5). "
+       "\\fBprepay_send_token\\fR then reads the transaction count: the token was taken (accepted, with a note), "
+       "not taken (send it again), or it cannot tell; \\fBtariffs_future_write\\fR reads the future tariff "
+       "back and says what the meter holds.\n"
        ".PP\n"
        "Requests time out after \\fB\\-\\-timeout\\fR seconds (default 10) and are tried \\fB\\-\\-attempts\\fR "
        "times in all, the first included (default 5; \\fB\\-\\-retries\\fR is the older name of this option) with backoff; a NAK is not retried (except an FCS error)."},

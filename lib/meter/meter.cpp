@@ -212,6 +212,31 @@ std::string partial_tariff_write(std::size_t done, std::size_t of, std::optional
          " may now hold a mix of its old and the new values, and would activate so: run tariffs_future_write again before then";
 }
 
+// A write whose answer was lost may have landed: the meter's future tariff, read
+// back, says what it holds. All of it the new tariff: done. Otherwise (or when it
+// cannot be read) the failure, saying what the meter holds or may hold.
+Task<TariffWriteResult> Meter::after_cut_write(const Tariff& t, const MeterError& cut, std::size_t done, std::size_t of,
+                                               std::optional<MeterTime> armed) {
+  const std::string why = std::string(cut.what()) + " — ";
+  std::optional<Tariff> now;
+  if (cut.delivered() && cut.kind() != FailureKind::nak) {
+    try {
+      now = co_await tariffs_future();
+    } catch (const MeterError&) {
+      // cannot tell: say what it may hold
+    }
+  }
+  if (now && differences(t, *now).empty()) co_return TariffWriteResult{*now, {}};  // only the answer was lost
+  if (!now) throw MeterError(cut.kind(), why + partial_tariff_write(done, of, armed), cut.nak());
+  throw MeterError(cut.kind(), why + "future tariff partly written; the meter's future tariff now reads " + describe(*now) +
+                                   (now->activation == t.activation ? ": the new activation over other values"
+                                    : armed                        ? ": the tariff armed for " + format_iso(*armed) +
+                                                                         " may hold a mix of its old and the new values"
+                                                                   : ": its new activation time is not set, so it will not activate") +
+                                   ": run tariffs_future_write again",
+                   cut.nak());
+}
+
 Task<TariffWriteResult> Meter::write_future_tariff(const Tariff& t) {
   // Everything is checked and encoded before the first write.
   if (auto problems = validate(t); !problems.empty()) throw usage_error(problems.front());
@@ -246,14 +271,16 @@ Task<TariffWriteResult> Meter::write_future_tariff(const Tariff& t) {
   const auto clock = co_await this->clock();
   const std::optional<MeterTime> armed = current > clock.time ? std::optional(current) : std::nullopt;
   std::size_t done = 0;
+  std::optional<MeterError> cut;
   try {
     for (const auto& [name, bytes] : writes) {
       co_await write(objects_.at(name), bytes);
       ++done;
     }
   } catch (const MeterError& e) {
-    throw MeterError(e.kind(), std::string(e.what()) + " — " + partial_tariff_write(done, writes.size(), armed), e.nak());
+    cut = e;
   }
+  if (cut) co_return co_await after_cut_write(t, *cut, done, writes.size(), armed);
 
   TariffWriteResult r;
   try {

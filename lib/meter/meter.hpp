@@ -107,6 +107,8 @@ class Meter {
   template <class T>
   Task<T> read_as(std::string_view name, emop::RecordResult<T> (*decode)(emop::ByteView));
   Task<Money> money(std::string_view name);
+  Task<TariffWriteResult> after_cut_write(const Tariff& t, const transport::MeterError& cut, std::size_t done,
+                                          std::size_t of, std::optional<MeterTime> armed);
 
   transport::Transport& t_;
   const emop::ObjectTable& objects_;

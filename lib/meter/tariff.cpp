@@ -69,4 +69,10 @@ std::vector<std::string> differences(const Tariff& w, const Tariff& g) {
   return out;
 }
 
+std::string describe(const Tariff& t) {
+  return "activation " + (t.activation ? format_iso(*t.activation) : std::string("-")) + ", unit rate " +
+         money_number(t.unit_rate_a).get<std::string>() + ", standing charge " +
+         money_number(t.standing_charge).get<std::string>();
+}
+
 }  // namespace flows::meter

@@ -59,6 +59,10 @@ std::vector<std::string> validate(const Tariff& t, const TariffLimits& limits = 
 // block_rate and element_b_tou_rate.
 nlohmann::json tariff_json(const Tariff& t);
 
+// "activation 2031-01-01T00:00:00, unit rate 0.22, standing charge 0.41" (the
+// fields a cut-off write leaves in question).
+std::string describe(const Tariff& t);
+
 // Field-by-field differences between what was written and what was read back.
 std::vector<std::string> differences(const Tariff& wanted, const Tariff& got);
 
