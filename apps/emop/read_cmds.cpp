@@ -90,7 +90,7 @@ std::string status_cell(const emop::ProfileStatus& s) {
 MeterTime parse_time_arg(const std::string& what, const std::string& text) {
   auto t = parse_iso(text);
   if (!t) throw usage_error(what + " '" + text + "' is not an ISO time such as 2024-03-31T00:00:00");
-  if (!to_emop_seconds(*t)) throw usage_error(what + " '" + text + "' is before 2000-01-01");
+  if (!to_emop_seconds(*t)) throw usage_error(what + " '" + text + "' is outside the meter clock's range, 2000-01-01T00:00:00 to 2136-02-07T06:28:15");
   return *t;
 }
 

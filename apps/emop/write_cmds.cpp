@@ -184,7 +184,7 @@ void add_tariff_write(CLI::App& app, Invocation& inv) {
          t.ecredit_availability = parse_money_arg("--ecredit-availability", a->ecredit_availability);
          t.debt_recovery_rate = parse_money_arg("--debt-recovery-rate", a->debt_recovery_rate);
          if (auto problems = meter::validate(t); !problems.empty()) throw usage_error("tariffs_future_write: " + problems.front());
-         if (!to_emop_seconds(*t.activation)) throw usage_error("--from-ts is before 2000-01-01");
+         if (!to_emop_seconds(*t.activation)) throw usage_error("--from-ts is outside the meter clock's range, 2000-01-01T00:00:00 to 2136-02-07T06:28:15");
          return [t](Meter& m, const MeterTarget&) -> Task<CommandResult> {
            auto r = co_await m.write_future_tariff(t);
            if (auto failure = meter::tariff_read_back_failure(r.mismatches))

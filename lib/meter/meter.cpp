@@ -295,7 +295,7 @@ Task<TariffWriteResult> Meter::write_future_tariff(const Tariff& t) {
 
 Task<std::vector<emop::ProfileLog1Record>> Meter::profile_log_1(MeterTime from) {
   auto ts = flows::to_emop_seconds(from);
-  if (!ts) throw usage_error("timestamp " + format_iso(from) + " is before 2000-01-01");
+  if (!ts) throw usage_error("timestamp " + format_iso(from) + " is outside the meter clock's range, 2000-01-01T00:00:00 to 2136-02-07T06:28:15");
   auto response = co_await t_.exchange(emop::encode_profile_request(emop::RecordFormat::profile_log_1, *ts));
   auto field = emop::decode_data_field(response);
   if (!field) throw MeterError(FailureKind::protocol, std::string(emop::describe(field.error())));
@@ -304,7 +304,7 @@ Task<std::vector<emop::ProfileLog1Record>> Meter::profile_log_1(MeterTime from) 
 
 Task<std::vector<emop::ProfileLog2Record>> Meter::profile_log_2(MeterTime from, bool twin) {
   auto ts = flows::to_emop_seconds(from);
-  if (!ts) throw usage_error("timestamp " + format_iso(from) + " is before 2000-01-01");
+  if (!ts) throw usage_error("timestamp " + format_iso(from) + " is outside the meter clock's range, 2000-01-01T00:00:00 to 2136-02-07T06:28:15");
   auto response = co_await t_.exchange(emop::encode_profile_request(emop::RecordFormat::profile_log_2, *ts));
   auto field = emop::decode_data_field(response);
   if (!field) throw MeterError(FailureKind::protocol, std::string(emop::describe(field.error())));

@@ -34,6 +34,9 @@ invalid "standing charge in pence" --from-ts 2030-01-01T00:00:00 --unit-rate 0.4
 invalid "bad --from-ts (words)" --from-ts tomorrow --unit-rate 0.45 --standing-charge 0.70
 invalid "bad --from-ts (month 13)" --from-ts 2030-13-01T00:00:00 --unit-rate 0.45 --standing-charge 0.70
 invalid "--from-ts before 2000" --from-ts 1999-12-31T23:00:00 --unit-rate 0.45 --standing-charge 0.70
+invalid "--from-ts after the u32 clock ends" --from-ts 2200-01-01T00:00:00 --unit-rate 0.45 --standing-charge 0.70
+run tariffs_future_write "$M" --from-ts 2200-01-01T00:00:00 --unit-rate 0.45 --standing-charge 0.70; expect_status 2
+expect_err_contains "outside the meter clock's range, 2000-01-01T00:00:00 to 2136-02-07T06:28:15"
 invalid "six decimals" --from-ts 2030-01-01T00:00:00 --unit-rate 0.450001 --standing-charge 0.70
 invalid "bad emergency credit" --from-ts 2030-01-01T00:00:00 --unit-rate 0.45 --standing-charge 0.70 --emergency-credit lots
 run tariffs_future_write "$M" --from-ts 2030-01-01T00:00:00 --unit-rate 0.45; expect_status 2 "missing --standing-charge"
