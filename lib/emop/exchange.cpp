@@ -32,4 +32,17 @@ Result<ByteView, ResponseError> check_response(ByteView request_data, ByteView r
   return f->data;
 }
 
+std::string loggable_hex(ByteView frame) {
+  constexpr ObjectId token_send = 0xFFC803;  // prepay_token_send
+  constexpr std::size_t data_at = 11, payload_at = data_at + 5, shown = 4;
+  auto f = decode_frame(frame);
+  std::string hex = to_hex(frame);
+  if (!f) return hex;
+  const auto d = decode_data_field(f->data);
+  if (!d || d->object_id != token_send || !d->write.value_or(false) || d->payload.size() <= shown) return hex;
+  const std::size_t masked = d->payload.size() - shown;
+  for (std::size_t i = 0; i < masked; ++i) hex.replace(2 * (payload_at + i), 2, "**");
+  return hex;
+}
+
 }  // namespace flows::emop

@@ -41,4 +41,8 @@ struct ResponseError {
 // `request_data`; otherwise what is wrong with it.
 Result<ByteView, ResponseError> check_response(ByteView request_data, ByteView response_frame);
 
+// A frame as hex for a log, with a prepay token's digits masked but the last four
+// ("…3132333435**…" is never printed: each masked byte shows as "**").
+std::string loggable_hex(ByteView frame);
+
 }  // namespace flows::emop

@@ -100,3 +100,14 @@ TEST_CASE("check_response: each way an answer is refused") {
     CHECK(r.error().problem == ResponseProblem::bad_data);
   }
 }
+
+TEST_CASE("loggable_hex: a token write's digits masked but the last four; other frames as they are") {
+  const Bytes token{'1', '2', '3', '4', '5', '6', '7', '8', '9', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '0'};
+  const Bytes frame = *encode_request(encode_default(0xFFC803, true, token));
+  const std::string hex = loggable_hex(frame);
+  CHECK(hex.size() == to_hex(frame).size());
+  CHECK(hex.find("3132333435") == std::string::npos);
+  CHECK(hex.find(std::string(32, '*') + "37383930") != std::string::npos);  // 16 bytes masked, "7890" shown
+  const Bytes read = *encode_request(encode_read(serial_id));
+  CHECK(loggable_hex(read) == to_hex(read));
+}

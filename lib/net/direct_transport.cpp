@@ -106,7 +106,7 @@ Task<emop::Bytes> DirectTransport::attempt(const emop::Bytes& request) {
   emop::Bytes response = co_await send_and_receive(*frame);
   if (!options_.reuse_connection) close();
   if (options_.log_exchange)
-    options_.log_exchange(endpoint_.to_string() + ": " + emop::to_hex(*frame) + " -> " + emop::to_hex(response));
+    options_.log_exchange(endpoint_.to_string() + ": " + emop::loggable_hex(*frame) + " -> " + emop::loggable_hex(response));
 
   auto checked = emop::check_response(request, response);
   if (!checked) {

@@ -18,6 +18,7 @@
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "emop/data_field.hpp"
+#include "emop/exchange.hpp"
 #include "net/frame_io.hpp"
 #include "sim/responder.hpp"
 #include "transport/target.hpp"
@@ -240,7 +241,7 @@ asio::awaitable<void> Server::serve(Slot& slot, tcp::socket socket) {
       }
       Answer a = answer(slot.meter, slot.address, *request, now(), f, rng_);
       if (options_.verbose && a.send != Answer::Send::nothing)
-        log_(serial + ": " + emop::to_hex(*request) + " -> " + emop::to_hex(a.bytes) +
+        log_(serial + ": " + emop::loggable_hex(*request) + " -> " + emop::loggable_hex(a.bytes) +
              (a.nak != emop::NakCode::ok ? " (NAK " + std::to_string(int(a.nak)) + ")" : ""));
       for (const auto& note : a.faults) log_(serial + ": fault: " + note);
       if (a.send == Answer::Send::nothing) continue;

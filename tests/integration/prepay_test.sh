@@ -112,6 +112,13 @@ if [[ $(grep -c '' <<<"$ERR") == 2 ]]; then pass; else fail "one line per failed
 run prepay_enabled "$U"; expect_status 0; expect_stdout "prepay_enabled=off"
 
 
+# -v logs every frame, but never a whole token: all but its last four digits masked.
+TOKV=$("$SIM" token --amount 1.00 --nonce 7299)
+TOKV_HEX=$(printf '%s' "$TOKV" | od -An -tx1 | tr -d ' \n')
+run -v prepay_send_token "$L" "$TOKV"; expect_status 0
+if [[ $ERR == *"${TOKV_HEX:0:32}"* ]]; then fail "-v logged the token's digits"; else pass; fi
+expect_err_contains "$(printf '*%.0s' $(seq 1 32))${TOKV_HEX: -8}"
+
 # --- tokens through lost answers: the meter takes the token, its answer is lost
 # (reset, bad CRC, garbage). The write is never sent again (a re-sent token would
 # be refused as a duplicate of itself); emop reads the transaction count and says
