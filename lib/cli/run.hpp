@@ -3,7 +3,9 @@
 // action, and turn every error into one line on stderr and its documented exit
 // status; plus the hidden `generate-docs` subcommand behind man/ and completions/.
 #include <functional>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -14,6 +16,20 @@ namespace flows::cli {
 // `action` is set by the subcommand callbacks during parsing. Without one, prints
 // the help and returns the usage status.
 int run_tool(CLI::App& app, int argc, char** argv, const std::function<int()>& action);
+
+// Where a failed parse of ARGS (argv without the program name) met a word that is
+// not a command: the command path before it ("emop db"), the word, and the visible
+// subcommands it could have been. Empty WORD: a command is required and none came.
+struct UnknownCommand {
+  std::string command_path;
+  std::string word;
+  std::vector<std::string> commands;
+};
+std::optional<UnknownCommand> find_unknown_command(const CLI::App& app, const std::vector<std::string>& args);
+
+// The one-line message for it ("emop db: unknown command 'migrte' (did you mean
+// migrate?); see emop db --help").
+std::string unknown_command_line(const UnknownCommand& u);
 
 // Adds the hidden `generate-docs man|bash|zsh|fish`, which sets `action`.
 void add_docs_subcommand(CLI::App& app, std::function<ManPage()> page, std::function<int()>& action);
