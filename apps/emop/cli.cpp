@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <iostream>
 
+#include <nlohmann/json.hpp>
+
 #include "cli/docs.hpp"
 #include "cli/run.hpp"
 #include "core/files.hpp"
@@ -257,12 +259,16 @@ void build_cli(CLI::App& app, Invocation& inv) {
   add_frame_commands(app, inv);
   add_objects_command(app, inv);
   add_env_commands(app, inv);
-  app.add_subcommand("version", "print the version")->callback([&inv] {
-    inv.action = [] {
-      std::cout << "emop " << flows::version << "\n";
+  app.add_subcommand("version", "print the version (with --json, {\"tool\": \"emop\", \"version\": …})")->callback([&inv] {
+    inv.action = [&inv] {
+      if (inv.options.json)
+        std::cout << nlohmann::ordered_json{{"tool", "emop"}, {"version", std::string(flows::version)}}.dump() << "\n";
+      else
+        std::cout << "emop " << flows::version << "\n";
       return 0;
     };
   });
+  cli::add_help_subcommand(app, inv.action);
   add_meter_commands(app, inv);
   add_db_commands(app, inv);
   add_sync_commands(app, inv);

@@ -102,6 +102,41 @@ int run_tool(CLI::App& app, int argc, char** argv, const std::function<int()>& a
   }
 }
 
+HelpText help_for(const CLI::App& app, const std::vector<std::string>& words) {
+  const CLI::App* cur = &app;
+  std::string prev;  // the names before cur's, as CLI11's usage line wants them
+  for (const auto& w : words) {
+    const CLI::App* sub = nullptr;
+    for (const auto* s : cur->get_subcommands([&w](const CLI::App* s) { return s->check_name(w) && !s->get_group().empty(); }))
+      sub = s;
+    const std::string path = prev.empty() ? cur->get_name() : prev + " " + cur->get_name();
+    if (sub == nullptr) return {"", UnknownCommand{path, w, visible_commands(cur)}};
+    prev = path;
+    cur = sub;
+  }
+  // Straight to the formatter: App::help() would show the selected `help` command's.
+  return {cur->get_formatter()->make_help(cur, prev.empty() ? cur->get_name() : prev + " " + cur->get_name(),
+                                          CLI::AppFormatMode::Normal),
+          std::nullopt};
+}
+
+void add_help_subcommand(CLI::App& app, std::function<int()>& action) {
+  auto* help = app.add_subcommand("help", "show the help of the tool, or of COMMAND (as COMMAND --help does)");
+  auto words = std::make_shared<std::vector<std::string>>();
+  help->add_option("command", *words, "a command, and its subcommands");
+  help->callback([&app, &action, words] {
+    action = [&app, words] {
+      const HelpText h = help_for(app, *words);
+      if (h.unknown) {
+        std::cerr << unknown_command_line(*h.unknown) << "\n";
+        return to_int(ExitCode::usage);
+      }
+      std::cout << h.text;
+      return 0;
+    };
+  });
+}
+
 void add_docs_subcommand(CLI::App& app, std::function<ManPage()> page, std::function<int()>& action) {
   auto* docs = app.add_subcommand("generate-docs", "print the man page or a shell completion script");
   docs->group("");  // hidden: used by scripts/gen-docs.sh and the docs_in_sync test

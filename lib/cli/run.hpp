@@ -31,6 +31,18 @@ std::optional<UnknownCommand> find_unknown_command(const CLI::App& app, const st
 // migrate?); see emop db --help").
 std::string unknown_command_line(const UnknownCommand& u);
 
+// Adds `help [COMMAND…]`, which prints what `COMMAND… --help` prints (the tool's
+// help without one), and for a word that is not a command says so (status 2).
+void add_help_subcommand(CLI::App& app, std::function<int()>& action);
+
+// The help of the command WORDS name under APP, as `--help` shows it; an unknown
+// word is an UnknownCommand.
+struct HelpText {
+  std::string text;
+  std::optional<UnknownCommand> unknown;
+};
+HelpText help_for(const CLI::App& app, const std::vector<std::string>& words);
+
 // Adds the hidden `generate-docs man|bash|zsh|fish`, which sets `action`.
 void add_docs_subcommand(CLI::App& app, std::function<ManPage()> page, std::function<int()>& action);
 

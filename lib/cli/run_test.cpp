@@ -64,3 +64,15 @@ TEST_CASE("find_unknown_command reports a group given without its command") {
   CHECK(u->word.empty());
   CHECK(unknown_command_line(*u) == "tool db: which command? see tool db --help");
 }
+
+TEST_CASE("help_for gives a command's own help, and names an unknown word") {
+  Tool t;
+  const auto migrate = help_for(t.app, {"db", "migrate"});
+  CHECK_FALSE(migrate.unknown);
+  CHECK(migrate.text.find("Usage: tool db migrate") != std::string::npos);
+  CHECK(help_for(t.app, {}).text.find("Usage: tool") != std::string::npos);
+  const auto typo = help_for(t.app, {"db", "migrte"});
+  REQUIRE(typo.unknown);
+  CHECK(unknown_command_line(*typo.unknown) == "tool db: unknown command 'migrte' (did you mean migrate?); see tool db --help");
+  CHECK(help_for(t.app, {"generate-docs"}).unknown);  // hidden commands have no help
+}

@@ -30,4 +30,14 @@ expect 2 "flows-bill tariffs: unknown command 'quartr' (did you mean quarter?); 
   "$bill" tariffs quartr
 expect 2 "flows-bill: which command? see flows-bill --help" "$bill"
 expect 2 "emlite-sim: unknown command 'serv' (did you mean serve?); see emlite-sim --help" "$sim" serv --meters 2
+# help [COMMAND…] prints what COMMAND… --help prints.
+check "emop help = emop --help" "$("$emop" --help)" "$("$emop" help)"
+check "emop help db migrate = emop db migrate --help" "$("$emop" db migrate --help)" "$("$emop" help db migrate)"
+check "emop help prepay_balance: usage line" "Usage: emop prepay_balance [OPTIONS] [args...]" \
+  "$("$emop" help prepay_balance | grep -m1 '^Usage:')"
+check "flows-bill help run = flows-bill run --help" "$("$bill" run --help)" "$("$bill" help run)"
+check "emlite-sim help serve = emlite-sim serve --help" "$("$sim" serve --help)" "$("$sim" help serve)"
+expect 2 "emop: unknown command 'prepay_balanse' (did you mean prepay_balance?); see emop --help" \
+  "$emop" help prepay_balanse
+expect 2 "emop db: unknown command 'migrte' (did you mean migrate?); see emop db --help" "$emop" help db migrte
 exit $((failures > 0))
