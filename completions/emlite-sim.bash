@@ -7,10 +7,15 @@ _emlite_sim_node() {
   subs='' opts='' vals='' args=0
   case $1 in
     'emlite-sim')
-      subs='serve fleet topology token ctl'
-      opts=''
+      subs='help serve fleet topology token ctl'
+      opts='--version'
       vals=''
       args=0 ;;
+    'emlite-sim help')
+      subs=''
+      opts=''
+      vals=''
+      args=1 ;;
     'emlite-sim serve')
       subs=''
       opts='--fleet --meters --seed --port --base-port --host --state-dir --control --fleet-out --topology-out --start-time --latency --fault --fault-rate --fault-seed --allow-concurrent --allow-non-loopback -v --verbose'
@@ -43,6 +48,7 @@ _emlite_sim_node() {
 _emlite_sim_child() {
   child=''
   case $1'|'$2 in
+    'emlite-sim|help') child='help' ;;
     'emlite-sim|serve') child='serve' ;;
     'emlite-sim|fleet') child='fleet' ;;
     'emlite-sim|topology') child='topology' ;;

@@ -3,11 +3,16 @@
 complete -c emlite-sim -f
 
 # emlite-sim
+complete -c emlite-sim -n __fish_use_subcommand -a help -d 'show the help of the tool, or of COMMAND (as COMMAND --help does)'
 complete -c emlite-sim -n __fish_use_subcommand -a serve -d 'serve a fleet until interrupted (SIGINT/SIGTERM save state)'
 complete -c emlite-sim -n __fish_use_subcommand -a fleet -d 'print a generated fleet as YAML (an inventory other tools read)'
 complete -c emlite-sim -n __fish_use_subcommand -a topology -d 'print the topology document of a fleet (ESCO, site, feeder, service heads, properties, meters, registers, circuits) for emop db import; one ip address per meter (no --base-port with 2+ meters)'
 complete -c emlite-sim -n __fish_use_subcommand -a token -d 'mint a 20-digit token that simulated meters accept'
 complete -c emlite-sim -n __fish_use_subcommand -a ctl -d 'send one control command to a running emlite-sim'
+complete -c emlite-sim -n 'not __fish_seen_subcommand_from help serve fleet topology token ctl' -l version -d 'Display program version information and exit'
+
+# emlite-sim help
+complete -c emlite-sim -n '__fish_seen_subcommand_from help' -F
 
 # emlite-sim serve
 complete -c emlite-sim -n '__fish_seen_subcommand_from serve' -l fleet -r -F -d 'fleet YAML file (meters: [{serial, kind, host, port, …}])'

@@ -7,7 +7,7 @@ _emop_node() {
   subs='' opts='' vals='' args=0
   case $1 in
     'emop')
-      subs='frame objects env_list env_show env_set version serial_read three_phase_serial hardware three_phase_hardware_configuration firmware_version csq instantaneous_voltage three_phase_instantaneous_voltage instantaneous_active_power instantaneous_active_power_element_a instantaneous_active_power_element_b prepay_balance prepay_transaction_count prepay_enabled daylight_savings_correction_enabled prepay_no_debt_recovery_when_emergency_credit_enabled prepay_no_standing_charge_when_power_fail_enabled backlight load_switch clock_time_read clock_drift read_element_a read_element_b three_phase_read read tariffs_active_read tariffs_future_read tariffs_time_switches_element_a_or_single_read tariffs_time_switches_element_b_read profile_log_1 profile_log_2 event_log obis_read three_phase_intervals daylight_savings_correction_enabled_write backlight_write load_switch_write prepay_enabled_write prepay_send_token clock_time_write tariffs_future_write tariffs_time_switches_element_a_or_single_write tariffs_time_switches_element_b_write obis_write db sync list info serial_to_name push'
+      subs='frame objects env_list env_show env_set version help serial_read three_phase_serial hardware three_phase_hardware_configuration firmware_version csq instantaneous_voltage three_phase_instantaneous_voltage instantaneous_active_power instantaneous_active_power_element_a instantaneous_active_power_element_b prepay_balance prepay_transaction_count prepay_enabled daylight_savings_correction_enabled prepay_no_debt_recovery_when_emergency_credit_enabled prepay_no_standing_charge_when_power_fail_enabled backlight load_switch clock_time_read clock_drift read_element_a read_element_b three_phase_read read tariffs_active_read tariffs_future_read tariffs_time_switches_element_a_or_single_read tariffs_time_switches_element_b_read profile_log_1 profile_log_2 event_log obis_read three_phase_intervals daylight_savings_correction_enabled_write backlight_write load_switch_write prepay_enabled_write prepay_send_token clock_time_write tariffs_future_write tariffs_time_switches_element_a_or_single_write tariffs_time_switches_element_b_write obis_write db sync list info serial_to_name push'
       opts='--json --objects --env --host --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
       vals='--objects --env --host --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=0 ;;
@@ -51,6 +51,11 @@ _emop_node() {
       opts='--json --objects --env --host --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
       vals='--objects --env --host --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=0 ;;
+    'emop help')
+      subs=''
+      opts='--json --objects --env --host --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env --host --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      args=1 ;;
     'emop serial_read')
       subs=''
       opts='-s --serial --serials --serials-file --json --objects --env --host --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
@@ -356,6 +361,7 @@ _emop_child() {
     'emop|env_show') child='env_show' ;;
     'emop|env_set') child='env_set' ;;
     'emop|version') child='version' ;;
+    'emop|help') child='help' ;;
     'emop|serial_read') child='serial_read' ;;
     'emop|three_phase_serial') child='three_phase_serial' ;;
     'emop|hardware') child='hardware' ;;
@@ -431,6 +437,7 @@ _emop_choices() {
     'emop env_show|--log-level') choices='debug info warning error' ;;
     'emop env_set|--log-level') choices='debug info warning error' ;;
     'emop version|--log-level') choices='debug info warning error' ;;
+    'emop help|--log-level') choices='debug info warning error' ;;
     'emop serial_read|--log-level') choices='debug info warning error' ;;
     'emop three_phase_serial|--log-level') choices='debug info warning error' ;;
     'emop hardware|--log-level') choices='debug info warning error' ;;

@@ -8,7 +8,8 @@ complete -c emop -n __fish_use_subcommand -a objects -d 'list the object table (
 complete -c emop -n __fish_use_subcommand -a env_list -d 'list the configured environments, the current one marked *'
 complete -c emop -n __fish_use_subcommand -a env_show -d 'show the resolved settings and where each came from (secrets masked)'
 complete -c emop -n __fish_use_subcommand -a env_set -d 'make ENV the current environment in config.toml'
-complete -c emop -n __fish_use_subcommand -a version -d 'print the version'
+complete -c emop -n __fish_use_subcommand -a version -d 'print the version (with --json, {"tool": "emop", "version": …})'
+complete -c emop -n __fish_use_subcommand -a help -d 'show the help of the tool, or of COMMAND (as COMMAND --help does)'
 complete -c emop -n __fish_use_subcommand -a serial_read -d 'read the meter\'s serial'
 complete -c emop -n __fish_use_subcommand -a three_phase_serial -d 'read a three-phase meter\'s serial'
 complete -c emop -n __fish_use_subcommand -a hardware -d 'read the hardware kind (C1.w, B1.w, EMA1.w, P1.ax, P1.cx …)'
@@ -98,6 +99,9 @@ complete -c emop -n '__fish_seen_subcommand_from frame; and __fish_seen_subcomma
 complete -c emop -n '__fish_seen_subcommand_from env_set' -F
 
 # emop version
+
+# emop help
+complete -c emop -n '__fish_seen_subcommand_from help' -F
 
 # emop serial_read
 complete -c emop -n '__fish_seen_subcommand_from serial_read' -s s -l serial -r -F -d 'the meter\'s serial'

@@ -7,10 +7,15 @@ _flows_bill_node() {
   subs='' opts='' vals='' args=0
   case $1 in
     'flows-bill')
-      subs='tariffs usage costs solar-credits statements run quote'
+      subs='help tariffs usage costs solar-credits statements run quote'
       opts='--version --env'
       vals='--env'
       args=0 ;;
+    'flows-bill help')
+      subs=''
+      opts=''
+      vals=''
+      args=1 ;;
     'flows-bill tariffs')
       subs='benchmark quarter'
       opts=''
@@ -88,6 +93,7 @@ _flows_bill_node() {
 _flows_bill_child() {
   child=''
   case $1'|'$2 in
+    'flows-bill|help') child='help' ;;
     'flows-bill|tariffs') child='tariffs' ;;
     'flows-bill tariffs|benchmark') child='benchmark' ;;
     'flows-bill tariffs benchmark|add') child='add' ;;

@@ -3,6 +3,7 @@
 complete -c flows-bill -f
 
 # flows-bill
+complete -c flows-bill -n __fish_use_subcommand -a help -d 'show the help of the tool, or of COMMAND (as COMMAND --help does)'
 complete -c flows-bill -n __fish_use_subcommand -a tariffs -d 'benchmark tariffs and the quarterly microgrid and customer tariffs'
 complete -c flows-bill -n __fish_use_subcommand -a usage -d 'compute and store the month\'s kWh per circuit (monthly_usage)'
 complete -c flows-bill -n __fish_use_subcommand -a costs -d 'compute and store the month\'s usage and costs per customer (monthly_costs)'
@@ -10,8 +11,11 @@ complete -c flows-bill -n __fish_use_subcommand -a solar-credits -d 'compute and
 complete -c flows-bill -n __fish_use_subcommand -a statements -d 'write the month\'s stored statements as files'
 complete -c flows-bill -n __fish_use_subcommand -a run -d 'bill a month: usage, costs, solar credits and statements in one transaction; exit 7 if any customer was skipped'
 complete -c flows-bill -n __fish_use_subcommand -a quote -d 'what a tariff or a solar credit comes to (no database)'
-complete -c flows-bill -n 'not __fish_seen_subcommand_from tariffs usage costs solar-credits statements run quote' -l version -d 'Display program version information and exit'
-complete -c flows-bill -n 'not __fish_seen_subcommand_from tariffs usage costs solar-credits statements run quote' -l env -r -F -d 'configuration environment (config.toml); default FLOWS_ENV or the current one'
+complete -c flows-bill -n 'not __fish_seen_subcommand_from help tariffs usage costs solar-credits statements run quote' -l version -d 'Display program version information and exit'
+complete -c flows-bill -n 'not __fish_seen_subcommand_from help tariffs usage costs solar-credits statements run quote' -l env -r -F -d 'configuration environment (config.toml); default FLOWS_ENV or the current one'
+
+# flows-bill help
+complete -c flows-bill -n '__fish_seen_subcommand_from help' -F
 
 # flows-bill tariffs
 complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and not __fish_seen_subcommand_from benchmark quarter' -a benchmark -d 'the Ofgem price cap per region and period'

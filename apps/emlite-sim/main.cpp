@@ -218,7 +218,9 @@ cli::ManPage man_page() {
 int main(int argc, char** argv) {
   CLI::App app{"Simulated Emlite meters speaking EMOP, for tests, demos and benchmarks.", "emlite-sim"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", "emlite-sim " + std::string(flows::version));
   std::function<int()> action;
+  cli::add_help_subcommand(app, action);
 
   ServeArgs serve;
   auto* s = app.add_subcommand("serve", "serve a fleet until interrupted (SIGINT/SIGTERM save state)");

@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <iostream>
 
+#include <nlohmann/json.hpp>
+
 #include "cli/docs.hpp"
 #include "cli/run.hpp"
 #include "core/files.hpp"
@@ -145,7 +147,8 @@ std::vector<cli::ManSection> reference_sections() {
        "Where a meter is: \\fB\\-\\-host\\fR HOST[:PORT] (one meter), else the inventory YAML given by "
        "\\fB\\-\\-inventory\\fR, \\fBEMOP_INVENTORY\\fR or the environment's \\fIinventory\\fR setting "
        "(emlite\\-sim's \\fB\\-\\-fleet\\-out\\fR file is one), else the database when a database_url is "
-       "configured (meter_registry ip_address and emop_port, 8080 when null; a meter without an address exits 3).\n"
+       "configured (meter_registry ip_address and emop_port, 8080 when null). A meter that is not there, or has "
+       "no address, is that meter's failure (status 3): one line on standard error, and the rest of a batch goes on.\n"
        ".PP\n"
        "Simple reads print \\fIcommand\\fR=\\fIvalue\\fR; in a batch each line starts with the serial. With "
        "\\fB\\-\\-json\\fR, one object per meter: {\\(dqserial\\(dq, \\(dqcommand\\(dq, \\(dqok\\(dq, "
@@ -261,12 +264,16 @@ void build_cli(CLI::App& app, Invocation& inv) {
   add_frame_commands(app, inv);
   add_objects_command(app, inv);
   add_env_commands(app, inv);
-  app.add_subcommand("version", "print the version")->callback([&inv] {
-    inv.action = [] {
-      std::cout << "emop " << flows::version << "\n";
+  app.add_subcommand("version", "print the version (with --json, {\"tool\": \"emop\", \"version\": …})")->callback([&inv] {
+    inv.action = [&inv] {
+      if (inv.options.json)
+        std::cout << nlohmann::ordered_json{{"tool", "emop"}, {"version", std::string(flows::version)}}.dump() << "\n";
+      else
+        std::cout << "emop " << flows::version << "\n";
       return 0;
     };
   });
+  cli::add_help_subcommand(app, inv.action);
   add_meter_commands(app, inv);
   add_db_commands(app, inv);
   add_sync_commands(app, inv);

@@ -88,9 +88,11 @@ int run(const GlobalOptions& options, const MeterSelection& sel, Resources& res,
 
   // Validate everything before the first connection.
   jobs::MeterJob job = cmd.prepare(words);
-  auto targets = resolve_targets(sel, res, serials);
+  jobs::Placement placed = resolve_targets(sel, res, serials);
   const jobs::BatchOptions batch = batch_options(options, res);  // settings before the object table, as ever
-  auto outcomes = jobs::run_batch(targets, res.objects(), batch, job);
+  auto ran = jobs::run_batch(placed.targets, res.objects(), batch, job);
+  if (host_only && serials.empty()) serials.push_back(sel.host);
+  auto outcomes = jobs::in_order(serials, std::move(ran), std::move(placed.unplaced));
   if (options.json) print_json(cmd.name, outcomes);
   else print_text(outcomes);
   print_failures(cmd.name, outcomes);

@@ -78,21 +78,20 @@ namespace {
 // No --host and no inventory, but a database: host and port from meter_registry
 // (ip_address, emop_port or 8080). Passive meters are found too: naming one is
 // the operator's choice.
-std::vector<jobs::MeterTarget> resolve_targets_from_database(Resources& res, const std::vector<std::string>& serials) {
+jobs::Placement resolve_targets_from_database(Resources& res, const std::vector<std::string>& serials) {
   auto conn = db::connect(*res.settings().database_url);
   return jobs::targets_from_database(*conn, serials);
 }
 
 }  // namespace
 
-std::vector<jobs::MeterTarget> resolve_targets(const MeterSelection& sel, Resources& res,
-                                               const std::vector<std::string>& serials) {
-  std::vector<jobs::MeterTarget> out;
+jobs::Placement resolve_targets(const MeterSelection& sel, Resources& res, const std::vector<std::string>& serials) {
+  jobs::Placement out;
   if (!sel.host.empty()) {
     if (serials.size() > 1) throw usage_error("--host talks to one meter; give one serial or use an inventory");
     auto ep = transport::parse_endpoint(sel.host);
     if (!ep) throw usage_error("--host '" + sel.host + "' is not HOST[:PORT]");
-    out.push_back({serials.empty() ? sel.host : serials.front(), *ep, false, ""});
+    out.targets.push_back({serials.empty() ? sel.host : serials.front(), *ep, false, ""});
     return out;
   }
   std::string path = sel.inventory;
@@ -105,8 +104,8 @@ std::vector<jobs::MeterTarget> resolve_targets(const MeterSelection& sel, Resour
   auto inv = meter::Inventory::parse(read_text_file(path), path);
   for (const auto& serial : serials) {
     const auto* e = inv.find(serial);
-    if (!e) throw config_error("meter " + serial + " is not in the inventory " + path);
-    out.push_back({serial, {e->host, e->port}, e->dst, e->hardware});
+    if (!e) out.fail(serial, ExitCode::config, "meter " + serial + " is not in the inventory " + path);
+    else out.targets.push_back({serial, {e->host, e->port}, e->dst, e->hardware});
   }
   return out;
 }

@@ -14,9 +14,9 @@ std::vector<std::string> collect_serials(const MeterSelection& sel, const std::s
 
 // Where each meter is: --host for a single meter, else the inventory
 // (--inventory, EMOP_INVENTORY, or the environment's `inventory`), else the
-// database when database_url is set (meter_registry ip_address/emop_port). Throws
-// Error(config) naming the first meter it cannot place.
-std::vector<jobs::MeterTarget> resolve_targets(const MeterSelection& sel, Resources& res,
+// database when database_url is set (meter_registry ip_address/emop_port). A meter
+// it cannot place is that meter's failure (status 3); the others go on.
+jobs::Placement resolve_targets(const MeterSelection& sel, Resources& res,
                                                const std::vector<std::string>& serials);
 
 net::TransportOptions transport_options(const GlobalOptions& options, Resources& res);

@@ -109,6 +109,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "flows-bill " + std::string(flows::version));
   std::function<int()> action;
+  cli::add_help_subcommand(app, action);
 
   bill_app::Globals globals;
   app.add_option("--env", globals.env, "configuration environment (config.toml); default FLOWS_ENV or the current one");

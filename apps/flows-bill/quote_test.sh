@@ -36,7 +36,8 @@ expect_usage_error() {  # NAME [TEXT ON STDERR]
   expect_status 2 "$1"
   [ -z "$out" ] || fail "$1: expected nothing on stdout, got: $out"
   [ "$(printf '%s' "$err" | grep -c '')" -eq 1 ] || fail "$1: expected one line on stderr, got: $err"
-  grep -q "^flows-bill: " <<<"$err" || fail "$1: stderr does not start with 'flows-bill: ': $err"
+  # The tool's name, and the command path for a command that is missing or mistyped.
+  grep -Eq "^flows-bill( [a-z-]+)*: " <<<"$err" || fail "$1: stderr does not start with 'flows-bill: ': $err"
   [ -z "${2:-}" ] || grep -qF -- "$2" <<<"$err" || fail "$1: stderr lacks '$2': $err"
 }
 tariff() { run quote tariff --benchmark-unit-rate "$1" --benchmark-standing-charge "$2" --discount "$3" "${@:4}"; }
@@ -128,7 +129,7 @@ expect_usage_error "absurdly large values" "too large"
 run
 expect_usage_error "no command"
 run quote
-expect_usage_error "quote without a command"
+expect_usage_error "quote without a command" "flows-bill quote: which command? see flows-bill quote --help"
 run quote tariff --benchmark-unit-rate 0.2 --benchmark-standing-charge 0.5 --discount 25 --bogus
 expect_usage_error "unknown option"
 run quote tariff --help

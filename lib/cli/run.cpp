@@ -1,11 +1,70 @@
 #include "cli/run.hpp"
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
 
+#include "cli/suggest.hpp"
 #include "core/error.hpp"
 
 namespace flows::cli {
+
+namespace {
+
+// The option named by ARG ("--timeout", "--timeout=5", "-s") valid at APP: its own,
+// or an ancestor's where options fall through.
+const CLI::Option* option_at(const CLI::App* app, const std::string& arg) {
+  const std::string name = arg.substr(0, arg.find('='));
+  for (const CLI::App* a = app; a != nullptr; a = a->get_parent()) {
+    if (const auto* o = a->get_option_no_throw(name)) return o;
+    if (!a->get_fallthrough()) break;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> visible_commands(const CLI::App* app) {
+  std::vector<std::string> names;
+  for (const auto* sub : app->get_subcommands([](const CLI::App* s) { return !s->get_group().empty(); }))
+    names.push_back(sub->get_name());
+  return names;
+}
+
+bool has_positionals(const CLI::App* app) {
+  return !app->get_options([](const CLI::Option* o) { return o->get_positional(); }).empty();
+}
+
+}  // namespace
+
+std::optional<UnknownCommand> find_unknown_command(const CLI::App& app, const std::vector<std::string>& args) {
+  const CLI::App* cur = &app;
+  std::string path = app.get_name();
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--") return std::nullopt;
+    if (a.size() > 1 && a[0] == '-') {
+      const auto* o = option_at(cur, a);
+      const bool value_attached = a.find('=') != std::string::npos || (a[1] != '-' && a.size() > 2);  // --x=1, -s1
+      if (o != nullptr && o->get_expected_min() > 0 && !value_attached) ++i;
+      continue;
+    }
+    const CLI::App* sub = nullptr;
+    for (const auto* s : cur->get_subcommands([&a](const CLI::App* s) { return s->check_name(a); })) sub = s;
+    if (sub != nullptr) {
+      cur = sub;
+      path += " " + a;
+      continue;
+    }
+    if (cur->get_subcommands({}).empty() || has_positionals(cur)) return std::nullopt;  // an argument
+    return UnknownCommand{path, a, visible_commands(cur)};
+  }
+  if (cur->get_require_subcommand_min() > 0) return UnknownCommand{path, "", visible_commands(cur)};
+  return std::nullopt;
+}
+
+std::string unknown_command_line(const UnknownCommand& u) {
+  if (u.word.empty()) return u.command_path + ": which command? see " + u.command_path + " --help";
+  return unknown_command_message(u.command_path, u.word, u.commands);
+}
 
 int run_tool(CLI::App& app, int argc, char** argv, const std::function<int()>& action) {
   const std::string name = app.get_name();
@@ -21,6 +80,10 @@ int run_tool(CLI::App& app, int argc, char** argv, const std::function<int()>& a
     std::cout << e.what() << "\n";
     return 0;
   } catch (const CLI::ParseError& e) {
+    if (auto u = find_unknown_command(app, std::vector<std::string>(argv + std::min(argc, 1), argv + argc))) {
+      std::cerr << unknown_command_line(*u) << "\n";
+      return to_int(ExitCode::usage);
+    }
     std::cerr << name << ": " << e.what() << " (see " << name << " --help)\n";
     return to_int(ExitCode::usage);
   }
@@ -37,6 +100,41 @@ int run_tool(CLI::App& app, int argc, char** argv, const std::function<int()>& a
     std::cerr << name << ": internal error: " << e.what() << "\n";
     return to_int(ExitCode::internal);
   }
+}
+
+HelpText help_for(const CLI::App& app, const std::vector<std::string>& words) {
+  const CLI::App* cur = &app;
+  std::string prev;  // the names before cur's, as CLI11's usage line wants them
+  for (const auto& w : words) {
+    const CLI::App* sub = nullptr;
+    for (const auto* s : cur->get_subcommands([&w](const CLI::App* s) { return s->check_name(w) && !s->get_group().empty(); }))
+      sub = s;
+    const std::string path = prev.empty() ? cur->get_name() : prev + " " + cur->get_name();
+    if (sub == nullptr) return {"", UnknownCommand{path, w, visible_commands(cur)}};
+    prev = path;
+    cur = sub;
+  }
+  // Straight to the formatter: App::help() would show the selected `help` command's.
+  return {cur->get_formatter()->make_help(cur, prev.empty() ? cur->get_name() : prev + " " + cur->get_name(),
+                                          CLI::AppFormatMode::Normal),
+          std::nullopt};
+}
+
+void add_help_subcommand(CLI::App& app, std::function<int()>& action) {
+  auto* help = app.add_subcommand("help", "show the help of the tool, or of COMMAND (as COMMAND --help does)");
+  auto words = std::make_shared<std::vector<std::string>>();
+  help->add_option("command", *words, "a command, and its subcommands");
+  help->callback([&app, &action, words] {
+    action = [&app, words] {
+      const HelpText h = help_for(app, *words);
+      if (h.unknown) {
+        std::cerr << unknown_command_line(*h.unknown) << "\n";
+        return to_int(ExitCode::usage);
+      }
+      std::cout << h.text;
+      return 0;
+    };
+  });
 }
 
 void add_docs_subcommand(CLI::App& app, std::function<ManPage()> page, std::function<int()>& action) {

@@ -3,7 +3,9 @@
 // action, and turn every error into one line on stderr and its documented exit
 // status; plus the hidden `generate-docs` subcommand behind man/ and completions/.
 #include <functional>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -14,6 +16,32 @@ namespace flows::cli {
 // `action` is set by the subcommand callbacks during parsing. Without one, prints
 // the help and returns the usage status.
 int run_tool(CLI::App& app, int argc, char** argv, const std::function<int()>& action);
+
+// Where a failed parse of ARGS (argv without the program name) met a word that is
+// not a command: the command path before it ("emop db"), the word, and the visible
+// subcommands it could have been. Empty WORD: a command is required and none came.
+struct UnknownCommand {
+  std::string command_path;
+  std::string word;
+  std::vector<std::string> commands;
+};
+std::optional<UnknownCommand> find_unknown_command(const CLI::App& app, const std::vector<std::string>& args);
+
+// The one-line message for it ("emop db: unknown command 'migrte' (did you mean
+// migrate?); see emop db --help").
+std::string unknown_command_line(const UnknownCommand& u);
+
+// Adds `help [COMMAND…]`, which prints what `COMMAND… --help` prints (the tool's
+// help without one), and for a word that is not a command says so (status 2).
+void add_help_subcommand(CLI::App& app, std::function<int()>& action);
+
+// The help of the command WORDS name under APP, as `--help` shows it; an unknown
+// word is an UnknownCommand.
+struct HelpText {
+  std::string text;
+  std::optional<UnknownCommand> unknown;
+};
+HelpText help_for(const CLI::App& app, const std::vector<std::string>& words);
 
 // Adds the hidden `generate-docs man|bash|zsh|fish`, which sets `action`.
 void add_docs_subcommand(CLI::App& app, std::function<ManPage()> page, std::function<int()>& action);

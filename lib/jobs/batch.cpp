@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <memory>
 #include <stdexcept>
+#include <unordered_map>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -66,6 +67,26 @@ ExitCode batch_status(const std::vector<MeterOutcome>& outcomes) {
     else codes.push_back(o.code);
   }
   return batch_exit_code(ok, codes);
+}
+
+void Placement::fail(const std::string& serial, ExitCode code, const std::string& error) {
+  MeterOutcome o;
+  o.serial = serial;
+  o.code = code;
+  o.error = error;
+  unplaced.push_back(std::move(o));
+}
+
+std::vector<MeterOutcome> in_order(const std::vector<std::string>& serials, std::vector<MeterOutcome> ran,
+                                   std::vector<MeterOutcome> unplaced) {
+  std::unordered_map<std::string, MeterOutcome> by_serial;
+  for (auto* part : {&ran, &unplaced})
+    for (auto& o : *part) by_serial.emplace(o.serial, std::move(o));
+  std::vector<MeterOutcome> out;
+  out.reserve(by_serial.size());
+  for (const auto& s : serials)
+    if (auto it = by_serial.find(s); it != by_serial.end()) out.push_back(std::move(it->second));
+  return out;
 }
 
 }  // namespace flows::jobs

@@ -42,6 +42,18 @@ struct BatchOptions {
 std::vector<MeterOutcome> run_batch(const std::vector<MeterTarget>& targets, const emop::ObjectTable& objects,
                                     const BatchOptions& options, const MeterJob& job);
 
+// Where a batch's meters are, and the ones it cannot place before it starts (not in
+// the inventory or the database, no address): each of those is its own failure.
+struct Placement {
+  std::vector<MeterTarget> targets;
+  std::vector<MeterOutcome> unplaced;
+  void fail(const std::string& serial, ExitCode code, const std::string& error);
+};
+
+// The batch's outcomes and the unplaced meters' together, in the order of SERIALS.
+std::vector<MeterOutcome> in_order(const std::vector<std::string>& serials, std::vector<MeterOutcome> ran,
+                                   std::vector<MeterOutcome> unplaced);
+
 // 0 when all succeeded; the shared status when all failed alike; 7 (partial) otherwise.
 ExitCode batch_status(const std::vector<MeterOutcome>& outcomes);
 

@@ -86,3 +86,26 @@ TEST_CASE("run_batch: a factory that cannot open a transport fails that meter, a
   o.transport = nullptr;
   CHECK_THROWS_AS(jobs::run_batch(targets, emop::ObjectTable::builtin(), o, read_csq), std::logic_error);
 }
+
+TEST_CASE("in_order puts a batch's outcomes and its unplaced meters back in the order named") {
+  using namespace flows;
+  jobs::Placement placed;
+  placed.fail("EMLB", ExitCode::config, "meter EMLB is not in the inventory fleet.yaml");
+  jobs::MeterOutcome a, c;
+  a.serial = "EMLA";
+  a.ok = true;
+  c.serial = "EMLC";
+  c.code = ExitCode::unreachable;
+  c.error = "no answer";
+  const auto all = jobs::in_order({"EMLA", "EMLB", "EMLC"}, {c, a}, placed.unplaced);
+  REQUIRE(all.size() == 3);
+  CHECK(all[0].serial == "EMLA");
+  CHECK(all[0].ok);
+  CHECK(all[1].serial == "EMLB");
+  CHECK_FALSE(all[1].ok);
+  CHECK(all[1].code == ExitCode::config);
+  CHECK(all[1].error == "meter EMLB is not in the inventory fleet.yaml");
+  CHECK(all[2].serial == "EMLC");
+  CHECK(jobs::batch_status(all) == ExitCode::partial);
+  CHECK(jobs::batch_status(placed.unplaced) == ExitCode::config);  // all failing alike: that status
+}

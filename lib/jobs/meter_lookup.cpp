@@ -45,7 +45,7 @@ std::string serial_to_name(pqxx::connection& conn, const std::string& serial) {
   });
 }
 
-std::vector<transport::MeterTarget> targets_from_database(pqxx::connection& conn,
+Placement targets_from_database(pqxx::connection& conn,
                                                           const std::vector<std::string>& serials) {
   const auto rows = db::in_read_transaction(conn, "looking meters up in the database", [&](pqxx::read_transaction& tx) {
     db::MeterFilter f;
@@ -54,15 +54,15 @@ std::vector<transport::MeterTarget> targets_from_database(pqxx::connection& conn
     return db::load_meters(tx, f);
   });
   const TargetSplit split = meter_targets(rows);
-  std::vector<transport::MeterTarget> out;
+  Placement out;
   for (const auto& serial : serials) {
     auto it = std::find_if(rows.begin(), rows.end(), [&](const db::MeterRow& r) { return r.serial == serial; });
-    if (it == rows.end()) throw config_error("meter " + serial + " is not in the database (meter_registry)");
     auto t = std::find_if(split.targets.begin(), split.targets.end(),
                           [&](const transport::MeterTarget& x) { return x.serial == serial; });
-    if (t == split.targets.end())
-      throw config_error("meter " + serial + " has no ip_address in the database (meter_registry)");
-    out.push_back(*t);
+    if (it == rows.end()) out.fail(serial, ExitCode::config, "meter " + serial + " is not in the database (meter_registry)");
+    else if (t == split.targets.end())
+      out.fail(serial, ExitCode::config, "meter " + serial + " has no ip_address in the database (meter_registry)");
+    else out.targets.push_back(*t);
   }
   return out;
 }

@@ -12,6 +12,8 @@
 #include "db/meters.hpp"
 #include "transport/target.hpp"
 
+#include "jobs/batch.hpp"
+
 namespace flows::jobs {
 
 // Every meter of `esco` (all when empty), ordered by ESCO and serial.
@@ -21,8 +23,9 @@ std::string serial_to_name(pqxx::connection& conn, const std::string& serial);
 
 // Where each of `serials` is (meter_registry ip_address, emop_port or 8080), in
 // the order given; passive meters too (naming one is the operator's choice).
-// Error(config) naming the first serial that is not in the database or has no address.
-std::vector<transport::MeterTarget> targets_from_database(pqxx::connection& conn,
+// A serial that is not in the database or has no address is that meter's failure
+// (status 3), so the rest of a batch goes on.
+Placement targets_from_database(pqxx::connection& conn,
                                                           const std::vector<std::string>& serials);
 
 }  // namespace flows::jobs

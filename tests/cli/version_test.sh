@@ -10,6 +10,9 @@ check() {  # what expected actual
 [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || { echo "FAIL: not a project version: [$version]"; exit 1; }
 check "emop --version" "emop $version" "$("$emop" --version)"
 check "emop version" "emop $version" "$("$emop" version)"
+check "emop --json version" "{\"tool\":\"emop\",\"version\":\"$version\"}" "$("$emop" --json version)"
+check "emop version --json" "{\"tool\":\"emop\",\"version\":\"$version\"}" "$("$emop" version --json)"
+check "emlite-sim --version" "emlite-sim $version" "$("$sim" --version)"
 check "flows-bill --version" "flows-bill $version" "$("$bill" --version)"
 for tool in "$emop" "$sim" "$bill"; do
   name=$(basename "$tool")

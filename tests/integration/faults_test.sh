@@ -130,6 +130,15 @@ check_py "--json batch with a failure" "$(json_get "[(o['serial'], o['ok'], o.ge
 run "${FAST[@]}" read --serials "$OK1,$RST"; expect_status 7 "multi-line result in a batch"
 expect_line "$OK1 hardware=B1.w"
 if [[ $(grep -vc "^$OK1 " <<<"$OUT") == 0 ]]; then pass; else fail "every stdout line of a batch carries its serial"; fi
+# A serial the inventory does not know is that meter's failure (status 3), not the batch's.
+run "${FAST[@]}" csq --serials "$OK1,EML0000000000,$OK2"; expect_status 7 "batch with an unknown serial"
+expect_stdout "$OK1 csq=10"$'\n'"$OK2 csq=11"
+expect_err_contains "emop: EML0000000000: meter EML0000000000 is not in the inventory $INVENTORY"
+expect_err_contains "emop: csq: 1 of 3 meters failed"
+run --json "${FAST[@]}" csq --serials "$OK1,EML0000000000"; expect_status 7
+check_py "--json batch with an unknown serial" "$(json_get "[(o['serial'], o['ok'], o.get('status')) for o in j] == [('$OK1', True, None), ('EML0000000000', False, 3)]")"
+run "${FAST[@]}" csq --serials "EML0000000000,EML0000000001"; expect_status 3 "batch of unknown serials only"
+run "${FAST[@]}" csq EML0000000000; expect_status 3 "one unknown serial"; expect_one_line_error; expect_stdout_empty
 # All failing alike: that status, not 7.
 run --timeout 1 --retries 1 csq --serials "$SIL,$REF"; expect_status 4 "batch where every meter is unreachable"
 

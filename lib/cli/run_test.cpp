@@ -1,0 +1,78 @@
+#include "cli/run.hpp"
+
+#include <doctest/doctest.h>
+
+namespace {
+
+using namespace flows::cli;
+
+// Shaped like emop: global options falling through, a group requiring a subcommand,
+// leaf commands with positionals, and a hidden command.
+struct Tool {
+  CLI::App app{"a tool", "tool"};
+  std::string env, serial, hex;
+  int timeout = 0;
+  bool json = false;
+  Tool() {
+    app.fallthrough();
+    app.require_subcommand(0, 1);
+    app.add_option("--env", env, "environment");
+    app.add_option("--timeout", timeout, "seconds");
+    app.add_flag("--json", json, "JSON");
+    app.add_subcommand("prepay_balance", "read")->add_option("serial", serial, "serial");
+    app.add_subcommand("prepay_enabled", "read")->add_option("serial", serial, "serial");
+    auto* db = app.add_subcommand("db", "database");
+    db->require_subcommand(1);
+    db->add_subcommand("status", "status");
+    db->add_subcommand("migrate", "migrate")->add_option("-s", serial, "s");
+    app.add_subcommand("generate-docs", "hidden")->group("");
+  }
+  std::optional<UnknownCommand> find(std::vector<std::string> args) const { return find_unknown_command(app, args); }
+};
+
+}  // namespace
+
+TEST_CASE("find_unknown_command names the word that is not a command, at its level") {
+  Tool t;
+  auto u = t.find({"prepay_balanse", "X"});
+  REQUIRE(u);
+  CHECK(u->command_path == "tool");
+  CHECK(u->word == "prepay_balanse");
+  CHECK(u->commands == std::vector<std::string>{"prepay_balance", "prepay_enabled", "db"});  // not the hidden one
+  CHECK(unknown_command_line(*u) == "tool: unknown command 'prepay_balanse' (did you mean prepay_balance?); see tool --help");
+
+  u = t.find({"--env", "qa", "db", "--timeout=3", "migrte"});
+  REQUIRE(u);
+  CHECK(u->command_path == "tool db");
+  CHECK(u->word == "migrte");
+  CHECK(unknown_command_line(*u) == "tool db: unknown command 'migrte' (did you mean migrate?); see tool db --help");
+}
+
+TEST_CASE("find_unknown_command skips option values and stops at a command's arguments") {
+  Tool t;
+  CHECK_FALSE(t.find({"--env", "db", "prepay_balance", "X"}));  // "db" is --env's value
+  CHECK_FALSE(t.find({"prepay_balance", "EML1", "extra"}));
+  CHECK_FALSE(t.find({"db", "migrate", "-s", "status"}));
+  CHECK_FALSE(t.find({"--json"}));
+  CHECK_FALSE(t.find({"--", "prepay_balanse"}));
+}
+
+TEST_CASE("find_unknown_command reports a group given without its command") {
+  Tool t;
+  auto u = t.find({"db", "--json"});
+  REQUIRE(u);
+  CHECK(u->word.empty());
+  CHECK(unknown_command_line(*u) == "tool db: which command? see tool db --help");
+}
+
+TEST_CASE("help_for gives a command's own help, and names an unknown word") {
+  Tool t;
+  const auto migrate = help_for(t.app, {"db", "migrate"});
+  CHECK_FALSE(migrate.unknown);
+  CHECK(migrate.text.find("Usage: tool db migrate") != std::string::npos);
+  CHECK(help_for(t.app, {}).text.find("Usage: tool") != std::string::npos);
+  const auto typo = help_for(t.app, {"db", "migrte"});
+  REQUIRE(typo.unknown);
+  CHECK(unknown_command_line(*typo.unknown) == "tool db: unknown command 'migrte' (did you mean migrate?); see tool db --help");
+  CHECK(help_for(t.app, {"generate-docs"}).unknown);  // hidden commands have no help
+}
