@@ -23,12 +23,12 @@ _flows_bill_node() {
       args=0 ;;
     'flows-bill tariffs benchmark add')
       subs=''
-      opts='--region --period-start --unit-rate --standing-charge --replace --json'
+      opts='--region --period-start --unit-rate --standing-charge --allow-unusual-rate --replace --json'
       vals='--region --period-start --unit-rate --standing-charge'
       args=0 ;;
     'flows-bill tariffs benchmark import')
       subs=''
-      opts='--replace --json'
+      opts='--allow-unusual-rate --replace --json'
       vals=''
       args=1 ;;
     'flows-bill tariffs benchmark list')
