@@ -73,7 +73,7 @@ _flows_bill_node() {
       args=0 ;;
     'flows-bill quote tariff')
       subs=''
-      opts='--benchmark-unit-rate --benchmark-standing-charge --discount --json'
+      opts='--benchmark-unit-rate --benchmark-standing-charge --discount --allow-unusual-rate --json'
       vals='--benchmark-unit-rate --benchmark-standing-charge --discount'
       args=0 ;;
     'flows-bill quote solar-credit')

@@ -88,6 +88,7 @@ complete -c flows-bill -n '__fish_seen_subcommand_from quote; and not __fish_see
 complete -c flows-bill -n '__fish_seen_subcommand_from quote; and __fish_seen_subcommand_from tariff' -l benchmark-unit-rate -r -F -d 'benchmark unit rate, £/kWh (0-100, at most 5 decimals)'
 complete -c flows-bill -n '__fish_seen_subcommand_from quote; and __fish_seen_subcommand_from tariff' -l benchmark-standing-charge -r -F -d 'benchmark standing charge, £/day (0-100, at most 5 decimals)'
 complete -c flows-bill -n '__fish_seen_subcommand_from quote; and __fish_seen_subcommand_from tariff' -l discount -r -F -d 'discount against the benchmark, percent (0-100)'
+complete -c flows-bill -n '__fish_seen_subcommand_from quote; and __fish_seen_subcommand_from tariff' -l allow-unusual-rate -d 'accept a unit rate over 1 £/kWh or a standing charge over 2 £/day (a real exception)'
 complete -c flows-bill -n '__fish_seen_subcommand_from quote; and __fish_seen_subcommand_from tariff' -l json -d 'print JSON'
 
 # flows-bill quote solar-credit
