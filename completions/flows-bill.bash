@@ -28,12 +28,12 @@ _flows_bill_node() {
       args=0 ;;
     'flows-bill tariffs benchmark add')
       subs=''
-      opts='--region --period-start --unit-rate --standing-charge --replace --json'
+      opts='--region --period-start --unit-rate --standing-charge --allow-unusual-rate --replace --json'
       vals='--region --period-start --unit-rate --standing-charge'
       args=0 ;;
     'flows-bill tariffs benchmark import')
       subs=''
-      opts='--replace --json'
+      opts='--allow-unusual-rate --replace --json'
       vals=''
       args=1 ;;
     'flows-bill tariffs benchmark list')
@@ -78,7 +78,7 @@ _flows_bill_node() {
       args=0 ;;
     'flows-bill quote tariff')
       subs=''
-      opts='--benchmark-unit-rate --benchmark-standing-charge --discount --json'
+      opts='--benchmark-unit-rate --benchmark-standing-charge --discount --allow-unusual-rate --json'
       vals='--benchmark-unit-rate --benchmark-standing-charge --discount'
       args=0 ;;
     'flows-bill quote solar-credit')

@@ -31,10 +31,12 @@ complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_
 complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from add' -l period-start -r -F -d 'first day it applies, YYYY-MM-DD'
 complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from add' -l unit-rate -r -F -d '£/kWh, 0-100, at most 5 decimals'
 complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from add' -l standing-charge -r -F -d '£/day, 0-100, at most 5 decimals'
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from add' -l allow-unusual-rate -d 'accept a unit rate over 1 £/kWh or a standing charge over 2 £/day (a real exception)'
 complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from add' -l replace -d 'change the rates of a row that exists with other rates'
 complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from add' -l json -d 'print the result as JSON'
 
 # flows-bill tariffs benchmark import
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from import' -l allow-unusual-rate -d 'accept a unit rate over 1 £/kWh or a standing charge over 2 £/day (a real exception)'
 complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from import' -l replace -d 'change the rates of rows that exist with other rates'
 complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from import' -l json -d 'print the result as JSON'
 complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from import' -F
@@ -90,6 +92,7 @@ complete -c flows-bill -n '__fish_seen_subcommand_from quote; and not __fish_see
 complete -c flows-bill -n '__fish_seen_subcommand_from quote; and __fish_seen_subcommand_from tariff' -l benchmark-unit-rate -r -F -d 'benchmark unit rate, £/kWh (0-100, at most 5 decimals)'
 complete -c flows-bill -n '__fish_seen_subcommand_from quote; and __fish_seen_subcommand_from tariff' -l benchmark-standing-charge -r -F -d 'benchmark standing charge, £/day (0-100, at most 5 decimals)'
 complete -c flows-bill -n '__fish_seen_subcommand_from quote; and __fish_seen_subcommand_from tariff' -l discount -r -F -d 'discount against the benchmark, percent (0-100)'
+complete -c flows-bill -n '__fish_seen_subcommand_from quote; and __fish_seen_subcommand_from tariff' -l allow-unusual-rate -d 'accept a unit rate over 1 £/kWh or a standing charge over 2 £/day (a real exception)'
 complete -c flows-bill -n '__fish_seen_subcommand_from quote; and __fish_seen_subcommand_from tariff' -l json -d 'print JSON'
 
 # flows-bill quote solar-credit

@@ -75,7 +75,8 @@ void print_usage(const jobs::RunReport& r, json& out, bool as_json) {
       rows.push_back({{"circuit", u.circuit_id}, {"name", u.name}, {"type", u.type}, {"kwh", u.kwh.to_string()},
                       {"half_hours", u.half_hours}});
     out["usage"] = rows;
-    out["usage_kwh"] = r.usage_kwh.to_string();
+    out["consumption_kwh"] = r.usage_totals.consumption_kwh.to_string();
+    out["generation_kwh"] = r.usage_totals.generation_kwh.to_string();
     return;
   }
   std::cout << fmt::format("{:<36} {:<6} {:>14} {:>10}\n", "circuit", "type", "kWh", "half_hours");
@@ -157,7 +158,8 @@ void print_summary(const jobs::RunReport& r, const MonthArgs& a, const std::vect
   out["customers_billed"] = r.costs.size();
   out["customers_skipped"] = r.skipped.size();
   out["circuits"] = r.usage.size();
-  out["usage_kwh"] = r.usage_kwh.to_string();
+  out["consumption_kwh"] = r.usage_totals.consumption_kwh.to_string();
+  out["generation_kwh"] = r.usage_totals.generation_kwh.to_string();
   out["customer_total"] = r.customer_total.to_string();
   out["statements"] = r.statements.size();
   const std::string statements_total = billing::pence_as_pounds(r.statements_total_pence());
@@ -166,10 +168,10 @@ void print_summary(const jobs::RunReport& r, const MonthArgs& a, const std::vect
   if (a.out) out["files"] = files;
   if (a.json) return;
   std::cout << fmt::format(
-      "{} ({} days, {}): {} customers billed, {} skipped; {} circuits, {} kWh; customer total £{} "
+      "{} ({} days, {}): {} customers billed, {} skipped; {} circuits, {} kWh used, {} kWh generated; customer total £{} "
       "(statements £{}); solar credits £{}; {} statements{}\n",
       r.month, r.days, fmt::join(r.escos, ", "), r.costs.size(), r.skipped.size(), r.usage.size(),
-      r.usage_kwh.to_string(), r.customer_total.round_half_away_to(2).to_string(2),
+      r.usage_totals.consumption_kwh.to_string(), r.usage_totals.generation_kwh.to_string(), r.customer_total.round_half_away_to(2).to_string(2),
       statements_total, billing::pence_as_pounds(r.solar_credit_pence),
       r.statements.size(), a.out ? fmt::format(", {} files in {}", files.size(), *a.out) : std::string());
 }

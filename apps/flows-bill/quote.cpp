@@ -33,7 +33,7 @@ Decimal parse_decimal(const std::string& option, const std::string& text) {
 
 struct TariffArgs {
   std::string unit_rate, standing_charge, discount;
-  bool json = false;
+  bool json = false, allow_unusual = false;
 };
 
 int run_tariff(const TariffArgs& a) {
@@ -41,6 +41,7 @@ int run_tariff(const TariffArgs& a) {
                              parse_decimal("--benchmark-standing-charge", a.standing_charge)};
   const Decimal discount = parse_decimal("--discount", a.discount);
   const billing::Rates customer = billing::customer_rates(bench, discount);  // validates
+  billing::validate_plausible(bench, a.allow_unusual);
   const billing::Rates microgrid = billing::microgrid_rates(bench, discount);
   auto rates_json = [](const billing::Rates& r, auto&& show) {
     return json{{"unit_rate", show(r.unit_rate)}, {"standing_charge", show(r.standing_charge)}};
@@ -114,6 +115,8 @@ void add_quote_commands(CLI::App& app, std::function<int()>& action) {
   t->add_option("--discount", tariff->discount, "discount against the benchmark, percent (0-100)")
       ->option_text("PERCENT")
       ->required();
+  t->add_flag("--allow-unusual-rate", tariff->allow_unusual,
+              "accept a unit rate over 1 £/kWh or a standing charge over 2 £/day (a real exception)");
   t->add_flag("--json", tariff->json, "print JSON");
   t->callback([&action, tariff] { action = [tariff] { return run_tariff(*tariff); }; });
 

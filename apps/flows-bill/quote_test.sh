@@ -79,6 +79,8 @@ tariff -0.1 0.6556 25
 expect_usage_error "negative unit rate" "benchmark unit rate -0.1 is outside 0-100"
 tariff 100.00001 0.6556 25
 expect_usage_error "unit rate over 100" "benchmark unit rate 100.00001 is outside 0-100"
+tariff 24.50 0.6556 25
+expect_usage_error "pence typed as pounds" "unit rate 24.5 £/kWh is over the plausible 1 £/kWh"
 tariff 0.123456 0.6556 25
 expect_usage_error "unit rate with 6 decimals" "has more than 5 decimals"
 tariff 1e3 0.6556 25

@@ -24,7 +24,7 @@ using billing::Decimal;
 struct BenchmarkArgs {
   std::string region, period_start, unit_rate, standing_charge, file;
   std::optional<std::string> region_filter;
-  bool replace = false, json = false;
+  bool replace = false, json = false, allow_unusual = false;
 };
 
 int print_import(const jobs::BenchmarkImport& r, bool as_json) {
@@ -43,13 +43,14 @@ int run_add(const Globals& g, const BenchmarkArgs& a) {
   if (!ur) throw usage_error("--unit-rate '" + a.unit_rate + "' is not a decimal number");
   if (!sc) throw usage_error("--standing-charge '" + a.standing_charge + "' is not a decimal number");
   row.tariff.rates = {*ur, *sc};
-  billing::validate(row.tariff);  // before connecting: bad input never reaches the database
+  billing::validate(row.tariff);
+  billing::validate_plausible(row.tariff.rates, a.allow_unusual);  // before connecting: bad input never reaches the database
   auto conn = connect_database(g.env);
   return print_import(jobs::import_benchmarks(*conn, {row}, a.replace, "command line"), a.json);
 }
 
 int run_import(const Globals& g, const BenchmarkArgs& a) {
-  const auto rows = billing::parse_benchmarks(read_text_file(a.file), a.file);
+  const auto rows = billing::parse_benchmarks(read_text_file(a.file), a.file, a.allow_unusual);
   auto conn = connect_database(g.env);
   return print_import(jobs::import_benchmarks(*conn, rows, a.replace, a.file), a.json);
 }
@@ -138,6 +139,8 @@ void add_tariff_commands(CLI::App& app, Globals& g, std::function<int()>& action
   add->add_option("--period-start", args->period_start, "first day it applies, YYYY-MM-DD")->required();
   add->add_option("--unit-rate", args->unit_rate, "£/kWh, 0-100, at most 5 decimals")->required();
   add->add_option("--standing-charge", args->standing_charge, "£/day, 0-100, at most 5 decimals")->required();
+  add->add_flag("--allow-unusual-rate", args->allow_unusual,
+                "accept a unit rate over 1 £/kWh or a standing charge over 2 £/day (a real exception)");
   add->add_flag("--replace", args->replace, "change the rates of a row that exists with other rates");
   add->add_flag("--json", args->json, "print the result as JSON");
   add->callback([&g, &action, args] { action = [&g, args] { return run_add(g, *args); }; });
@@ -146,6 +149,8 @@ void add_tariff_commands(CLI::App& app, Globals& g, std::function<int()>& action
   imp->add_option("file", args->file, "YAML: benchmarks: [{region, period_start, unit_rate, standing_charge}]")
       ->required()
       ->check(CLI::ExistingFile);
+  imp->add_flag("--allow-unusual-rate", args->allow_unusual,
+                "accept a unit rate over 1 £/kWh or a standing charge over 2 £/day (a real exception)");
   imp->add_flag("--replace", args->replace, "change the rates of rows that exist with other rates");
   imp->add_flag("--json", args->json, "print the result as JSON");
   imp->callback([&g, &action, args] { action = [&g, args] { return run_import(g, *args); }; });

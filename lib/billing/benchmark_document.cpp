@@ -26,7 +26,7 @@ struct Doc {
 
 }  // namespace
 
-std::vector<BenchmarkRow> parse_benchmarks(const std::string& text, const std::string& source) {
+std::vector<BenchmarkRow> parse_benchmarks(const std::string& text, const std::string& source, bool allow_unusual) {
   Doc doc{source};
   YAML::Node root;
   try {
@@ -65,6 +65,7 @@ std::vector<BenchmarkRow> parse_benchmarks(const std::string& text, const std::s
     }
     try {
       billing::validate(row.tariff);
+      billing::validate_plausible(row.tariff.rates, allow_unusual);
     } catch (const Error& e) {
       doc.fail(item, e.what());
     }

@@ -24,8 +24,10 @@ struct BenchmarkRow {
 };
 
 // Parses and validates a benchmark document (regions are checked against the
-// database on import). Throws flows::Error (usage) naming the file and line.
-std::vector<BenchmarkRow> parse_benchmarks(const std::string& yaml_text, const std::string& source_name);
+// database on import), rates within the plausible bounds unless `allow_unusual`
+// (validate_plausible). Throws flows::Error (usage) naming the file and line.
+std::vector<BenchmarkRow> parse_benchmarks(const std::string& yaml_text, const std::string& source_name,
+                                           bool allow_unusual = false);
 
 enum class BenchmarkChange { insert, unchanged, update };
 

@@ -36,6 +36,11 @@ TEST_CASE("billing benchmark documents are parsed exactly, errors name the line"
                            "- {region: london, period_start: 2024-04-01, unit_rate: 0.3, standing_charge: 0.6}\n",
                            "b.yaml");
         }) == "b.yaml:2: a second benchmark for london from 2024-04-01");
+  const std::string pence = "- {region: london, period_start: 2024-04-01, unit_rate: 24.50, standing_charge: 0.6}\n";
+  CHECK(usage_message([&] { parse_benchmarks(pence, "b.yaml"); }) ==
+        "b.yaml:1: unit rate 24.5 £/kWh is over the plausible 1 £/kWh (pence typed as pounds? "
+        "--allow-unusual-rate accepts it)");
+  CHECK(parse_benchmarks(pence, "b.yaml", true)[0].tariff.rates.unit_rate == D("24.5"));
 }
 
 TEST_CASE("billing benchmark import: insert, unchanged, replace only when asked") {

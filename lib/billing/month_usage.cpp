@@ -76,4 +76,10 @@ PropertyUsage property_usage(const CircuitMonths& circuits, const std::vector<st
   return out;
 }
 
+UsageTotals usage_totals(const std::vector<CircuitUsageRow>& rows) {
+  UsageTotals t;
+  for (const auto& r : rows) (r.type == to_string(CircuitType::solar) ? t.generation_kwh : t.consumption_kwh) += r.kwh;
+  return t;
+}
+
 }  // namespace flows::billing

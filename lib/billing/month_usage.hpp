@@ -90,6 +90,13 @@ struct CircuitUsageRow {
 // that nothing is written.
 std::vector<CircuitUsageRow> usage_rows(const CircuitMonths& circuits, const Month& month);
 
+// The rows' kWh apart: consumption (power and heat circuits) and generation
+// (solar circuits), never added together.
+struct UsageTotals {
+  Decimal consumption_kwh, generation_kwh;
+};
+UsageTotals usage_totals(const std::vector<CircuitUsageRow>& rows);
+
 // The usage of a property's circuits (ids; those out of scope are ignored) and
 // their kWh per UK day added up.
 struct PropertyUsage {

@@ -48,6 +48,16 @@ TEST_CASE("billing month usage adds up registers per circuit and UK day") {
   CHECK(rows[2].half_hours == 0);
 }
 
+TEST_CASE("usage totals keep consumption and generation apart") {
+  const std::vector<CircuitUsageRow> rows{{"c1", "power", "power", D("23.375"), 48},
+                                          {"c2", "heat", "heat", D("1.125"), 48},
+                                          {"c3", "pv", "solar", D("200.5"), 48}};
+  const auto t = usage_totals(rows);
+  CHECK(t.consumption_kwh == D("24.5"));
+  CHECK(t.generation_kwh == D("200.5"));
+  CHECK(usage_totals({}).generation_kwh == 0);
+}
+
 TEST_CASE("billing month usage refuses rows it cannot place") {
   MonthUsage u;
   u.add_circuit("c1", "P", "power");

@@ -1,6 +1,7 @@
 #include "billing/tariffs.hpp"
 
 #include "core/error.hpp"
+#include "core/rate_limits.hpp"
 
 namespace flows::billing {
 namespace {
@@ -27,6 +28,18 @@ Rates discounted(const Rates& benchmark, const Decimal& discount_percent) {
 void validate_rates(const Rates& r) {
   check_money("benchmark unit rate", r.unit_rate, 100, "£/kWh");
   check_money("benchmark standing charge", r.standing_charge, 100, "£/day");
+}
+
+void validate_plausible(const Rates& r, bool allow_unusual) {
+  if (allow_unusual) return;
+  auto check = [](const std::string& what, const Decimal& v, std::int64_t max_units, const std::string& unit) {
+    const Decimal max = Decimal::from_parts(max_units, 5);
+    if (v > max)
+      throw usage_error(what + " " + v.to_string() + " " + unit + " is over the plausible " + max.to_string_min(0) +
+                        " " + unit + " (pence typed as pounds? --allow-unusual-rate accepts it)");
+  };
+  check("unit rate", r.unit_rate, rate_limits::max_unit_rate_units, "£/kWh");
+  check("standing charge", r.standing_charge, rate_limits::max_standing_charge_units, "£/day");
 }
 
 void validate_discount(const Decimal& percent) { check_range("discount", percent, 100, "%"); }

@@ -64,6 +64,11 @@ Rates microgrid_rates(const Rates& benchmark, const Decimal& discount_percent);
 // "discount 120 is outside 0-100 %".
 void validate_rates(const Rates& r);  // a benchmark's: 0-100, at most 5 decimals each
 void validate_discount(const Decimal& percent);    // 0-100
+// A rate as entered (benchmark add, a benchmark document, quote tariff): within
+// the plausible bounds of core/rate_limits.hpp (unit rate 0-1 £/kWh, standing
+// charge 0-2 £/day) unless `allow_unusual` (--allow-unusual-rate). Throws
+// flows::Error (usage) naming the value and the bound.
+void validate_plausible(const Rates& r, bool allow_unusual);
 void validate_prepayment(const PrepaymentSettings& p);
 void validate(const BenchmarkTariff& t);
 void validate(const MicrogridTariff& t);

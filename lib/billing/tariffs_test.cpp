@@ -110,3 +110,13 @@ TEST_CASE("billing rates in force per key: each key's latest period start on or 
   CHECK(rates_in_force(rows, 2023_y / 12 / 31).empty());
   CHECK(as_on_meter(R("0.1758759", "0.49170")) == R("0.17587", "0.4917"));
 }
+
+TEST_CASE("rates as entered are within the plausible bounds unless allowed") {
+  validate_plausible({D("1"), D("2")}, false);  // the bounds themselves are plausible
+  CHECK(usage_message([] { validate_plausible({D("24.50"), D("0.6")}, false); }) ==
+        "unit rate 24.5 £/kWh is over the plausible 1 £/kWh (pence typed as pounds? --allow-unusual-rate accepts it)");
+  CHECK(usage_message([] { validate_plausible({D("0.2"), D("2.00001")}, false); }) ==
+        "standing charge 2.00001 £/day is over the plausible 2 £/day (pence typed as pounds? --allow-unusual-rate "
+        "accepts it)");
+  validate_plausible({D("24.50"), D("60")}, true);
+}

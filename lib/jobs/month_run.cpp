@@ -93,7 +93,7 @@ void store(pqxx::work& tx, const RunOptions& o, const Loaded& l, const Decided& 
 
 void report_on(const Loaded& l, Decided& d, RunReport& r) {
   for (const auto& e : l.in.escos) r.escos.push_back(e.code);
-  for (const auto& u : d.usage) r.usage_kwh += u.kwh;
+  r.usage_totals = billing::usage_totals(d.usage);
   r.usage = std::move(d.usage);
   for (const auto& b : d.bill.billed) {
     const auto& o = *b.occupancy;

@@ -61,7 +61,7 @@ struct RunReport {
   std::vector<billing::SolarCreditRow> solar_credits;
   std::vector<nlohmann::json> statements;  // as stored in monthly_statements, by account number
   std::vector<billing::SkippedCustomer> skipped;
-  billing::Decimal usage_kwh;          // all circuits
+  billing::UsageTotals usage_totals;  // consumption (power, heat) and generation (solar) apart
   billing::Decimal customer_total;     // sum of the exact customer totals, £
   std::int64_t solar_credit_pence = 0;
   std::chrono::milliseconds duration{0};

@@ -9,6 +9,7 @@
 
 #include "core/emop_time.hpp"
 #include "core/money.hpp"
+#include "core/rate_limits.hpp"
 #include "emop/records.hpp"
 
 namespace flows::meter {
@@ -44,8 +45,8 @@ inline const Money default_debt_recovery_rate = Money::from_units(30000);      /
 // Allowed ranges, checked before the first byte goes to a meter. Unit rates and
 // standing charges are in pounds: the upper bounds catch pence typed as pounds.
 struct TariffLimits {
-  Money max_unit_rate = Money::from_units(100000);          // £1.00/kWh
-  Money max_standing_charge = Money::from_units(200000);    // £2.00/day
+  Money max_unit_rate = Money::from_units(rate_limits::max_unit_rate_units);              // £1.00/kWh
+  Money max_standing_charge = Money::from_units(rate_limits::max_standing_charge_units);  // £2.00/day
   Money max_emergency_credit = Money::from_pounds(5000);
   Money max_ecredit_availability = Money::from_pounds(5000);
   Money max_debt_recovery_rate = Money::from_pounds(500);

@@ -120,6 +120,13 @@ OUT=$("$BILL" tariffs benchmark add --region london --period-start 2024-04-01 --
 expect_eq "negative rate exit" "$?" 2
 OUT=$("$BILL" tariffs benchmark add --region london --period-start 2024-04-01 --unit-rate 0.234567 --standing-charge 0.6 2>&1)
 expect_eq "6-decimal rate exit" "$?" 2
+OUT=$("$BILL" tariffs benchmark add --region london --period-start 2024-04-01 --unit-rate 24.50 --standing-charge 0.6 2>&1)
+expect_eq "pence typed as pounds exit" "$?" 2
+expect_match "pence typed as pounds message" "$OUT" "unit rate 24.5 £/kWh is over the plausible 1 £/kWh"
+printf 'benchmarks:\n  - {region: london, period_start: 2024-04-01, unit_rate: 0.2345, standing_charge: 60.1}\n' >"$WORK/pence.yaml"
+OUT=$("$BILL" tariffs benchmark import "$WORK/pence.yaml" 2>&1); expect_eq "implausible import exit" "$?" 2
+expect_match "implausible import message" "$OUT" "standing charge 60.1 £/day is over the plausible 2 £/day"
+expect_eq "implausible rates wrote nothing" "$(sql 'SELECT count(*) FROM public.benchmark_tariffs')" 0
 OUT=$("$BILL" tariffs benchmark add --region atlantis --period-start 2024-04-01 --unit-rate 0.2 --standing-charge 0.6 2>&1)
 expect_eq "unknown region exit" "$?" 2
 expect_match "unknown region message" "$OUT" "unknown region atlantis"
@@ -196,6 +203,9 @@ OUT=$("$BILL" run --month 2024-06 --esco alpha --as-of 2024-07-15 --json 2>>"$WO
 expect_eq "run exit (B skipped)" "$RC" 7
 pyjson "B reported, not billed" "$OUT" \
   "[(s['email'], s['reason']) for s in d['skipped']] == [('b@alpha.example', 'no customer tariff in force in 2024-06')] and d['customers_billed'] == 2"
+# Consumption 718 + 720 + 432 + 360 = 2230 kWh; no solar circuit read: generation 0, reported apart.
+pyjson "consumption and generation apart" "$OUT" \
+  "__import__('decimal').Decimal(d['consumption_kwh']) == 2230 and __import__('decimal').Decimal(d['generation_kwh']) == 0 and 'usage_kwh' not in d"
 expect_eq "B has no cost row" "$(sql "SELECT count(*) FROM public.monthly_costs m JOIN public.customers c ON c.id = m.customer WHERE c.email = 'b@alpha.example'")" 0
 # Usage: A power 1440 x 0.5 = 720; A heat from 16 June 00:00Z to 30 June 23:00Z =
 # 718 half hours x 1 = 718; B 1440 x 0.3 = 432; C 1440 x 0.25 = 360.
