@@ -30,7 +30,7 @@ cli::ManPage man_page() {
       "A \\fIcustomer\\fR's unit rate and standing charge are (1 \\- d/100) \\(mu the benchmark (the Ofgem price "
       "cap for the ESCO's region), \\fBtruncated\\fR to 5 decimals, since they are programmed into the meter: "
       "0.2345 \\(Po/kWh at 25 % is 0.175875, so 0.17587. The \\fImicrogrid\\fR's rates are the same product kept "
-      "exact (0.175875). Benchmark rates are 0\\-100 \\(Po with at most 5 decimals; discounts are 0\\-100 %. The "
+      "exact (0.175875). Benchmark rates have at most 5 decimals and must be plausible (unit rate up to \\(Po1.00/kWh, standing charge up to \\(Po2.00/day; \\fB\\-\\-allow\\-unusual\\-rate\\fR for a real exception); discounts are 0\\-100 %. The "
       "tariff in force for a month is the one with the latest period start on or before the month's first day. "
       "\\fBtariffs quarter\\fR creates the next period's microgrid row for each ESCO and a customer row for each "
       "live, prelive or onboarding occupier of a supply account, carrying the previous discount and prepayment "
