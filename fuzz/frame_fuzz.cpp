@@ -120,7 +120,7 @@ void check_records(ByteView p) {
     check_money(t->value);
   }
   round_trip(p, decode_element_registers, encode_element_registers);
-  round_trip(p, decode_backlight, encode_backlight);
+  round_trip(p, [](ByteView b) { return decode_backlight(b); }, encode_backlight);
   round_trip(p, decode_load_switch, encode_load_switch);
 
   stable(p, decode_profile_log_1, encode_profile_log_1);
