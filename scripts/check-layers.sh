@@ -19,6 +19,7 @@ declare -A allowed=(
   [billing]="core billing"
   [db]="core config transport billing db"  # billing: its value types, for the billing repositories
   [jobs]="core emop transport meter config db billing jobs"
+  [gateway]="core emop transport net meter config db gateway"
 )
 # The simulator's socket server puts the pure model on the network: it alone in
 # lib/sim may use net (the stream-generic frame I/O).
