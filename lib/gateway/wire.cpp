@@ -88,10 +88,10 @@ WireStatus bad_data_field(std::string_view why) {
 WireStatus unauthenticated() { return {Code::unauthenticated, "authentication required"}; }
 WireStatus permission_denied() { return {Code::permission_denied, "permission denied"}; }
 
-WireStatus status_for_failure(const transport::MeterError& e) {
+WireStatus status_for_failure(const transport::MeterError& e, bool write) {
   if (e.kind() == transport::FailureKind::unreachable && !e.delivered()) return {Code::internal, std::string(connect_failed)};
   std::string m = std::string(comm_failed) + ": " + failure_kind_text(e);
-  if (e.delivered()) m += outcome_unknown;
+  if (write && e.delivered() && e.kind() != transport::FailureKind::nak) m += outcome_unknown;
   return {Code::internal, m};
 }
 

@@ -58,7 +58,7 @@ WireStatus permission_denied();                       // generic
 // write that reached the meter unanswered "; write outcome unknown". Deployed
 // clients match the prefixes; the client here reads the rest back. Nothing of
 // the meter's address or the gateway's internals is in it.
-WireStatus status_for_failure(const transport::MeterError& e);
+WireStatus status_for_failure(const transport::MeterError& e, bool write);
 
 // The client side of the same: the failure a non-OK status means, `where` naming
 // the meter and gateway for the message. A write whose status does not say it
