@@ -232,6 +232,8 @@ void add_global_options(CLI::App& app, GlobalOptions& o, MeterSelection& sel) {
   app.add_option("--env", o.env_name, "configuration environment to use (default: FLOWS_ENV, then the current one)");
   // Where the meters are; among the global options, as in the public tool.
   app.add_option("--host", sel.host, "talk to one meter directly at HOST[:PORT] (port 8080 by default)");
+  app.add_option("--mediator", o.mediator,
+                 "send every meter call through the gateway at HOST:PORT (default: MEDIATOR_SERVER, then the environment's mediator)");
   app.add_option("--inventory", sel.inventory, "YAML inventory of meters (serial, host, port); emlite-sim's fleet file is one")
       ->envname("EMOP_INVENTORY");
   app.add_option("--timeout", o.timeout_seconds, "seconds to wait for a connection or an answer (default 10)")

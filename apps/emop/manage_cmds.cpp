@@ -8,7 +8,9 @@
 #include "cli.hpp"
 #include "core/error.hpp"
 #include "db/connection.hpp"
+#include "gateway/client.hpp"
 #include "jobs/meter_lookup.hpp"
+#include "targets.hpp"
 
 namespace flows::emop_app {
 namespace {
@@ -36,8 +38,40 @@ std::vector<ListCell> list_cells(const db::MeterListRow& r) {
   return {{r.esco, {}}, {r.serial, {}}, {r.name, {}}, signal, {r.health, {}}, {r.hardware, {}}, {r.feeders, {}}};
 }
 
+bool has_database(Resources& res) { return res.settings().database_url && !res.settings().database_url->empty(); }
+
+std::optional<std::string> text_field(const nlohmann::json& row, const char* key) {
+  auto it = row.find(key);
+  if (it == row.end() || it->is_null()) return std::nullopt;
+  return it->is_string() ? it->get<std::string>() : it->dump();
+}
+
+// The rows of the gateway's GetMeters (flows.get_meters_for_cli's columns).
+std::vector<db::MeterListRow> list_from_gateway(const GlobalOptions& options, Resources& res, const std::string& esco) {
+  gateway::InfoClient client(*mediator_options(options, res));
+  const std::string text = client.meters_json(esco);
+  const auto rows = nlohmann::json::parse(text, nullptr, false);
+  if (!rows.is_array()) throw protocol_error("the gateway's GetMeters answer is not a JSON array");
+  std::vector<db::MeterListRow> out;
+  for (const auto& r : rows) {
+    if (!r.is_object()) continue;
+    db::MeterListRow m;
+    m.esco = text_field(r, "esco").value_or("");
+    m.serial = text_field(r, "serial").value_or("");
+    m.name = text_field(r, "name").value_or("");
+    if (auto csq = r.find("csq"); csq != r.end() && csq->is_number_integer()) m.signal = csq->get<int>();
+    m.health = text_field(r, "health");
+    m.hardware = text_field(r, "hardware").value_or("");
+    m.feeders = text_field(r, "feeder").value_or("");
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
 int run_list(const GlobalOptions& options, Resources& res, const ListArgs& a) {
-  const auto rows = jobs::list_meters(*open_db(res), a.esco);
+  // Without a database, the gateway's InfoService, as the deployed tool asks it.
+  const auto rows = !has_database(res) && mediator_options(options, res) ? list_from_gateway(options, res, a.esco)
+                                                                          : jobs::list_meters(*open_db(res), a.esco);
   const std::vector<std::string> header = {"esco", "serial", "name", "signal", "health", "hardware", "feeder"};
   if (options.json) {
     nlohmann::ordered_json out = nlohmann::ordered_json::array();
@@ -77,8 +111,20 @@ int run_list(const GlobalOptions& options, Resources& res, const ListArgs& a) {
   return 0;
 }
 
+db::MeterInfoRow info_from_gateway(const GlobalOptions& options, Resources& res, const std::string& serial) {
+  gateway::InfoClient client(*mediator_options(options, res));
+  const auto j = nlohmann::json::parse(client.info_json(serial), nullptr, false);
+  if (!j.is_object() || !j.contains("registry")) throw protocol_error("the gateway's GetInfo answer is not {\"registry\": …}");
+  db::MeterInfoRow row;
+  row.registry = j["registry"].dump();
+  if (j.contains("shadow") && !j["shadow"].is_null()) row.shadow = j["shadow"].dump();
+  row.registers = "[]";
+  return row;
+}
+
 int run_info(const GlobalOptions& options, Resources& res, const std::string& serial) {
-  const auto row = jobs::meter_info(*open_db(res), serial);
+  const auto row = !has_database(res) && mediator_options(options, res) ? info_from_gateway(options, res, serial)
+                                                                         : jobs::meter_info(*open_db(res), serial);
   auto text_or_null = [](const std::optional<std::string>& v) -> nlohmann::ordered_json {
     if (!v) return nullptr;
     return *v;
@@ -123,12 +169,12 @@ void add_manage_commands(CLI::App& app, Invocation& inv) {
   static ListArgs list_args;
   static std::string info_serial, name_serial;
   auto* list = app.add_subcommand(
-      "list", "list the meters in the database: esco, serial, name, signal (CSQ), health, hardware, feeder");
+      "list", "list the meters in the database (without one, the gateway's): esco, serial, name, signal (CSQ), health, hardware, feeder");
   list->add_option("--esco", list_args.esco, "only this ESCO's meters (escos.code; an unknown code exits 2)");
   list->callback([&inv] { inv.action = [&inv] { return run_list(inv.options, inv.resources, list_args); }; });
 
   auto* info = app.add_subcommand(
-      "info", "show one meter's registry row, shadow (latest state) and registers from the database; "
+      "info", "show one meter's registry row, shadow (latest state) and registers from the database (without one, the gateway's registry and shadow); "
               "an unknown serial exits 2");
   info->add_option("serial", info_serial, "meter serial")->required();
   info->callback([&inv] { inv.action = [&inv] { return run_info(inv.options, inv.resources, info_serial); }; });

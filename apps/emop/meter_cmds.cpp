@@ -89,7 +89,8 @@ int run(const GlobalOptions& options, const MeterSelection& sel, Resources& res,
   // Validate everything before the first connection.
   jobs::MeterJob job = cmd.prepare(words);
   jobs::Placement placed = resolve_targets(sel, res, serials);
-  const jobs::BatchOptions batch = batch_options(options, res);  // settings before the object table, as ever
+  // --host talks to that meter directly, even where a gateway is configured.
+  const jobs::BatchOptions batch = batch_options(options, res, !sel.host.empty());  // settings before the object table, as ever
   auto ran = jobs::run_batch(placed.targets, res.objects(), batch, job);
   if (host_only && serials.empty()) serials.push_back(sel.host);
   auto outcomes = jobs::in_order(serials, std::move(ran), std::move(placed.unplaced));

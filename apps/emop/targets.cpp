@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "db/connection.hpp"
+#include "gateway/certs.hpp"
 #include "jobs/meter_lookup.hpp"
 #include "meter/inventory.hpp"
 
@@ -62,14 +63,58 @@ net::TransportOptions transport_options(const GlobalOptions& options, Resources&
   return o;
 }
 
-transport::TransportFactory transport_factory(const GlobalOptions& options, Resources& res) {
+namespace {
+
+// A PEM from a configured file, else from a deployed base64 variable; nullopt when neither.
+std::optional<std::string> pem_from(const std::optional<std::string>& file, const char* variable) {
+  if (file && !file->empty()) return read_text_file(*file);
+  if (auto v = config::process_env()(variable)) return gateway::pem_from_base64_env(variable, *v);
+  return std::nullopt;
+}
+
+std::optional<gateway::ClientTls> mediator_tls(const config::Settings& s) {
+  auto cert = pem_from(s.mediator_client_cert, "MEDIATOR_CLIENT_CERT");
+  auto key = pem_from(s.mediator_client_key, "MEDIATOR_CLIENT_KEY");
+  auto ca = pem_from(s.mediator_ca_cert, "MEDIATOR_CA_CERT");
+  if (!cert && !key && !ca) return std::nullopt;
+  if (!cert || !key || !ca)
+    throw config_error("a TLS gateway needs a client certificate, its key and the CA (mediator_client_cert, mediator_client_key, "
+                       "mediator_ca_cert, or MEDIATOR_CLIENT_CERT, MEDIATOR_CLIENT_KEY, MEDIATOR_CA_CERT)");
+  gateway::ClientTls t;
+  t.cert_pem = *cert;
+  t.key_pem = *key;
+  t.ca_pem = *ca;
+  return t;
+}
+
+}  // namespace
+
+std::optional<gateway::ClientOptions> mediator_options(const GlobalOptions& options, Resources& res) {
+  std::string address = options.mediator;
+  if (address.empty() && res.settings().mediator) address = *res.settings().mediator;
+  if (address.empty()) return std::nullopt;
+  if (!transport::parse_endpoint(address, 50051))
+    throw usage_error("--mediator '" + address + "' is not HOST:PORT");
+  if (address.find(':') == std::string::npos) address += ":50051";
+  gateway::ClientOptions o;
+  o.address = address;
+  o.tls = mediator_tls(res.settings());
+  // A call may wait for the gateway's retries of a slow meter: the deployed clients' 75 s, or more for long timeouts.
+  const int timeout = options.timeout_seconds > 0 ? options.timeout_seconds : res.settings().timeout_seconds;
+  o.deadline = std::max(std::chrono::milliseconds(75000), std::chrono::milliseconds(1000LL * timeout * (options.attempts + 1)));
+  return o;
+}
+
+transport::TransportFactory transport_factory(const GlobalOptions& options, Resources& res, bool direct) {
+  if (!direct)
+    if (auto m = mediator_options(options, res)) return gateway::mediator_factory(*m);
   return net::direct_factory(transport_options(options, res));
 }
 
-jobs::BatchOptions batch_options(const GlobalOptions& options, Resources& res) {
+jobs::BatchOptions batch_options(const GlobalOptions& options, Resources& res, bool direct) {
   jobs::BatchOptions b;
   b.concurrency = options.concurrency;
-  b.transport = transport_factory(options, res);
+  b.transport = transport_factory(options, res, direct);
   return b;
 }
 
@@ -98,9 +143,14 @@ jobs::Placement resolve_targets(const MeterSelection& sel, Resources& res, const
   if (path.empty() && res.settings().inventory) path = *res.settings().inventory;
   if (path.empty() && res.settings().database_url && !res.settings().database_url->empty())
     return resolve_targets_from_database(res, serials);
+  // Through a gateway, a serial is all it needs: it knows where its meters are.
+  if (path.empty() && mediator_options(res.global_options(), res)) {
+    for (const auto& serial : serials) out.targets.push_back({serial, {}, false, ""});
+    return out;
+  }
   if (path.empty())
     throw config_error("no address for meter " + serials.front() +
-                       ": give --host HOST[:PORT] or an inventory (--inventory FILE, EMOP_INVENTORY)");
+                       ": give --host HOST[:PORT], an inventory (--inventory FILE, EMOP_INVENTORY) or a gateway (--mediator HOST:PORT)");
   auto inv = meter::Inventory::parse(read_text_file(path), path);
   for (const auto& serial : serials) {
     const auto* e = inv.find(serial);

@@ -4,6 +4,7 @@
 
 #include "cli.hpp"
 #include "jobs/batch.hpp"
+#include "gateway/client.hpp"
 #include "net/direct_transport.hpp"
 
 namespace flows::emop_app {
@@ -20,9 +21,15 @@ jobs::Placement resolve_targets(const MeterSelection& sel, Resources& res,
                                                const std::vector<std::string>& serials);
 
 net::TransportOptions transport_options(const GlobalOptions& options, Resources& res);
-// How every meter command and job reaches its meters (direct TCP or SOCKS5 today).
-transport::TransportFactory transport_factory(const GlobalOptions& options, Resources& res);
+// The gateway every meter call goes through: --mediator, else MEDIATOR_SERVER or
+// the environment's `mediator`; with client certificates from the environment's
+// mediator_client_cert/_key/mediator_ca_cert files or the deployed base64
+// MEDIATOR_CLIENT_CERT/_KEY/MEDIATOR_CA_CERT. nullopt: talk to meters directly.
+std::optional<gateway::ClientOptions> mediator_options(const GlobalOptions& options, Resources& res);
+// How every meter command and job reaches its meters: through the gateway when
+// one is configured (unless `direct`), else direct TCP or SOCKS5.
+transport::TransportFactory transport_factory(const GlobalOptions& options, Resources& res, bool direct = false);
 // A batch's concurrency and transport, from the global options.
-jobs::BatchOptions batch_options(const GlobalOptions& options, Resources& res);
+jobs::BatchOptions batch_options(const GlobalOptions& options, Resources& res, bool direct = false);
 
 }  // namespace flows::emop_app

@@ -35,8 +35,9 @@ namespace {
 using Value = toml::basic_value<toml::discard_comments, std::map, std::vector>;
 using CommentedValue = toml::basic_value<toml::preserve_comments, std::map, std::vector>;
 
-constexpr std::array<std::string_view, 6> string_keys{"database_url",   "inventory",      "mediator",
-                                                      "socks_host",     "socks_username", "socks_password"};
+constexpr std::array<std::string_view, 9> string_keys{"database_url",   "inventory",      "mediator",
+                                                      "socks_host",     "socks_username", "socks_password",
+                                                      "mediator_client_cert", "mediator_client_key", "mediator_ca_cert"};
 constexpr std::array<std::string_view, 2> int_keys{"timeout_seconds", "socks_port"};
 
 // libpq reads these itself when it connects (conninfo keywords win over them), so
@@ -382,6 +383,9 @@ Settings load(const LoadOptions& opts) {
       if (key == "database_url") str = &s.database_url;
       else if (key == "inventory") str = &s.inventory;
       else if (key == "mediator") str = &s.mediator;
+      else if (key == "mediator_client_cert") str = &s.mediator_client_cert;
+      else if (key == "mediator_client_key") str = &s.mediator_client_key;
+      else if (key == "mediator_ca_cert") str = &s.mediator_ca_cert;
       else if (key == "socks_host") str = &s.socks_host;
       else if (key == "socks_username") str = &s.socks_username;
       else if (key == "socks_password") str = &s.socks_password;
@@ -391,8 +395,9 @@ Settings load(const LoadOptions& opts) {
       s.sources[key] = "config file";
     }
     // Relative to the file, so a cron job finds the inventory whatever its cwd.
-    if (s.inventory && !s.inventory->empty() && fs::path(*s.inventory).is_relative())
-      s.inventory = (path->parent_path() / *s.inventory).lexically_normal().string();
+    for (auto* file : {&s.inventory, &s.mediator_client_cert, &s.mediator_client_key, &s.mediator_ca_cert})
+      if (*file && !(*file)->empty() && fs::path(**file).is_relative())
+        *file = (path->parent_path() / **file).lexically_normal().string();
   }
 
   auto override_string = [&](const char* var, std::optional<std::string>& field, const char* key) {
@@ -402,6 +407,7 @@ Settings load(const LoadOptions& opts) {
     }
   };
   override_string("FLOWS_DATABASE_URL", s.database_url, "database_url");
+  override_string("MEDIATOR_SERVER", s.mediator, "mediator");
   override_string("SOCKS_HOST", s.socks_host, "socks_host");
   override_string("SOCKS_USERNAME", s.socks_username, "socks_username");
   override_string("SOCKS_PASSWORD", s.socks_password, "socks_password");
@@ -442,6 +448,9 @@ std::vector<Settings::Item> Settings::items() const {
   out.push_back({"timeout_seconds", std::to_string(timeout_seconds), true, source("timeout_seconds")});
   str("inventory", inventory);
   str("mediator", mediator);
+  str("mediator_client_cert", mediator_client_cert);
+  str("mediator_client_key", mediator_client_key);
+  str("mediator_ca_cert", mediator_ca_cert);
   str("socks_host", socks_host);
   Item port{"socks_port", std::nullopt, true, source("socks_port")};
   if (socks_port) port.value = std::to_string(*socks_port);

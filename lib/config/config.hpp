@@ -7,7 +7,8 @@
 //   database_url = "host=/tmp/x/sock port=54329 user=flows dbname=flows"
 //   timeout_seconds = 10
 //   inventory = "fleet.yaml"        # relative paths are relative to the config file
-//   mediator = "127.0.0.1:7800"
+//   mediator = "127.0.0.1:50051"     # every meter call through this gateway
+//   mediator_client_cert = "client.crt"  mediator_client_key = "client.key"  mediator_ca_cert = "ca.crt"
 //   socks_host = "..."  socks_port = 1080  socks_username = "..."  socks_password = "..."
 //
 // Every failure is a flows::Error with ExitCode::config, one line, and never
@@ -44,7 +45,10 @@ struct Settings {
   std::string env_name;
   std::optional<std::string> database_url;  // libpq conninfo or URI
   std::optional<std::string> inventory;
-  std::optional<std::string> mediator;
+  std::optional<std::string> mediator;              // HOST:PORT of a gateway (MEDIATOR_SERVER overrides)
+  std::optional<std::string> mediator_client_cert;  // PEM files for a TLS gateway; relative to the config file
+  std::optional<std::string> mediator_client_key;
+  std::optional<std::string> mediator_ca_cert;
   std::optional<std::string> socks_host;
   std::optional<std::string> socks_username;
   std::optional<std::string> socks_password;
