@@ -99,6 +99,7 @@ std::optional<gateway::ClientOptions> mediator_options(const GlobalOptions& opti
   gateway::ClientOptions o;
   o.address = address;
   o.tls = mediator_tls(res.settings());
+  o.log_exchange = transport_options(options, res).log_exchange;
   // A call may wait for the gateway's retries of a slow meter: the deployed clients' 75 s, or more for long timeouts.
   const int timeout = options.timeout_seconds > 0 ? options.timeout_seconds : res.settings().timeout_seconds;
   o.deadline = std::max(std::chrono::milliseconds(75000), std::chrono::milliseconds(1000LL * timeout * (options.attempts + 1)));

@@ -26,6 +26,8 @@ void add_serve_options(CLI::App& cmd, ServeArgs& a) {
       ->capture_default_str();
   cmd.add_option("--refresh", a.refresh_s, "seconds between reloads of the meters")->capture_default_str();
   cmd.add_option("--grace", a.grace_s, "seconds calls in flight get to finish on SIGTERM")->capture_default_str();
+  cmd.add_option("--idle-close", a.idle_close_s,
+                 "seconds a meter's connection stays open unused (0: closed as soon as no call waits)")->capture_default_str();
   cmd.add_option("--port-file", a.port_file, "write the port listened on to this file once serving (for --listen HOST:0)");
 }
 
@@ -81,6 +83,7 @@ ServePlan plan_serve(const ServeArgs& a, const config::Getenv& getenv) {
   check_range("--attempts", a.attempts, 1, 20);
   check_range("--refresh", a.refresh_s, 1, 86400);
   check_range("--grace", a.grace_s, 0, 3600);
+  check_range("--idle-close", a.idle_close_s, 0, 3600);
   ServePlan p;
   p.host = host_of(a.listen);
   p.server.listen = a.listen;
@@ -94,6 +97,7 @@ ServePlan plan_serve(const ServeArgs& a, const config::Getenv& getenv) {
   p.transport.attempts = a.attempts;
   p.transport.pacing = std::chrono::milliseconds(a.pace_ms);
   p.engine.busy_wait = std::chrono::seconds(a.busy_wait_s);
+  p.engine.idle_close = std::chrono::seconds(a.idle_close_s);
   p.refresh = std::chrono::seconds(a.refresh_s);
   p.grace = std::chrono::seconds(a.grace_s);
   p.make_source = meter_source_for(a, getenv);

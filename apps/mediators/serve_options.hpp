@@ -33,6 +33,7 @@ struct ServeArgs {
   int attempts = 5;
   int refresh_s = 300;
   int grace_s = 30;
+  int idle_close_s = 5;
 };
 
 void add_serve_options(CLI::App& cmd, ServeArgs& a);

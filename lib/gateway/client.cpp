@@ -6,6 +6,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "core/error.hpp"
+#include "emop/exchange.hpp"
 #include "gateway/proto/mediator.grpc.pb.h"
 #include "gateway/wire.hpp"
 
@@ -57,12 +58,21 @@ class MediatorTransport : public transport::Transport {
     const std::string& reply = call.method == Method::read_element ? p->read_reply.response()
                                : call.method == Method::send_raw_message ? p->raw_reply.response()
                                                                           : empty_;
-    co_return response_data(request, call, emop::ByteView(reinterpret_cast<const std::uint8_t*>(reply.data()), reply.size()));
+    auto response = response_data(request, call, emop::ByteView(reinterpret_cast<const std::uint8_t*>(reply.data()), reply.size()));
+    if (options_.log_exchange) log(request, call, response);
+    co_return response;
   }
 
   std::string describe() const override { return "meter " + serial_ + " via mediator " + options_.address; }
 
  private:
+  void log(const emop::Bytes& request, const WireCall& call, const emop::Bytes& response) const {
+    auto frame = emop::encode_request(request);
+    const std::string sent = frame ? emop::loggable_hex(*frame) : emop::to_hex(request);
+    options_.log_exchange(describe() + ": " + std::string(method_name(call.method)) + " " + sent + " -> data " +
+                          (emop::is_write_request(request) ? "(write acknowledged)" : emop::to_hex(response)));
+  }
+
   // Starts the call; resumes on our executor with its status.
   Task<grpc::Status> start(const WireCall& call, std::shared_ptr<Pending> p) {
     return asio::async_initiate<const asio::use_awaitable_t<>, void(grpc::Status)>(

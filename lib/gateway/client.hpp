@@ -6,6 +6,7 @@
 // (and exit status) a direct connection gives, with a delivered write's outcome
 // reported unknown, never as failed.
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -27,6 +28,8 @@ struct ClientOptions {
   std::string address;                       // HOST:PORT
   std::optional<ClientTls> tls;
   std::chrono::milliseconds deadline{75000};  // per call, as deployed clients give it
+  // Each request (as the frame a direct connection would send, tokens masked) and its answer.
+  std::function<void(const std::string&)> log_exchange;
 };
 
 // One channel for all meters; connecting is lazy (a gateway that is down fails

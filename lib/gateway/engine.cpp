@@ -59,11 +59,14 @@ Task<CallResult> Engine::converse(Line& line, const std::string& serial, emop::B
   }
   struct Unlock {
     Line& l;
+    bool close_now;
     ~Unlock() {
       l.last_used = std::chrono::steady_clock::now();
+      // With no idle time allowed, the connection ends with the last waiting call.
+      if (close_now && l.lock.waiting() == 0 && l.transport) l.transport->close();
       l.lock.unlock();
     }
-  } unlock{line};
+  } unlock{line, options_.idle_close.count() == 0};
   try {
     if (!line.transport) line.transport = factory_(ex_, line.target);
     r.response = co_await line.transport->exchange(std::move(request));

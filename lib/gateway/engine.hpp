@@ -23,7 +23,8 @@ namespace flows::gateway {
 
 struct EngineOptions {
   std::chrono::milliseconds busy_wait{60000};  // how long a call waits for a busy meter
-  std::chrono::milliseconds idle_close{5000};  // a meter's connection is closed after this long unused
+  // A meter's connection is closed after this long unused; 0: as soon as no call waits for it.
+  std::chrono::milliseconds idle_close{5000};
 };
 
 // What one call came to: OK with the meter's response data field, or a refusal

@@ -46,7 +46,8 @@ transport::MeterError meter_failure_from(std::string_view message, const std::st
         if (c < '0' || c > '9') break;
         code = code * 10 + (c - '0');
       }
-      return MeterError(FailureKind::nak, where + " answered NAK " + std::to_string(code), emop::NakCode(code));
+      const auto nak = emop::NakCode(code);
+      return MeterError(FailureKind::nak, where + " answered NAK " + std::to_string(code) + " (" + std::string(emop::nak_name(nak)) + ")", nak);
     }
     if (detail.starts_with("timeout")) return MeterError(FailureKind::timeout, "no answer from " + where + " (timeout)");
     if (detail.starts_with("closed")) return MeterError(FailureKind::unreachable, where + " closed the connection mid-conversation");

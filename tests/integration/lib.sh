@@ -29,18 +29,28 @@ for _ in $(seq 1 24); do
 done
 EMOP="$WORK/bin/emop"
 SIM="$WORK/bin/emlite-sim"
+# With FLOWS_IT_MEDIATORS=BINARY, every emop call goes through a `mediators serve`
+# gateway in front of the simulator (the same checks, through the gateway).
+GATEWAY=""
+GW_PID=""
+if [[ -n "${FLOWS_IT_MEDIATORS:-}" ]]; then
+  cp "$FLOWS_IT_MEDIATORS" "$WORK/bin/mediators"
+  GATEWAY="$WORK/bin/mediators"
+fi
 
 # Isolate emop from the user's configuration and environment.
 export XDG_CONFIG_HOME="$WORK/config"
 mkdir -p "$XDG_CONFIG_HOME"
 unset FLOWS_ENV FLOWS_DATABASE_URL EMOP_OBJECTS_FILE EMLITE_TIMEOUT_SECONDS SOCKS_HOST SOCKS_PORT \
-      SOCKS_USERNAME SOCKS_PASSWORD EMOP_INVENTORY
+      SOCKS_USERNAME SOCKS_PASSWORD EMOP_INVENTORY MEDIATOR_SERVER MEDIATOR_CLIENT_CERT MEDIATOR_CLIENT_KEY \
+      MEDIATOR_CA_CERT MEDIATOR_SERVER_CERT MEDIATOR_SERVER_KEY
 export NO_COLOR=1
 
 source "$(dirname "${BASH_SOURCE[0]}")/stop_sim.sh"
 
 cleanup() {
   local rc=$?
+  stop_gateway
   stop_sim
   if [[ $rc -ne 0 && $rc -ne 77 && -f "$WORK/sim.log" ]]; then
     echo "--- emlite-sim log (last 30 lines) ---"
@@ -88,6 +98,39 @@ start_sim() {
   done
   export EMOP_INVENTORY="$INVENTORY"
   log "emlite-sim pid $SIM_PID ready (control 127.0.0.1:$CTL_PORT)"
+  [[ -n "$GATEWAY" ]] && start_gateway
+  return 0
+}
+
+# start_gateway: (re)starts the gateway over the simulator's inventory and points
+# emop at it (MEDIATOR_SERVER); emop keeps the inventory for what it knows of each
+# meter (dst, hardware). The gateway tries as emop's defaults do, and lets go of
+# a meter's connection after each call so that a test's direct --host call finds
+# the meter free (the simulator, like a meter, takes one connection at a time).
+start_gateway() {
+  stop_gateway
+  rm -f "$WORK/gw.port"
+  "$GATEWAY" serve --inventory "$INVENTORY" --listen 127.0.0.1:0 --port-file "$WORK/gw.port" \
+    --idle-close 0 ${GATEWAY_ARGS:-} >"$WORK/gw.out" 2>"$WORK/gw.log" &
+  GW_PID=$!
+  local waited=0
+  while [[ ! -s "$WORK/gw.port" ]]; do
+    if ! kill -0 "$GW_PID" 2>/dev/null; then echo "FATAL: mediators exited:"; cat "$WORK/gw.log"; GW_PID=""; exit 1; fi
+    if (( waited >= 200 )); then echo "FATAL: mediators not ready within 20 s"; exit 1; fi
+    sleep 0.1; waited=$((waited + 1))
+  done
+  export MEDIATOR_SERVER="127.0.0.1:$(cat "$WORK/gw.port")"
+  log "mediators pid $GW_PID serving on $MEDIATOR_SERVER"
+}
+
+stop_gateway() {
+  if [[ -n "${GW_PID:-}" ]]; then
+    kill "$GW_PID" 2>/dev/null
+    for _ in $(seq 1 50); do kill -0 "$GW_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$GW_PID" 2>/dev/null
+    wait "$GW_PID" 2>/dev/null
+    GW_PID=""
+  fi
 }
 
 # ctl WORDS…: one control command; prints the answer.

@@ -25,7 +25,9 @@ EOF
   meter "$U" 127.0.72.4 "$P4" false 9.99999
   meter "$S" 127.0.72.9 "$P9" true 50.00
 } >"$WORK/fleet.yaml"
-start_sim --fleet "$WORK/fleet.yaml" --fault "$S=silent"
+# Through a gateway, the gateway's timeout and attempts apply (emop's do not travel
+# on the wire): make them the silent-meter probe's below.
+GATEWAY_ARGS="--timeout 1 --attempts 1" start_sim --fleet "$WORK/fleet.yaml" --fault "$S=silent"
 
 # Balance drift per second on P: 1000 W × £0.25/kWh + £0.50/day.
 RATE="(D(1000)*D('0.25')/3600000 + D('0.50')/86400)"
