@@ -341,6 +341,8 @@ void GatewayServer::start() {
   }
   builder.AddListeningPort(g.options.listen, creds, &g.port);
   builder.SetMaxReceiveMessageSize(g.options.max_request_bytes);
+  // gRPC would share a port in use (SO_REUSEPORT): a second gateway must fail instead.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.RegisterService(g.mediator.get());
   builder.RegisterService(g.info.get());
   builder.RegisterService(g.stats.get());
