@@ -23,7 +23,7 @@ emit() {  # emit BINARY KIND FILE
     mv "$tmp" "$root/$file"
   fi
 }
-for tool in emop emlite-sim flows-bill; do
+for tool in emop emlite-sim flows-bill mediators; do
   bin="$build/apps/$tool/$tool"
   emit "$bin" man "man/$tool.1"
   emit "$bin" bash "completions/$tool.bash"

@@ -22,7 +22,33 @@ cli::ManPage man_page() {
   p.description =
       "mediators serves the gRPC gateway that deployed clients (the Python emop, sync jobs, the customer "
       "app's back end) and this toolkit's emop use to reach an ESCO's meters.";
-  p.extra_sections = {{"EXIT STATUS", cli::exit_status_roff()}};
+  p.extra_sections = {
+      {"CERTIFICATES",
+       "The gateway speaks mTLS. \\fBmediators certs\\fR keeps the ESCO's certificate authority in a directory "
+       "(\\fB\\-\\-dir\\fR; default \\fI$XDG_CONFIG_HOME/flows/mediators/pki\\fR, else "
+       "\\fI~/.config/flows/mediators/pki\\fR, mode 0700): \\fIca.crt\\fR and \\fIca.key\\fR, server "
+       "certificates \\fINAME.crt\\fR/\\fINAME.key\\fR, client certificates "
+       "\\fIclients/ID.crt\\fR/\\fIclients/ID.key\\fR, and \\fIregistry.json\\fR, one entry per "
+       "certificate issued. Keys are RSA (the CA's 4096 bits, as deployed), mode 0600, and every file is "
+       "written whole.\n"
+       ".PP\n"
+       "A client certificate's CN is the client's id ([A\\-Za\\-z0\\-9_\\-]+) and its OU its role: "
+       "\\fBinternal\\fR (every method), \\fBpartner\\fR (readElement, GetInfo, GetMeters) or "
+       "\\fBreadonly\\fR (GetInfo, GetMeters). A server certificate always names "
+       "\\fBcepro\\-mediators\\fR, the TLS name deployed clients verify, and localhost and 127.0.0.1, "
+       "besides each \\fB\\-\\-san\\fR (an IP address becomes an IP SAN, anything else a DNS name).\n"
+       ".PP\n"
+       "Nothing secret is printed unless asked: \\fB\\-\\-env\\fR (and \\fBcerts env\\fR) print "
+       "\\fBMEDIATOR_SERVER_CERT\\fR, \\fBMEDIATOR_SERVER_KEY\\fR or \\fBMEDIATOR_CLIENT_CERT\\fR, "
+       "\\fBMEDIATOR_CLIENT_KEY\\fR, and \\fBMEDIATOR_CA_CERT\\fR, each the standard base64 of the PEM "
+       "on one line, as deployed tools read them from the environment; those lines alone go to stdout, the "
+       "summary to stderr.\n"
+       ".PP\n"
+       "Exit status 2: a CA already in the directory (\\fBcerts init\\fR), or a server name or client id "
+       "already issued, each without \\fB\\-\\-force\\fR; a bad id, role, name or \\fB\\-\\-san\\fR; a "
+       "file given to \\fBcerts info\\fR that is not a PEM certificate. Exit status 3: no CA in the directory "
+       "to issue with, or an unreadable one."},
+      {"EXIT STATUS", cli::exit_status_roff()}};
   return p;
 }
 

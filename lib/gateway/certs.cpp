@@ -117,7 +117,8 @@ PkeyPtr parse_private_key(const std::string& pem, const fs::path& path) {
 }
 
 PkeyPtr rsa_key(int bits) {
-  if (bits < 2048 || bits > 16384) throw usage_error("--key-bits " + std::to_string(bits) + ": RSA keys of 2048 to 16384 bits");
+  if (bits < 2048 || bits > 16384)
+    throw usage_error("--key-bits " + std::to_string(bits) + ": RSA keys of 2048 to 16384 bits");
   PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr));
   if (!ctx) fail("EVP_PKEY_CTX_new_from_name(RSA)");
   check(EVP_PKEY_keygen_init(ctx.get()), "EVP_PKEY_keygen_init");
@@ -446,7 +447,9 @@ Issued record(const fs::path& dir, Kind kind, const std::string& name, std::opti
 void refuse_existing(const fs::path& crt, const fs::path& key, bool force, const std::string& what) {
   if (force) return;
   for (const auto& p : {crt, key})
-    if (fs::exists(p)) throw usage_error(what + " already exists in " + p.parent_path().string() + " (" + p.filename().string() + "); --force replaces it");
+    if (fs::exists(p))
+      throw usage_error(what + " already exists in " + p.parent_path().string() + " (" + p.filename().string() +
+                        "); --force replaces it");
 }
 
 const char* const leaf_key_usage = "critical,digitalSignature,keyEncipherment";
