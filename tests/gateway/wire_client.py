@@ -35,6 +35,14 @@ def ok(cond, what):
 
 
 def channel():
+    """Insecure, or mTLS when WIRE_CERT, WIRE_KEY and WIRE_CA name PEM files (the
+    target name deployed clients verify: cepro-mediators)."""
+    import os
+    if os.environ.get("WIRE_CA"):
+        read = lambda v: open(os.environ[v], "rb").read() if os.environ.get(v) else None
+        creds = grpc.ssl_channel_credentials(root_certificates=read("WIRE_CA"), private_key=read("WIRE_KEY"),
+                                             certificate_chain=read("WIRE_CERT"))
+        return grpc.secure_channel(ADDRESS, creds, options=(("grpc.ssl_target_name_override", "cepro-mediators"),))
     return grpc.insecure_channel(ADDRESS)
 
 
@@ -208,6 +216,25 @@ def check_concurrent(meters, clients):
                 f"{len(bad)} wrong ({bad[:3]}) in {took:.1f} s")
 
 
+def check_methods(serial, expected):
+    """Each method's status code for this caller, against EXPECTED
+    ("readElement=OK,writeElement=PERMISSION_DENIED,…"; UNAVAILABLE: refused at the handshake)."""
+    s, i = stub(), info()
+    calls = {
+        "sendRawMessage": lambda: s.sendRawMessage(m.SendRawMessageRequest(serial=serial, dataField=bytes.fromhex("0160010000")), timeout=20),
+        "readElement": lambda: s.readElement(m.ReadElementRequest(serial=serial, objectId=0x600100), timeout=20),
+        "writeElement": lambda: s.writeElement(m.WriteElementRequest(serial=serial, objectId=0xFFE001, payload=b"\x00"), timeout=20),
+        "GetInfo": lambda: i.GetInfo(m.GetInfoRequest(serial=serial), timeout=20),
+        "GetMeters": lambda: i.GetMeters(m.GetMetersRequest(esco=""), timeout=20),
+    }
+    for pair in expected.split(","):
+        name, want = pair.split("=")
+        code, details, _ = status_of(calls[name])
+        ok(code.name == want, f"{name}: {code.name} (expected {want}) {details!r}")
+        if code.name in ("PERMISSION_DENIED", "UNAUTHENTICATED"):
+            ok(serial not in details and "127." not in details, f"{name}: the refusal is generic ({details!r})")
+
+
 def main():
     check = sys.argv[3]
     args = sys.argv[4:]
@@ -223,6 +250,8 @@ def main():
         check_failure(*args)
     elif check == "hung":
         check_hung(*args)
+    elif check == "methods":
+        check_methods(*args)
     elif check == "concurrent":
         check_concurrent(args[1:], int(args[0]))
     else:
