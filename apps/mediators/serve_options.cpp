@@ -57,12 +57,19 @@ std::optional<gateway::TlsMaterial> tls_from_environment(const config::Getenv& g
 }
 
 // Where the meters come from: --inventory, else the configured database.
-std::function<std::unique_ptr<gateway::MeterSource>()> meter_source_for(const ServeArgs& a, const config::Getenv&) {
+std::function<std::unique_ptr<gateway::MeterSource>()> meter_source_for(const ServeArgs& a, const config::Getenv& getenv) {
   if (!a.inventory.empty()) {
     if (!a.esco.empty()) throw usage_error("--esco selects meters from the database; an --inventory lists its own");
     return [path = a.inventory] { return gateway::inventory_source(path); };
   }
-  throw config_error("no meters to serve: give --inventory FILE, or a database (database_url in the --env environment)");
+  config::LoadOptions load;
+  if (!a.env_name.empty()) load.env_name = a.env_name;
+  load.getenv = getenv;
+  const auto settings = config::load(load);
+  if (!settings.database_url || settings.database_url->empty())
+    throw config_error("no meters to serve: give --inventory FILE, or a database (database_url in the " + settings.env_name +
+                       " environment, or FLOWS_DATABASE_URL)");
+  return [url = *settings.database_url, esco = a.esco] { return gateway::database_source(url, esco); };
 }
 
 // The TLS material from the three files, or from the deployed base64 variables;

@@ -87,7 +87,31 @@ bool has_deployed_listing(pqxx::transaction_base& tx) {
       .as<bool>();
 }
 
+const char* const cli_rows_by_deployed_function =
+    "SELECT COALESCE(json_agg(row_to_json(l)), '[]'::json)::text AS rows "
+    "FROM flows.get_meters_for_cli(NULLIF($1::text, ''), NULL) l";
+
+const char* const cli_rows_by_tables =
+    "SELECT COALESCE(json_agg(json_build_object('id', x.id, 'ip_address', x.ip_address, 'serial', x.serial, "
+    "         'name', x.name, 'single_meter_app', x.single_meter_app, 'esco', x.esco, 'csq', x.csq, "
+    "         'health', x.health, 'hardware', x.hardware, 'feeder', x.feeder) ORDER BY x.esco NULLS FIRST, x.serial), "
+    "       '[]'::json)::text AS rows "
+    "FROM (SELECT m.id, host(m.ip_address) AS ip_address, m.serial, m.name, m.single_meter_app, e.code AS esco, "
+    "             s.csq, s.health::text AS health, m.hardware, f.name AS feeder "
+    "      FROM flows.meter_registry m "
+    "      LEFT JOIN flows.escos e ON e.id = m.esco "
+    "      LEFT JOIN flows.meter_shadows s ON s.id = m.id "
+    "      LEFT JOIN flows.service_head_meter shm ON shm.meter = m.id "
+    "      LEFT JOIN flows.service_head_registry sh ON sh.id = shm.service_head "
+    "      LEFT JOIN flows.feeder_registry f ON f.id = sh.feeder "
+    "      WHERE ($1::text = '' OR e.code = $1)) x";
+
 }  // namespace
+
+std::string meters_for_cli_json(pqxx::transaction_base& tx, const std::string& esco) {
+  return tx.exec_params1(has_deployed_listing(tx) ? cli_rows_by_deployed_function : cli_rows_by_tables, esco)["rows"]
+      .as<std::string>();
+}
 
 std::vector<MeterListRow> list_meters(pqxx::transaction_base& tx, const std::string& esco) {
   const auto rows = tx.exec_params(has_deployed_listing(tx) ? list_by_deployed_function : list_by_tables, esco);

@@ -66,6 +66,12 @@ struct MeterInfoRow {
 
 std::optional<MeterInfoRow> meter_info(pqxx::transaction_base& tx, const std::string& serial);
 
+// The gateway's GetMeters answer: the rows of flows.get_meters_for_cli(esco, NULL)
+// as a JSON array text (where a database lacks the function, the same columns
+// from the tables: id, ip_address, serial, name, single_meter_app, esco, csq,
+// health, hardware, feeder; one row per meter and feeder). Empty esco: all.
+std::string meters_for_cli_json(pqxx::transaction_base& tx, const std::string& esco);
+
 // The meter's name ("" when it has none); nullopt when no meter has the serial.
 std::optional<std::string> meter_name(pqxx::transaction_base& tx, const std::string& serial);
 

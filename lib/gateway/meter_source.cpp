@@ -78,3 +78,72 @@ class InventorySource : public MeterSource {
 std::unique_ptr<MeterSource> inventory_source(std::string path) { return std::make_unique<InventorySource>(std::move(path)); }
 
 }  // namespace flows::gateway
+
+#include "core/error.hpp"
+#include "db/connection.hpp"
+#include "db/meters.hpp"
+#include "db/transaction.hpp"
+
+namespace flows::gateway {
+namespace {
+
+class DatabaseSource : public MeterSource {
+  // One read transaction on the connection (opened again after a database failure).
+  template <class F>
+  auto with_connection(std::string_view what, F&& f) {
+    std::lock_guard g(mutex_);
+    if (!conn_ || !conn_->is_open()) conn_ = db::connect(conninfo_);
+    try {
+      return db::in_read_transaction(*conn_, what, f);
+    } catch (const Error& e) {
+      if (e.code() == ExitCode::database) conn_.reset();  // opened again next time
+      throw;
+    }
+  }
+
+ public:
+  DatabaseSource(std::string conninfo, std::string esco) : conninfo_(std::move(conninfo)), esco_(std::move(esco)) {}
+
+  std::vector<transport::MeterTarget> load() override {
+    return with_connection("loading the meters to serve", [&](pqxx::transaction_base& tx) {
+      if (!esco_.empty() && !db::esco_exists(tx, esco_)) throw usage_error("unknown ESCO '" + esco_ + "' (escos.code)");
+      db::MeterFilter f;
+      if (!esco_.empty()) f.esco = esco_;
+      f.active_only = true;  // passive meters are never contacted
+      std::vector<transport::MeterTarget> out;
+      for (const auto& m : db::load_meters(tx, f))
+        if (!m.host.empty()) out.push_back({m.serial, {m.host, m.port}, m.dst, m.hardware});
+      return out;
+    });
+  }
+
+  std::optional<std::string> info_json(const std::string& serial) override {
+    return with_connection("GetInfo", [&](pqxx::transaction_base& tx) -> std::optional<std::string> {
+      auto row = db::meter_info(tx, serial);
+      if (!row) return std::nullopt;
+      nlohmann::ordered_json j;
+      j["registry"] = nlohmann::ordered_json::parse(row->registry);
+      j["shadow"] = row->shadow ? nlohmann::ordered_json::parse(*row->shadow) : nlohmann::ordered_json(nullptr);
+      return j.dump();
+    });
+  }
+
+  std::string meters_json(const std::string& esco) override {
+    return with_connection("GetMeters", [&](pqxx::transaction_base& tx) { return db::meters_for_cli_json(tx, esco); });
+  }
+
+  std::string describe() const override { return esco_.empty() ? "the database" : "the database (ESCO " + esco_ + ")"; }
+
+ private:
+  std::string conninfo_, esco_;
+  std::mutex mutex_;
+  std::unique_ptr<pqxx::connection> conn_;
+};
+
+}  // namespace
+
+std::unique_ptr<MeterSource> database_source(std::string conninfo, std::string esco) {
+  return std::make_unique<DatabaseSource>(std::move(conninfo), std::move(esco));
+}
+
+}  // namespace flows::gateway

@@ -32,3 +32,13 @@ class MeterSource {
 std::unique_ptr<MeterSource> inventory_source(std::string path);
 
 }  // namespace flows::gateway
+
+namespace flows::gateway {
+
+// The Flows database at `conninfo`: meter_registry rows with an address (one
+// ESCO's when esco is not empty; an unknown ESCO is a usage error), passive
+// meters never; GetInfo and GetMeters from the same database. One connection,
+// opened again after a failure.
+std::unique_ptr<MeterSource> database_source(std::string conninfo, std::string esco);
+
+}  // namespace flows::gateway
