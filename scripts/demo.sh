@@ -26,7 +26,10 @@ started=$(date +%s)
 chmod 755 "$work"  # the throwaway PostgreSQL runs as the unprivileged flows-pg user
 sim_pid=
 sim2_pid=
+gw_pid=
+mediators=$root/build/apps/mediators/mediators
 cleanup() {
+  if [ -n "$gw_pid" ] && ! { [ "$keep" = 1 ] && [ "${demo_done:-0}" = 1 ]; }; then kill "$gw_pid" 2>/dev/null && wait "$gw_pid" 2>/dev/null; fi
   [ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null
   if [ "$keep" = 1 ] && [ "${demo_done:-0}" = 1 ]; then return; fi
   [ -n "$sim2_pid" ] && kill "$sim2_pid" 2>/dev/null && wait "$sim2_pid" 2>/dev/null
@@ -94,6 +97,18 @@ for _ in $(seq 1 100); do [ -f "$work/topology.yaml" ] && [ -f "$work/community.
 unset EMOP_INVENTORY  # from here on, emop finds meters through meter_registry
 show db import "$work/topology.yaml"
 
+step "A gateway in front of the community: mediators serve, its meters from the database"
+# As deployed: no engineer or job talks to a meter directly; everything below goes
+# through the gateway (MEDIATOR_SERVER), which keeps one conversation per meter.
+"$mediators" serve --listen 127.0.0.1:0 --port-file "$work/gw.port" --name demo 2>"$work/gateway.log" &
+gw_pid=$!
+for _ in $(seq 1 100); do [ -s "$work/gw.port" ] && break; sleep 0.1; done
+[ -s "$work/gw.port" ] || { cat "$work/gateway.log" >&2; echo "demo: the gateway did not start" >&2; exit 1; }
+export MEDIATOR_SERVER="127.0.0.1:$(cat "$work/gw.port")"
+head -n 1 "$work/gateway.log"
+first_db=$(sed -n 's/.*serial: "\([^"]*\)".*/\1/p' "$work/community.yaml" | head -n 1)
+show read "$first_db"
+
 step "What cron runs: an hourly and a daily sync, then the half hours since the start of last month"
 show sync --frequency hourly
 show sync --frequency daily
@@ -101,6 +116,8 @@ month=$(date -u -d "$(date -u +%Y-%m-01) -1 day" +%Y-%m)   # last month, whole
 today=$(date -u +%F)
 show sync intervals --from "$month-01" --to "$today"
 show list
+echo "the gateway's log: $(grep -c ' call ' "$work/gateway.log") calls, e.g.:"
+grep ' call ' "$work/gateway.log" | tail -n 2
 
 step "What landed"
 psql -X -q -c "SELECT r.serial, s.health, s.csq, s.balance, s.voltage FROM flows.meter_shadows s JOIN flows.meter_registry r ON r.id = s.id ORDER BY r.serial"
@@ -123,18 +140,17 @@ demo_done=1
 step "Recap ($(( $(date +%s) - started )) s)"
 cat <<EOF
 Ran: the codec, 12 simulated meters read and written (a token, a future tariff),
-a throwaway PostgreSQL migrated, a community of 8 meters imported, synced hourly
-and daily, $(psql -X -qAt -c "SELECT count(*) FROM flows.register_interval_hh") half hours ingested, $month billed.
+a throwaway PostgreSQL migrated, a community of 8 meters imported, a gateway in
+front of them (mediators serve, $MEDIATOR_SERVER), synced through it hourly and daily, $(psql -X -qAt -c "SELECT count(*) FROM flows.register_interval_hh") half hours ingested, $month billed.
 Statements: $out (index-$month.html, statements-$month.csv).
 EOF
 if [ "$keep" = 1 ]; then
-  first_db=$(sed -n 's/.*serial: "\([^"]*\)".*/\1/p' "$work/community.yaml" | head -n 1)
   cat <<EOF
-Still running (--keep): the community's simulator (pid $sim2_pid) and the database.
+Still running (--keep): the community's simulator (pid $sim2_pid), the gateway (pid $gw_pid) and the database.
 To use them from another shell:
-  export FLOWS_DATABASE_URL='$FLOWS_DATABASE_URL' PATH="$root/build/apps/emop:$root/build/apps/flows-bill:\$PATH"
+  export FLOWS_DATABASE_URL='$FLOWS_DATABASE_URL' MEDIATOR_SERVER=$MEDIATOR_SERVER PATH="$root/build/apps/emop:$root/build/apps/flows-bill:\$PATH"
   emop list; emop info $first_db; emop read $first_db; flows-bill statements --month $month
-To stop them: kill $sim2_pid; $root/scripts/pg-local.sh stop $work/pg; rm -rf $work
+To stop them: kill $sim2_pid $gw_pid; $root/scripts/pg-local.sh stop $work/pg; rm -rf $work
 EOF
 else
   echo "Next: scripts/demo.sh --keep leaves the simulator and database running to explore; man emop, man flows-bill."
