@@ -21,8 +21,30 @@ cli::ManPage man_page() {
   p.version = std::string(flows::version);
   p.description =
       "mediators serves the gRPC gateway that deployed clients (the Python emop, sync jobs, the customer "
-      "app's back end) and this toolkit's emop use to reach an ESCO's meters.";
+      "app's back end) and this toolkit's emop (\\fB\\-\\-mediator\\fR, MEDIATOR_SERVER) use to reach an ESCO's meters. "
+      "It speaks the deployed wire unchanged: package simt_emlite.mediator.grpc, EmliteMediatorService "
+      "(sendRawMessage, readElement, writeElement) and InfoService (GetInfo, GetMeters), with the deployed status "
+      "codes and messages (INVALID_ARGUMENT \\(lqTarget meter serial not specified\\(rq, NOT_FOUND \\(lqMeter "
+      "\\(aqSERIAL\\(aq not known\\(rq, RESOURCE_EXHAUSTED \\(lqMeter SERIAL is busy (timeout)\\(rq, INTERNAL "
+      "\\(lqfailed to connect after retries\\(rq or \\(lqMeter communication failed\\(rq followed by \\(lq: timeout\\(rq, "
+      "\\(lq: NAK N\\(rq, \\(lq: bad response\\(rq or \\(lq: closed mid\\-conversation\\(rq and, for a write that reached the "
+      "meter unanswered, \\(lq; write outcome unknown\\(rq), beside grpc.health.v1 and flows.gateway.v1.GatewayStats.\n"
+      ".PP\n"
+      "\\fBserve\\fR takes its meters from \\fB\\-\\-inventory\\fR or from the configured database (meter_registry rows "
+      "with an address, one ESCO's with \\fB\\-\\-esco\\fR, passive meters never), reloaded every \\fB\\-\\-refresh\\fR "
+      "seconds and on SIGHUP. One conversation reaches a meter at a time; other calls wait up to \\fB\\-\\-busy\\-wait\\fR "
+      "seconds. Requests are paced, timed out and retried per meter as emop does directly (a delivered write is never "
+      "sent again). Calls are gRPC callbacks handed to one event loop: no thread per call. Each call is one log line "
+      "on stderr (client, method, serial, object, outcome, ms); each write is audited when attempted and when it ends "
+      "(done, failed, unknown). Without TLS material the gateway listens on loopback only; with it, every call needs "
+      "a client certificate signed by the client CA (CN the client id, OU the role: internal, partner, readonly), and "
+      "\\fB\\-\\-access\\fR overrides a client's methods. SIGTERM stops taking calls and lets those in flight finish "
+      "within \\fB\\-\\-grace\\fR seconds.";
   p.extra_sections = {
+      {"EXIT STATUS", cli::exit_status_roff() +
+                          "\n.PP\n\\fBserve\\fR exits 0 after SIGTERM or SIGINT, 2 for a bad option (a non-loopback "
+                          "\\fB\\-\\-listen\\fR without TLS, half the TLS material, an unknown ESCO), 3 when it cannot "
+                          "listen or read its inventory, TLS material or configuration, 6 when the database fails."},
       {"CERTIFICATES",
        "The gateway speaks mTLS. \\fBmediators certs\\fR keeps the ESCO's certificate authority in a directory "
        "(\\fB\\-\\-dir\\fR; default \\fI$XDG_CONFIG_HOME/flows/mediators/pki\\fR, else "
@@ -47,8 +69,7 @@ cli::ManPage man_page() {
        "Exit status 2: a CA already in the directory (\\fBcerts init\\fR), or a server name or client id "
        "already issued, each without \\fB\\-\\-force\\fR; a bad id, role, name or \\fB\\-\\-san\\fR; a "
        "file given to \\fBcerts info\\fR that is not a PEM certificate. Exit status 3: no CA in the directory "
-       "to issue with, or an unreadable one."},
-      {"EXIT STATUS", cli::exit_status_roff()}};
+       "to issue with, or an unreadable one."}};
   return p;
 }
 
