@@ -7,7 +7,7 @@ _mediators_node() {
   subs='' opts='' vals='' args=0
   case $1 in
     'mediators')
-      subs='help serve certs'
+      subs='help serve certs list start stop status logs restart env_show env_set'
       opts='--version'
       vals=''
       args=0 ;;
@@ -56,6 +56,46 @@ _mediators_node() {
       opts='--dir --kind'
       vals='--dir --kind'
       args=1 ;;
+    'mediators list')
+      subs=''
+      opts='--gateways --esco --json'
+      vals='--gateways --esco'
+      args=0 ;;
+    'mediators start')
+      subs=''
+      opts='--gateways --systemd'
+      vals='--gateways'
+      args=1 ;;
+    'mediators stop')
+      subs=''
+      opts='--gateways --systemd'
+      vals='--gateways'
+      args=1 ;;
+    'mediators status')
+      subs=''
+      opts='--gateways --json'
+      vals='--gateways'
+      args=1 ;;
+    'mediators logs')
+      subs=''
+      opts='--gateways -f --follow -n --lines'
+      vals='--gateways -n --lines'
+      args=1 ;;
+    'mediators restart')
+      subs=''
+      opts='--gateways --systemd'
+      vals='--gateways'
+      args=1 ;;
+    'mediators env_show')
+      subs=''
+      opts='--env'
+      vals='--env'
+      args=0 ;;
+    'mediators env_set')
+      subs=''
+      opts=''
+      vals=''
+      args=1 ;;
   esac
 }
 
@@ -72,6 +112,14 @@ _mediators_child() {
     'mediators certs|list') child='list' ;;
     'mediators certs|info') child='info' ;;
     'mediators certs|env') child='env' ;;
+    'mediators|list') child='list' ;;
+    'mediators|start') child='start' ;;
+    'mediators|stop') child='stop' ;;
+    'mediators|status') child='status' ;;
+    'mediators|logs') child='logs' ;;
+    'mediators|restart') child='restart' ;;
+    'mediators|env_show') child='env_show' ;;
+    'mediators|env_set') child='env_set' ;;
   esac
 }
 

@@ -6,7 +6,15 @@ complete -c mediators -f
 complete -c mediators -n __fish_use_subcommand -a help -d 'show the help of the tool, or of COMMAND (as COMMAND --help does)'
 complete -c mediators -n __fish_use_subcommand -a serve -d 'serve the gateway in the foreground until SIGTERM (SIGHUP reloads the meters)'
 complete -c mediators -n __fish_use_subcommand -a certs -d 'the ESCO\'s certificate authority for the gateway\'s mTLS: make it, issue server and client certificates, list what was issued, inspect a certificate'
-complete -c mediators -n 'not __fish_seen_subcommand_from help serve certs' -l version -d 'Display program version information and exit'
+complete -c mediators -n __fish_use_subcommand -a list -d 'the gateways defined for this host, each with live health: pid, reachable, meters served, calls in flight, last error'
+complete -c mediators -n __fish_use_subcommand -a start -d 'start a defined gateway supervised in the background (pid and log files; restarted on crash with backoff)'
+complete -c mediators -n __fish_use_subcommand -a stop -d 'stop a gateway: calls in flight get its grace period'
+complete -c mediators -n __fish_use_subcommand -a status -d 'a gateway\'s pid and health (exit 4 when it cannot be reached)'
+complete -c mediators -n __fish_use_subcommand -a logs -d 'print a gateway\'s log'
+complete -c mediators -n __fish_use_subcommand -a restart -d 'stop a gateway, then start it'
+complete -c mediators -n __fish_use_subcommand -a env_show -d 'show the resolved configuration environment (secrets masked), as emop env_show'
+complete -c mediators -n __fish_use_subcommand -a env_set -d 'make ENV the current environment in config.toml, as emop env_set'
+complete -c mediators -n 'not __fish_seen_subcommand_from help serve certs list start stop status logs restart env_show env_set' -l version -d 'Display program version information and exit'
 
 # mediators help
 complete -c mediators -n '__fish_seen_subcommand_from help' -F
@@ -77,3 +85,40 @@ complete -c mediators -n '__fish_seen_subcommand_from certs; and __fish_seen_sub
 complete -c mediators -n '__fish_seen_subcommand_from certs; and __fish_seen_subcommand_from env' -l dir -r -F -d 'the CA directory (default $XDG_CONFIG_HOME/flows/mediators/pki, else ~/.config/flows/mediators/pki)'
 complete -c mediators -n '__fish_seen_subcommand_from certs; and __fish_seen_subcommand_from env' -l kind -x -a 'server client' -d 'when a server and a client share NAME'
 complete -c mediators -n '__fish_seen_subcommand_from certs; and __fish_seen_subcommand_from env' -F
+
+# mediators list
+complete -c mediators -n '__fish_seen_subcommand_from list' -l gateways -r -F -d 'the gateway definitions (default: mediators.toml beside config.toml, or MEDIATORS_CONFIG)'
+complete -c mediators -n '__fish_seen_subcommand_from list' -l esco -r -F -d 'only this ESCO\'s gateways'
+complete -c mediators -n '__fish_seen_subcommand_from list' -l json -d 'print JSON'
+
+# mediators start
+complete -c mediators -n '__fish_seen_subcommand_from start' -l gateways -r -F -d 'the gateway definitions (default: mediators.toml beside config.toml, or MEDIATORS_CONFIG)'
+complete -c mediators -n '__fish_seen_subcommand_from start' -l systemd -d 'write a systemd unit (/etc/systemd/system/flows-mediator-NAME.service) and drive it with systemctl'
+complete -c mediators -n '__fish_seen_subcommand_from start' -F
+
+# mediators stop
+complete -c mediators -n '__fish_seen_subcommand_from stop' -l gateways -r -F -d 'the gateway definitions (default: mediators.toml beside config.toml, or MEDIATORS_CONFIG)'
+complete -c mediators -n '__fish_seen_subcommand_from stop' -l systemd -d 'write a systemd unit (/etc/systemd/system/flows-mediator-NAME.service) and drive it with systemctl'
+complete -c mediators -n '__fish_seen_subcommand_from stop' -F
+
+# mediators status
+complete -c mediators -n '__fish_seen_subcommand_from status' -l gateways -r -F -d 'the gateway definitions (default: mediators.toml beside config.toml, or MEDIATORS_CONFIG)'
+complete -c mediators -n '__fish_seen_subcommand_from status' -l json -d 'print JSON'
+complete -c mediators -n '__fish_seen_subcommand_from status' -F
+
+# mediators logs
+complete -c mediators -n '__fish_seen_subcommand_from logs' -l gateways -r -F -d 'the gateway definitions (default: mediators.toml beside config.toml, or MEDIATORS_CONFIG)'
+complete -c mediators -n '__fish_seen_subcommand_from logs' -s f -l follow -d 'keep printing what is appended'
+complete -c mediators -n '__fish_seen_subcommand_from logs' -s n -l lines -r -F -d 'lines from the end'
+complete -c mediators -n '__fish_seen_subcommand_from logs' -F
+
+# mediators restart
+complete -c mediators -n '__fish_seen_subcommand_from restart' -l gateways -r -F -d 'the gateway definitions (default: mediators.toml beside config.toml, or MEDIATORS_CONFIG)'
+complete -c mediators -n '__fish_seen_subcommand_from restart' -l systemd -d 'restart its systemd unit instead'
+complete -c mediators -n '__fish_seen_subcommand_from restart' -F
+
+# mediators env_show
+complete -c mediators -n '__fish_seen_subcommand_from env_show' -l env -r -F -d 'environment (default FLOWS_ENV, then the current one)'
+
+# mediators env_set
+complete -c mediators -n '__fish_seen_subcommand_from env_set' -F

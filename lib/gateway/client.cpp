@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "emop/exchange.hpp"
+#include "gateway/proto/gateway_stats.grpc.pb.h"
 #include "gateway/proto/mediator.grpc.pb.h"
 #include "gateway/wire.hpp"
 
@@ -154,6 +155,41 @@ std::string InfoClient::info_json(const std::string& serial) {
   auto s = stub->GetInfo(&ctx, req, &reply);
   if (!s.ok()) throw_info_failure(s, "mediator " + options_.address);
   return reply.json_data();
+}
+
+}  // namespace flows::gateway
+
+namespace flows::gateway {
+
+GatewayHealth fetch_health(const ClientOptions& o) {
+  GatewayHealth h;
+  try {
+    auto channel = open_channel(o);
+    auto stub = flows::gateway::v1::GatewayStats::NewStub(channel);
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + o.deadline);
+    flows::gateway::v1::GetStatsReply r;
+    const auto s = stub->GetStats(&ctx, flows::gateway::v1::GetStatsRequest{}, &r);
+    if (!s.ok()) {
+      h.error = s.error_message();
+      return h;
+    }
+    h.reachable = true;
+    h.serving = true;
+    h.name = r.name();
+    h.esco = r.esco();
+    h.version = r.version();
+    h.last_error = r.last_error();
+    h.last_error_time = r.last_error_time();
+    h.meters_served = r.meters_served();
+    h.calls_in_flight = r.calls_in_flight();
+    h.calls_total = r.calls_total();
+    h.calls_failed = r.calls_failed();
+    h.uptime_seconds = r.uptime_seconds();
+  } catch (const std::exception& e) {
+    h.error = e.what();
+  }
+  return h;
 }
 
 }  // namespace flows::gateway

@@ -6,6 +6,7 @@
 // (and exit status) a direct connection gives, with a delivered write's outcome
 // reported unknown, never as failed.
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -37,6 +38,18 @@ struct ClientOptions {
 std::shared_ptr<grpc::Channel> open_channel(const ClientOptions& o);
 
 transport::TransportFactory mediator_factory(ClientOptions o);
+
+// What a running gateway says of itself (grpc.health.v1 and GatewayStats).
+struct GatewayHealth {
+  bool reachable = false;
+  bool serving = false;
+  std::string error;  // why not reachable, one line
+  std::string name, esco, version, last_error, last_error_time;
+  std::uint32_t meters_served = 0, calls_in_flight = 0;
+  std::uint64_t calls_total = 0, calls_failed = 0, uptime_seconds = 0;
+};
+// Blocking, within `o.deadline`; never throws.
+GatewayHealth fetch_health(const ClientOptions& o);
 
 // Blocking InfoService calls; failures as flows::Error (4 unreachable, 3 refused, 2 unknown serial).
 class InfoClient {
