@@ -72,6 +72,15 @@ std::function<std::unique_ptr<gateway::MeterSource>()> meter_source_for(const Se
   return [url = *settings.database_url, esco = a.esco] { return gateway::database_source(url, esco); };
 }
 
+// The configured database's URL when the meters come from it (the audit goes there too).
+std::optional<std::string> audit_database(const ServeArgs& a, const config::Getenv& getenv) {
+  if (!a.inventory.empty()) return std::nullopt;
+  config::LoadOptions load;
+  if (!a.env_name.empty()) load.env_name = a.env_name;
+  load.getenv = getenv;
+  return config::load(load).database_url;
+}
+
 // The TLS material from the three files, or from the deployed base64 variables;
 // nullopt when neither is given. Half of it is an error.
 std::optional<gateway::TlsMaterial> tls_material(const ServeArgs& a, const config::Getenv& getenv) {
@@ -108,7 +117,9 @@ ServePlan plan_serve(const ServeArgs& a, const config::Getenv& getenv) {
   p.refresh = std::chrono::seconds(a.refresh_s);
   p.grace = std::chrono::seconds(a.grace_s);
   p.make_source = meter_source_for(a, getenv);
-  p.make_auditor = [](std::function<void(const std::string&)> log) { return gateway::log_auditor(std::move(log)); };
+  p.make_auditor = [db = audit_database(a, getenv), name = a.name](std::function<void(const std::string&)> log) {
+    return db ? gateway::database_auditor(*db, name) : gateway::log_auditor(std::move(log));
+  };
   return p;
 }
 

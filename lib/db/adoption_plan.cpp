@@ -166,6 +166,11 @@ std::string policy_sql(const CatalogueSnapshot& s, const std::string& table) {
          table + " USING (" + check + ");\n";
 }
 
+AdoptionStep mediator_audit_step(const CatalogueSnapshot& s) {
+  return {"mediator_audit", "the gateway's audit of writes to meters, flows.mediator_audit (0010)",
+          migration_sql(10) + "\n" + grant_sql(s, {"flows.mediator_audit"}) + sequence_grant_sql(s, "flows.mediator_audit", "id")};
+}
+
 AdoptionStep esco_isolation_step(const CatalogueSnapshot& s) {
   std::string sql;
   if (!s.functions.count("flows.current_esco") && !s.functions.count("flows.esco_visible"))
@@ -230,6 +235,7 @@ std::vector<AdoptionStep> plan_adoption(const CatalogueSnapshot& s, const Adopti
   want(group_absent(s, group("billing")), billing_step(s));
   want(!s.has_table("flows.register_interval_daily"), rollup_step(s));
   want(true, backfill_step());
+  want(!s.has_table("flows.mediator_audit"), mediator_audit_step(s));
   want(options.esco_isolation, esco_isolation_step(s));
   want(true, schema_version_step(s));
   return steps;

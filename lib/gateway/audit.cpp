@@ -3,7 +3,13 @@
 #include <atomic>
 #include <ctime>
 
+#include <mutex>
+
 #include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "db/mediator_audit.hpp"
+#include "gateway/db_session.hpp"
 
 namespace flows::gateway {
 namespace {
@@ -28,7 +34,31 @@ class LogAuditor : public Auditor {
   std::atomic<std::int64_t> next_{0};
 };
 
+class DatabaseAuditor : public Auditor {
+ public:
+  DatabaseAuditor(std::string conninfo, std::string gateway) : db_(std::move(conninfo)), gateway_(std::move(gateway)) {}
+  std::int64_t attempted(const AuditEntry& e) override {
+    return db_.run("recording a write's attempt", [&](pqxx::transaction_base& tx) {
+      return db::insert_audit_attempt(tx, {gateway_, e.client_id, e.role, e.method, e.serial, e.object_id, e.at});
+    });
+  }
+  void ended(std::int64_t id, const AuditEntry&, const AuditEnd& end) override {
+    db_.run("recording a write's end", [&](pqxx::transaction_base& tx) {
+      db::set_audit_end(tx, id, end.outcome, end.status, end.at, end.ms);
+      return 0;
+    });
+  }
+
+ private:
+  DbSession db_;
+  std::string gateway_;
+};
+
 }  // namespace
+
+std::unique_ptr<Auditor> database_auditor(std::string conninfo, std::string gateway) {
+  return std::make_unique<DatabaseAuditor>(std::move(conninfo), std::move(gateway));
+}
 
 std::unique_ptr<Auditor> log_auditor(std::function<void(const std::string&)> log) {
   return std::make_unique<LogAuditor>(std::move(log));

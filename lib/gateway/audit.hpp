@@ -41,6 +41,10 @@ class Auditor {
 // and "audit: write ended id=… outcome=… ms=…" through `log`.
 std::unique_ptr<Auditor> log_auditor(std::function<void(const std::string&)> log);
 
+// Rows in the database's flows.mediator_audit (migration 0010), one connection,
+// opened again after a failure; `gateway` names the gateway in each row.
+std::unique_ptr<Auditor> database_auditor(std::string conninfo, std::string gateway);
+
 std::string rfc3339_utc(std::chrono::system_clock::time_point t);
 
 }  // namespace flows::gateway

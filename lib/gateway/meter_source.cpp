@@ -80,32 +80,18 @@ std::unique_ptr<MeterSource> inventory_source(std::string path) { return std::ma
 }  // namespace flows::gateway
 
 #include "core/error.hpp"
-#include "db/connection.hpp"
 #include "db/meters.hpp"
-#include "db/transaction.hpp"
+#include "gateway/db_session.hpp"
 
 namespace flows::gateway {
 namespace {
 
 class DatabaseSource : public MeterSource {
-  // One read transaction on the connection (opened again after a database failure).
-  template <class F>
-  auto with_connection(std::string_view what, F&& f) {
-    std::lock_guard g(mutex_);
-    if (!conn_ || !conn_->is_open()) conn_ = db::connect(conninfo_);
-    try {
-      return db::in_read_transaction(*conn_, what, f);
-    } catch (const Error& e) {
-      if (e.code() == ExitCode::database) conn_.reset();  // opened again next time
-      throw;
-    }
-  }
-
  public:
-  DatabaseSource(std::string conninfo, std::string esco) : conninfo_(std::move(conninfo)), esco_(std::move(esco)) {}
+  DatabaseSource(std::string conninfo, std::string esco) : db_(std::move(conninfo)), esco_(std::move(esco)) {}
 
   std::vector<transport::MeterTarget> load() override {
-    return with_connection("loading the meters to serve", [&](pqxx::transaction_base& tx) {
+    return db_.run<pqxx::read_transaction>("loading the meters to serve", [&](pqxx::transaction_base& tx) {
       if (!esco_.empty() && !db::esco_exists(tx, esco_)) throw usage_error("unknown ESCO '" + esco_ + "' (escos.code)");
       db::MeterFilter f;
       if (!esco_.empty()) f.esco = esco_;
@@ -118,7 +104,7 @@ class DatabaseSource : public MeterSource {
   }
 
   std::optional<std::string> info_json(const std::string& serial) override {
-    return with_connection("GetInfo", [&](pqxx::transaction_base& tx) -> std::optional<std::string> {
+    return db_.run<pqxx::read_transaction>("GetInfo", [&](pqxx::transaction_base& tx) -> std::optional<std::string> {
       auto row = db::meter_info(tx, serial);
       if (!row) return std::nullopt;
       nlohmann::ordered_json j;
@@ -129,15 +115,14 @@ class DatabaseSource : public MeterSource {
   }
 
   std::string meters_json(const std::string& esco) override {
-    return with_connection("GetMeters", [&](pqxx::transaction_base& tx) { return db::meters_for_cli_json(tx, esco); });
+    return db_.run<pqxx::read_transaction>("GetMeters", [&](pqxx::transaction_base& tx) { return db::meters_for_cli_json(tx, esco); });
   }
 
   std::string describe() const override { return esco_.empty() ? "the database" : "the database (ESCO " + esco_ + ")"; }
 
  private:
-  std::string conninfo_, esco_;
-  std::mutex mutex_;
-  std::unique_ptr<pqxx::connection> conn_;
+  DbSession db_;
+  std::string esco_;
 };
 
 }  // namespace

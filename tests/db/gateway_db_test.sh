@@ -22,7 +22,7 @@ for i in 1 2 3 4; do P[$i]=$(free_port 127.0.86.$i); done
   echo "  - { serial: \"$S3\", kind: single_b1w, host: 127.0.86.3, port: ${P[3]}, csq: 7 }"
   echo "  - { serial: \"$S4\", kind: single_b1w, host: 127.0.86.4, port: ${P[4]}, csq: 4 }"
 } >"$WORK/fleet.yaml"
-start_sim --fleet "$WORK/fleet.yaml"
+start_sim --fleet "$WORK/fleet.yaml" --fault "$S4=reset"
 run db migrate; expect_status 0 "db migrate"
 sql "INSERT INTO flows.escos (code, name, region) VALUES ('wlce', 'Water Lilies', 'south_west'), ('other', 'Other', 'london');
    INSERT INTO flows.meter_registry (serial, ip_address, emop_port, mode, esco, name) VALUES
@@ -76,4 +76,19 @@ expect_eq "csq stored by the sync through the gateway" \
   "$(sql "SELECT string_agg(m.serial || '=' || s.csq, ',' ORDER BY m.serial) FROM flows.meter_shadows s JOIN flows.meter_registry m ON m.id = s.id WHERE s.csq IS NOT NULL")" \
   "$S1=21,$S2=9,$S3=7"
 grep -q "method=readElement serial=$S3" "$WORK/gw.log" && pass || fail "the sync's reads went through the gateway"
+
+# Writes are audited in flows.mediator_audit: attempted, then how they ended.
+sql "INSERT INTO flows.meter_registry (serial, ip_address, emop_port, mode, esco) VALUES
+       ('$S4', '127.0.86.4', ${P[4]}, 'active', (SELECT id FROM flows.escos WHERE code = 'other'))" >/dev/null
+kill -HUP "$GW_PID"
+for _ in $(seq 1 50); do grep -q "SIGHUP: serving 4 meters" "$WORK/gw.log" && break; sleep 0.1; done
+run --mediator "$GW" backlight_write "$S1" always_on_sp; expect_status 0 "a write through the gateway"
+run --mediator "$GW" backlight_write "$S4" always_on_sp; expect_status 4 "a write whose answer the meter dropped"
+expect_err_contains "may or may not have been applied"
+expect_eq "the audit rows" "$(sql "SELECT string_agg(serial || ' ' || client_id || ' ' || role || ' ' || method || ' ' || object_id || ' ' || outcome
+    || ' ' || (ended_at >= attempted_at) || ' ' || (duration_ms >= 0), ',' ORDER BY id) FROM flows.mediator_audit")" \
+  "$S1 local internal writeElement 16769025 done true true,$S4 local internal writeElement 16769025 unknown true true"
+expect_eq "the unknown write's status" "$(sql "SELECT status FROM flows.mediator_audit WHERE serial = '$S4'")" \
+  "Meter communication failed: closed mid-conversation; write outcome unknown"
+if grep -q "audit: write" "$WORK/gw.log"; then fail "with a database, the audit is not in the log"; else pass; fi
 finish
