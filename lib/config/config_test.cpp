@@ -354,3 +354,25 @@ TEST_CASE("set_current adds current when missing and copes with odd layouts") {
   CHECK(fs::is_symlink(d.path / "link.toml"));
   CHECK(flows::config::current_environment(real) == "b");
 }
+
+TEST_CASE("config: nesting deeper than toml11 can recurse is refused before parsing, naming the line") {
+  TempDir d;
+  const int n = 100000;
+  for (const auto& text : {"\n\na = " + std::string(n, '[') + std::string(n, ']') + "\n",
+                           "\n\na = " + [&] {
+                             std::string s;
+                             for (int i = 0; i < n; ++i) s += "{a=";
+                             return s + "1" + std::string(n, '}');
+                           }() + "\n"}) {
+    auto file = d.write("config.toml", text);
+    auto msg = config_error_of([&] { flows::config::load(opts(file)); });
+    CHECK(msg == file.string() + ":3: not valid TOML: arrays or inline tables nested more than 64 deep");
+  }
+  // Brackets in strings and comments do not count; ordinary nesting is accepted
+  // (and then refused as an unknown key, which shows it was parsed).
+  const std::string deep_string = "# " + std::string(100, '[') + "\nx = \"" + std::string(100, '{') +
+                                  "\"\ny = '''" + std::string(100, '[') + "'''\nz = [[[1]]]\n";
+  auto file = d.write("ok.toml", deep_string);
+  auto msg = config_error_of([&] { flows::config::load(opts(file)); });
+  CHECK(contains(msg, "ok.toml:2: unknown key \"x\""));
+}

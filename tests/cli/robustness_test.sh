@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Hostile or broken inputs through the binaries: each is one line on stderr with the
+# documented status, never a crash, a forged second line or a silent success.
+#   robustness_test.sh EMOP EMLITE_SIM FLOWS_BILL
+set -uo pipefail
+emop=$1 sim=$2 bill=$3
+failures=0
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+check() {  # what expected actual
+  if [[ "$2" == "$3" ]]; then echo "ok: $1"; else echo "FAIL: $1: expected [$2], got [$3]"; failures=$((failures + 1)); fi
+}
+# expect STATUS STDERR COMMAND...: exactly STDERR on stderr, status STATUS.
+expect() {
+  local status=$1 err=$2; shift 2
+  local rc
+  "$@" >"$work/out" 2>"$work/err"; rc=$?
+  check "$(basename "$1") ${*:2}: stderr" "$err" "$(cat "$work/err")"
+  check "$(basename "$1") ${*:2}: status" "$status" "$rc"
+}
+
+# 1. A config.toml nested 100,000 deep (arrays, inline tables) is a configuration
+#    error naming the file and line, in every command that reads it.
+export XDG_CONFIG_HOME=$work/xdg
+mkdir -p "$XDG_CONFIG_HOME/flows"
+cfg=$XDG_CONFIG_HOME/flows/config.toml
+deep="nested more than 64 deep"
+python3 -c 'import sys; n=100000; sys.stdout.write("current = \"x\"\na = " + "["*n + "]"*n + "\n")' >"$cfg"
+expect 3 "emop: $cfg:2: not valid TOML: arrays or inline tables $deep" "$emop" env_show
+expect 3 "emop: $cfg:2: not valid TOML: arrays or inline tables $deep" "$emop" env_set x
+expect 3 "flows-bill: $cfg:2: not valid TOML: arrays or inline tables $deep" "$bill" usage --month 2026-01
+python3 -c 'import sys; n=100000; sys.stdout.write("a = " + "{a="*n + "1" + "}"*n + "\n")' >"$cfg"
+expect 3 "emop: $cfg:1: not valid TOML: arrays or inline tables $deep" "$emop" env_show
+rm -f "$cfg"
+
+# 8. sslpassword is a secret like password: masked by env_show, not in "cannot
+#    connect" errors (conninfo and URI forms), and a world-readable file with one
+#    is refused.
+printf '[environments.local]\ndatabase_url = "host=127.0.0.1 port=1 dbname=x sslpassword=topsecret"\n' >"$cfg"
+chmod 644 "$cfg"
+expect 3 "emop: $cfg holds a password (or a string libpq cannot parse) in the database_url of environment \"local\" but group or others may access it (mode 0644); run: chmod 600 $cfg" "$emop" env_show
+chmod 600 "$cfg"
+"$emop" env_show >"$work/out" 2>&1
+check "env_show masks sslpassword" "database_url     dbname=x host=127.0.0.1 port=1 sslpassword=***  (config file)" \
+  "$(grep '^database_url' "$work/out")"
+"$emop" db status >"$work/out" 2>&1
+check "cannot connect (conninfo) hides sslpassword" "emop: cannot connect to the database (dbname=x host=127.0.0.1 port=1 sslpassword=***):" \
+  "$(grep -o '^emop: cannot connect to the database ([^)]*):' "$work/out")"
+FLOWS_DATABASE_URL='postgresql://u:pw1@127.0.0.1:1/x?sslpassword=topsecret' "$emop" db status >"$work/out" 2>&1
+check "cannot connect (URI) hides password and sslpassword" \
+  "emop: cannot connect to the database (user=u password=*** dbname=x host=127.0.0.1 port=1 sslpassword=***):" \
+  "$(grep -o '^emop: cannot connect to the database ([^)]*):' "$work/out")"
+rm -f "$cfg"
+
+if ((failures)); then echo "$failures check(s) failed"; exit 1; fi
+echo "all passed"
