@@ -52,5 +52,12 @@ check "cannot connect (URI) hides password and sslpassword" \
   "$(grep -o '^emop: cannot connect to the database ([^)]*):' "$work/out")"
 rm -f "$cfg"
 
+# 4. Control characters in a value are escaped in the one error line.
+expect 3 'emop: no address for meter EML1\nemop: forged\r\x01: give --host HOST[:PORT] or an inventory (--inventory FILE, EMOP_INVENTORY)' \
+  "$emop" prepay_balance $'EML1\nemop: forged\r\x01'
+# 9. emop without a command: the help on stdout, a one-line hint on stderr, status 2.
+expect 2 "emop: which command? see emop --help" "$emop"
+check "emop: help on stdout" "Usage: emop [OPTIONS] [SUBCOMMAND]" "$(grep -m1 '^Usage:' "$work/out")"
+
 if ((failures)); then echo "$failures check(s) failed"; exit 1; fi
 echo "all passed"
