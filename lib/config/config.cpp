@@ -416,6 +416,12 @@ Settings load(const LoadOptions& opts) {
   }
   s.sources["timeout_seconds"] = "default";
 
+  // --env names an environment that no file defines: going on would run against
+  // the defaults (the local database) without a word. FLOWS_ENV without a file
+  // stays allowed (CI sets it with FLOWS_DATABASE_URL and no file).
+  if (!cf && s.sources["env_name"] == "--env")
+    throw config_error("no environment \"" + s.env_name + "\" (from " + s.sources["env_name"] + "): " +
+                       (path ? "no config file " + path->string() : std::string("no config directory")));
   if (cf) {
     auto it = cf->environments.find(s.env_name);
     if (it == cf->environments.end()) throw config_error(unknown_env(*cf, s.env_name, s.sources["env_name"]));

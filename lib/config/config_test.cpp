@@ -167,6 +167,10 @@ TEST_CASE("config: a missing file gives defaults plus environment variables") {
   CHECK(s.env_name == "ci");
   CHECK(s.database_url == "dbname=ci");
   CHECK(flows::config::environment_names(d.path / "absent.toml").empty());
+
+  // --env names an environment: without a file there is none to use.
+  auto msg = config_error_of([&] { flows::config::load(opts(d.path / "absent.toml", {}, "nosuch")); });
+  CHECK(msg == "no environment \"nosuch\" (from --env): no config file " + (d.path / "absent.toml").string());
 }
 
 TEST_CASE("config: an environment not in the file is refused, listing the known ones") {

@@ -59,5 +59,8 @@ expect 3 'emop: no address for meter EML1\nemop: forged\r\x01: give --host HOST[
 expect 2 "emop: which command? see emop --help" "$emop"
 check "emop: help on stdout" "Usage: emop [OPTIONS] [SUBCOMMAND]" "$(grep -m1 '^Usage:' "$work/out")"
 
+# 9. --env naming an environment when there is no config file: status 3, named.
+expect 3 "emop: no environment \"nosuch\" (from --env): no config file $cfg" "$emop" --env nosuch env_show
+
 if ((failures)); then echo "$failures check(s) failed"; exit 1; fi
 echo "all passed"
