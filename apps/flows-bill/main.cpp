@@ -67,7 +67,9 @@ cli::ManPage man_page() {
       "variables fill in the rest. Its schema must be current (\\fBemop db migrate\\fR).\n"
       ".PP\n"
       "With \\fB\\-\\-json\\fR, amounts are decimal strings: customer rates with 5 decimals, microgrid rates "
-      "exact with at least 5.";
+      "exact with at least 5. \\fBquote tariff\\fR's table shows a microgrid rate of more than 9 decimals "
+      "truncated to 9 and marked \\(lq…\\(rq (a note says so); its JSON is exact. A number too large to hold "
+      "is refused as such (status 2).";
   p.extra_sections = {
       {"EXIT STATUS",
        cli::exit_status_roff() +
