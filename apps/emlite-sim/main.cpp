@@ -192,7 +192,11 @@ cli::ManPage man_page() {
       "use and standing charge and rises with valid tokens (each accepted once), active and future tariffs "
       "(a future tariff activates at its time on the meter's clock), clock drift, signal, voltage, event log.\n"
       ".PP\n"
-      "It binds loopback addresses only, unless \\fB\\-\\-allow\\-non\\-loopback\\fR is given.";
+      "It binds loopback addresses only, unless \\fB\\-\\-allow\\-non\\-loopback\\fR is given.\n"
+      ".PP\n"
+      "A fleet file (\\fB\\-\\-fleet\\fR) or a state file (\\fB\\-\\-state\\-dir\\fR/state.yaml) with an "
+      "error, a key or value of the wrong kind (a list where text belongs) included, or that is not such a "
+      "file at all, is refused before serving: one line naming the file and, where known, the line (status 3).";
   p.extra_sections = {
       {"FAULTS",
        "\\fB\\-\\-fault\\fR SERIAL=KIND[:ARG] (repeatable) and \\fB\\-\\-fault\\-rate\\fR KIND=P (per request):\n"

@@ -10,6 +10,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "core/error.hpp"
+#include "core/yaml_values.hpp"
 
 namespace flows::db {
 namespace {
@@ -28,7 +29,7 @@ struct Parser {
   void check_keys(const YAML::Node& item, std::string_view what, std::initializer_list<std::string_view> keys) const {
     if (!item.IsMap()) fail(item, std::string(what) + " entry must be a mapping");
     for (const auto& kv : item) {
-      const auto key = kv.first.as<std::string>();
+      const auto key = yaml_values::key(kv.first, source, ExitCode::usage);
       bool known = false;
       for (auto k : keys) known = known || k == key;
       if (!known) fail(kv.first, "unknown key '" + key + "' in " + std::string(what));
@@ -152,7 +153,7 @@ class DocumentParser {
     static const std::set<std::string> top = {"escos", "sites", "feeders", "service_heads", "properties",
                                               "meters", "registers", "circuits"};
     for (const auto& kv : doc_) {
-      const auto key = kv.first.as<std::string>();
+      const auto key = yaml_values::key(kv.first, p_.source, ExitCode::usage);
       if (!top.count(key)) p_.fail(kv.first, "unknown section '" + key + "'");
       if (!kv.second.IsNull() && !kv.second.IsSequence()) p_.fail(kv.second, "'" + key + "' must be a list");
     }
@@ -309,7 +310,11 @@ Topology parse_topology(std::string_view yaml, std::string_view source) {
   } catch (const YAML::ParserException& e) {
     p.fail(e.mark.line >= 0 ? e.mark.line + 1 : 0, e.msg);
   }
-  return DocumentParser(doc, std::string(source)).parse();
+  try {
+    return DocumentParser(doc, std::string(source)).parse();
+  } catch (const YAML::Exception& e) {
+    yaml_values::rethrow(e, source, ExitCode::usage);
+  }
 }
 
 }  // namespace flows::db

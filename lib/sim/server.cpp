@@ -16,6 +16,7 @@
 #include <boost/asio/write.hpp>
 
 #include "core/error.hpp"
+#include "core/yaml_values.hpp"
 #include "core/files.hpp"
 #include "emop/data_field.hpp"
 #include "emop/exchange.hpp"
@@ -157,8 +158,18 @@ std::optional<std::vector<SimMeter>> load_state(const std::string& dir, const em
   } catch (const YAML::Exception& e) {
     throw config_error(path.string() + ": " + e.what());
   }
+  // A corrupt file (hand-edited, truncated, another program's) is an error naming
+  // it, whatever yaml-cpp or the meter's loader found wrong.
+  if (!root.IsMap() || !root["meters"] || !root["meters"].IsSequence())
+    throw config_error(path.string() + ": not a simulator state file (expected a mapping with a 'meters' list)");
   std::vector<SimMeter> meters;
-  for (const auto& m : root["meters"]) meters.push_back(SimMeter::load(m, table));
+  try {
+    for (const auto& m : root["meters"]) meters.push_back(SimMeter::load(m, table));
+  } catch (const YAML::Exception& e) {
+    yaml_values::rethrow(e, path.string(), ExitCode::config);
+  } catch (const Error& e) {
+    throw Error(e.code(), path.string() + ": " + e.what());
+  }
   return meters;
 }
 

@@ -62,5 +62,31 @@ check "emop: help on stdout" "Usage: emop [OPTIONS] [SUBCOMMAND]" "$(grep -m1 '^
 # 9. --env naming an environment when there is no config file: status 3, named.
 expect 3 "emop: no environment \"nosuch\" (from --env): no config file $cfg" "$emop" --env nosuch env_show
 
+# 2. YAML keys and values of the wrong node type: located errors, not "internal
+#    error: bad conversion" (exit 1). Documents are usage errors (2); the object
+#    table, the simulator's fleet and state files configuration errors (3).
+printf '? [a]\n: b\n' >"$work/top.yaml"
+expect 2 "emop: $work/top.yaml:1: a key must be plain text, not a list or a mapping" \
+  env FLOWS_DATABASE_URL='host=127.0.0.1 port=1' "$emop" db import "$work/top.yaml"
+printf 'escos:\n  - code: alpha\n    ? {x: 1}\n    : b\n' >"$work/esco.yaml"
+expect 2 "emop: $work/esco.yaml:3: a key must be plain text, not a list or a mapping" \
+  env FLOWS_DATABASE_URL='host=127.0.0.1 port=1' "$emop" db import "$work/esco.yaml"
+printf 'objects:\n  ? [a]\n  : b\n' >"$work/objects.yaml"
+expect 3 "emop: $work/objects.yaml:2: a key must be plain text, not a list or a mapping" \
+  "$emop" --objects "$work/objects.yaml" objects
+printf 'objects:\n  backlight:\n    ? [id]\n    : 1\n' >"$work/objects2.yaml"
+expect 3 "emop: $work/objects2.yaml:3: a key must be plain text, not a list or a mapping" \
+  "$emop" --objects "$work/objects2.yaml" objects
+printf 'meters:\n  - serial: EML1\n    ? [a]\n    : b\n' >"$work/fleet.yaml"
+expect 3 "emlite-sim: $work/fleet.yaml:3: a key must be plain text, not a list or a mapping" \
+  timeout 10 "$sim" serve --fleet "$work/fleet.yaml"
+mkdir -p "$work/state"
+printf 'just text\n' >"$work/state/state.yaml"
+expect 3 "emlite-sim: $work/state/state.yaml: not a simulator state file (expected a mapping with a 'meters' list)" \
+  timeout 10 "$sim" serve --meters 1 --state-dir "$work/state"
+printf 'meters:\n  - spec: {serial: EML1}\n    model_version: [1]\n' >"$work/state/state.yaml"
+expect 3 "emlite-sim: $work/state/state.yaml: meter state of EML1: line 3: missing or bad value (bad conversion)" \
+  timeout 10 "$sim" serve --meters 1 --state-dir "$work/state"
+
 if ((failures)); then echo "$failures check(s) failed"; exit 1; fi
 echo "all passed"
