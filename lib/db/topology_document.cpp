@@ -10,6 +10,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "core/yaml_values.hpp"
 
 namespace flows::db {
@@ -47,6 +48,10 @@ struct Parser {
     if (!present(item, key)) return std::nullopt;
     const auto& n = item[key];
     if (!n.IsScalar()) fail(n, std::string(key) + " must be a scalar");
+    // PostgreSQL would refuse these at the first query (a database error, after
+    // part of the document's checks): refuse them here, naming the line.
+    if (const std::string_view problem = text_problem(n.Scalar()); !problem.empty())
+      fail(n, std::string(key) + " " + std::string(problem));
     return n.Scalar();
   }
   std::optional<int> opt_int(const YAML::Node& item, const char* key, int lo, int hi) const {
@@ -95,8 +100,12 @@ struct Parser {
     }
     const int month = std::stoi(mo), day = std::stoi(d), hour = std::stoi(h), minute = std::stoi(mi),
               second = std::stoi(s);
-    if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59)
-      fail(item[key], std::string(key) + " '" + *t + "' is not a valid time");
+    const int year = std::stoi(y);
+    const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    static constexpr int month_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (year < 1 || month < 1 || month > 12 || day < 1 ||
+        day > month_days[month - 1] + (month == 2 && leap ? 1 : 0) || hour > 23 || minute > 59 || second > 59)
+      fail(item[key], std::string(key) + " '" + *t + "' is not a valid time (no such date or time of day)");
     return y + "-" + mo + "-" + d + "T" + h + ":" + mi + ":" + s + zone;
   }
 };

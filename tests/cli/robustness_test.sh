@@ -53,8 +53,8 @@ check "cannot connect (URI) hides password and sslpassword" \
 rm -f "$cfg"
 
 # 4. Control characters in a value are escaped in the one error line.
-expect 3 'emop: no address for meter EML1\nemop: forged\r\x01: give --host HOST[:PORT] or an inventory (--inventory FILE, EMOP_INVENTORY)' \
-  "$emop" prepay_balance $'EML1\nemop: forged\r\x01'
+expect 3 "emop: cannot read $work/no"'\nemop: forged\r\x01'": No such file or directory" \
+  "$emop" --objects "$work/no"$'\nemop: forged\r\x01' objects
 # 9. emop without a command: the help on stdout, a one-line hint on stderr, status 2.
 expect 2 "emop: which command? see emop --help" "$emop"
 check "emop: help on stdout" "Usage: emop [OPTIONS] [SUBCOMMAND]" "$(grep -m1 '^Usage:' "$work/out")"
@@ -87,6 +87,33 @@ expect 3 "emlite-sim: $work/state/state.yaml: not a simulator state file (expect
 printf 'meters:\n  - spec: {serial: EML1}\n    model_version: [1]\n' >"$work/state/state.yaml"
 expect 3 "emlite-sim: $work/state/state.yaml: meter state of EML1: line 3: missing or bad value (bad conversion)" \
   timeout 10 "$sim" serve --meters 1 --state-dir "$work/state"
+
+# 3. emop db import checks dates, UTF-8 and NUL bytes before its first query (the
+#    database here does not even exist: status 2 shows no query was tried).
+import() { env FLOWS_DATABASE_URL='host=127.0.0.1 port=1' "$emop" db import "$@"; }
+doc() {  # doc FILE ESCO_NAME START_TIME
+  printf 'escos:\n  - {code: acme, name: %s, region: south_west}\nmeters:\n  - {serial: EML1, esco: acme, mode: active}\nregisters:\n  - {meter: EML1, element: A, nature: power, start_time: %s}\n' "$2" "$3" >"$1"
+}
+doc "$work/d1.yaml" Acme 2026-02-30
+expect 2 "emop: $work/d1.yaml:6: start_time '2026-02-30' is not a valid time (no such date or time of day)" import "$work/d1.yaml"
+doc "$work/d2.yaml" Acme 2023-02-29T10:00:00Z
+expect 2 "emop: $work/d2.yaml:6: start_time '2023-02-29T10:00:00Z' is not a valid time (no such date or time of day)" import "$work/d2.yaml"
+doc "$work/d3.yaml" $'Ac\xffme' 2024-02-29
+expect 2 "emop: $work/d3.yaml:2: name is not valid UTF-8" import "$work/d3.yaml"
+doc "$work/d4.yaml" '"Ac\0me"' 2024-02-29
+expect 2 "emop: $work/d4.yaml:2: name holds a NUL byte" import "$work/d4.yaml"
+sed 's/code: acme,/code: "ac\\0me",/' "$work/d1.yaml" >"$work/d5.yaml"
+expect 2 "emop: $work/d5.yaml:2: code holds a NUL byte" import "$work/d5.yaml"
+doc "$work/d6.yaml" Acme 2024-02-29   # a good document gets as far as the database
+import "$work/d6.yaml" >/dev/null 2>&1
+check "a valid document reaches the database (status 6)" 6 $?
+# --serials-file: NUL, invalid UTF-8, control characters refused before any meter or query.
+printf 'EML1\nEM\0L2\n' >"$work/s1"
+expect 2 "emop: serial 'EM\x00L2' (--serials-file $work/s1 line 2) holds a NUL byte" "$emop" prepay_balance --serials-file "$work/s1"
+printf 'EML1\n\xff\xfe\n' >"$work/s2"
+expect 2 "emop: serial '"$'\xff\xfe'"' (--serials-file $work/s2 line 2) is not valid UTF-8" "$emop" prepay_balance --serials-file "$work/s2"
+printf 'EML1\nEML\x1b[2\n' >"$work/s3"
+expect 2 "emop: serial 'EML\x1b[2' (--serials-file $work/s3 line 2) holds a control character" "$emop" prepay_balance --serials-file "$work/s3"
 
 if ((failures)); then echo "$failures check(s) failed"; exit 1; fi
 echo "all passed"
