@@ -18,8 +18,8 @@ _emlite_sim_node() {
       args=1 ;;
     'emlite-sim serve')
       subs=''
-      opts='--fleet --meters --seed --port --base-port --host --state-dir --control --fleet-out --topology-out --start-time --latency --fault --fault-rate --fault-seed --allow-concurrent --allow-non-loopback -v --verbose'
-      vals='--fleet --meters --seed --port --base-port --host --state-dir --control --fleet-out --topology-out --start-time --latency --fault --fault-rate --fault-seed'
+      opts='--fleet --meters --seed --port --base-port --host --state-dir --idle-timeout --control --fleet-out --topology-out --start-time --latency --fault --fault-rate --fault-seed --allow-concurrent --allow-non-loopback -v --verbose'
+      vals='--fleet --meters --seed --port --base-port --host --state-dir --idle-timeout --control --fleet-out --topology-out --start-time --latency --fault --fault-rate --fault-seed'
       args=0 ;;
     'emlite-sim fleet')
       subs=''

@@ -84,6 +84,7 @@ struct ServeArgs {
   sim::TopologyOptions topology;
   std::vector<std::string> faults, rates;
   int latency_ms = 0;
+  int idle_timeout = 30;  // --idle-timeout SECONDS, 0 never
   bool allow_concurrent = false, allow_non_loopback = false, verbose = false;
   std::uint64_t fault_seed = 1;
 };
@@ -134,6 +135,7 @@ int run_serve(const ServeArgs& a) {
   o.time_offset = start - wall;
   o.allow_non_loopback = a.allow_non_loopback;
   o.verbose = a.verbose;
+  o.idle_timeout = std::chrono::seconds(a.idle_timeout);
   if (!a.state_dir.empty()) o.state_dir = a.state_dir;
 
   asio::io_context io(1);
@@ -192,7 +194,11 @@ cli::ManPage man_page() {
       "use and standing charge and rises with valid tokens (each accepted once), active and future tariffs "
       "(a future tariff activates at its time on the meter's clock), clock drift, signal, voltage, event log.\n"
       ".PP\n"
-      "It binds loopback addresses only, unless \\fB\\-\\-allow\\-non\\-loopback\\fR is given.";
+      "It binds loopback addresses only, unless \\fB\\-\\-allow\\-non\\-loopback\\fR is given.\n"
+      ".PP\n"
+      "A fleet file (\\fB\\-\\-fleet\\fR) or a state file (\\fB\\-\\-state\\-dir\\fR/state.yaml) with an "
+      "error, a key or value of the wrong kind (a list where text belongs) included, or that is not such a "
+      "file at all, is refused before serving: one line naming the file and, where known, the line (status 3).";
   p.extra_sections = {
       {"FAULTS",
        "\\fB\\-\\-fault\\fR SERIAL=KIND[:ARG] (repeatable) and \\fB\\-\\-fault\\-rate\\fR KIND=P (per request):\n"
@@ -204,7 +210,9 @@ cli::ManPage man_page() {
       {"CONTROL", "With \\fB\\-\\-control\\fR HOST:PORT (loopback), a line protocol: \\fBnow\\fR, "
                   "\\fBadvance\\fR SECONDS (move simulated time forward), \\fBfault\\fR SERIAL KIND, "
                   "\\fBclear\\fR SERIAL, \\fBbalance\\fR SERIAL, \\fBmeter_time\\fR SERIAL, \\fBclock_error\\fR SERIAL (seconds its clock is ahead of the true time), \\fBsave\\fR. "
-                  "\\fBemlite\\-sim ctl\\fR HOST:PORT COMMAND… sends one."},
+                  "\\fBemlite\\-sim ctl\\fR HOST:PORT COMMAND… sends one. \\fBadvance\\fR past the end of the meter clock "
+                  "(u32 seconds from 2000\\-01\\-01: 2136\\-02\\-07T06:28:15) is refused; a line longer than 64 KiB "
+                  "is answered with an error and the connection closed."},
       {"TOKENS", "Simulated meters accept tokens minted by \\fBemlite\\-sim token \\-\\-amount POUNDS \\-\\-nonce N\\fR "
                  "(20 digits: id, check digit, class 0, amount in pence). A token is accepted once; a repeat is "
                  "refused with NAK 6."},
@@ -226,6 +234,11 @@ int main(int argc, char** argv) {
   auto* s = app.add_subcommand("serve", "serve a fleet until interrupted (SIGINT/SIGTERM save state)");
   add_fleet_options(s, serve.fleet);
   s->add_option("--state-dir", serve.state_dir, "keep meter state here across restarts");
+  s->add_option("--idle-timeout", serve.idle_timeout,
+                "close a meter connection that sends nothing for SECONDS, as real meters do (0: never)")
+      ->option_text("SECONDS")
+      ->check(CLI::Range(0, 86400))
+      ->capture_default_str();
   s->add_option("--control", serve.control, "loopback HOST:PORT for the control line protocol");
   s->add_option("--fleet-out", serve.fleet_out, "write the inventory (serial, host, port, hardware) here once listening");
   s->add_option("--topology-out", serve.topology_out,

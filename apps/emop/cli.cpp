@@ -182,9 +182,10 @@ std::vector<cli::ManSection> setup_sections() {
        "database_url = \\(dqhost=/run/postgresql dbname=flows\\(dq\ntimeout_seconds = 10\n"
        "inventory = \\(dqfleet.yaml\\(dq    # relative to this file\nsocks_host = \\(dqgateway.example\\(dq\n"
        "socks_port = 1080\nsocks_username = \\(dqops\\(dq\nsocks_password = \\(dq...\\(dq\n.RE\n.fi\n"
-       ".PP\nA file holding a secret (socks_password, or a password in database_url) must not be readable by "
+       ".PP\nA file holding a secret (socks_password, or a password or sslpassword in database_url) must not be readable by "
        "group or others: it is refused (status 3) until \\fBchmod 600\\fR. Secrets never appear in output or "
-       "errors.\n"
+       "errors. Arrays and inline tables nested more than 64 deep are refused (status 3), and so is "
+       "\\fB\\-\\-env\\fR naming an environment the file does not define, or given with no file.\n"
        ".TP\n.I $XDG_CONFIG_HOME/flows/objects.yaml\nObject table overrides (see OBJECT TABLE OVERRIDES)."},
       {"ENVIRONMENT",
        ".TP\n.B FLOWS_ENV\nThe environment to use, unless \\fB\\-\\-env\\fR is given.\n"

@@ -1,3 +1,4 @@
+#include "cli/run.hpp"
 #include "meter_cmds.hpp"
 
 #include <iostream>
@@ -71,7 +72,7 @@ void print_text(const std::vector<jobs::MeterOutcome>& outcomes) {
 void print_failures(const std::string& command, const std::vector<jobs::MeterOutcome>& outcomes) {
   const bool single = outcomes.size() == 1;
   for (auto& o : outcomes)
-    if (!o.ok) std::cerr << "emop: " << (single ? "" : o.serial + ": ") << o.error << "\n";
+    if (!o.ok) std::cerr << "emop: " << cli::one_line((single ? "" : o.serial + ": ") + o.error) << "\n";
   if (single) return;
   std::size_t failed = 0;
   for (auto& o : outcomes) failed += o.ok ? 0 : 1;

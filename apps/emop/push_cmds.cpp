@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/run.hpp"
 #include "cli.hpp"
 #include "core/error.hpp"
 #include "db/connection.hpp"
@@ -56,7 +57,7 @@ int run_tokens(const GlobalOptions& options, Resources& res, const PushArgs& a) 
                 << r.action << " status=" << r.status;
       if (!r.detail.empty()) std::cout << " — " << r.detail;
       std::cout << "\n";
-      if (!r.ok) std::cerr << "emop: push tokens: " << r.serial << " topup " << r.topup_id << ": " << r.detail << "\n";
+      if (!r.ok) std::cerr << "emop: push tokens: " << cli::one_line(r.serial + " topup " + r.topup_id + ": " + r.detail) << "\n";
     }
   return print_results(options, results, "no topup waits for its token");
 }
@@ -75,7 +76,7 @@ int run_tariffs(const GlobalOptions& options, Resources& res, const PushArgs& a)
       if (!r.detail.empty()) std::cout << " — " << r.detail;
       for (const auto& m : r.mismatches) std::cout << "; " << m;
       std::cout << "\n";
-      if (!r.ok) std::cerr << "emop: push tariffs: " << r.serial << ": " << r.detail << "\n";
+      if (!r.ok) std::cerr << "emop: push tariffs: " << cli::one_line(r.serial + ": " + r.detail) << "\n";
     }
   return print_results(options, results, "no meter of ESCO " + a.esco + " has a future customer tariff");
 }
@@ -96,7 +97,7 @@ int run_clock(const GlobalOptions& options, Resources& res, const PushArgs& a) {
       if (!r.clock_after.empty()) std::cout << " clock_after=" << r.clock_after;
       if (r.drift_after) std::cout << " drift_after=" << *r.drift_after;
       std::cout << " dst=" << (r.dst ? "on" : "off") << "\n";
-      if (!r.ok) std::cerr << "emop: push clock: " << r.serial << ": " << r.detail << "\n";
+      if (!r.ok) std::cerr << "emop: push clock: " << cli::one_line(r.serial + ": " + r.detail) << "\n";
     }
   return print_results(options, results, "no meters");
 }

@@ -1,6 +1,7 @@
 // Meter reads: one command per thing a meter can tell, with the public tool's names.
 #include <chrono>
 
+#include "core/csv.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "emop/data_field.hpp"
@@ -230,9 +231,10 @@ void add_three_phase_intervals(CLI::App& app, Invocation& inv) {
            for (std::optional<MeterTime> cursor = from; cursor && *cursor < to;) {
              const auto page = jobs::window_page(co_await m.profile_log_1(*cursor), *cursor, to);
              for (const auto& r : page.in_window) {
-               out += format_iso(r.timestamp) + "," + emop::format_wh(emop::to_tenth_wh(r.import_a_wh, unit), unit) + "," +
-                      emop::format_wh(emop::to_tenth_wh(r.import_b_wh, unit), unit);
-               if (statuses) out += "," + status_cell(r.status);
+               out += csv_cell(format_iso(r.timestamp)) + "," +
+                      csv_cell(emop::format_wh(emop::to_tenth_wh(r.import_a_wh, unit), unit)) + "," +
+                      csv_cell(emop::format_wh(emop::to_tenth_wh(r.import_b_wh, unit), unit));
+               if (statuses) out += "," + csv_cell(status_cell(r.status));
                out += "\n";
                ++rows;
              }

@@ -9,6 +9,7 @@
 #include <date/date.h>
 #include <nlohmann/json.hpp>
 
+#include "cli/run.hpp"
 #include "cli.hpp"
 #include "cli/options.hpp"
 #include "core/error.hpp"
@@ -48,7 +49,7 @@ nlohmann::json failures_json(const std::vector<jobs::SyncFailure>& fs) {
 }
 
 void print_failures(const std::vector<jobs::SyncFailure>& fs) {
-  for (const auto& f : fs) std::cerr << "emop: " << f.serial << ": " << f.error << "\n";
+  for (const auto& f : fs) std::cerr << "emop: " << cli::one_line(f.serial + ": " + f.error) << "\n";
 }
 
 int run_sync_cmd(const GlobalOptions& options, Resources& res, const SyncArgs& a) {

@@ -6,7 +6,9 @@
 #include <iostream>
 #include <set>
 
+#include "cli/run.hpp"
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "core/files.hpp"
 #include "db/connection.hpp"
 #include "gateway/certs.hpp"
@@ -18,9 +20,14 @@ namespace flows::emop_app {
 std::vector<std::string> collect_serials(const MeterSelection& sel, const std::string& positional) {
   std::vector<std::string> out;
   std::set<std::string> seen;
-  auto add = [&](std::string s) {
+  // WHERE names the source for an error ("--serials-file F line 3"). A serial with
+  // a NUL byte, invalid UTF-8 or a control character is refused before any query
+  // or connection (PostgreSQL would fail on the first two with a database error).
+  auto add = [&](std::string s, const std::string& where = "") {
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.pop_back();
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.erase(0, 1);
+    if (const std::string_view problem = text_problem(s, true); !problem.empty())
+      throw usage_error("serial '" + cli::one_line(s) + "'" + (where.empty() ? "" : " (" + where + ")") + " " + std::string(problem));
     if (!s.empty() && seen.insert(s).second) out.push_back(s);
   };
   if (!positional.empty()) add(positional);
@@ -30,10 +37,10 @@ std::vector<std::string> collect_serials(const MeterSelection& sel, const std::s
     std::ifstream in(sel.serials_file);
     if (!in) throw usage_error("cannot read --serials-file " + sel.serials_file);
     std::string line;
-    while (std::getline(in, line)) {
+    for (int n = 1; std::getline(in, line); ++n) {
       auto hash = line.find('#');
       if (hash != std::string::npos) line.erase(hash);
-      add(line);
+      add(line, "--serials-file " + sel.serials_file + " line " + std::to_string(n));
     }
   }
   return out;

@@ -59,7 +59,9 @@ cli::ManPage man_page() {
       "leaves the database as it was. \\fBusage\\fR, \\fBcosts\\fR and \\fBsolar\\-credits\\fR do one step each "
       "(costs recomputes the usage it needs). \\fBstatements\\fR writes the stored statements as files: "
       "\\fBjson\\fR and \\fBhtml\\fR one per customer (statement\\-YYYY\\-MM\\-ACCOUNT, html with an index page "
-      "and a chart of daily use, self-contained), \\fBcsv\\fR one file with a row per customer; files are "
+      "and a chart of daily use, self-contained), \\fBcsv\\fR one file with a row per customer (a cell "
+      "starting with = + \\- @, a tab or a carriage return gets a leading single quote, so a spreadsheet "
+      "never runs it as a formula; plain numbers are left as they are); files are "
       "written whole (temporary file and rename).\n"
       ".PP\n"
       "The database is the configuration environment's database_url (\\fB\\-\\-env\\fR, FLOWS_ENV, the current "
@@ -67,7 +69,9 @@ cli::ManPage man_page() {
       "variables fill in the rest. Its schema must be current (\\fBemop db migrate\\fR).\n"
       ".PP\n"
       "With \\fB\\-\\-json\\fR, amounts are decimal strings: customer rates with 5 decimals, microgrid rates "
-      "exact with at least 5.";
+      "exact with at least 5. \\fBquote tariff\\fR's table shows a microgrid rate of more than 9 decimals "
+      "truncated to 9 and marked \\(lq…\\(rq (a note says so); its JSON is exact. A number too large to hold "
+      "is refused as such (status 2).";
   p.extra_sections = {
       {"EXIT STATUS",
        cli::exit_status_roff() +

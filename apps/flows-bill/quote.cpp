@@ -24,10 +24,12 @@ constexpr int rate_decimals = 5;
 // Pence per day is an exact quotient that may not end (3650/366): shown truncated
 // to 9 decimals, trailing zeros dropped ("10", "9.972677595").
 constexpr int pence_per_day_decimals = 9;
+// The text table's microgrid rates: at most this many decimals (JSON is exact).
+constexpr int table_decimals = 9;
 
 Decimal parse_decimal(const std::string& option, const std::string& text) {
   auto d = Decimal::parse(text);
-  if (!d) throw usage_error(option + " '" + text + "' is not a decimal number");
+  if (!d) throw usage_error(option + " '" + text + "' " + Decimal::parse_failure(text));
   return *d;
 }
 
@@ -53,11 +55,33 @@ int run_tariff(const TariffArgs& a) {
               << "\n";
     return 0;
   }
-  std::cout << fmt::format("{:<11}{:<18}{}\n", "", "unit rate £/kWh", "standing charge £/day");
-  std::cout << fmt::format("{:<11}{:<18}{}\n", "benchmark", exact(bench.unit_rate), exact(bench.standing_charge));
-  std::cout << fmt::format("{:<11}{:<18}{}\n", "customer", fixed(customer.unit_rate), fixed(customer.standing_charge));
-  std::cout << fmt::format("{:<11}{:<18}{}\n", "microgrid", exact(microgrid.unit_rate),
-                           exact(microgrid.standing_charge));
+  // The table shows the microgrid at most 9 decimals, truncated and marked "…"
+  // when there were more (a discount with many decimals gives 30); --json keeps
+  // the exact value. Columns are at least two spaces apart whatever the width.
+  bool cut = false;
+  auto shown = [&](const Decimal& d) {
+    const Decimal t = d.truncate_to(table_decimals);
+    if (t == d) return exact(d);
+    cut = true;
+    return t.to_string(table_decimals) + "…";
+  };
+  const std::string mg_unit = shown(microgrid.unit_rate), mg_standing = shown(microgrid.standing_charge);
+  std::size_t width = 16;  // the layout before a wider value
+  for (const auto& v : {exact(bench.unit_rate), fixed(customer.unit_rate), mg_unit}) width = std::max(width, v.size());
+  auto row = [&](std::string_view name, const std::string& unit, const std::string& standing) {
+    // Pads by bytes: "…" is three bytes for one column, "£" two.
+    const auto cols = [](const std::string& t) {
+      std::size_t n = 0;
+      for (unsigned char c : t) n += (c & 0xc0) != 0x80;
+      return n;
+    };
+    std::cout << fmt::format("{:<11}{}{}{}\n", name, unit, std::string(width + 2 - cols(unit), ' '), standing);
+  };
+  row("", "unit rate £/kWh", "standing charge £/day");
+  row("benchmark", exact(bench.unit_rate), exact(bench.standing_charge));
+  row("customer", fixed(customer.unit_rate), fixed(customer.standing_charge));
+  row("microgrid", mg_unit, mg_standing);
+  if (cut) std::cout << "… truncated to " << table_decimals << " decimals; --json gives the exact values\n";
   return 0;
 }
 

@@ -67,6 +67,18 @@ tariff 0.2345 0.6556 25
 expect_status 0 "tariff table"
 expect_out_has "customer   0.17587" "tariff table"
 expect_out_has "microgrid  0.175875" "tariff table"
+# A discount with many decimals: the table's microgrid column is truncated to 9
+# decimals and marked, the columns stay apart; JSON keeps the exact values.
+tariff 0.24666 0.63111 16.666666666666666666666666666
+expect_status 0 "tariff long discount table"
+expect_out_has "microgrid  0.205550000…      0.525925000…" "tariff long discount table"
+expect_out_has "… truncated to 9 decimals; --json gives the exact values" "tariff long discount table"
+tariff 0.24666 0.63111 16.666666666666666666666666666 --json
+expect_json '["microgrid"]' '{"unit_rate": "0.2055500000000000000000000000016444", "standing_charge": "0.5259250000000000000000000000042074"}' "tariff long discount json"
+tariff 0.2345 0.6556 25
+[ "$(grep -c '…' <<<"$out")" -eq 0 ] || fail "tariff 25%: nothing truncated, no mark: $out"
+tariff 0.2345 0.6556 1234567890123456789012345678901234567890
+expect_usage_error "discount of 40 digits" "flows-bill: --discount '1234567890123456789012345678901234567890' is too large"
 tariff 0.2345 0.6556 -5
 expect_usage_error "discount -5" "discount -5 is outside 0-100 %"
 run quote tariff --benchmark-unit-rate 0.2345 --benchmark-standing-charge 0.6556 --discount=-0.5

@@ -40,8 +40,8 @@ int run_add(const Globals& g, const BenchmarkArgs& a) {
   row.tariff.region = a.region;
   row.tariff.period_start = cli::date_option("--period-start", a.period_start);
   auto ur = Decimal::parse(a.unit_rate), sc = Decimal::parse(a.standing_charge);
-  if (!ur) throw usage_error("--unit-rate '" + a.unit_rate + "' is not a decimal number");
-  if (!sc) throw usage_error("--standing-charge '" + a.standing_charge + "' is not a decimal number");
+  if (!ur) throw usage_error("--unit-rate '" + a.unit_rate + "' " + Decimal::parse_failure(a.unit_rate));
+  if (!sc) throw usage_error("--standing-charge '" + a.standing_charge + "' " + Decimal::parse_failure(a.standing_charge));
   row.tariff.rates = {*ur, *sc};
   billing::validate(row.tariff);
   billing::validate_plausible(row.tariff.rates, a.allow_unusual);  // before connecting: bad input never reaches the database

@@ -60,7 +60,7 @@ std::vector<BenchmarkRow> parse_benchmarks(const std::string& text, const std::s
     for (const char* key : {"unit_rate", "standing_charge"}) {
       const std::string v = doc.scalar(item, key);
       auto d = Decimal::parse(v);
-      if (!d) doc.fail(item[key], std::string(key) + " " + v + " is not a decimal number");
+      if (!d) doc.fail(item[key], std::string(key) + " " + v + " " + Decimal::parse_failure(v));
       (std::string_view(key) == "unit_rate" ? row.tariff.rates.unit_rate : row.tariff.rates.standing_charge) = *d;
     }
     try {

@@ -100,6 +100,21 @@ std::optional<Decimal> Decimal::parse(std::string_view text) {
   return from_parts(negative ? -coef : coef, frac_digits);
 }
 
+std::string Decimal::parse_failure(std::string_view text) {
+  if (parse(text)) return {};
+  std::string_view t = text;
+  if (!t.empty() && (t.front() == '-' || t.front() == '+')) t.remove_prefix(1);
+  const auto point = t.find('.');
+  const std::string_view whole = t.substr(0, point);
+  const std::string_view frac = point == std::string_view::npos ? std::string_view() : t.substr(point + 1);
+  auto digits = [](std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (!digits(whole) || (point != std::string_view::npos && !digits(frac))) return "is not a decimal number";
+  if (static_cast<int>(frac.size()) > max_scale) return "has more than " + std::to_string(max_scale) + " decimals";
+  return "is too large";
+}
+
 std::string Decimal::to_string() const { return format(coef_, scale_); }
 
 std::string Decimal::to_string(int decimals) const {

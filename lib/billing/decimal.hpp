@@ -50,6 +50,10 @@ class Decimal {
   // digit ("12", "-0.5", "+3.10", "007.25"). Rejects "", ".5", "1.", exponents,
   // spaces, separators, "NaN"/"inf", more than max_scale decimals, overflow.
   static std::optional<Decimal> parse(std::string_view text);
+  // Why parse refused TEXT, to follow the text in a message: "is not a decimal
+  // number", "has more than 36 decimals", or "is too large" (well formed, but
+  // more digits than the coefficient holds). Empty when parse accepts it.
+  static std::string parse_failure(std::string_view text);
 
   // Exact, with as few decimals as needed: "10", "0.175875", "-0.5".
   std::string to_string() const;

@@ -106,3 +106,13 @@ TEST_CASE("billing decimal refuses results it cannot hold exactly") {
   CHECK_THROWS_AS(tiny * tiny, DecimalOverflow);
   CHECK_THROWS_AS(tiny.shifted(-1), DecimalOverflow);
 }
+
+TEST_CASE("billing decimal says why it refused text: not a number, too many decimals, too large") {
+  CHECK(Decimal::parse_failure("12.5") == "");
+  CHECK(Decimal::parse_failure("1e5") == "is not a decimal number");
+  CHECK(Decimal::parse_failure(".5") == "is not a decimal number");
+  CHECK(Decimal::parse_failure("") == "is not a decimal number");
+  CHECK(Decimal::parse_failure("0." + std::string(37, '1')) == "has more than 36 decimals");
+  CHECK(Decimal::parse_failure(std::string(40, '9')) == "is too large");
+  CHECK(Decimal::parse_failure("-" + std::string(40, '1') + ".5") == "is too large");
+}

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "core/csv.hpp"
+
 namespace flows::billing {
 namespace {
 
@@ -45,16 +47,6 @@ std::string html_escape(std::string_view s) {
     }
   }
   return out;
-}
-
-std::string csv_field(std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
 }
 
 std::string str(const nlohmann::json& j) {
@@ -186,7 +178,7 @@ std::string statements_csv(const std::vector<nlohmann::json>& statements) {
     };
     for (std::size_t i = 0; i < fields.size(); ++i) {
       if (i) out += ',';
-      out += csv_field(fields[i]);
+      out += csv_cell(fields[i]);
     }
     out += "\r\n";
   }

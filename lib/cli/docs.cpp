@@ -632,7 +632,10 @@ std::string exit_status_roff() {
   std::string out;
   for (const auto& d : exit_code_docs)
     out += ".TP\n.B " + std::to_string(to_int(d.code)) + "\n" + roff_text(d.meaning) + "\n";
-  return out;
+  return out + ".PP\n" +
+         roff_text("An error is one line on standard error: control characters in it (from a serial, a file "
+                   "name, a document) are escaped as \\n, \\r, \\t or \\xNN.") +
+         "\n";
 }
 
 }  // namespace flows::cli

@@ -190,7 +190,8 @@ TEST_CASE("exit status roff lists every code with its meaning") {
   const std::string roff = exit_status_roff();
   CHECK(roff.starts_with(".TP\n.B 0\nsuccess\n.TP\n.B 1\ninternal error (a bug; please report it)\n"));
   CHECK(contains(roff, ".TP\n.B 4\nmeter or mediator unreachable, or timed out\n"));
-  CHECK(roff.ends_with(".TP\n.B 7\nitems of a batch failed: some of them, or all for different reasons\n"));
+  CHECK(contains(roff, ".TP\n.B 7\nitems of a batch failed: some of them, or all for different reasons\n.PP\n"));
+  CHECK(roff.ends_with("are escaped as \\en, \\er, \\et or \\exNN.\n"));  // one line, control characters escaped
   std::size_t entries = 0;
   for (std::size_t p = roff.find(".TP\n"); p != std::string::npos; p = roff.find(".TP\n", p + 1)) ++entries;
   CHECK(entries == flows::exit_code_docs.size());

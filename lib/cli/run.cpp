@@ -35,6 +35,26 @@ bool has_positionals(const CLI::App* app) {
 
 }  // namespace
 
+std::string one_line(std::string_view message) {
+  std::string out;
+  out.reserve(message.size());
+  for (char c : message) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else if (c == '\t') out += "\\t";
+    else if (u < 0x20 || u == 0x7f) {
+      static constexpr char hex[] = "0123456789abcdef";
+      out += "\\x";
+      out += hex[u >> 4];
+      out += hex[u & 0xf];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 std::optional<UnknownCommand> find_unknown_command(const CLI::App& app, const std::vector<std::string>& args) {
   const CLI::App* cur = &app;
   std::string path = app.get_name();
@@ -81,23 +101,24 @@ int run_tool(CLI::App& app, int argc, char** argv, const std::function<int()>& a
     return 0;
   } catch (const CLI::ParseError& e) {
     if (auto u = find_unknown_command(app, std::vector<std::string>(argv + std::min(argc, 1), argv + argc))) {
-      std::cerr << unknown_command_line(*u) << "\n";
+      std::cerr << one_line(unknown_command_line(*u)) << "\n";
       return to_int(ExitCode::usage);
     }
-    std::cerr << name << ": " << e.what() << " (see " << name << " --help)\n";
+    std::cerr << name << ": " << one_line(e.what()) << " (see " << name << " --help)\n";
     return to_int(ExitCode::usage);
   }
   try {
     if (!action) {
       std::cout << app.help();
+      std::cerr << name << ": which command? see " << name << " --help\n";
       return to_int(ExitCode::usage);
     }
     return action();
   } catch (const Error& e) {
-    std::cerr << name << ": " << e.what() << "\n";
+    std::cerr << name << ": " << one_line(e.what()) << "\n";
     return to_int(e.code());
   } catch (const std::exception& e) {
-    std::cerr << name << ": internal error: " << e.what() << "\n";
+    std::cerr << name << ": internal error: " << one_line(e.what()) << "\n";
     return to_int(ExitCode::internal);
   }
 }
@@ -128,7 +149,7 @@ void add_help_subcommand(CLI::App& app, std::function<int()>& action) {
     action = [&app, words] {
       const HelpText h = help_for(app, *words);
       if (h.unknown) {
-        std::cerr << unknown_command_line(*h.unknown) << "\n";
+        std::cerr << one_line(unknown_command_line(*h.unknown)) << "\n";
         return to_int(ExitCode::usage);
       }
       std::cout << h.text;

@@ -5,6 +5,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -16,6 +17,11 @@ namespace flows::cli {
 // `action` is set by the subcommand callbacks during parsing. Without one, prints
 // the help and returns the usage status.
 int run_tool(CLI::App& app, int argc, char** argv, const std::function<int()>& action);
+
+// MESSAGE made safe to print as one line: \n \r \t as those escapes, other
+// control characters (C0 and DEL) as \xNN, so an input value (a serial, a file
+// name) cannot end an error line and forge another.
+std::string one_line(std::string_view message);
 
 // Where a failed parse of ARGS (argv without the program name) met a word that is
 // not a command: the command path before it ("emop db"), the word, and the visible

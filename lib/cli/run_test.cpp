@@ -76,3 +76,13 @@ TEST_CASE("help_for gives a command's own help, and names an unknown word") {
   CHECK(unknown_command_line(*typo.unknown) == "tool db: unknown command 'migrte' (did you mean migrate?); see tool db --help");
   CHECK(help_for(t.app, {"generate-docs"}).unknown);  // hidden commands have no help
 }
+
+TEST_CASE("one_line escapes control characters so a value cannot forge a second error line") {
+  using flows::cli::one_line;
+  CHECK(one_line("no address for meter EML1") == "no address for meter EML1");
+  CHECK(one_line("EML1\nemop: forged") == "EML1\\nemop: forged");
+  CHECK(one_line("a\rb\tc") == "a\\rb\\tc");
+  CHECK(one_line(std::string("n\0l", 3)) == "n\\x00l");
+  CHECK(one_line("\x1b[31m\x7f") == "\\x1b[31m\\x7f");
+  CHECK(one_line("£ caf\xc3\xa9") == "£ caf\xc3\xa9");  // UTF-8 passes through
+}

@@ -82,8 +82,50 @@ std::string toml_reason(const char* what) {
   return s.empty() ? std::string("syntax error") : std::string(s);
 }
 
+// toml11 parses arrays and inline tables recursively, so a file nested tens of
+// thousands deep overflows the stack. No configuration needs more than a few
+// levels: refuse anything deeper than this before parsing. Brackets inside
+// strings and comments do not count; [table] and [[array]] headers count as 1-2.
+constexpr int max_toml_nesting = 64;
+
+void check_nesting(const std::string& text, const fs::path& file) {
+  int depth = 0;
+  std::size_t line = 1;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\n') {
+      ++line;
+    } else if (c == '#') {
+      while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
+    } else if (c == '"' || c == '\'') {
+      const bool multi = text.compare(i, 3, std::string(3, c)) == 0;
+      const std::string close = multi ? std::string(3, c) : std::string(1, c);
+      i += close.size();
+      while (i < text.size() && text.compare(i, close.size(), close) != 0) {
+        if (text[i] == '\n') {
+          ++line;
+          if (!multi) break;  // an unterminated one-line string: toml11 reports it
+        }
+        if (c == '"' && text[i] == '\\') ++i;
+        ++i;
+      }
+      if (multi && i < text.size()) {
+        i += close.size() - 1;
+        while (i + 1 < text.size() && text[i + 1] == c) ++i;  // """a"""" ends with a quote in the string
+      }
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_toml_nesting)
+        throw config_error(file.string() + ":" + std::to_string(line) + ": not valid TOML: arrays or inline tables nested more than " +
+                           std::to_string(max_toml_nesting) + " deep");
+    } else if (c == ']' || c == '}') {
+      if (depth > 0) --depth;
+    }
+  }
+}
+
 template <class V>
 V parse_text(const std::string& text, const fs::path& file) {
+  check_nesting(text, file);
   std::istringstream in(text);
   try {
     return toml::parse<typename V::comment_type, std::map, std::vector>(in, file.string());
@@ -375,6 +417,12 @@ Settings load(const LoadOptions& opts) {
   }
   s.sources["timeout_seconds"] = "default";
 
+  // --env names an environment that no file defines: going on would run against
+  // the defaults (the local database) without a word. FLOWS_ENV without a file
+  // stays allowed (CI sets it with FLOWS_DATABASE_URL and no file).
+  if (!cf && s.sources["env_name"] == "--env")
+    throw config_error("no environment \"" + s.env_name + "\" (from " + s.sources["env_name"] + "): " +
+                       (path ? "no config file " + path->string() : std::string("no config directory")));
   if (cf) {
     auto it = cf->environments.find(s.env_name);
     if (it == cf->environments.end()) throw config_error(unknown_env(*cf, s.env_name, s.sources["env_name"]));

@@ -167,6 +167,10 @@ TEST_CASE("config: a missing file gives defaults plus environment variables") {
   CHECK(s.env_name == "ci");
   CHECK(s.database_url == "dbname=ci");
   CHECK(flows::config::environment_names(d.path / "absent.toml").empty());
+
+  // --env names an environment: without a file there is none to use.
+  auto msg = config_error_of([&] { flows::config::load(opts(d.path / "absent.toml", {}, "nosuch")); });
+  CHECK(msg == "no environment \"nosuch\" (from --env): no config file " + (d.path / "absent.toml").string());
 }
 
 TEST_CASE("config: an environment not in the file is refused, listing the known ones") {
@@ -353,4 +357,26 @@ TEST_CASE("set_current adds current when missing and copes with odd layouts") {
   flows::config::set_current(d.path / "link.toml", "b");
   CHECK(fs::is_symlink(d.path / "link.toml"));
   CHECK(flows::config::current_environment(real) == "b");
+}
+
+TEST_CASE("config: nesting deeper than toml11 can recurse is refused before parsing, naming the line") {
+  TempDir d;
+  const int n = 100000;
+  for (const auto& text : {"\n\na = " + std::string(n, '[') + std::string(n, ']') + "\n",
+                           "\n\na = " + [&] {
+                             std::string s;
+                             for (int i = 0; i < n; ++i) s += "{a=";
+                             return s + "1" + std::string(n, '}');
+                           }() + "\n"}) {
+    auto file = d.write("config.toml", text);
+    auto msg = config_error_of([&] { flows::config::load(opts(file)); });
+    CHECK(msg == file.string() + ":3: not valid TOML: arrays or inline tables nested more than 64 deep");
+  }
+  // Brackets in strings and comments do not count; ordinary nesting is accepted
+  // (and then refused as an unknown key, which shows it was parsed).
+  const std::string deep_string = "# " + std::string(100, '[') + "\nx = \"" + std::string(100, '{') +
+                                  "\"\ny = '''" + std::string(100, '[') + "'''\nz = [[[1]]]\n";
+  auto file = d.write("ok.toml", deep_string);
+  auto msg = config_error_of([&] { flows::config::load(opts(file)); });
+  CHECK(contains(msg, "ok.toml:2: unknown key \"x\""));
 }

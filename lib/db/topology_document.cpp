@@ -10,6 +10,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
+#include "core/yaml_values.hpp"
 
 namespace flows::db {
 namespace {
@@ -28,7 +30,7 @@ struct Parser {
   void check_keys(const YAML::Node& item, std::string_view what, std::initializer_list<std::string_view> keys) const {
     if (!item.IsMap()) fail(item, std::string(what) + " entry must be a mapping");
     for (const auto& kv : item) {
-      const auto key = kv.first.as<std::string>();
+      const auto key = yaml_values::key(kv.first, source, ExitCode::usage);
       bool known = false;
       for (auto k : keys) known = known || k == key;
       if (!known) fail(kv.first, "unknown key '" + key + "' in " + std::string(what));
@@ -46,6 +48,10 @@ struct Parser {
     if (!present(item, key)) return std::nullopt;
     const auto& n = item[key];
     if (!n.IsScalar()) fail(n, std::string(key) + " must be a scalar");
+    // PostgreSQL would refuse these at the first query (a database error, after
+    // part of the document's checks): refuse them here, naming the line.
+    if (const std::string_view problem = text_problem(n.Scalar()); !problem.empty())
+      fail(n, std::string(key) + " " + std::string(problem));
     return n.Scalar();
   }
   std::optional<int> opt_int(const YAML::Node& item, const char* key, int lo, int hi) const {
@@ -94,8 +100,12 @@ struct Parser {
     }
     const int month = std::stoi(mo), day = std::stoi(d), hour = std::stoi(h), minute = std::stoi(mi),
               second = std::stoi(s);
-    if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59)
-      fail(item[key], std::string(key) + " '" + *t + "' is not a valid time");
+    const int year = std::stoi(y);
+    const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    static constexpr int month_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (year < 1 || month < 1 || month > 12 || day < 1 ||
+        day > month_days[month - 1] + (month == 2 && leap ? 1 : 0) || hour > 23 || minute > 59 || second > 59)
+      fail(item[key], std::string(key) + " '" + *t + "' is not a valid time (no such date or time of day)");
     return y + "-" + mo + "-" + d + "T" + h + ":" + mi + ":" + s + zone;
   }
 };
@@ -152,7 +162,7 @@ class DocumentParser {
     static const std::set<std::string> top = {"escos", "sites", "feeders", "service_heads", "properties",
                                               "meters", "registers", "circuits"};
     for (const auto& kv : doc_) {
-      const auto key = kv.first.as<std::string>();
+      const auto key = yaml_values::key(kv.first, p_.source, ExitCode::usage);
       if (!top.count(key)) p_.fail(kv.first, "unknown section '" + key + "'");
       if (!kv.second.IsNull() && !kv.second.IsSequence()) p_.fail(kv.second, "'" + key + "' must be a list");
     }
@@ -309,7 +319,11 @@ Topology parse_topology(std::string_view yaml, std::string_view source) {
   } catch (const YAML::ParserException& e) {
     p.fail(e.mark.line >= 0 ? e.mark.line + 1 : 0, e.msg);
   }
-  return DocumentParser(doc, std::string(source)).parse();
+  try {
+    return DocumentParser(doc, std::string(source)).parse();
+  } catch (const YAML::Exception& e) {
+    yaml_values::rethrow(e, source, ExitCode::usage);
+  }
 }
 
 }  // namespace flows::db

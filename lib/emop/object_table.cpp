@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "core/error.hpp"
+#include "core/yaml_values.hpp"
 #include "emop/bytes.hpp"
 
 namespace flows::emop {
@@ -147,7 +148,7 @@ void ObjectTable::apply_overrides(std::string_view yaml, std::string_view source
 
   std::vector<ObjectInfo> updated = entries_;  // all-or-nothing: validate before replacing
   for (const auto& item : doc["objects"]) {
-    const std::string name = item.first.as<std::string>();
+    const std::string name = yaml_values::key(item.first, source, ExitCode::config);
     const YAML::Node spec = item.second;
     if (!spec.IsMap()) fail(spec.Mark(), "object '" + name + "' must be a mapping");
     ObjectInfo* target = nullptr;
@@ -158,7 +159,7 @@ void ObjectTable::apply_overrides(std::string_view yaml, std::string_view source
       fail(spec.Mark(), "new object '" + name + "' needs both 'id' and 'type'");
     ObjectInfo& e = target ? *target : fresh;
     for (const auto& kv : spec) {
-      const std::string key = kv.first.as<std::string>();
+      const std::string key = yaml_values::key(kv.first, source, ExitCode::config);
       const YAML::Node v = kv.second;
       if (!v.IsScalar()) fail(v.Mark(), "'" + key + "' must be a scalar");
       const std::string s = v.Scalar();

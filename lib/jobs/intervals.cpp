@@ -7,6 +7,7 @@
 #include "db/migrations.hpp"
 #include "db/transaction.hpp"
 #include "jobs/meter_targets.hpp"
+#include "jobs/known_esco.hpp"
 
 namespace flows::jobs {
 
@@ -78,6 +79,7 @@ IngestReport ingest_intervals(pqxx::connection& conn, const IngestOptions& o) {
   const auto meters = db::in_read_transaction(conn, "cannot load the meters", [&](pqxx::read_transaction& tx) {
     db::MeterFilter filter = o.filter;
     filter.active_only = true;
+    require_known_esco(tx, filter.esco);
     return db::load_meters(tx, filter);
   });
   report.meters = meters.size();

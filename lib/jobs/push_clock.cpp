@@ -8,6 +8,7 @@
 #include "db/transaction.hpp"
 #include "jobs/clock_push_decision.hpp"
 #include "jobs/meter_targets.hpp"
+#include "jobs/known_esco.hpp"
 
 namespace flows::jobs {
 namespace {
@@ -64,6 +65,7 @@ std::vector<ClockPushResult> push_clock(pqxx::connection& conn, const emop::Obje
   const auto rows = db::in_read_transaction(conn, "clock push", [&](pqxx::read_transaction& tx) {
     db::MeterFilter f;
     f.esco = options.esco;
+    require_known_esco(tx, f.esco);
     return db::load_meters(tx, f);
   });
   std::vector<ClockPushResult> results;

@@ -9,6 +9,7 @@
 #include "db/transaction.hpp"
 #include "emop/records.hpp"
 #include "jobs/meter_targets.hpp"
+#include "jobs/known_esco.hpp"
 
 namespace flows::jobs {
 
@@ -248,7 +249,10 @@ std::vector<TopupPushResult> push_tokens(pqxx::connection& conn, const emop::Obj
     if (!options.dry_run && !db::try_lock_token_push(conn))
       throw db::database_error("another `emop push tokens` is running against this database; try again later");
     pending = db::in_read_transaction(conn, "token push",
-                                      [&](pqxx::read_transaction& tx) { return db::pending_topups(tx, options.esco); });
+                                      [&](pqxx::read_transaction& tx) {
+                                        require_known_esco(tx, options.esco);
+                                        return db::pending_topups(tx, options.esco);
+                                      });
   } catch (const pqxx::failure& e) {
     throw db::database_error("token push", e);
   }

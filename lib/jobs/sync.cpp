@@ -13,6 +13,7 @@
 #include "jobs/meter_targets.hpp"
 #include "jobs/sync_writes.hpp"
 #include "jobs/syncers.hpp"
+#include "jobs/known_esco.hpp"
 
 namespace flows::jobs {
 namespace {
@@ -31,6 +32,7 @@ SyncPlan load_plan(pqxx::connection& conn, const SyncOptions& o) {
     p.syncers = db::enabled_syncers(tx, o.frequency);
     db::MeterFilter filter = o.filter;
     filter.active_only = true;
+    require_known_esco(tx, filter.esco);
     p.meters = db::load_meters(tx, filter);
     if (p.syncers.count("SyncerEventLog") && !p.meters.empty()) p.last_event = db::newest_events(tx, p.meters);
     return p;

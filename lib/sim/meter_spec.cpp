@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "core/error.hpp"
+#include "core/yaml_values.hpp"
 #include "emop/records.hpp"
 
 namespace flows::sim {
@@ -157,7 +158,7 @@ MeterSpec spec_from_yaml(const YAML::Node& node, std::string_view source) {
   std::optional<MeterKind> kind, hardware_kind;
   bool have_serial = false;
   for (const auto& kv : node) {
-    const std::string key = kv.first.as<std::string>();
+    const std::string key = yaml_values::key(kv.first, source, ExitCode::config);
     const YAML::Node v = kv.second;
     if (key == "serial") {
       s.serial = scalar(source, v, key);

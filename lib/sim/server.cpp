@@ -16,9 +16,11 @@
 #include <boost/asio/write.hpp>
 
 #include "core/error.hpp"
+#include "core/yaml_values.hpp"
 #include "core/files.hpp"
 #include "emop/data_field.hpp"
 #include "emop/exchange.hpp"
+#include "net/deadline.hpp"
 #include "net/frame_io.hpp"
 #include "sim/responder.hpp"
 #include "transport/target.hpp"
@@ -157,8 +159,18 @@ std::optional<std::vector<SimMeter>> load_state(const std::string& dir, const em
   } catch (const YAML::Exception& e) {
     throw config_error(path.string() + ": " + e.what());
   }
+  // A corrupt file (hand-edited, truncated, another program's) is an error naming
+  // it, whatever yaml-cpp or the meter's loader found wrong.
+  if (!root.IsMap() || !root["meters"] || !root["meters"].IsSequence())
+    throw config_error(path.string() + ": not a simulator state file (expected a mapping with a 'meters' list)");
   std::vector<SimMeter> meters;
-  for (const auto& m : root["meters"]) meters.push_back(SimMeter::load(m, table));
+  try {
+    for (const auto& m : root["meters"]) meters.push_back(SimMeter::load(m, table));
+  } catch (const YAML::Exception& e) {
+    yaml_values::rethrow(e, path.string(), ExitCode::config);
+  } catch (const Error& e) {
+    throw Error(e.code(), path.string() + ": " + e.what());
+  }
   return meters;
 }
 
@@ -228,7 +240,14 @@ asio::awaitable<void> Server::serve(Slot& slot, tcp::socket socket) {
   const std::string& serial = slot.meter.serial();
   try {
     for (;;) {
+      std::optional<net::Deadline> idle;
+      if (options_.idle_timeout.count() > 0) idle.emplace(socket, options_.idle_timeout);
       auto request = co_await net::async_read_frame(socket);
+      if (idle && idle->expired()) {
+        if (options_.verbose) log_(serial + ": closed a connection idle for " + std::to_string(options_.idle_timeout.count()) + " s");
+        co_return;
+      }
+      idle.reset();
       if (!request) {
         // Not a frame: a real meter would drop the line.
         if (options_.verbose) log_(serial + ": dropped a connection: " + std::string(emop::describe(request.error())));
@@ -255,7 +274,7 @@ asio::awaitable<void> Server::serve(Slot& slot, tcp::socket socket) {
       co_await net::async_write_frame(socket, a.bytes);
     }
   } catch (const boost::system::system_error&) {
-    // The client went away.
+    // The client went away, or stayed idle too long (the deadline cancelled the read).
   }
 }
 
@@ -269,6 +288,12 @@ std::string Server::control(const std::string& line) {
       long long seconds = -1;
       in >> seconds;
       if (!in || seconds < 0) return "error: advance SECONDS (a non-negative number)";
+      // The meter clock is u32 seconds from 2000-01-01: it ends at 2136-02-07T06:28:15.
+      const UtcTime clock_end = date::sys_days{date::year{2000} / 1 / 1} + std::chrono::seconds{0xFFFFFFFFLL};
+      const long long room = std::max<long long>(0, (clock_end - now()).count());
+      if (seconds > room)
+        return "error: advance " + std::to_string(seconds) + " is past the end of the meter clock (" +
+               format_utc(clock_end) + "): at most " + std::to_string(room) + " seconds from now";
       advance(std::chrono::seconds(seconds));
       return "ok " + format_utc(now());
     }
@@ -331,11 +356,21 @@ asio::awaitable<void> Server::control_loop() {
   }
 }
 
+// A control line is a command and a few words; anything longer is not one.
+constexpr std::size_t max_control_line = 64 * 1024;
+
 asio::awaitable<void> Server::control_session(tcp::socket socket) {
   try {
-    asio::streambuf buf;
+    asio::streambuf buf(max_control_line);
     for (;;) {
-      co_await asio::async_read_until(socket, buf, '\n', asio::use_awaitable);
+      boost::system::error_code ec;
+      co_await asio::async_read_until(socket, buf, '\n', asio::redirect_error(asio::use_awaitable, ec));
+      if (ec == asio::error::not_found) {  // the buffer filled without a newline
+        const std::string answer = "error: control line longer than " + std::to_string(max_control_line) + " bytes\n";
+        co_await asio::async_write(socket, asio::buffer(answer), asio::use_awaitable);
+        co_return;
+      }
+      if (ec) co_return;
       std::istream is(&buf);
       std::string line;
       std::getline(is, line);

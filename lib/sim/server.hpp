@@ -29,6 +29,9 @@ struct ServerOptions {
   bool verbose = false;             // log every request
   std::optional<std::string> state_dir;  // persist here on save/stop
   std::chrono::seconds time_offset{0};   // simulated now = system clock + offset
+  // A meter connection that sends nothing for this long is closed, as real
+  // meters drop idle connections (otherwise it holds the meter busy forever); 0: never.
+  std::chrono::seconds idle_timeout{30};
 };
 
 class Server {

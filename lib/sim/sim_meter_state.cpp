@@ -164,7 +164,8 @@ SimMeter SimMeter::load(const YAML::Node& n, const emop::ObjectTable& table) {
     if (m.events_.size() > event_log_capacity) fail(serial, "more events than the log holds");
     return m;
   } catch (const YAML::Exception& e) {
-    fail(serial, std::string("missing or bad value: ") + e.what());
+    fail(serial, (e.mark.line >= 0 ? "line " + std::to_string(e.mark.line + 1) + ": " : std::string()) +
+                     "missing or bad value (" + e.msg + ")");
   }
 }
 

@@ -282,12 +282,17 @@ expect_eq "C standing charge for 10 days" "$(sql "SELECT m.standing_charge FROM 
 expect_eq "solar credits of a month in progress: the month's days" "$(sql "SELECT string_agg(p.plot || '=' || s.credit_pence || '/' || s.days, ','
   ORDER BY p.plot) FROM public.monthly_solar_credits s JOIN public.properties p ON p.id = s.property
   WHERE s.month = '2024-06-01'")" "PA=598/30,PC=598/30"
+# A name a spreadsheet would run as a formula: the CSV neutralises it (below).
+sql "UPDATE public.customers SET fullname = '=HYPERLINK(\"http://evil.example\",\"Cat C\")' WHERE email = 'c@alpha.example'" >/dev/null
 "$BILL" run --month 2024-06 --esco alpha --as-of 2024-07-15 >/dev/null 2>&1
 
 # --- statement files -------------------------------------------------------------
 OUT=$("$BILL" statements --month 2024-06 --format csv --out "$WORK/st" 2>&1); expect_eq "statements csv exit" "$?" 0
 expect_eq "csv: header + 2 rows" "$(wc -l <"$WORK/st/statements-2024-06.csv")" 3
 expect_match "csv row of C" "$(grep c@alpha "$WORK/st/statements-2024-06.csv")" ",71.69,"
+expect_eq "csv: a formula-leading name is prefixed with a quote" \
+  "$(grep c@alpha "$WORK/st/statements-2024-06.csv" | grep -cF ',"'"'"'=HYPERLINK(""http://evil.example"",""Cat C"")",')" 1
+expect_eq "csv: no cell starts with =" "$(grep -c '^=\|,=\|,"=' "$WORK/st/statements-2024-06.csv")" 0
 "$BILL" statements --month 2024-06 --format html --out "$WORK/st" >/dev/null 2>&1
 expect_eq "html: 2 pages and an index" "$(ls "$WORK/st"/*.html | wc -l)" 3
 expect_match "html page has the daily chart" "$(cat "$WORK"/st/statement-2024-06-*1.html)" "<svg class=\"chart\""

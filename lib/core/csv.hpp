@@ -1,0 +1,16 @@
+#pragma once
+// One CSV cell, as every CSV the tools write spells it: quoted when it holds a
+// comma, a quote or a line break (RFC 4180), and neutralised when a spreadsheet
+// would run it as a formula.
+#include <string>
+#include <string_view>
+
+namespace flows {
+
+// A cell starting with = + - @ a tab or a carriage return is prefixed with a
+// single quote (OWASP's advice against CSV injection: "=HYPERLINK(…)" in a
+// customer's name stays text), unless the whole cell is a plain number such as
+// "-12.50", which a spreadsheet reads as a number and never runs.
+std::string csv_cell(std::string_view s);
+
+}  // namespace flows
