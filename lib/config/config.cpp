@@ -563,4 +563,6 @@ void set_current(const fs::path& file, const std::string& env) {
   write_file_atomically(target, out, 0600);
 }
 
+void check_toml_nesting(const std::string& text, const std::filesystem::path& file) { check_nesting(text, file); }
+
 }  // namespace flows::config

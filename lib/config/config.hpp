@@ -87,6 +87,11 @@ struct Settings {
 // permissions when it holds secrets) and must contain the chosen environment.
 Settings load(const LoadOptions& options = {});
 
+// Refuses TOML nested deeper than any configuration needs (toml11 recurses and
+// would overflow the stack): flows::Error(config) naming FILE:LINE. Every TOML
+// the tools read goes through it before parsing.
+void check_toml_nesting(const std::string& text, const std::filesystem::path& file);
+
 // Names of the environments in the file, sorted; empty when the file does not
 // exist. Validates the file as load() does.
 std::vector<std::string> environment_names(const std::filesystem::path& file);

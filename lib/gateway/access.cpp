@@ -4,6 +4,7 @@
 
 #include <toml.hpp>
 
+#include "config/config.hpp"
 #include "core/error.hpp"
 
 namespace flows::gateway {
@@ -27,6 +28,7 @@ bool permitted(const AccessPolicy& policy, const Caller& caller, Method m) {
 }
 
 AccessPolicy parse_access_file(const std::string& text, const std::string& path) {
+  config::check_toml_nesting(text, path);
   toml::value doc;
   try {
     std::istringstream in(text);

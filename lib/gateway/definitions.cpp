@@ -6,6 +6,7 @@
 
 #include <toml.hpp>
 
+#include "config/config.hpp"
 #include "core/error.hpp"
 #include "gateway/certs.hpp"
 
@@ -77,6 +78,7 @@ std::string quoted(const std::string& s) {
 }  // namespace
 
 std::vector<GatewayDefinition> parse_definitions(const std::string& text, const std::string& path) {
+  config::check_toml_nesting(text, path);
   toml::value doc;
   try {
     std::istringstream in(text);

@@ -76,6 +76,8 @@ med start broken; expect_status 3 "a gateway whose inventory is missing"; expect
 [[ ! -f "$MEDIATORS_STATE_DIR/broken.pid" ]] && pass || fail "no pid file left for the broken gateway"
 printf '[gateways.bad]\nlisen = "x"\n' >"$WORK/bad.toml"
 med list --gateways "$WORK/bad.toml"; expect_status 3 "a mistyped key"; expect_err_contains "unknown key 'lisen'"
+python3 -c "print('[gateways.a]\nx = ' + '[' * 50000 + ']' * 50000)" >"$WORK/deep.toml"
+med list --gateways "$WORK/deep.toml"; expect_status 3 "a definition file nested 50,000 deep"; expect_err_contains "nested more than 64 deep"
 med restart lab; expect_status 0 "restart of a stopped gateway starts it"
 med stop lab; expect_status 0
 finish
