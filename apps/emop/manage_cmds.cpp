@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli.hpp"
+#include "cli/table.hpp"
 #include "core/error.hpp"
 #include "db/connection.hpp"
 #include "gateway/client.hpp"
@@ -97,17 +98,7 @@ int run_list(const GlobalOptions& options, Resources& res, const ListArgs& a) {
     }
     table.push_back(std::move(line));
   }
-  std::vector<std::size_t> width(header.size(), 0);
-  for (const auto& line : table)
-    for (std::size_t i = 0; i < line.size(); ++i) width[i] = std::max(width[i], line[i].size());
-  for (const auto& line : table) {
-    std::string out;
-    for (std::size_t i = 0; i < line.size(); ++i) {
-      out += line[i];
-      if (i + 1 < line.size()) out += std::string(width[i] - line[i].size() + 2, ' ');
-    }
-    std::cout << out << "\n";
-  }
+  std::cout << cli::render_table(table);
   return 0;
 }
 

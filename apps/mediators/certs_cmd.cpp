@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli.hpp"
+#include "cli/table.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "gateway/certs.hpp"
@@ -120,17 +121,7 @@ int run_list(const CertsArgs& a) {
   for (const auto& e : entries)
     table.push_back({std::string(gw::kind_name(e.kind)), e.name, e.role ? std::string(gw::role_name(*e.role)) : "-",
                      e.not_after + (expired_at_now(e.not_after) ? " (expired)" : ""), short_fingerprint(e.fingerprint)});
-  std::vector<std::size_t> width(table[0].size(), 0);
-  for (const auto& line : table)
-    for (std::size_t i = 0; i < line.size(); ++i) width[i] = std::max(width[i], line[i].size());
-  for (const auto& line : table) {
-    std::string out;
-    for (std::size_t i = 0; i < line.size(); ++i) {
-      out += line[i];
-      if (i + 1 < line.size()) out += std::string(width[i] - line[i].size() + 2, ' ');
-    }
-    std::cout << out << "\n";
-  }
+  std::cout << cli::render_table(table);
   return 0;
 }
 

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli.hpp"
+#include "cli/table.hpp"
 #include "config/config.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
@@ -111,14 +112,7 @@ int run_list(const ManageArgs& a) {
     for (const auto& c : cols) line.push_back(cell(r[c]));
     table.push_back(line);
   }
-  std::vector<std::size_t> width(cols.size(), 0);
-  for (const auto& l : table)
-    for (std::size_t i = 0; i < l.size(); ++i) width[i] = std::max(width[i], l[i].size());
-  for (const auto& l : table) {
-    std::string out;
-    for (std::size_t i = 0; i < l.size(); ++i) out += l[i] + (i + 1 < l.size() ? std::string(width[i] - l[i].size() + 2, ' ') : "");
-    std::cout << out << "\n";
-  }
+  std::cout << cli::render_table(table);
   return 0;
 }
 

@@ -9,7 +9,7 @@
 
 #include "core/error.hpp"
 #include "db/mediator_audit.hpp"
-#include "gateway/db_session.hpp"
+#include "db/session.hpp"
 
 namespace flows::gateway {
 namespace {
@@ -50,7 +50,7 @@ class DatabaseAuditor : public Auditor {
   }
 
  private:
-  DbSession db_;
+  db::Session db_;
   std::string gateway_;
 };
 

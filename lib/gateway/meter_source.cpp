@@ -81,7 +81,7 @@ std::unique_ptr<MeterSource> inventory_source(std::string path) { return std::ma
 
 #include "core/error.hpp"
 #include "db/meters.hpp"
-#include "gateway/db_session.hpp"
+#include "db/session.hpp"
 
 namespace flows::gateway {
 namespace {
@@ -91,7 +91,7 @@ class DatabaseSource : public MeterSource {
   DatabaseSource(std::string conninfo, std::string esco) : db_(std::move(conninfo)), esco_(std::move(esco)) {}
 
   std::vector<transport::MeterTarget> load() override {
-    return db_.run<pqxx::read_transaction>("loading the meters to serve", [&](pqxx::transaction_base& tx) {
+    return db_.read("loading the meters to serve", [&](pqxx::transaction_base& tx) {
       if (!esco_.empty() && !db::esco_exists(tx, esco_)) throw usage_error("unknown ESCO '" + esco_ + "' (escos.code)");
       db::MeterFilter f;
       if (!esco_.empty()) f.esco = esco_;
@@ -104,7 +104,7 @@ class DatabaseSource : public MeterSource {
   }
 
   std::optional<std::string> info_json(const std::string& serial) override {
-    return db_.run<pqxx::read_transaction>("GetInfo", [&](pqxx::transaction_base& tx) -> std::optional<std::string> {
+    return db_.read("GetInfo", [&](pqxx::transaction_base& tx) -> std::optional<std::string> {
       auto row = db::meter_info(tx, serial);
       if (!row) return std::nullopt;
       nlohmann::ordered_json j;
@@ -115,13 +115,13 @@ class DatabaseSource : public MeterSource {
   }
 
   std::string meters_json(const std::string& esco) override {
-    return db_.run<pqxx::read_transaction>("GetMeters", [&](pqxx::transaction_base& tx) { return db::meters_for_cli_json(tx, esco); });
+    return db_.read("GetMeters", [&](pqxx::transaction_base& tx) { return db::meters_for_cli_json(tx, esco); });
   }
 
   std::string describe() const override { return esco_.empty() ? "the database" : "the database (ESCO " + esco_ + ")"; }
 
  private:
-  DbSession db_;
+  db::Session db_;
   std::string esco_;
 };
 
