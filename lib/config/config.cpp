@@ -35,9 +35,10 @@ namespace {
 using Value = toml::basic_value<toml::discard_comments, std::map, std::vector>;
 using CommentedValue = toml::basic_value<toml::preserve_comments, std::map, std::vector>;
 
-constexpr std::array<std::string_view, 9> string_keys{"database_url",   "inventory",      "mediator",
-                                                      "socks_host",     "socks_username", "socks_password",
-                                                      "mediator_client_cert", "mediator_client_key", "mediator_ca_cert"};
+constexpr std::array<std::string_view, 14> string_keys{
+    "database_url",   "inventory",      "mediator",  "socks_host",    "socks_username",
+    "socks_password", "mediator_client_cert", "mediator_client_key", "mediator_ca_cert",
+    "smtp_url",       "smtp_from",      "smtp_username", "smtp_password", "token_command"};
 constexpr std::array<std::string_view, 2> int_keys{"timeout_seconds", "socks_port"};
 
 // libpq reads these itself when it connects (conninfo keywords win over them), so
@@ -182,6 +183,7 @@ void check_private(const fs::path& file, const Value& root) {
     if (!env.is_table()) continue;
     const auto& t = env.as_table();
     if (t.count("socks_password")) secret = "socks_password in environment \"" + name + "\"";
+    else if (t.count("smtp_password")) secret = "smtp_password in environment \"" + name + "\"";
     else if (auto it = t.find("database_url"); it != t.end() && it->second.is_string() &&
                                                 contains_password(it->second.as_string().str))
       secret = "a password (or a string libpq cannot parse) in the database_url of environment \"" + name + "\"";
@@ -437,6 +439,11 @@ Settings load(const LoadOptions& opts) {
       else if (key == "socks_host") str = &s.socks_host;
       else if (key == "socks_username") str = &s.socks_username;
       else if (key == "socks_password") str = &s.socks_password;
+      else if (key == "smtp_url") str = &s.smtp_url;
+      else if (key == "smtp_from") str = &s.smtp_from;
+      else if (key == "smtp_username") str = &s.smtp_username;
+      else if (key == "smtp_password") str = &s.smtp_password;
+      else if (key == "token_command") str = &s.token_command;
       if (str) *str = v.as_string().str;
       else if (key == "timeout_seconds") s.timeout_seconds = static_cast<int>(v.as_integer());
       else if (key == "socks_port") s.socks_port = static_cast<int>(v.as_integer());
@@ -459,6 +466,9 @@ Settings load(const LoadOptions& opts) {
   override_string("SOCKS_HOST", s.socks_host, "socks_host");
   override_string("SOCKS_USERNAME", s.socks_username, "socks_username");
   override_string("SOCKS_PASSWORD", s.socks_password, "socks_password");
+  override_string("FLOWS_SMTP_URL", s.smtp_url, "smtp_url");
+  override_string("FLOWS_SMTP_PASSWORD", s.smtp_password, "smtp_password");
+  override_string("FLOWS_TOKEN_COMMAND", s.token_command, "token_command");
   if (auto v = env("EMLITE_TIMEOUT_SECONDS")) {
     auto t = parse_int(*v);
     if (!t || *t < 1)
@@ -505,6 +515,11 @@ std::vector<Settings::Item> Settings::items() const {
   out.push_back(std::move(port));
   str("socks_username", socks_username);
   str("socks_password", socks_password, true);
+  str("smtp_url", smtp_url);
+  str("smtp_from", smtp_from);
+  str("smtp_username", smtp_username);
+  str("smtp_password", smtp_password, true);
+  str("token_command", token_command);
   return out;
 }
 

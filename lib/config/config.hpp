@@ -53,6 +53,14 @@ struct Settings {
   std::optional<std::string> socks_username;
   std::optional<std::string> socks_password;
   std::optional<int> socks_port;
+  // flows-bill: statements by email (smtp://HOST:PORT or smtps://…; STARTTLS is
+  // asked for on smtp:// when the server offers it) and the token source of
+  // topups (a command printing a 20-digit token for a meter and an amount).
+  std::optional<std::string> smtp_url;       // FLOWS_SMTP_URL overrides
+  std::optional<std::string> smtp_from;
+  std::optional<std::string> smtp_username;
+  std::optional<std::string> smtp_password;  // secret: FLOWS_SMTP_PASSWORD overrides; masked in env_show
+  std::optional<std::string> token_command;  // FLOWS_TOKEN_COMMAND overrides
   int timeout_seconds = 10;
 
   std::filesystem::path config_file;  // empty when no config directory is known

@@ -171,13 +171,33 @@ AdoptionStep mediator_audit_step(const CatalogueSnapshot& s) {
           migration_sql(10) + "\n" + grant_sql(s, {"flows.mediator_audit"}) + sequence_grant_sql(s, "flows.mediator_audit", "id")};
 }
 
+// 0011 is idempotent throughout, so it also completes a database where part of
+// it exists (a deployed wallets table, say); its row-level security comes with
+// the esco_isolation step.
+AdoptionStep business_step(const CatalogueSnapshot& s) {
+  const std::vector<std::string> tables = tables_of(group("business"));
+  std::string grants = grant_sql(s, tables);
+  for (const char* t : {"public.payment_lines", "public.statement_deliveries"}) grants += sequence_grant_sql(s, t, "id");
+  return {"business",
+          "flows-bill's business tables (0011: dated occupancy, wallets, payment lines, solar credit payouts, "
+          "statement deliveries), without their row-level security",
+          section(migration_sql(11), "", "-- Row-level security per ESCO") + "\n" + grants};
+}
+
+bool business_missing(const CatalogueSnapshot& s) {
+  const TableGroup& g = group("business");
+  return !s.has_column("public.customer_accounts", "move_in") || !s.has_column("public.payments", "provider_reference") ||
+         std::any_of(g.tables.begin(), g.tables.end(), [&](const auto& t) { return !s.has_table(t.first); });
+}
+
 AdoptionStep esco_isolation_step(const CatalogueSnapshot& s) {
   std::string sql;
   if (!s.functions.count("flows.current_esco") && !s.functions.count("flows.esco_visible"))
     sql = section(migration_sql(5), "-- The ESCO the session is limited to", "ALTER TABLE flows.escos");
   for (const char* t : {"flows.escos", "flows.sites_new", "flows.feeder_registry", "flows.meter_registry",
                         "public.microgrid_tariffs", "public.solar_credit_tariffs", "public.monthly_costs",
-                        "public.monthly_solar_credits", "public.monthly_statements"})
+                        "public.monthly_solar_credits", "public.monthly_statements", "public.solar_credit_payouts",
+                        "public.statement_deliveries"})
     sql += policy_sql(s, t);
   return {"esco_isolation",
           "row-level security per ESCO (flows.esco) on escos, sites_new, feeder_registry, meter_registry and the "
@@ -236,6 +256,7 @@ std::vector<AdoptionStep> plan_adoption(const CatalogueSnapshot& s, const Adopti
   want(!s.has_table("flows.register_interval_daily"), rollup_step(s));
   want(true, backfill_step());
   want(!s.has_table("flows.mediator_audit"), mediator_audit_step(s));
+  want(business_missing(s), business_step(s));
   want(options.esco_isolation, esco_isolation_step(s));
   want(true, schema_version_step(s));
   return steps;

@@ -93,6 +93,13 @@ const std::vector<TableGroup>& public_table_groups() {
         {"public.solar_credit_allocation", {"installation", "property", "ratio"}},
         {"public.monthly_solar_credits", {"property", "month", "installation", "esco", "credit_pence"}},
         {"public.monthly_statements", {"customer", "month", "esco", "total_pence", "statement"}}}},
+      {"business",
+       false,  // 0011 is written with IF NOT EXISTS throughout
+       {{"public.wallets", {"customer", "minimum_balance_pence", "target_balance_pence", "auto_topup", "payment_timing"}},
+        {"public.wallet_topups", {"topup_id", "customer", "meter", "reading_at", "balance"}},
+        {"public.payment_lines", {"provider", "reference", "booked_at", "amount_pence", "status", "payment"}},
+        {"public.solar_credit_payouts", {"property", "month", "esco", "credit_pence", "topup"}},
+        {"public.statement_deliveries", {"customer", "month", "esco", "email", "outcome"}}}},
   };
   return groups;
 }
