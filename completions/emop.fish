@@ -55,7 +55,7 @@ complete -c emop -n __fish_use_subcommand -a tariffs_time_switches_element_a_or_
 complete -c emop -n __fish_use_subcommand -a tariffs_time_switches_element_b_write -d 'zero the time switch block (the only setting in use)'
 complete -c emop -n __fish_use_subcommand -a obis_write -d 'write raw bytes to any object by OBIS triplet a.b.c, hex id or name'
 complete -c emop -n __fish_use_subcommand -a db -d 'the Flows database: schema migrations, topology import, rollups'
-complete -c emop -n __fish_use_subcommand -a sync -d 'sync active meters into the Flows database (the syncers of meter_metrics for a frequency)'
+complete -c emop -n __fish_use_subcommand -a sync -d 'sync active meters into the Flows database (the syncers of meter_metrics for a frequency); one sync or sync intervals at a time per database, a second is refused (exit 6)'
 complete -c emop -n __fish_use_subcommand -a list -d 'list the meters in the database (without one, the gateway\'s): esco, serial, name, signal (CSQ), health, hardware, feeder'
 complete -c emop -n __fish_use_subcommand -a info -d 'show one meter\'s registry row, shadow (latest state) and registers from the database (without one, the gateway\'s registry and shadow); an unknown serial exits 2'
 complete -c emop -n __fish_use_subcommand -a serial_to_name -d 'print the name the database gives a meter; an unknown serial exits 2'

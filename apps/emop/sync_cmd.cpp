@@ -130,7 +130,8 @@ int run_intervals_cmd(const GlobalOptions& options, Resources& res, const SyncAr
 void add_sync_commands(CLI::App& app, Invocation& inv) {
   auto args = std::make_shared<SyncArgs>();
   auto* sync = app.add_subcommand(
-      "sync", "sync active meters into the Flows database (the syncers of meter_metrics for a frequency)");
+      "sync", "sync active meters into the Flows database (the syncers of meter_metrics for a frequency); one sync "
+              "or sync intervals at a time per database, a second is refused (exit 6)");
   sync->add_option("--frequency", args->frequency, "which syncers run: those of meter_metrics at this frequency")
       ->capture_default_str()
       ->check(CLI::IsMember({"hourly", "12hourly", "daily"}));

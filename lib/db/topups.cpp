@@ -2,12 +2,6 @@
 
 namespace flows::db {
 
-bool try_lock_token_push(pqxx::connection& conn) {
-  pqxx::nontransaction nt(conn);
-  const auto r = nt.exec("SELECT pg_try_advisory_lock(hashtext('flows.emop.push_tokens')) AS locked");
-  return r[0]["locked"].as<bool>();
-}
-
 std::vector<PendingTopup> pending_topups(pqxx::transaction_base& tx, const std::optional<std::string>& esco) {
   const auto rows = tx.exec_params(
       "SELECT t.id::text AS topup_id, m.id::text AS meter_id, COALESCE(m.serial, '') AS serial, "

@@ -24,10 +24,6 @@ struct PendingTopup {
   int attempts = 0;
 };
 
-// The session advisory lock that keeps two token pushes apart (released when
-// the connection goes). False when another session holds it.
-bool try_lock_token_push(pqxx::connection& conn);
-
 // Topups in wait_token_push of active meters (of one ESCO when esco is set), by
 // serial, creation, id, with their attempt row.
 std::vector<PendingTopup> pending_topups(pqxx::transaction_base& tx, const std::optional<std::string>& esco);

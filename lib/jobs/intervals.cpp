@@ -8,6 +8,7 @@
 #include "db/transaction.hpp"
 #include "jobs/meter_targets.hpp"
 #include "jobs/known_esco.hpp"
+#include "jobs/sync_lock.hpp"
 
 namespace flows::jobs {
 
@@ -76,6 +77,7 @@ IngestReport ingest_intervals(pqxx::connection& conn, const IngestOptions& o) {
   report.to = format_date(date::year_month_day{o.to});
 
   db::require_current(conn);
+  require_sync_lock(conn);
   const auto meters = db::in_read_transaction(conn, "cannot load the meters", [&](pqxx::read_transaction& tx) {
     db::MeterFilter filter = o.filter;
     filter.active_only = true;

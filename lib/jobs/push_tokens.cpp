@@ -5,6 +5,7 @@
 
 #include "core/error.hpp"
 #include "db/db_error.hpp"
+#include "db/job_locks.hpp"
 #include "db/topups.hpp"
 #include "db/transaction.hpp"
 #include "emop/records.hpp"
@@ -246,7 +247,7 @@ std::vector<TopupPushResult> push_tokens(pqxx::connection& conn, const emop::Obj
                                          const PushTokensOptions& options) {
   std::vector<PendingTopup> pending;
   try {
-    if (!options.dry_run && !db::try_lock_token_push(conn))
+    if (!options.dry_run && !db::try_lock_job(conn, "push_tokens"))
       throw db::database_error("another `emop push tokens` is running against this database; try again later");
     pending = db::in_read_transaction(conn, "token push",
                                       [&](pqxx::read_transaction& tx) {

@@ -14,6 +14,7 @@
 #include "jobs/sync_writes.hpp"
 #include "jobs/syncers.hpp"
 #include "jobs/known_esco.hpp"
+#include "jobs/sync_lock.hpp"
 
 namespace flows::jobs {
 namespace {
@@ -139,6 +140,7 @@ SyncReport run_sync(pqxx::connection& conn, const SyncOptions& o) {
   report.frequency = o.frequency;
 
   db::require_current(conn);
+  require_sync_lock(conn);
   const SyncPlan plan = load_plan(conn, o);
   report.syncers.assign(plan.syncers.begin(), plan.syncers.end());
   report.meters = plan.meters.size();

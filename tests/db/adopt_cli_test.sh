@@ -290,7 +290,7 @@ expect_eq "statements stored" "$(sql "SELECT count(*) || ' ' || sum(total_pence)
 # The readers read the new tables and write none of them.
 as_reader() { psql "$DB_URL user=$ROLE" -X -qAt -v ON_ERROR_STOP=1 -c "$1" 2>&1; }
 expect_eq "a reader reads the new tables" "$(as_reader "SELECT (SELECT count(*) FROM public.monthly_costs) || ' ' ||
-  (SELECT count(*) > 0 FROM flows.register_interval_daily) || ' ' || (SELECT max(version) FROM public.flows_migrations)")" "2 true 10"
+  (SELECT count(*) > 0 FROM flows.register_interval_daily) || ' ' || (SELECT max(version) FROM public.flows_migrations)")" "2 true 11"
 expect_match "a reader writes none" "$(as_reader "INSERT INTO public.customers (email) VALUES ('x@example')")" "permission denied for table customers"
 # rebuild-rollup (the schema owner) works on the adopted database.
 sql "DELETE FROM flows.register_interval_daily" >/dev/null
@@ -387,7 +387,7 @@ expect_eq "nothing created" "$(sql_in "$DB3" "SELECT to_regclass('public.flows_a
 psql "$ADMIN_URL" -X -qAt -v ON_ERROR_STOP=1 -c "CREATE DATABASE \"$DB4\" TEMPLATE template0" >/dev/null
 FLOWS_DATABASE_URL="$ADMIN_URL dbname=$DB4" run db migrate --with-esco-isolation
 expect_status 0 "fresh database"
-expect_stdout "migrated from version 0 to 10"
+expect_stdout "migrated from version 0 to 11"
 expect_err_contains "emop: --with-esco-isolation is for adopted databases: this one's schema (0005) has it already"
 expect_eq "no adoption record on a fresh database" "$(sql_in "$DB4" "SELECT to_regclass('public.flows_adoption') IS NULL")" t
 

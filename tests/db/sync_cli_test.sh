@@ -213,6 +213,24 @@ sleep 3  # the simulator answers the dead connection first (one conversation per
 run sync --frequency hourly --timeout 5 --retries 1
 expect_status 7 "re-run after the kill"
 if [[ $(health $S6) == healthy && "$(state)" != "$before" ]]; then pass; else fail "re-run did not complete"; fi
+
+# --- two syncs at once: the second is refused before it contacts a meter ------------
+# (S6 answers 2 s late, so the first is still running.) Before the lock, the second
+# run's reads failed on meters busy with the first, and it recorded them unhealthy.
+"$EMOP" sync --frequency hourly --timeout 5 --retries 1 >/dev/null 2>&1 &
+FIRST=$!
+sleep 0.5
+before=$(state)
+run sync --frequency hourly --timeout 5 --retries 1
+expect_status 6 "a second sync while one runs"
+expect_err_contains "another \`emop sync\` or \`sync intervals\` is running against this database"
+run sync intervals --from "$D" --to "$D1" --timeout 2 --retries 1
+expect_status 6 "sync intervals while a sync runs"
+if [[ "$(state)" == "$before" ]]; then pass; else fail "a refused sync wrote to the database"; fi
+wait $FIRST; RC=$?
+expect_eq "the first sync completed (7: S4 is silent)" "$RC" 7
+run sync --frequency hourly --timeout 5 --retries 1
+expect_status 7 "a sync after the first ended takes the lock"
 ctl clear "$S6" >/dev/null
 
 
