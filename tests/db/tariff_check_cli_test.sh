@@ -43,14 +43,14 @@ INSERT INTO flows.escos (id, code, name, region) VALUES
   ('${E}1', 'chkco', 'Check Co', 'london'), ('${E}2', 'otherco', 'Other Co', 'london'),
   ('${E}3', 'okco', 'OK Co', 'london');
 INSERT INTO flows.meter_registry (id, serial, esco, hardware, mode)
-  SELECT ('${U}00' || n)::uuid, 'EMLC00000000' || n, ('${E}' || CASE WHEN n <= 6 THEN 1 WHEN n = 7 THEN 2 ELSE 3 END)::uuid,
+  SELECT ('${U}000' || n)::uuid, 'EMLC00000000' || n, ('${E}' || CASE WHEN n <= 6 THEN 1 WHEN n = 7 THEN 2 ELSE 3 END)::uuid,
          'B1.w', 'active'
   FROM generate_series(1, 8) n;
 INSERT INTO public.customers (id, email, status)
   SELECT ('${U}00c' || n)::uuid, 'c' || n || '@example.org', 'live' FROM generate_series(1, 8) n;
 INSERT INTO public.properties (id, esco, supply_meter, plot)
   SELECT ('${U}00b' || n)::uuid, ('${E}' || CASE WHEN n <= 6 THEN 1 WHEN n = 7 THEN 2 ELSE 3 END)::uuid,
-         ('${U}00' || n)::uuid, 'P' || n
+         ('${U}000' || n)::uuid, 'P' || n
   FROM generate_series(1, 8) n;
 INSERT INTO public.accounts (id, property, type, status)
   SELECT ('${U}00a' || n)::uuid, ('${U}00b' || n)::uuid, 'supply', 'open' FROM generate_series(1, 8) n;
@@ -81,23 +81,23 @@ numbers='{"standing_charge": 0.4917, "unit_rate_element_a": 0.17587, "unit_rate_
           "prepayment_emergency_credit": 15.0}'
 sql "
 UPDATE flows.meter_shadows SET tariffs_active = '$good'::jsonb, tariffs_future = '$good_future'::jsonb;
-UPDATE flows.meter_shadows SET tariffs_active = '$numbers'::jsonb WHERE id IN ('${U}001', '${U}008');
+UPDATE flows.meter_shadows SET tariffs_active = '$numbers'::jsonb WHERE id IN ('${U}0001', '${U}0008');
 -- M2: element A unit rate one in the 5th decimal above (0.17588 - 0.17587 = 0.00001).
 UPDATE flows.meter_shadows SET tariffs_active = jsonb_set(tariffs_active, '{unit_rate_element_a}', '\"0.17588\"')
-  WHERE id = '${U}002';
+  WHERE id = '${U}0002';
 -- M3: its next tariff (2030-04-01, 0.18, 0.5) pushed, but with a standing charge of 0.51.
 UPDATE flows.meter_shadows SET tariffs_future = '{\"standing_charge\": \"0.51\", \"unit_rate_element_a\": \"0.18\",
   \"unit_rate_element_b\": \"0.18\", \"prepayment_ecredit_availability\": \"10.0\",
   \"prepayment_debt_recovery_rate\": \"0.25\", \"prepayment_emergency_credit\": \"15.0\",
-  \"activation_datetime\": \"2030-04-01T00:00:00\"}'::jsonb WHERE id = '${U}003';
+  \"activation_datetime\": \"2030-04-01T00:00:00\"}'::jsonb WHERE id = '${U}0003';
 -- M4: emergency credit 20 instead of the microgrid's 15.
 UPDATE flows.meter_shadows SET tariffs_active = jsonb_set(tariffs_active, '{prepayment_emergency_credit}', '\"20.0\"')
-  WHERE id = '${U}004';
+  WHERE id = '${U}0004';
 -- M5: no shadow row at all.
-DELETE FROM flows.meter_shadows WHERE id = '${U}005';
+DELETE FROM flows.meter_shadows WHERE id = '${U}0005';
 -- M7 (otherco): a float formatter's digits, as a JSON number: not 0.17587.
 UPDATE flows.meter_shadows SET tariffs_active = jsonb_set(tariffs_active, '{unit_rate_element_b}', '0.17587000000000001')
-  WHERE id = '${U}007';
+  WHERE id = '${U}0007';
 " >/dev/null || { echo "FATAL: shadows update failed"; exit 1; }
 
 "$BILL" tariffs check --esco chkco --as-of 2030-02-15 --json >"$WORK/out.json" 2>"$WORK/err"; RC=$?
@@ -112,7 +112,7 @@ EMLC000000006|unknown|unknown|no occupier on 2030-02-15;"
 check_py "chkco: counts 1 matching, 3 differing, 2 unknown, as of 2030-02-15" \
   "(J['as_of'], J['matching'], J['differing'], J['unknown'], len(J['meters'])) == ('2030-02-15', 1, 3, 2, 6)"
 check_py "chkco: M2 row names its customer, meter id and ESCO" \
-  "[(m['customer'], m['meter_id'], m['esco']) for m in J['meters'] if m['serial'] == 'EMLC000000002'] == [('${U}00c2', '${U}002', 'chkco')]"
+  "[(m['customer'], m['meter_id'], m['esco']) for m in J['meters'] if m['serial'] == 'EMLC000000002'] == [('${U}00c2', '${U}0002', 'chkco')]"
 check_py "chkco: M6 without an occupier has a null customer" \
   "[m['customer'] for m in J['meters'] if m['serial'] == 'EMLC000000006'] == [None]"
 expect_match "summary on stderr" "$(cat "$WORK/err")" "tariff check on 2030-02-15: 6 meters, 1 matching, 3 differing, 2 unknown"
