@@ -28,7 +28,8 @@ struct CheckArgs {
 
 json check_json(const billing::TariffCheck& c) {
   json diffs = json::array();
-  for (const auto& d : c.differences) diffs.push_back({{"field", d.field}, {"on_meter", d.on_meter}, {"expected", d.expected}});
+  for (const auto& d : c.differences)
+    diffs.push_back({{"field", d.field}, {"on_meter", d.on_meter}, {"expected", d.expected}});
   return json{{"serial", c.serial},
               {"meter_id", c.meter_id},
               {"esco", c.esco},
@@ -43,7 +44,8 @@ void print_table(const jobs::TariffCheckReport& r) {
   for (const auto& c : r.meters) {
     const std::string customer = c.customer.empty() ? "-" : c.customer;
     const std::string state(billing::to_string(c.state));
-    for (const auto& d : c.differences) table.push_back({c.serial, c.esco, customer, state, d.field, d.on_meter, d.expected});
+    for (const auto& d : c.differences)
+      table.push_back({c.serial, c.esco, customer, state, d.field, d.on_meter, d.expected});
     for (const auto& why : c.unknown) table.push_back({c.serial, c.esco, customer, "unknown", why, "?", "?"});
   }
   if (table.size() > 1) std::cout << cli::render_table(table);

@@ -128,7 +128,8 @@ int run_quarter(const Globals& g, const QuarterArgs& a) {
 }  // namespace
 
 void add_tariff_commands(CLI::App& app, Globals& g, std::function<int()>& action) {
-  auto* tariffs = app.add_subcommand("tariffs", "benchmark tariffs and the quarterly microgrid and customer tariffs");
+  auto* tariffs = app.add_subcommand(
+      "tariffs", "benchmark tariffs, the quarterly microgrid and customer tariffs, and checks of the tariffs on meters");
   tariffs->require_subcommand(1);
 
   auto* bench = tariffs->add_subcommand("benchmark", "the Ofgem price cap per region and period");
