@@ -6,7 +6,7 @@
 #   be unknown in one way); the check finds exactly those, with --json fields,
 #   --esco limiting it and its exit status both ways;
 #   part 2: 3 simulated meters synced by emop sync; one already holds its next
-#   tariff and refuses connections, so a push that contacts it fails; the
+#   tariff and answers nothing, so a push that contacts it fails; the
 #   targeted push writes only the two differing meters, and after a sync the
 #   check finds none differing.
 #   tariff_check_cli_test.sh FLOWS_BILL EMOP EMLITE_SIM  (FLOWS_DATABASE_URL: a superuser conninfo)
@@ -212,8 +212,8 @@ INSERT INTO public.properties (id, esco, supply_meter, plot) SELECT ('${V}b' || 
 INSERT INTO public.accounts (id, property, type, status) SELECT ('${V}a' || n)::uuid, ('${V}b' || n)::uuid, 'supply', 'open' FROM generate_series(1, 3) n;
 INSERT INTO public.customer_accounts (customer, account, role) SELECT ('${V}c' || n)::uuid, ('${V}a' || n)::uuid, 'occupier' FROM generate_series(1, 3) n;
 INSERT INTO public.customer_tariffs (customer, period_start, discount, unit_rate, standing_charge)
-  SELECT ('${V}c' || n)::uuid, '$PAST', 0, 0.25, 0.5 FROM generate_series(1, 3) n
-  UNION ALL SELECT ('${V}c' || n)::uuid, '$NEXT', 25, 0.175875, 0.49170 FROM generate_series(1, 3) n;
+  SELECT ('${V}c' || n)::uuid, '$PAST'::date, 0, 0.25, 0.5 FROM generate_series(1, 3) n
+  UNION ALL SELECT ('${V}c' || n)::uuid, '$NEXT'::date, 25, 0.175875, 0.49170 FROM generate_series(1, 3) n;
 INSERT INTO public.microgrid_tariffs (esco, period_start, discount, unit_rate, standing_charge, emergency_credit,
     ecredit_button_threshold, debt_recovery_rate) VALUES ('${V}e1', '$PAST', 0, 0.25, 0.5, 15, 10, 0.30);
 " >/dev/null || { echo "FATAL: simco insert failed"; exit 1; }
@@ -231,9 +231,9 @@ check_py "simco before: S1 matching, S2 and S3 differ in their future tariff" \
 check_py "simco before: S2's future unit rate and activation differ" \
   "{(d['field'], d['expected']) for m in J['meters'] if m['serial'] == '$S2' for d in m['differences']} >= {('future.unit_rate_element_a', '0.17587'), ('future.activation_datetime', '${NEXT}T00:00:00')}"
 
-# S1 now refuses connections: a push that contacted it would fail (status 7).
-ctl fault $S1 refuse >/dev/null
-OUT=$("$EMOP" push tariffs --esco simco --only-differing 2>&1); RC=$?
+# S1 now answers nothing: a push that contacted it would fail (status 7).
+ctl fault $S1 silent >/dev/null
+OUT=$("$EMOP" push tariffs --esco simco --only-differing --timeout 1 --attempts 1 2>&1); RC=$?
 log "targeted push: $OUT"
 expect_eq "targeted push: status 0 (S1 not contacted)" "$RC" 0
 expect_eq "targeted push: S1 listed as matching" "$(grep -c "^$S1 .* matching" <<<"$OUT")" 1
@@ -245,9 +245,9 @@ F2=$("$EMOP" --host "127.0.92.2:$PORT" tariffs_future_read $S2 --json)
 expect_eq "S2's future tariff: 0.17587 from $NEXT 00:00" \
   "$(python3 -c "import json; v = json.loads('''$F2''')['value']; print(v['unit_rate_element_a'], v['standing_charge'], v['activation_datetime'])")" \
   "0.17587 0.4917 ${NEXT}T00:00:00"
-# Without --only-differing the push contacts S1 and fails on it: the check above can fail.
+# Without --only-differing the push contacts the silent S1 and fails on it: the check above can fail.
 OUT=$("$EMOP" push tariffs --esco simco --dry-run --timeout 1 --attempts 1 2>&1); RC=$?
-expect_eq "untargeted dry run contacts the refusing S1: status 7" "$RC" 7
+expect_eq "untargeted dry run contacts the silent S1: status 7" "$RC" 7
 ctl clear $S1 >/dev/null
 
 "$EMOP" sync --frequency 12hourly --esco simco >"$WORK/sync.out" 2>&1 || { echo "FATAL: sync failed"; cat "$WORK/sync.out"; exit 1; }
