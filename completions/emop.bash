@@ -338,7 +338,7 @@ _emop_node() {
       args=0 ;;
     'emop push tariffs')
       subs=''
-      opts='--esco --dry-run --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      opts='--esco --dry-run --only-differing --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
       vals='--esco --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=0 ;;
     'emop push clock')

@@ -432,6 +432,7 @@ complete -c emop -n '__fish_seen_subcommand_from push; and __fish_seen_subcomman
 # emop push tariffs
 complete -c emop -n '__fish_seen_subcommand_from push; and __fish_seen_subcommand_from tariffs' -l esco -r -F -d 'the ESCO (escos.code)'
 complete -c emop -n '__fish_seen_subcommand_from push; and __fish_seen_subcommand_from tariffs' -l dry-run -d 'print the plan; write nothing'
+complete -c emop -n '__fish_seen_subcommand_from push; and __fish_seen_subcommand_from tariffs' -l only-differing -d 'contact only the meters that flows-bill tariffs check finds differing or unknown (from meter_shadows); the others are listed as matching'
 
 # emop push clock
 complete -c emop -n '__fish_seen_subcommand_from push; and __fish_seen_subcommand_from clock' -l esco -r -F -d 'only meters of this ESCO (escos.code)'

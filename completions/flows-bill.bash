@@ -17,7 +17,7 @@ _flows_bill_node() {
       vals=''
       args=1 ;;
     'flows-bill tariffs')
-      subs='benchmark quarter'
+      subs='benchmark quarter check'
       opts=''
       vals=''
       args=0 ;;
@@ -45,6 +45,11 @@ _flows_bill_node() {
       subs=''
       opts='--start --esco --dry-run --json'
       vals='--start --esco'
+      args=0 ;;
+    'flows-bill tariffs check')
+      subs=''
+      opts='--esco --as-of --json'
+      vals='--esco --as-of'
       args=0 ;;
     'flows-bill usage')
       subs=''
@@ -180,6 +185,7 @@ _flows_bill_child() {
     'flows-bill tariffs benchmark|import') child='import' ;;
     'flows-bill tariffs benchmark|list') child='list' ;;
     'flows-bill tariffs|quarter') child='quarter' ;;
+    'flows-bill tariffs|check') child='check' ;;
     'flows-bill|usage') child='usage' ;;
     'flows-bill|costs') child='costs' ;;
     'flows-bill|solar-credits') child='solar-credits' ;;

@@ -4,7 +4,7 @@ complete -c flows-bill -f
 
 # flows-bill
 complete -c flows-bill -n __fish_use_subcommand -a help -d 'show the help of the tool, or of COMMAND (as COMMAND --help does)'
-complete -c flows-bill -n __fish_use_subcommand -a tariffs -d 'benchmark tariffs and the quarterly microgrid and customer tariffs'
+complete -c flows-bill -n __fish_use_subcommand -a tariffs -d 'benchmark tariffs, the quarterly microgrid and customer tariffs, and checks of the tariffs on meters'
 complete -c flows-bill -n __fish_use_subcommand -a usage -d 'compute and store the month\'s kWh per circuit (monthly_usage)'
 complete -c flows-bill -n __fish_use_subcommand -a costs -d 'compute and store the month\'s usage and costs per customer (monthly_costs)'
 complete -c flows-bill -n __fish_use_subcommand -a solar-credits -d 'compute and store the month\'s solar credits (monthly_solar_credits)'
@@ -21,8 +21,9 @@ complete -c flows-bill -n 'not __fish_seen_subcommand_from help tariffs usage co
 complete -c flows-bill -n '__fish_seen_subcommand_from help' -F
 
 # flows-bill tariffs
-complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and not __fish_seen_subcommand_from benchmark quarter' -a benchmark -d 'the Ofgem price cap per region and period'
-complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and not __fish_seen_subcommand_from benchmark quarter' -a quarter -d 'create the next period\'s microgrid and customer tariffs, carrying discounts and settings over'
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and not __fish_seen_subcommand_from benchmark quarter check' -a benchmark -d 'the Ofgem price cap per region and period'
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and not __fish_seen_subcommand_from benchmark quarter check' -a quarter -d 'create the next period\'s microgrid and customer tariffs, carrying discounts and settings over'
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and not __fish_seen_subcommand_from benchmark quarter check' -a check -d 'list meters whose active or future tariff (meter_shadows) differs from the customer tariff in force, or whose prepayment settings differ from the microgrid tariff; exit 9 when any differ or are unknown'
 
 # flows-bill tariffs benchmark
 complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and not __fish_seen_subcommand_from add import list' -a add -d 'add one region\'s benchmark from a period start'
@@ -53,6 +54,11 @@ complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_
 complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from quarter' -l esco -r -F -d 'only this ESCO (escos.code)'
 complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from quarter' -l dry-run -d 'show what would be created; write nothing'
 complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from quarter' -l json -d 'print JSON'
+
+# flows-bill tariffs check
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from check' -l esco -r -F -d 'only the meters of this ESCO (escos.code)'
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from check' -l as-of -r -F -d 'the date checked, YYYY-MM-DD (default: the UK date now)'
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from check' -l json -d 'print every meter checked as JSON (matching ones too)'
 
 # flows-bill usage
 complete -c flows-bill -n '__fish_seen_subcommand_from usage' -l month -r -F -d 'the month, YYYY-MM (UK civil month)'

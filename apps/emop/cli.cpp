@@ -204,7 +204,10 @@ std::vector<cli::ManSection> setup_sections() {
        ".PP\nRead the balance of every meter in a file, through an inventory:\n.PP\n.RS\n"
        "emop \\-\\-inventory fleet.yaml prepay_balance \\-\\-serials\\-file serials.txt\n.RE\n"
        ".PP\nProgram a future tariff:\n.PP\n.RS\nemop tariffs_future_write EML2137580761 \\-\\-from\\-ts "
-       "2025\\-01\\-01T00:00:00 \\-\\-unit\\-rate 0.2798 \\-\\-standing\\-charge 0.6556\n.RE"},
+       "2025\\-01\\-01T00:00:00 \\-\\-unit\\-rate 0.2798 \\-\\-standing\\-charge 0.6556\n.RE\n"
+       ".PP\nPush the next customer tariffs only to the meters whose shadows (last \\fBemop sync\\fR) do not "
+       "match (\\fBflows\\-bill tariffs check\\fR's comparison), leaving the others uncontacted:\n.PP\n.RS\n"
+       "emop push tariffs \\-\\-esco demo \\-\\-only\\-differing\n.RE"},
   };
 }
 

@@ -41,6 +41,7 @@ int print_results(const GlobalOptions& options, const std::vector<R>& results, c
 struct PushArgs {
   std::string esco;
   bool dry_run = false;
+  bool only_differing = false;
   std::int64_t threshold = 60;
 };
 
@@ -67,6 +68,7 @@ int run_tariffs(const GlobalOptions& options, Resources& res, const PushArgs& a)
   jobs::PushTariffsOptions o;
   o.esco = a.esco;
   o.dry_run = a.dry_run;
+  o.only_differing = a.only_differing;
   o.batch = batch_options(options, res);
   auto results = jobs::push_tariffs(*conn, res.objects(), o);
   if (!options.json)
@@ -121,6 +123,9 @@ void add_push_commands(CLI::App& app, Invocation& inv) {
       "tariffs", "write each occupier's next customer tariff as its meter's future tariff where it differs, and record it");
   tariffs->add_option("--esco", args->esco, "the ESCO (escos.code)")->required();
   tariffs->add_flag("--dry-run", args->dry_run, "print the plan; write nothing");
+  tariffs->add_flag("--only-differing", args->only_differing,
+                    "contact only the meters that flows-bill tariffs check finds differing or unknown (from "
+                    "meter_shadows); the others are listed as matching");
   tariffs->callback([&inv, args] { inv.action = [&inv, args] { return run_tariffs(inv.options, inv.resources, *args); }; });
 
   auto* clock = push->add_subcommand("clock", "set the clocks of meters drifting beyond a threshold to the true time");

@@ -1,4 +1,5 @@
-// flows-bill tariffs benchmark add|import|list, flows-bill tariffs quarter.
+// flows-bill tariffs benchmark add|import|list, flows-bill tariffs quarter (and tariffs check, in
+// tariff_check_cmds.cpp).
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -127,7 +128,8 @@ int run_quarter(const Globals& g, const QuarterArgs& a) {
 }  // namespace
 
 void add_tariff_commands(CLI::App& app, Globals& g, std::function<int()>& action) {
-  auto* tariffs = app.add_subcommand("tariffs", "benchmark tariffs and the quarterly microgrid and customer tariffs");
+  auto* tariffs = app.add_subcommand(
+      "tariffs", "benchmark tariffs, the quarterly microgrid and customer tariffs, and checks of the tariffs on meters");
   tariffs->require_subcommand(1);
 
   auto* bench = tariffs->add_subcommand("benchmark", "the Ofgem price cap per region and period");
@@ -168,6 +170,8 @@ void add_tariff_commands(CLI::App& app, Globals& g, std::function<int()>& action
   quarter->add_flag("--dry-run", q->dry_run, "show what would be created; write nothing");
   quarter->add_flag("--json", q->json, "print JSON");
   quarter->callback([&g, &action, q] { action = [&g, q] { return run_quarter(g, *q); }; });
+
+  add_tariff_check_command(*tariffs, g, action);
 }
 
 }  // namespace flows::bill_app

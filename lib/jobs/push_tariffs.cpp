@@ -7,6 +7,7 @@
 #include "db/db_error.hpp"
 #include "db/transaction.hpp"
 #include "jobs/meter_targets.hpp"
+#include "jobs/tariff_check.hpp"
 
 namespace flows::jobs {
 namespace {
@@ -56,6 +57,24 @@ TariffPushResult result_of(const PlannedTariff& p) {
   r.standing_charge = p.standing_charge.to_string();
   r.activation = format_iso(p.activation);
   return r;
+}
+
+// --only-differing: the plans the tariff check does not find matching; the
+// others are results, not contacted.
+std::vector<PlannedTariff> keep_differing(pqxx::connection& conn, const std::string& esco,
+                                          const std::vector<PlannedTariff>& plan,
+                                          std::vector<TariffPushResult>& results) {
+  const TariffCheckReport check = check_tariffs(conn, TariffCheckOptions{esco, std::nullopt});
+  std::vector<PlannedTariff> skipped;
+  auto kept = only_differing(plan, check.meters, skipped);
+  for (const auto& p : skipped) {
+    TariffPushResult r = result_of(p);
+    r.action = "matching";
+    r.ok = true;
+    r.detail = "the tariff check on " + check.as_of + " finds its tariffs matching (meter_shadows); not contacted";
+    results.push_back(r);
+  }
+  return kept;
 }
 
 void record(pqxx::connection& conn, const db::TariffPushRecord& r) {
@@ -115,7 +134,8 @@ nlohmann::json TariffPushResult::to_json() const {
 std::vector<TariffPushResult> push_tariffs(pqxx::connection& conn, const emop::ObjectTable& objects,
                                            const PushTariffsOptions& options) {
   std::vector<TariffPushResult> results;
-  const std::vector<PlannedTariff> plan = load_plan(conn, options.esco, results);
+  std::vector<PlannedTariff> plan = load_plan(conn, options.esco, results);
+  if (options.only_differing) plan = keep_differing(conn, options.esco, plan, results);
   const TargetSplit split = meter_targets(plan, [](const PlannedTariff& p) -> const db::MeterRow& { return p.meter; });
   for (const auto i : split.without_address) {
     TariffPushResult r;

@@ -10,6 +10,9 @@
 // recorded in public.meter_tariff_pushes with the read-back and any mismatch.
 // Occupiers count when their customer status is live, prelive or onboarding and
 // the supply account is not closed.
+// With only_differing, the meters the tariff check (jobs/tariff_check.hpp, on
+// today's UK date, from meter_shadows) finds matching are not contacted at all
+// (action "matching"); the others, differing or unknown, go on as above.
 //
 // Load (db/tariff_pushes) -> decide (tariff_push_decision.hpp) -> talk
 // (push_tariff_to_meter over the transport factory) -> store (db/tariff_pushes).
@@ -30,12 +33,13 @@ namespace flows::jobs {
 struct PushTariffsOptions {
   std::string esco;  // escos.code (required)
   bool dry_run = false;
+  bool only_differing = false;  // skip the meters the tariff check finds matching
   BatchOptions batch;
 };
 
 struct TariffPushResult {
   std::string serial, customer, period_start, unit_rate, standing_charge, activation;
-  std::string action;  // written | up_to_date | would_write | error
+  std::string action;  // written | up_to_date | would_write | matching (not contacted) | error
   bool ok = false;     // false: error, or read-back mismatch
   std::vector<std::string> mismatches;
   std::string detail;

@@ -1,5 +1,7 @@
 #include "jobs/tariff_push_decision.hpp"
 
+#include <set>
+
 namespace flows::jobs {
 
 std::optional<PlannedTariff> plan_tariff(const db::NextCustomerTariff& row) {
@@ -22,6 +24,17 @@ meter::Tariff wanted_tariff(const meter::Tariff& active, const PlannedTariff& p)
   want.activation = p.activation;
   want.state.reset();  // the active tariff's thresholds and indices are not written
   return want;
+}
+
+std::vector<PlannedTariff> only_differing(const std::vector<PlannedTariff>& plan,
+                                          const std::vector<billing::TariffCheck>& checks,
+                                          std::vector<PlannedTariff>& skipped) {
+  std::set<std::string> matching;
+  for (const auto& c : checks)
+    if (c.state == billing::TariffCheckState::matching) matching.insert(c.meter_id);
+  std::vector<PlannedTariff> out;
+  for (const auto& p : plan) (matching.count(p.meter.id) ? skipped : out).push_back(p);
+  return out;
 }
 
 }  // namespace flows::jobs

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "billing/tariff_check.hpp"
 #include "core/emop_time.hpp"
 #include "core/money.hpp"
 #include "db/tariff_pushes.hpp"
@@ -30,5 +31,12 @@ bool future_holds(const meter::Tariff& future, const PlannedTariff& plan);
 // What is written: the meter's active tariff with both unit rates, the standing
 // charge and the activation of the plan (prepayment settings kept).
 meter::Tariff wanted_tariff(const meter::Tariff& active, const PlannedTariff& plan);
+
+// --only-differing: the plans of meters the tariff check (billing/tariff_check.hpp,
+// on the meters' shadows) does not find matching, differing or unknown, in plan
+// order; a meter the check did not see counts as unknown. `skipped` gets the others.
+std::vector<PlannedTariff> only_differing(const std::vector<PlannedTariff>& plan,
+                                          const std::vector<billing::TariffCheck>& checks,
+                                          std::vector<PlannedTariff>& skipped);
 
 }  // namespace flows::jobs
