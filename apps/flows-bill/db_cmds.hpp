@@ -14,5 +14,6 @@ struct Globals {
 
 void add_tariff_commands(CLI::App& app, Globals& g, std::function<int()>& action);
 void add_month_commands(CLI::App& app, Globals& g, std::function<int()>& action);
+void add_payment_commands(CLI::App& app, Globals& g, std::function<int()>& action);
 
 }  // namespace flows::bill_app
