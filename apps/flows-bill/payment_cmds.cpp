@@ -35,8 +35,9 @@ std::string decimal(std::int64_t pence) { return (pence < 0 ? "-" : "") + billin
 
 int run_import(const Globals& g, PaymentArgs& a) {
   a.import.mapping = a.mapping;
+  const jobs::PreparedImport prepared = jobs::prepare_import(a.import);  // the whole file checked first
   auto conn = connect_database(g.env);
-  const jobs::ImportReport r = jobs::import_payments(*conn, a.import);
+  const jobs::ImportReport r = jobs::import_payments(*conn, prepared);
   const db::StoreCounts& c = r.counts;
   if (a.json) {
     std::cout << json{{"file", a.import.file},

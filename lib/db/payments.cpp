@@ -228,7 +228,7 @@ billing::PaymentDirectory payment_directory(pqxx::transaction_base& tx) {
 }
 
 void lock_payment_lines(pqxx::transaction_base& tx) {
-  tx.exec0("SELECT pg_advisory_xact_lock(hashtext('flows-bill payment lines'))");
+  tx.exec("SELECT pg_advisory_xact_lock(hashtext('flows-bill payment lines'))");
 }
 
 StoreCounts store_payment_lines(pqxx::transaction_base& tx, const std::string& provider,

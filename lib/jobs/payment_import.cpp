@@ -46,13 +46,19 @@ std::vector<db::LineToStore> decide(const std::vector<billing::PaymentLine>& lin
 
 }  // namespace
 
-ImportReport import_payments(pqxx::connection& conn, const ImportOptions& o) {
-  const auto started = std::chrono::steady_clock::now();
+PreparedImport prepare_import(const ImportOptions& o) {
   require_source(o.source);
-  const billing::PaymentMapping mapping =
-      o.mapping ? billing::parse_mapping(read_text_file(*o.mapping), *o.mapping) : billing::default_mapping();
-  const std::vector<billing::PaymentLine> lines =
-      billing::parse_payment_file(read_text_file(o.file), mapping, o.file);
+  PreparedImport p{o, o.mapping ? billing::parse_mapping(read_text_file(*o.mapping), *o.mapping)
+                                : billing::default_mapping(), {}};
+  p.lines = billing::parse_payment_file(read_text_file(o.file), p.mapping, o.file);
+  return p;
+}
+
+ImportReport import_payments(pqxx::connection& conn, const PreparedImport& p) {
+  const auto started = std::chrono::steady_clock::now();
+  const ImportOptions& o = p.options;
+  const billing::PaymentMapping& mapping = p.mapping;
+  const std::vector<billing::PaymentLine>& lines = p.lines;
   db::require_current(conn);
   ImportReport report;
   report.dry_run = o.dry_run;

@@ -16,6 +16,7 @@
 #include <pqxx/pqxx>
 
 #include "billing/calendar.hpp"
+#include "billing/payment_file.hpp"
 #include "db/payments.hpp"
 
 namespace flows::jobs {
@@ -33,9 +34,19 @@ struct ImportReport {
   std::chrono::milliseconds duration{0};
 };
 
-// Throws flows::Error: usage for a bad file, mapping or source, database for
-// database failures (nothing written either way).
-ImportReport import_payments(pqxx::connection& conn, const ImportOptions& o);
+// The file and mapping read and every line validated, before any database
+// work: flows::Error (usage) for a bad file, mapping or source, config for a
+// file that cannot be read.
+struct PreparedImport {
+  ImportOptions options;
+  billing::PaymentMapping mapping;
+  std::vector<billing::PaymentLine> lines;
+};
+PreparedImport prepare_import(const ImportOptions& o);
+
+// Throws flows::Error: usage for a rule naming an unknown customer, database
+// for database failures (nothing written either way).
+ImportReport import_payments(pqxx::connection& conn, const PreparedImport& p);
 
 struct MatchReport {
   std::int64_t line = 0;

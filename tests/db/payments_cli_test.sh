@@ -102,10 +102,10 @@ expect_match "too large names the line" "$OUT" "bad2.csv:2: amount 500.01 is 500
 printf '%s\n2024-06-03,5.00,X-1,,FLOWS-1001,,succeeded\n2024-06-03,5.00,X-2,,,,succeeded\n2024-02-30,5.00,X-3,,,,succeeded\n' "$HEAD" >"$WORK/bad3.csv"
 OUT=$("$BILL" payments import "$WORK/bad3.csv" --source barclays 2>&1); expect_eq "bad date exit" "$?" 2
 expect_match "bad date names the line" "$OUT" "bad3.csv:4: date \"2024-02-30\" is not YYYY-MM-DD"
-printf 'rules:\n  - {payer: NOBODY, customer: zed@alpha.example}\n' >"$WORK/badrule.yaml"
+printf 'statuses: {posted: succeeded}\nrules:\n  - {payer: NOBODY, customer: zed@alpha.example}\n' >"$WORK/badrule.yaml"
 OUT=$("$BILL" payments import "$WORK/june.csv" --source barclays --mapping "$WORK/badrule.yaml" 2>&1)
 expect_eq "rule for an unknown customer exit" "$?" 2
-expect_match "rule for an unknown customer message" "$OUT" "badrule.yaml:2: rule for payer \"NOBODY\": no customer zed@alpha.example"
+expect_match "rule for an unknown customer message" "$OUT" "badrule.yaml:3: rule for payer \"NOBODY\": no customer zed@alpha.example"
 OUT=$("$BILL" payments import "$WORK/june.csv" --source wallet 2>&1); expect_eq "source wallet refused" "$?" 2
 expect_eq "bad files wrote nothing" "$(snapshot)" "$BEFORE"
 expect_eq "no lines yet" "$(sql 'SELECT count(*) FROM public.payment_lines')" 0
@@ -128,7 +128,7 @@ pyjson "import counts" "$OUT" "(d['lines'], d['new'], d['already_imported'], d['
 # Payments: 8 created + the 2 wallet ones = 10 rows. Sum: 2500 + 1050 + 3000 +
 # 2000 + 1200 + 4000 + 800 + 500 + 700 = 15750 over lines, + 3500 (the wallet
 # payment left waiting) = 19250.
-expect_eq "payments after the import" "$(sql 'SELECT count(*) || ' ' || sum(amount_pence) FROM public.payments')" "10 19250"
+expect_eq "payments after the import" "$(sql "SELECT count(*) || ' ' || sum(amount_pence) FROM public.payments")" "10 19250"
 expect_eq "by account number" "$(payment_of BC-001)" "2500|succeeded|barclays|1001"
 expect_eq "by email" "$(payment_of BC-002)" "1050|succeeded|barclays|1002"
 expect_eq "by rule" "$(payment_of BC-003)" "3000|succeeded|barclays|1004"
@@ -152,7 +152,7 @@ OUT=$("$BILL" payments import "$WORK/june.csv" --source barclays --mapping "$WOR
 expect_eq "second import exit" "$?" 0
 expect_match "second import reports nothing new" "$OUT" ": 10 lines: 0 new, 10 already imported \\(0 status changes"
 expect_eq "second import changed nothing" "$(snapshot)" "$AFTER"
-expect_eq "payments after the second import" "$(sql 'SELECT count(*) || ' ' || sum(amount_pence) FROM public.payments')" "10 19250"
+expect_eq "payments after the second import" "$(sql "SELECT count(*) || ' ' || sum(amount_pence) FROM public.payments")" "10 19250"
 
 # --- unmatched, matched by hand ------------------------------------------------------
 OUT=$("$BILL" payments unmatched --json 2>/dev/null); expect_eq "unmatched exit" "$?" 0
