@@ -115,7 +115,7 @@ awk -v lines="$lines" -v customers="$customers" -v payments="$want_payments" -v 
     -v import_ns="$import_ns" -v again_ns="$again_ns" -v copy_ns="$copy_ns" -v tc="$target_copy_ratio" '
 BEGIN {
   imp = lines / (import_ns / 1e9); again = lines / (again_ns / 1e9); copy = lines / (copy_ns / 1e9); r = imp / copy
-  printf "payment import: %d bank lines, %d customers; %d payments (%d p) created, %d unmatched\n", lines, customers, payments, pence, lines - payments
+  printf "payment import: %d bank lines, %d customers; %d payments (%s p) created, %d unmatched\n", lines, customers, payments, pence, lines - payments
   printf "import_rows_per_second: %.0f  (%.2f s: flows-bill payments import, process start to exit, one transaction)\n", imp, import_ns / 1e9
   printf "reimport_rows_per_second: %.0f  (%.2f s: the same file again, 0 new)\n", again, again_ns / 1e9
   printf "psql_copy_rows_per_second: %.0f  (%.2f s: \\copy into a plain table of the same columns)\n", copy, copy_ns / 1e9

@@ -72,7 +72,7 @@ const char* const new_payments_sql =
     "  SELECT f.line_number, f.account, f.amount_pence, "
     "    row_number() OVER (PARTITION BY f.account, f.amount_pence ORDER BY f.booked, f.line_number) AS rn "
     "  FROM fresh f WHERE f.status IN ('succeeded', 'pending') "
-    "    AND EXISTS (SELECT 1 FROM wallet w WHERE w.account = f.account AND w.amount_pence = f.amount_pence)), "
+    "    AND (f.account, f.amount_pence) IN (SELECT account, amount_pence FROM wallet)), "
     "settle AS ("
     "  SELECT c.line_number, w.id FROM collecting c "
     "  JOIN wallet w ON w.account = c.account AND w.amount_pence = c.amount_pence AND w.rn = c.rn), "
@@ -234,7 +234,10 @@ void lock_payment_lines(pqxx::transaction_base& tx) {
 StoreCounts store_payment_lines(pqxx::transaction_base& tx, const std::string& provider,
                                 const std::string& source_file, const std::vector<LineToStore>& lines,
                                 const std::vector<std::string>& allowed_changes) {
+  // A statement over 100,000 lines: no JIT compilation, and its sorts and
+  // hashes in memory rather than on disk.
   tx.exec0("SET LOCAL jit = off");
+  tx.exec0("SET LOCAL work_mem = '64MB'");
   stage(tx, lines, std::nullopt);
   const pqxx::row seen = tx.exec_params1(status_changes_sql, provider, source_file, text_array(allowed_changes));
   Reconciled r = reconcile_staged(tx, provider, source_file);
