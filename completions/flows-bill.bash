@@ -7,7 +7,7 @@ _flows_bill_node() {
   subs='' opts='' vals='' args=0
   case $1 in
     'flows-bill')
-      subs='help tariffs usage costs solar-credits statements run payments quote'
+      subs='help tariffs usage costs solar-credits statements run customers solar properties payments quote'
       opts='--version --env'
       vals='--env'
       args=0 ;;
@@ -71,6 +71,86 @@ _flows_bill_node() {
       opts='--month --esco --as-of --json --out --format'
       vals='--month --esco --as-of --out --format'
       args=0 ;;
+    'flows-bill customers')
+      subs='add import list show set-status move-in move-out discount'
+      opts=''
+      vals=''
+      args=0 ;;
+    'flows-bill customers add')
+      subs=''
+      opts='--email --name --esco --plot --role --account --move-in --status --dry-run --json'
+      vals='--email --name --esco --plot --role --account --move-in --status'
+      args=0 ;;
+    'flows-bill customers import')
+      subs=''
+      opts='--dry-run --json'
+      vals=''
+      args=1 ;;
+    'flows-bill customers list')
+      subs=''
+      opts='--esco --status --json'
+      vals='--esco --status'
+      args=0 ;;
+    'flows-bill customers show')
+      subs=''
+      opts='--json'
+      vals=''
+      args=1 ;;
+    'flows-bill customers set-status')
+      subs=''
+      opts='--note --json'
+      vals='--note'
+      args=1 ;;
+    'flows-bill customers move-in')
+      subs=''
+      opts='--esco --plot --date --role --account --json'
+      vals='--esco --plot --date --role --account'
+      args=1 ;;
+    'flows-bill customers move-out')
+      subs=''
+      opts='--date --esco --plot --role --json'
+      vals='--date --esco --plot --role'
+      args=1 ;;
+    'flows-bill customers discount')
+      subs=''
+      opts='--discount --period-start --json'
+      vals='--discount --period-start'
+      args=1 ;;
+    'flows-bill solar')
+      subs='add allocate list'
+      opts=''
+      vals=''
+      args=0 ;;
+    'flows-bill solar add')
+      subs=''
+      opts='--esco --plot --capacity-kw'
+      vals='--esco --plot --capacity-kw'
+      args=0 ;;
+    'flows-bill solar allocate')
+      subs=''
+      opts='--esco --installation --share'
+      vals='--esco --installation --share'
+      args=0 ;;
+    'flows-bill solar list')
+      subs=''
+      opts='--esco --json'
+      vals='--esco'
+      args=0 ;;
+    'flows-bill properties')
+      subs='add list'
+      opts=''
+      vals=''
+      args=0 ;;
+    'flows-bill properties add')
+      subs=''
+      opts='--esco --plot --supply-meter --solar-meter'
+      vals='--esco --plot --supply-meter --solar-meter'
+      args=0 ;;
+    'flows-bill properties list')
+      subs=''
+      opts='--esco --json'
+      vals='--esco'
+      args=0 ;;
     'flows-bill payments')
       subs='import unmatched match list'
       opts=''
@@ -130,6 +210,22 @@ _flows_bill_child() {
     'flows-bill|solar-credits') child='solar-credits' ;;
     'flows-bill|statements') child='statements' ;;
     'flows-bill|run') child='run' ;;
+    'flows-bill|customers') child='customers' ;;
+    'flows-bill customers|add') child='add' ;;
+    'flows-bill customers|import') child='import' ;;
+    'flows-bill customers|list') child='list' ;;
+    'flows-bill customers|show') child='show' ;;
+    'flows-bill customers|set-status') child='set-status' ;;
+    'flows-bill customers|move-in') child='move-in' ;;
+    'flows-bill customers|move-out') child='move-out' ;;
+    'flows-bill customers|discount') child='discount' ;;
+    'flows-bill|solar') child='solar' ;;
+    'flows-bill solar|add') child='add' ;;
+    'flows-bill solar|allocate') child='allocate' ;;
+    'flows-bill solar|list') child='list' ;;
+    'flows-bill|properties') child='properties' ;;
+    'flows-bill properties|add') child='add' ;;
+    'flows-bill properties|list') child='list' ;;
     'flows-bill|payments') child='payments' ;;
     'flows-bill payments|import') child='import' ;;
     'flows-bill payments|unmatched') child='unmatched' ;;

@@ -10,10 +10,13 @@ complete -c flows-bill -n __fish_use_subcommand -a costs -d 'compute and store t
 complete -c flows-bill -n __fish_use_subcommand -a solar-credits -d 'compute and store the month\'s solar credits (monthly_solar_credits)'
 complete -c flows-bill -n __fish_use_subcommand -a statements -d 'write the month\'s stored statements as files'
 complete -c flows-bill -n __fish_use_subcommand -a run -d 'bill a month: usage, costs, solar credits and statements in one transaction; exit 7 if any customer was skipped'
+complete -c flows-bill -n __fish_use_subcommand -a customers -d 'customers, their accounts, dated occupancy, status and discounts'
+complete -c flows-bill -n __fish_use_subcommand -a solar -d 'solar installations and how their credits are shared'
+complete -c flows-bill -n __fish_use_subcommand -a properties -d 'an ESCO\'s properties and the meters that supply them'
 complete -c flows-bill -n __fish_use_subcommand -a payments -d 'bank statements and provider exports reconciled with payments'
 complete -c flows-bill -n __fish_use_subcommand -a quote -d 'what a tariff or a solar credit comes to (no database)'
-complete -c flows-bill -n 'not __fish_seen_subcommand_from help tariffs usage costs solar-credits statements run payments quote' -l version -d 'Display program version information and exit'
-complete -c flows-bill -n 'not __fish_seen_subcommand_from help tariffs usage costs solar-credits statements run payments quote' -l env -r -F -d 'configuration environment (config.toml); default FLOWS_ENV or the current one'
+complete -c flows-bill -n 'not __fish_seen_subcommand_from help tariffs usage costs solar-credits statements run customers solar properties payments quote' -l version -d 'Display program version information and exit'
+complete -c flows-bill -n 'not __fish_seen_subcommand_from help tariffs usage costs solar-credits statements run customers solar properties payments quote' -l env -r -F -d 'configuration environment (config.toml); default FLOWS_ENV or the current one'
 
 # flows-bill help
 complete -c flows-bill -n '__fish_seen_subcommand_from help' -F
@@ -84,6 +87,103 @@ complete -c flows-bill -n '__fish_seen_subcommand_from run' -l as-of -r -F -d 't
 complete -c flows-bill -n '__fish_seen_subcommand_from run' -l json -d 'print JSON'
 complete -c flows-bill -n '__fish_seen_subcommand_from run' -l out -r -F -d 'also write the statements into this directory'
 complete -c flows-bill -n '__fish_seen_subcommand_from run' -l format -x -a 'json csv html' -d 'statement files: json, csv or html (default html)'
+
+# flows-bill customers
+complete -c flows-bill -n '__fish_seen_subcommand_from customers; and not __fish_seen_subcommand_from add import list show set-status move-in move-out discount' -a add -d 'add a customer, with their account on a property and their move-in'
+complete -c flows-bill -n '__fish_seen_subcommand_from customers; and not __fish_seen_subcommand_from add import list show set-status move-in move-out discount' -a import -d 'add the customers of a YAML or CSV file, all or nothing'
+complete -c flows-bill -n '__fish_seen_subcommand_from customers; and not __fish_seen_subcommand_from add import list show set-status move-in move-out discount' -a list -d 'list customers and what they hold'
+complete -c flows-bill -n '__fish_seen_subcommand_from customers; and not __fish_seen_subcommand_from add import list show set-status move-in move-out discount' -a show -d 'one customer: status, accounts with dates, tariffs'
+complete -c flows-bill -n '__fish_seen_subcommand_from customers; and not __fish_seen_subcommand_from add import list show set-status move-in move-out discount' -a set-status -d 'move a customer along pending, preonboarding, onboarding, prelive, live, exiting, archived (or suspended)'
+complete -c flows-bill -n '__fish_seen_subcommand_from customers; and not __fish_seen_subcommand_from add import list show set-status move-in move-out discount' -a move-in -d 'a customer starts to occupy (or own) a property\'s account on a date'
+complete -c flows-bill -n '__fish_seen_subcommand_from customers; and not __fish_seen_subcommand_from add import list show set-status move-in move-out discount' -a move-out -d 'a customer stops occupying an account: the date is the first day they no longer do'
+complete -c flows-bill -n '__fish_seen_subcommand_from customers; and not __fish_seen_subcommand_from add import list show set-status move-in move-out discount' -a discount -d 'a customer\'s discount against the benchmark from a period start'
+
+# flows-bill customers add
+complete -c flows-bill -n '__fish_seen_subcommand_from customers; and __fish_seen_subcommand_from add' -l email -r -F -d 'email address (unique; compared without regard to case)'
+complete -c flows-bill -n '__fish_seen_subcommand_from customers; and __fish_seen_subcommand_from add' -l name -r -F -d 'full name'
+complete -c flows-bill -n '__fish_seen_subcommand_from customers; and __fish_seen_subcommand_from add' -l esco -r -F -d 'the property\'s ESCO (escos.code)'
+complete -c flows-bill -n '__fish_seen_subcommand_from customers; and __fish_seen_subcommand_from add' -l plot -r -F -d 'the property (properties.plot)'
+complete -c flows-bill -n '__fish_seen_subcommand_from customers; and __fish_seen_subcommand_from add' -l role -r -F -d 'occupier (default) or owner'
+complete -c flows-bill -n '__fish_seen_subcommand_from customers; and __fish_seen_subcommand_from add' -l account -r -F -d 'the account\'s type: supply (default), solar or ev'
+complete -c flows-bill -n '__fish_seen_subcommand_from customers; and __fish_seen_subcommand_from add' -l move-in -r -F -d 'first day they occupy it, YYYY-MM-DD (none: since before the records)'
+complete -c flows-bill -n '__fish_seen_subcommand_from customers; and __fish_seen_subcommand_from add' -l status -r -F -d 'status to start in (default pending): pending, preonboarding, onboarding, prelive, live, exiting, archived, suspended'
+complete -c flows-bill -n '__fish_seen_subcommand_from customers; and __fish_seen_subcommand_from add' -l dry-run -d 'check and show; write nothing'
+complete -c flows-bill -n '__fish_seen_subcommand_from customers; and __fish_seen_subcommand_from add' -l json -d 'print JSON'
+
+# flows-bill customers import
+complete -c flows-bill -n '__fish_seen_subcommand_from customers; and __fish_seen_subcommand_from import' -l dry-run -d 'check the whole file and show; write nothing'
+complete -c flows-bill -n '__fish_seen_subcommand_from customers; and __fish_seen_subcommand_from import' -l json -d 'print JSON'
+complete -c flows-bill -n '__fish_seen_subcommand_from customers; and __fish_seen_subcommand_from import' -F
+
+# flows-bill customers list
+complete -c flows-bill -n '__fish_seen_subcommand_from customers; and __fish_seen_subcommand_from list' -l esco -r -F -d 'only customers holding an account in this ESCO'
+complete -c flows-bill -n '__fish_seen_subcommand_from customers; and __fish_seen_subcommand_from list' -l status -r -F -d 'only customers in this status'
+complete -c flows-bill -n '__fish_seen_subcommand_from customers; and __fish_seen_subcommand_from list' -l json -d 'print JSON'
+
+# flows-bill customers show
+complete -c flows-bill -n '__fish_seen_subcommand_from customers; and __fish_seen_subcommand_from show' -l json -d 'print JSON'
+complete -c flows-bill -n '__fish_seen_subcommand_from customers; and __fish_seen_subcommand_from show' -F
+
+# flows-bill customers set-status
+complete -c flows-bill -n '__fish_seen_subcommand_from customers; and __fish_seen_subcommand_from set-status' -l note -r -F -d 'why, kept in customer_events'
+complete -c flows-bill -n '__fish_seen_subcommand_from customers; and __fish_seen_subcommand_from set-status' -l json -d 'print JSON'
+complete -c flows-bill -n '__fish_seen_subcommand_from customers; and __fish_seen_subcommand_from set-status' -F
+
+# flows-bill customers move-in
+complete -c flows-bill -n '__fish_seen_subcommand_from customers; and __fish_seen_subcommand_from move-in' -l esco -r -F -d 'the property\'s ESCO'
+complete -c flows-bill -n '__fish_seen_subcommand_from customers; and __fish_seen_subcommand_from move-in' -l plot -r -F -d 'the property'
+complete -c flows-bill -n '__fish_seen_subcommand_from customers; and __fish_seen_subcommand_from move-in' -l date -r -F -d 'their first day, YYYY-MM-DD'
+complete -c flows-bill -n '__fish_seen_subcommand_from customers; and __fish_seen_subcommand_from move-in' -l role -r -F -d 'occupier (default) or owner'
+complete -c flows-bill -n '__fish_seen_subcommand_from customers; and __fish_seen_subcommand_from move-in' -l account -r -F -d 'supply (default), solar or ev'
+complete -c flows-bill -n '__fish_seen_subcommand_from customers; and __fish_seen_subcommand_from move-in' -l json -d 'print JSON'
+complete -c flows-bill -n '__fish_seen_subcommand_from customers; and __fish_seen_subcommand_from move-in' -F
+
+# flows-bill customers move-out
+complete -c flows-bill -n '__fish_seen_subcommand_from customers; and __fish_seen_subcommand_from move-out' -l date -r -F -d 'the first day they no longer occupy it, YYYY-MM-DD'
+complete -c flows-bill -n '__fish_seen_subcommand_from customers; and __fish_seen_subcommand_from move-out' -l esco -r -F -d 'which property, when they hold several'
+complete -c flows-bill -n '__fish_seen_subcommand_from customers; and __fish_seen_subcommand_from move-out' -l plot -r -F -d 'which property, when they hold several'
+complete -c flows-bill -n '__fish_seen_subcommand_from customers; and __fish_seen_subcommand_from move-out' -l role -r -F -d 'occupier (default) or owner'
+complete -c flows-bill -n '__fish_seen_subcommand_from customers; and __fish_seen_subcommand_from move-out' -l json -d 'print JSON'
+complete -c flows-bill -n '__fish_seen_subcommand_from customers; and __fish_seen_subcommand_from move-out' -F
+
+# flows-bill customers discount
+complete -c flows-bill -n '__fish_seen_subcommand_from customers; and __fish_seen_subcommand_from discount' -l discount -r -F -d 'percent off the benchmark, 0-100'
+complete -c flows-bill -n '__fish_seen_subcommand_from customers; and __fish_seen_subcommand_from discount' -l period-start -r -F -d 'first day of the month it applies from, YYYY-MM-DD'
+complete -c flows-bill -n '__fish_seen_subcommand_from customers; and __fish_seen_subcommand_from discount' -l json -d 'print JSON'
+complete -c flows-bill -n '__fish_seen_subcommand_from customers; and __fish_seen_subcommand_from discount' -F
+
+# flows-bill solar
+complete -c flows-bill -n '__fish_seen_subcommand_from solar; and not __fish_seen_subcommand_from add allocate list' -a add -d 'a property\'s solar installation (or a new capacity for it)'
+complete -c flows-bill -n '__fish_seen_subcommand_from solar; and not __fish_seen_subcommand_from add allocate list' -a allocate -d 'share an installation\'s credit among properties (ratios summing to 1)'
+complete -c flows-bill -n '__fish_seen_subcommand_from solar; and not __fish_seen_subcommand_from add allocate list' -a list -d 'list installations and their shares'
+
+# flows-bill solar add
+complete -c flows-bill -n '__fish_seen_subcommand_from solar; and __fish_seen_subcommand_from add' -l esco -r -F -d 'the property\'s ESCO'
+complete -c flows-bill -n '__fish_seen_subcommand_from solar; and __fish_seen_subcommand_from add' -l plot -r -F -d 'the property'
+complete -c flows-bill -n '__fish_seen_subcommand_from solar; and __fish_seen_subcommand_from add' -l capacity-kw -r -F -d 'declared net capacity, kW (over 0, at most 1000)'
+
+# flows-bill solar allocate
+complete -c flows-bill -n '__fish_seen_subcommand_from solar; and __fish_seen_subcommand_from allocate' -l esco -r -F -d 'the ESCO'
+complete -c flows-bill -n '__fish_seen_subcommand_from solar; and __fish_seen_subcommand_from allocate' -l installation -r -F -d 'the installation\'s property (plot)'
+complete -c flows-bill -n '__fish_seen_subcommand_from solar; and __fish_seen_subcommand_from allocate' -l share -r -F -d 'PLOT=RATIO, once per property, e.g. --share P1=0.5 --share P2=0.5'
+
+# flows-bill solar list
+complete -c flows-bill -n '__fish_seen_subcommand_from solar; and __fish_seen_subcommand_from list' -l esco -r -F -d 'only this ESCO'
+complete -c flows-bill -n '__fish_seen_subcommand_from solar; and __fish_seen_subcommand_from list' -l json -d 'print JSON'
+
+# flows-bill properties
+complete -c flows-bill -n '__fish_seen_subcommand_from properties; and not __fish_seen_subcommand_from add list' -a add -d 'add a property, supplied by a meter of the registry'
+complete -c flows-bill -n '__fish_seen_subcommand_from properties; and not __fish_seen_subcommand_from add list' -a list -d 'list properties, their meters and accounts'
+
+# flows-bill properties add
+complete -c flows-bill -n '__fish_seen_subcommand_from properties; and __fish_seen_subcommand_from add' -l esco -r -F -d 'the ESCO (escos.code)'
+complete -c flows-bill -n '__fish_seen_subcommand_from properties; and __fish_seen_subcommand_from add' -l plot -r -F -d 'the property\'s name, unique in the ESCO'
+complete -c flows-bill -n '__fish_seen_subcommand_from properties; and __fish_seen_subcommand_from add' -l supply-meter -r -F -d 'serial of the meter that supplies it'
+complete -c flows-bill -n '__fish_seen_subcommand_from properties; and __fish_seen_subcommand_from add' -l solar-meter -r -F -d 'serial of the meter of its solar installation'
+
+# flows-bill properties list
+complete -c flows-bill -n '__fish_seen_subcommand_from properties; and __fish_seen_subcommand_from list' -l esco -r -F -d 'only this ESCO'
+complete -c flows-bill -n '__fish_seen_subcommand_from properties; and __fish_seen_subcommand_from list' -l json -d 'print JSON'
 
 # flows-bill payments
 complete -c flows-bill -n '__fish_seen_subcommand_from payments; and not __fish_seen_subcommand_from import unmatched match list' -a import -d 'import a bank statement or provider export (CSV): every line kept, matched lines become payments'

@@ -123,11 +123,32 @@ step "What landed"
 psql -X -q -c "SELECT r.serial, s.health, s.csq, s.balance, s.voltage FROM flows.meter_shadows s JOIN flows.meter_registry r ON r.id = s.id ORDER BY r.serial"
 psql -X -q -c "SELECT count(*) AS half_hours, round(sum(kwh), 3) AS kwh FROM flows.register_interval_hh"
 
+step "The community's customers, as an operator adds them"
+# A property per supply meter, then a customer file (the simulator's topology has
+# no customers); the first property changes hands on the 15th of last month.
+"$emop" list --esco demo --json | python3 -c '
+import json, sys
+for m in json.load(sys.stdin):
+    print(m["serial"] + "\t" + (m["name"] or m["serial"]))' >"$work/meters.tsv"
+echo "email,name,esco,plot,status" >"$work/customers.csv"
+while IFS=$'\t' read -r serial plot; do
+  "$bill" properties add --esco demo --plot "$plot" --supply-meter "$serial" >/dev/null
+  email="$(tr 'A-Z ' 'a-z-' <<<"$plot")@demo.example"
+  echo "$email,Occupier of $plot,demo,$plot,live" >>"$work/customers.csv"
+done <"$work/meters.tsv"
+first_plot=$(head -n 1 "$work/meters.tsv" | cut -f 2)
+first_email=$(sed -n 2p "$work/customers.csv" | cut -d, -f 1)
+show_bill properties list --esco demo
+show_bill customers import "$work/customers.csv"
+show_bill customers move-out "$first_email" --date "$month-15"
+show_bill customers add --email newcomer@demo.example --name "A Newcomer" --esco demo --plot "$first_plot" \
+  --move-in "$month-15" --status live
+show_bill customers list --esco demo
+
 step "Billing: last month ($month) for the community's customers"
-# One live occupier per supply meter (the simulator's topology has no customers).
-psql -X -q -v esco=demo -f "$root/scripts/seed-customers.sql"
 show_bill tariffs benchmark add --region london --period-start "$month-01" --unit-rate 0.2450 --standing-charge 0.6075
 show_bill tariffs quarter --start "$month-01"
+show_bill customers discount newcomer@demo.example --discount 30 --period-start "$month-01"
 rm -rf "$out"
 show_bill run --month "$month" --out "$out"
 show_bill statements --month "$month" --format csv --out "$out" >/dev/null

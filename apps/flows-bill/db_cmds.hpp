@@ -14,6 +14,7 @@ struct Globals {
 
 void add_tariff_commands(CLI::App& app, Globals& g, std::function<int()>& action);
 void add_month_commands(CLI::App& app, Globals& g, std::function<int()>& action);
+void add_customer_commands(CLI::App& app, Globals& g, std::function<int()>& action);
 void add_payment_commands(CLI::App& app, Globals& g, std::function<int()>& action);
 
 }  // namespace flows::bill_app

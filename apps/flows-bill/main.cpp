@@ -64,6 +64,27 @@ cli::ManPage man_page() {
       "never runs it as a formula; plain numbers are left as they are); files are "
       "written whole (temporary file and rename).\n"
       ".PP\n"
+      "\\fBcustomers add\\fR adds a customer (email, unique without regard to case; name; status, pending by "
+      "default) with their account on a property (\\fB\\-\\-esco\\fR and \\fB\\-\\-plot\\fR; the property's open "
+      "account of that type, created when it has none) as occupier or owner from \\fB\\-\\-move\\-in\\fR. "
+      "\\fBcustomers import\\fR adds a YAML or CSV file of them (fields email, name, esco, plot, role, account, "
+      "move_in, status) all or nothing: every line is checked against the database first and an error names the "
+      "file's line; a customer that exists as the line gives it is left unchanged, so a re-run adds nothing. "
+      "Occupancy is dated: an occupier holds the account over the UK days [move\\-in, move\\-out), the move\\-out "
+      "date being the first day they no longer do, so \\fBcustomers move\\-out\\fR and the next occupier's "
+      "\\fBcustomers move\\-in\\fR on the same date hand over without a day billed twice or not at all; a "
+      "move\\-in onto days someone else still occupies is refused. A month is billed to whoever occupied the "
+      "account on each day: usage of their days, standing charge for their days, the topups, payments and "
+      "closing balance of their days; the property's solar credit shows on the statement of whoever occupies it "
+      "at the month's end. Status moves pending \\(-> preonboarding \\(-> onboarding \\(-> (prelive \\(->) live "
+      "\\(-> exiting \\(-> archived; preonboarding to exiting may be suspended, and resumed to live; a customer "
+      "who never went live may be archived; an exit may be called off. \\fBcustomers set\\-status\\fR refuses "
+      "any other move, naming the moves allowed, and logs each change in customer_events. Live and exiting "
+      "customers are billed; others are listed as skipped (exit 7). \\fBcustomers discount\\fR sets a "
+      "customer's tariff from a month's first day at a discount off the benchmark in force then. \\fBsolar "
+      "add\\fR records a property's installation (kW), \\fBsolar allocate\\fR shares its credit among properties "
+      "by ratios summing to exactly 1.\n"
+      ".PP\n"
       "\\fBpayments import\\fR \\fIFILE\\fR \\fB\\-\\-source\\fR \\fINAME\\fR reads a bank statement or payment "
       "provider export (CSV, RFC 4180 quoting) with a header row. The default mapping reads the columns "
       "\\fBdate,amount,reference,payer,payer_reference,description,status\\fR (any order and case; date, amount and "
@@ -116,6 +137,14 @@ cli::ManPage man_page() {
        "flows\\-bill tariffs quarter \\-\\-start 2024\\-04\\-01\n"
        "flows\\-bill run \\-\\-month 2024\\-06 \\-\\-out statements/\n"
        "flows\\-bill statements \\-\\-month 2024\\-06 \\-\\-format csv \\-\\-out statements/\n.RE\n.fi\n"
+       ".PP\nA customer moving out and the next moving in the same day, and a file of customers:\n.PP\n.nf\n.RS\n"
+       "flows\\-bill customers move\\-out ann@example.org \\-\\-date 2024\\-06\\-10\n"
+       "flows\\-bill customers add \\-\\-email cat@example.org \\-\\-name \\(dqCat C\\(dq \\-\\-esco alpha "
+       "\\-\\-plot P1 \\-\\-move\\-in 2024\\-06\\-10 \\-\\-status live\n"
+       "flows\\-bill customers import customers.csv \\-\\-dry\\-run\n.RE\n.fi\n"
+       ".PP\ncustomers.csv:\n.PP\n.nf\n.RS\n"
+       "email,name,esco,plot,role,move_in,status\n"
+       "cat@example.org,Cat C,alpha,P1,occupier,2024\\-06\\-10,live\n.RE\n.fi\n"
        ".PP\nA bank statement with the default columns, imported (twice is harmless), what is left, one matched by "
        "hand, and a customer's June:\n.PP\n.nf\n.RS\n"
        "date,amount,reference,payer,payer_reference,description,status\n"
@@ -161,6 +190,7 @@ int main(int argc, char** argv) {
   app.add_option("--env", globals.env, "configuration environment (config.toml); default FLOWS_ENV or the current one");
   bill_app::add_tariff_commands(app, globals, action);
   bill_app::add_month_commands(app, globals, action);
+  bill_app::add_customer_commands(app, globals, action);
   bill_app::add_payment_commands(app, globals, action);
   bill_app::add_quote_commands(app, action);
 

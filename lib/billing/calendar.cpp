@@ -50,6 +50,10 @@ TimeRange uk_month_range(const Month& month) {
           to_utc(local_midnight(month.next().first_day()), ClockKind::uk_local)};
 }
 
+UtcTime uk_day_start(date::year_month_day day) {
+  return to_utc(MeterTime{date::local_days{day}}, ClockKind::uk_local);
+}
+
 date::year_month_day uk_date(UtcTime instant) {
   return date::year_month_day{date::floor<date::days>(from_utc(instant, ClockKind::uk_local))};
 }

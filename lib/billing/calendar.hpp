@@ -65,6 +65,9 @@ struct TimeRange {
 // The UK civil month as UTC instants: 2024-07 is [2024-06-30T23:00Z, 2024-07-31T23:00Z).
 TimeRange uk_month_range(const Month& month);
 
+// Local midnight (Europe/London) at the start of UK civil day `day`, as a UTC instant.
+UtcTime uk_day_start(date::year_month_day day);
+
 // The UK civil date at an instant (what "today" means for a month in progress).
 date::year_month_day uk_date(UtcTime instant);
 

@@ -23,20 +23,20 @@ struct June {
     in.days = 30;
     in.escos = {{"e1", "alpha", "london"}, {"e3", "gamma", "london"}};
     in.occupancies = {
-        {"cA", "a@x", "Ann A", "aA", "pA", "PA", "e1", "mA", 1},
-        {"cB", "b@x", "Bob B", "aB", "pB", "PB", "e1", "mB", 2},
-        {"cD", "d@x", "Dan D", "aD1", "pD1", "PD1", "e1", "", 4},
-        {"cD", "d@x", "Dan D", "aD2", "pD2", "PD2", "e1", "", 5},
-        {"cE", "e@x", "Eve E", "aE", "pE", "PE", "e3", "mE", 6},
+        {"cA", "a@x", "Ann A", "aA", "pA", "PA", "e1", "mA", 1, "live", {}},
+        {"cB", "b@x", "Bob B", "aB", "pB", "PB", "e1", "mB", 2, "live", {}},
+        {"cD", "d@x", "Dan D", "aD1", "pD1", "PD1", "e1", "", 4, "live", {}},
+        {"cD", "d@x", "Dan D", "aD2", "pD2", "PD2", "e1", "", 5, "live", {}},
+        {"cE", "e@x", "Eve E", "aE", "pE", "PE", "e3", "mE", 6, "live", {}},
     };
     // cX: a circuit of the property on a meter out of scope (not in the usage).
     in.property_circuits = {{"pA", {"cHeat", "cPow", "cX"}}};
     in.benchmark = {{"london", {D("0.30"), D("0.50")}}};
     in.microgrid = {{"e1", {D("0.225"), D("0.375")}}};
     in.customer = {{"cA", {D("0.21"), D("0.40")}}, {"cD", {D("0.2"), D("0.4")}}, {"cE", {D("0.2"), D("0.4")}}};
-    in.account_lines.topups = {{"mA", 2000}, {"mB", 999}};
-    in.account_lines.payments = {{"aA", 1500}};
-    in.account_lines.balance = {{"mA", D("12.34")}};
+    in.account_lines.topups = {{"cA aA", 2000}, {"cB aB", 999}};
+    in.account_lines.payments = {{"cA aA", 1500}};
+    in.account_lines.balance = {{"cA aA", D("12.34")}};
     in.solar_by_property = {{"pA", 1200}};
     usage.add_circuit("cPow", "A power", "power");
     usage.add_circuit("cHeat", "A heat", "heat");
@@ -123,7 +123,7 @@ TEST_CASE("billing month: an ESCO with customers needs a benchmark in force") {
   June j;
   CHECK_NOTHROW(require_benchmarks(j.in));
   j.in.escos.push_back({"e2", "beta", ""});
-  j.in.occupancies.push_back({"cF", "f@x", "Fay F", "aF", "pF", "PF", "e2", "", 7});
+  j.in.occupancies.push_back({"cF", "f@x", "Fay F", "aF", "pF", "PF", "e2", "", 7, "live", {}});
   try {
     require_benchmarks(j.in);
     FAIL("no error");
@@ -152,4 +152,52 @@ TEST_CASE("billing month: an unknown ESCO code is a usage error, no code means a
     CHECK(e.code() == flows::ExitCode::usage);
     CHECK(std::string(e.what()) == "no ESCO with code nosuch");
   }
+}
+
+TEST_CASE("billing month: a month split between two occupiers, each billed for their days") {
+  June j;
+  // Ann moves out on the 2nd (her last day the 1st); Cat moves in that day.
+  j.in.occupancies.resize(1);
+  j.in.occupancies[0].dates.move_out = flows::parse_date("2024-06-02");
+  Occupancy cat{"cC", "c@x", "Cat C", "aA", "pA", "PA", "e1", "mA", 1, "live", {}};
+  cat.dates.move_in = flows::parse_date("2024-06-02");
+  j.in.occupancies.push_back(cat);
+  j.in.customer["cC"] = {D("0.1"), D("0.5")};
+  j.in.account_lines = {};
+  j.in.account_lines.topups = {{"cA aA", 2000}, {"cC aA", 500}};
+  const MonthBill bill = bill_month(j.in, j.usage.circuits(), true);
+  REQUIRE(bill.billed.size() == 2);
+  const CustomerBill& ann = bill.billed[0];
+  const CustomerBill& c = bill.billed[1];
+  // Ann: day 1 only: 60 kWh power, no heat; 0.21 × 60 = 12.6; standing 0.40 × 1.
+  CHECK(ann.days.count() == 1);
+  CHECK(ann.usage.power_kwh == 60);
+  CHECK(ann.usage.heat_kwh == 0);
+  CHECK(ann.costs.customer.power == D("12.6"));
+  CHECK(ann.costs.customer.standing_charge == D("0.4"));
+  // Cat: days 2-30: 40.5 power, 20 heat; 0.1 × 60.5 = 6.05; standing 0.5 × 29 = 14.5.
+  CHECK(c.days.count() == 29);
+  CHECK(c.usage.power_kwh == D("40.5"));
+  CHECK(c.usage.heat_kwh == 20);
+  CHECK(c.costs.customer.total() == D("20.55"));
+  CHECK(ann.statement["days"] == 1);
+  CHECK(ann.statement["occupied"]["to"] == "2024-06-01");
+  CHECK(ann.statement["topups_pence"] == 2000);
+  CHECK(ann.statement["solar_credit_pence"] == 0);
+  CHECK(c.statement["occupied"]["from"] == "2024-06-02");
+  CHECK(c.statement["daily"].size() == 29);
+  CHECK(c.statement["topups_pence"] == 500);
+  CHECK(c.statement["solar_credit_pence"] == 1200);  // PA's, to its occupier at the month's end
+}
+
+TEST_CASE("billing month: customers not live or exiting are skipped with their status") {
+  June j;
+  j.in.occupancies.resize(1);
+  j.in.occupancies[0].status = "suspended";
+  const MonthBill bill = bill_month(j.in, j.usage.circuits(), false);
+  CHECK(bill.billed.empty());
+  REQUIRE(bill.skipped.size() == 1);
+  CHECK(bill.skipped[0].reason == "status suspended: only live and exiting customers are billed");
+  j.in.occupancies[0].status = "exiting";
+  CHECK(bill_month(j.in, j.usage.circuits(), false).billed.size() == 1);
 }

@@ -76,6 +76,23 @@ PropertyUsage property_usage(const CircuitMonths& circuits, const std::vector<st
   return out;
 }
 
+PropertyUsage property_usage(const CircuitMonths& circuits, const std::vector<std::string>& circuit_ids,
+                             int first_day, int last_day) {
+  PropertyUsage out;
+  for (const auto& id : circuit_ids) {
+    auto it = circuits.find(id);
+    if (it == circuits.end()) continue;
+    Decimal kwh;
+    for (int d = std::max(first_day, 1); d <= std::min(last_day, 31); ++d) {
+      const auto i = static_cast<std::size_t>(d - 1);
+      kwh += it->second.daily[i];
+      out.daily[i] += it->second.daily[i];
+    }
+    out.circuits.push_back({it->second.name, it->second.type, kwh});
+  }
+  return out;
+}
+
 UsageTotals usage_totals(const std::vector<CircuitUsageRow>& rows) {
   UsageTotals t;
   for (const auto& r : rows) (r.type == to_string(CircuitType::solar) ? t.generation_kwh : t.consumption_kwh) += r.kwh;

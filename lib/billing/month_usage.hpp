@@ -104,5 +104,9 @@ struct PropertyUsage {
   std::array<Decimal, 31> daily{};
 };
 PropertyUsage property_usage(const CircuitMonths& circuits, const std::vector<std::string>& circuit_ids);
+// The same over UK days [first_day, last_day] of the month only (1-31): each
+// circuit's kWh is the sum of those days (daily holds the days outside as 0).
+PropertyUsage property_usage(const CircuitMonths& circuits, const std::vector<std::string>& circuit_ids,
+                             int first_day, int last_day);
 
 }  // namespace flows::billing

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "core/csv.hpp"
 #include "core/emop_time.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
@@ -106,15 +107,15 @@ std::string uk_midnight_utc(const std::string& day) {
 
 std::string field_of(const CsvRecord& r, const std::map<std::string, std::size_t>& index, const char* field) {
   const auto it = index.find(field);
-  if (it == index.end() || it->second >= r.fields.size()) return {};
-  return std::string(trim(r.fields[it->second]));
+  if (it == index.end() || it->second >= r.cells.size()) return {};
+  return std::string(trim(r.cells[it->second]));
 }
 
 // Field → its column in the header; throws when a required one is missing.
 std::map<std::string, std::size_t> column_index(const CsvRecord& header, const PaymentMapping& m,
                                                 const std::string& source) {
   std::map<std::string, std::size_t> by_name;
-  for (std::size_t i = 0; i < header.fields.size(); ++i) by_name.emplace(lower(trim(header.fields[i])), i);
+  for (std::size_t i = 0; i < header.cells.size(); ++i) by_name.emplace(lower(trim(header.cells[i])), i);
   std::map<std::string, std::size_t> index;
   for (const auto& [field, name] : m.columns) {
     const auto it = by_name.find(lower(trim(name)));
@@ -130,7 +131,7 @@ std::map<std::string, std::size_t> column_index(const CsvRecord& header, const P
 std::string read_line(const CsvRecord& r, const std::map<std::string, std::size_t>& index, const PaymentMapping& m,
                       PaymentLine& out) {
   out.line = r.line;
-  for (const auto& f : r.fields)
+  for (const auto& f : r.cells)
     if (const char* p = text_problem(f, false); *p) return std::string("a field ") + p;
   out.reference = field_of(r, index, "reference");
   if (out.reference.empty()) return "no reference";
@@ -234,58 +235,6 @@ PaymentMapping parse_mapping(const std::string& yaml_text, const std::string& so
   return m;
 }
 
-std::vector<CsvRecord> parse_csv(std::string_view text, const std::string& source) {
-  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
-  std::vector<CsvRecord> records;
-  int line = 1;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    CsvRecord r;
-    r.line = line;
-    std::string field;
-    bool record_done = false;
-    while (!record_done) {
-      field.clear();
-      if (i < text.size() && text[i] == '"') {
-        ++i;
-        while (true) {
-          if (i >= text.size()) throw usage_error(fmt::format("{}:{}: unterminated quoted field", source, r.line));
-          const char c = text[i++];
-          if (c == '"') {
-            if (i < text.size() && text[i] == '"') {
-              field += '"';
-              ++i;
-            } else {
-              break;
-            }
-          } else {
-            if (c == '\n') ++line;
-            field += c;
-          }
-        }
-        if (i < text.size() && text[i] != ',' && text[i] != '\n' && text[i] != '\r')
-          throw usage_error(fmt::format("{}:{}: text after a closing quote", source, line));
-      } else {
-        const std::size_t end = text.find_first_of(",\r\n", i);
-        field.assign(text.substr(i, end == std::string_view::npos ? std::string_view::npos : end - i));
-        i = end == std::string_view::npos ? text.size() : end;
-      }
-      r.fields.push_back(field);
-      if (i < text.size() && text[i] == ',') {
-        ++i;
-        continue;
-      }
-      if (i < text.size() && text[i] == '\r') ++i;
-      if (i < text.size() && text[i] == '\n') ++i;
-      ++line;
-      record_done = true;
-    }
-    const bool blank = r.fields.size() == 1 && trim(r.fields[0]).empty();
-    if (!blank) records.push_back(std::move(r));
-  }
-  return records;
-}
-
 std::optional<std::int64_t> parse_amount_pence(std::string_view s) {
   s = trim(s);
   static constexpr std::string_view pound = "\xC2\xA3";
@@ -357,7 +306,7 @@ std::optional<LineStatus> map_status(std::string_view word, const PaymentMapping
 
 std::vector<PaymentLine> parse_payment_file(std::string_view text, const PaymentMapping& m,
                                             const std::string& source) {
-  const std::vector<CsvRecord> records = parse_csv(text, source);
+  const std::vector<CsvRecord> records = flows::parse_csv(text, source);
   if (records.empty()) throw usage_error(source + ": empty file (a header row is needed)");
   const auto index = column_index(records.front(), m, source);
   std::vector<PaymentLine> lines;

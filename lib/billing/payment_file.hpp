@@ -26,8 +26,9 @@
 // pending; failed, declined, rejected, cancelled, canceled, bounced, returned
 // → failed; refunded, refund, reversed, charged_back, chargeback → refunded.
 //
-// The CSV is RFC 4180: fields quoted with " when they hold a comma, a quote
-// (doubled) or a line break; CRLF or LF; a UTF-8 byte order mark is skipped.
+// The CSV is RFC 4180 (core/csv.hpp's parse_csv): fields quoted with " when
+// they hold a comma, a quote (doubled) or a line break; CRLF or LF; a UTF-8
+// byte order mark is skipped.
 // Every error is a flows::Error (usage) "FILE:LINE: what", LINE the line
 // where the record starts; the whole file is checked before anything is
 // written.
@@ -76,15 +77,6 @@ struct PaymentLine {
   LineStatus status = LineStatus::succeeded;
   std::string payer, payer_reference, description;
 };
-
-// RFC 4180 records of TEXT with the line each starts on; blank lines skipped.
-// Throws flows::Error (usage) "SOURCE:LINE: unterminated quoted field" and for
-// text after a closing quote.
-struct CsvRecord {
-  int line = 0;
-  std::vector<std::string> fields;
-};
-std::vector<CsvRecord> parse_csv(std::string_view text, const std::string& source);
 
 // Exact pence of an amount as documented above; nullopt when it is not one.
 std::optional<std::int64_t> parse_amount_pence(std::string_view text);

@@ -49,17 +49,6 @@ TEST_CASE("payment dates are UK days or RFC 3339 instants") {
   CHECK_FALSE(parse_booked(""));
 }
 
-TEST_CASE("payment files: CSV with quoted fields") {
-  const auto r = parse_csv("a,b,c\r\n\"x, \"\"y\"\"\",\"two\nlines\",3\n\n4,,6", "f.csv");
-  REQUIRE(r.size() == 3);
-  CHECK(r[1].line == 2);
-  CHECK(r[1].fields == std::vector<std::string>{"x, \"y\"", "two\nlines", "3"});
-  CHECK(r[2].line == 5);  // the record after a quoted line break and a blank line
-  CHECK(r[2].fields == std::vector<std::string>{"4", "", "6"});
-  CHECK(usage_message([] { parse_csv("a\n\"open", "f.csv"); }) == "f.csv:2: unterminated quoted field");
-  CHECK(usage_message([] { parse_csv("\"a\"b\n", "f.csv"); }) == "f.csv:1: text after a closing quote");
-}
-
 TEST_CASE("payment files: the default mapping, statuses and every error naming its line") {
   const std::string text =
       "\xEF\xBB\xBF" "Date, Amount ,Reference,Payer,Payer_Reference,Description,Status,Extra\n"

@@ -108,7 +108,7 @@ nlohmann::json statement_json(const StatementInput& in) {
   nlohmann::json daily = nlohmann::json::array();
   for (const auto& d : in.daily) daily.push_back({{"day", d.day}, {"kwh", d.kwh.to_string()}});
 
-  return {
+  nlohmann::json doc = {
       {"month", in.month.to_string()},
       {"days", in.days},
       {"customer", {{"id", in.customer_id}, {"name", in.customer_name}, {"email", in.customer_email}}},
@@ -130,6 +130,8 @@ nlohmann::json statement_json(const StatementInput& in) {
       {"daily", daily},
       {"total_pence", pence(customer.total)},
   };
+  if (in.occupied) doc["occupied"] = {{"from", in.occupied->first}, {"to", in.occupied->second}};
+  return doc;
 }
 
 std::int64_t statement_total_pence(const nlohmann::json& s) { return s.at("total_pence").get<std::int64_t>(); }
@@ -214,7 +216,11 @@ std::string statement_html(const nlohmann::json& s) {
   o << "<h1>" << html_escape(title) << "</h1>\n";
   o << "<p class=\"sub\">" << html_escape(str(s.at("customer").at("name"))) << " &lt;"
     << html_escape(str(s.at("customer").at("email"))) << "&gt; \u00b7 " << html_escape(str(s.at("plot")))
-    << " \u00b7 " << html_escape(str(s.at("esco"))) << " \u00b7 " << s.at("days").get<int>() << " days</p>\n";
+    << " \u00b7 " << html_escape(str(s.at("esco"))) << " \u00b7 " << s.at("days").get<int>() << " days";
+  if (s.contains("occupied"))
+    o << " (" << html_escape(str(s.at("occupied").at("from"))) << " to " << html_escape(str(s.at("occupied").at("to")))
+      << ")";
+  o << "</p>\n";
 
   o << "<h2>Use</h2>\n<table>\n<tr><th>Circuit</th><th>Type</th><th class=\"n\">kWh</th></tr>\n";
   for (const auto& ci : s.at("usage").at("circuits"))

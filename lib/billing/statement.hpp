@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -32,7 +33,10 @@ struct StatementInput {
   std::int64_t account_number = 0;
   std::string plot;
   std::string esco;  // code
-  int days = 0;      // days charged (days elapsed for the month in progress)
+  int days = 0;      // days charged (days elapsed for the month in progress; the days occupied)
+  // The first and last day billed (YYYY-MM-DD) when the customer occupied the
+  // account for part of the days charged only (a move-in or move-out).
+  std::optional<std::pair<std::string, std::string>> occupied;
   std::vector<CircuitUsage> circuits;
   Rates customer_rates, microgrid_rates, benchmark_rates;
   MonthlyCosts costs;

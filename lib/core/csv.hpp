@@ -14,3 +14,22 @@ namespace flows {
 std::string csv_cell(std::string_view s);
 
 }  // namespace flows
+
+#include <vector>
+
+namespace flows {
+
+// A CSV document read as RFC 4180 says (quoted cells may hold commas, quotes
+// doubled, line breaks), with CRLF or LF line ends; a leading UTF-8 byte order
+// mark is dropped. Blank lines are skipped. Each record keeps the 1-based line it
+// starts on, for errors.
+struct CsvRecord {
+  int line = 0;
+  std::vector<std::string> cells;
+};
+
+// flows::Error (usage) "SOURCE:LINE: …" for a quote left open or text after a
+// closing quote.
+std::vector<CsvRecord> parse_csv(std::string_view text, std::string_view source);
+
+}  // namespace flows

@@ -47,4 +47,11 @@ inline const char* text_problem(std::string_view s, bool no_controls = false) {
   return "";
 }
 
+// S without the spaces and tabs at either end.
+inline std::string_view trim_blanks(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
 }  // namespace flows

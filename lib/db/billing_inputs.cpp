@@ -41,13 +41,6 @@ billing::Instant instant_of(const pqxx::field& microseconds) {
   return billing::Instant{std::chrono::microseconds{microseconds.as<std::int64_t>()}};
 }
 
-// Sum of amount_pence per id of the rows.
-std::map<std::string, std::int64_t> pence_by_id(const pqxx::result& res) {
-  std::map<std::string, std::int64_t> out;
-  for (const auto& r : res) out[r["id"].as<std::string>()] = r["pence"].as<std::int64_t>();
-  return out;
-}
-
 }  // namespace
 
 std::vector<CircuitRow> circuits_in_range(pqxx::transaction_base& tx, const std::vector<std::string>& escos,
@@ -107,20 +100,24 @@ void for_each_circuit_day(pqxx::transaction_base& tx, const std::vector<billing:
 }
 
 std::vector<billing::Occupancy> occupancies(pqxx::transaction_base& tx, const std::vector<std::string>& escos,
-                                            const billing::TimeRange& range) {
+                                            const billing::Month& month) {
+  const billing::TimeRange range = billing::uk_month_range(month);
   std::vector<billing::Occupancy> out;
   for (const auto& r : tx.exec_params(
            "SELECT c.id::text AS customer, c.email, COALESCE(c.fullname, '') AS name, a.id::text AS account, "
            "       a.account_number, p.id::text AS property, COALESCE(p.plot, '') AS plot, p.esco::text AS esco, "
-           "       COALESCE(p.supply_meter::text, '') AS supply_meter "
+           "       COALESCE(p.supply_meter::text, '') AS supply_meter, c.status::text AS status, "
+           "       ca.move_in::text AS move_in, ca.move_out::text AS move_out "
            "FROM public.customer_accounts ca "
            "JOIN public.customers c ON c.id = ca.customer "
            "JOIN public.accounts a ON a.id = ca.account AND a.type = 'supply' "
            "JOIN public.properties p ON p.id = a.property "
            "WHERE ca.role = 'occupier' AND p.esco = ANY($1::uuid[]) "
            "  AND (a.status = 'open' OR (a.status = 'closed' AND a.end_date > $2::timestamptz)) "
-           "ORDER BY a.account_number, c.id",
-           uuid_array(escos), format_iso_utc(range.start))) {
+           "  AND (ca.move_in IS NULL OR ca.move_in < $4::date) AND (ca.move_out IS NULL OR ca.move_out > $3::date) "
+           "ORDER BY a.account_number, ca.move_in NULLS FIRST, c.id",
+           uuid_array(escos), format_iso_utc(range.start), format_date(month.first_day()),
+           format_date(month.next().first_day()))) {
     billing::Occupancy o;
     o.customer_id = r["customer"].as<std::string>();
     o.email = r["email"].as<std::string>();
@@ -131,6 +128,9 @@ std::vector<billing::Occupancy> occupancies(pqxx::transaction_base& tx, const st
     o.plot = r["plot"].as<std::string>();
     o.esco_id = r["esco"].as<std::string>();
     o.supply_meter = r["supply_meter"].as<std::string>();
+    o.status = r["status"].as<std::string>();
+    if (!r["move_in"].is_null()) o.dates.move_in = parse_date(r["move_in"].as<std::string>());
+    if (!r["move_out"].is_null()) o.dates.move_out = parse_date(r["move_out"].as<std::string>());
     out.push_back(std::move(o));
   }
   return out;
@@ -154,36 +154,35 @@ std::map<std::string, std::vector<std::string>> property_circuits(pqxx::transact
   return out;
 }
 
-billing::AccountLines account_lines(pqxx::transaction_base& tx, const std::vector<billing::Occupancy>& occupancies,
-                                    const billing::TimeRange& range) {
+billing::AccountLines account_lines(pqxx::transaction_base& tx, const std::vector<billing::OccupancyWindow>& windows) {
   billing::AccountLines out;
-  if (occupancies.empty()) return out;
-  std::vector<std::string> meters, accounts;
-  for (const auto& o : occupancies) {
-    if (!o.supply_meter.empty()) meters.push_back(o.supply_meter);
-    accounts.push_back(o.account_id);
+  if (windows.empty()) return out;
+  std::vector<std::string> keys, meters, accounts, starts, ends;
+  for (const auto& w : windows) {
+    keys.push_back(w.key);
+    meters.push_back(w.supply_meter);
+    accounts.push_back(w.account_id);
+    starts.push_back(format_iso_utc(w.range.start));
+    ends.push_back(format_iso_utc(w.range.end));
   }
-  const std::string from = format_iso_utc(range.start), to = format_iso_utc(range.end);
-  out.topups = pence_by_id(tx.exec_params(
-      "SELECT meter::text AS id, sum(amount_pence) AS pence FROM public.topups "
-      "WHERE meter = ANY($1::uuid[]) AND status = 'completed' "
-      "  AND COALESCE(used_at, created_at) >= $2::timestamptz AND COALESCE(used_at, created_at) < $3::timestamptz "
-      "GROUP BY 1",
-      uuid_array(meters), from, to));
-  out.payments = pence_by_id(tx.exec_params(
-      "SELECT account::text AS id, sum(amount_pence) AS pence FROM public.payments "
-      "WHERE account = ANY($1::uuid[]) AND status = 'succeeded' "
-      "  AND COALESCE(submitted_at, created_at) >= $2::timestamptz "
-      "  AND COALESCE(submitted_at, created_at) < $3::timestamptz "
-      "GROUP BY 1",
-      uuid_array(accounts), from, to));
   for (const auto& r : tx.exec_params(
-           "SELECT m.id::text AS meter, b.balance::text AS balance FROM unnest($1::uuid[]) AS m(id) "
-           "CROSS JOIN LATERAL (SELECT balance FROM flows.meter_prepay_balance "
-           "  WHERE meter_id = m.id AND \"timestamp\" < $2::timestamptz AND balance IS NOT NULL "
-           "  ORDER BY \"timestamp\" DESC LIMIT 1) b",
-           uuid_array(meters), to))
-    out.balance[r["meter"].as<std::string>()] = decimal_field(r["balance"]);
+           "SELECT o.key, "
+           "  (SELECT sum(t.amount_pence) FROM public.topups t WHERE t.meter = o.meter AND t.status = 'completed' "
+           "     AND COALESCE(t.used_at, t.created_at) >= o.s AND COALESCE(t.used_at, t.created_at) < o.e) AS topups, "
+           "  (SELECT sum(p.amount_pence) FROM public.payments p WHERE p.account = o.account AND p.status = 'succeeded' "
+           "     AND COALESCE(p.submitted_at, p.created_at) >= o.s AND COALESCE(p.submitted_at, p.created_at) < o.e) "
+           "     AS payments, "
+           "  (SELECT b.balance::text FROM flows.meter_prepay_balance b WHERE b.meter_id = o.meter "
+           "     AND b.\"timestamp\" < o.e AND b.balance IS NOT NULL ORDER BY b.\"timestamp\" DESC LIMIT 1) AS balance "
+           "FROM (SELECT k AS key, NULLIF(m, '')::uuid AS meter, a::uuid AS account, s::timestamptz AS s, "
+           "             e::timestamptz AS e "
+           "      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS u(k, m, a, s, e)) o",
+           text_array(keys), text_array(meters), text_array(accounts), text_array(starts), text_array(ends))) {
+    const auto key = r["key"].as<std::string>();
+    if (!r["topups"].is_null()) out.topups[key] = r["topups"].as<std::int64_t>();
+    if (!r["payments"].is_null()) out.payments[key] = r["payments"].as<std::int64_t>();
+    if (!r["balance"].is_null()) out.balance[key] = decimal_field(r["balance"]);
+  }
   return out;
 }
 

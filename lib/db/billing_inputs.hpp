@@ -50,9 +50,10 @@ void for_each_circuit_day(pqxx::transaction_base& tx, const std::vector<billing:
                           const std::function<void(const CircuitDay&)>& each);
 
 // Occupiers of the ESCOs' supply accounts that are open, or closed with an
-// end date after `range.start`, ordered by account number and customer.
+// end date after the month's start, whose occupancy dates reach into the month,
+// ordered by account number, move-in and customer.
 std::vector<billing::Occupancy> occupancies(pqxx::transaction_base& tx, const std::vector<std::string>& escos,
-                                            const billing::TimeRange& range);
+                                            const billing::Month& month);
 
 // Property id → its power and heat circuits linked in `range` to registers of
 // its supply meter (ids, ordered).
@@ -60,10 +61,10 @@ std::map<std::string, std::vector<std::string>> property_circuits(pqxx::transact
                                                                   const std::vector<std::string>& escos,
                                                                   const billing::TimeRange& range);
 
-// Completed topups of the occupancies' supply meters and succeeded payments of
-// their accounts in `range`, and each meter's last balance before its end.
-billing::AccountLines account_lines(pqxx::transaction_base& tx, const std::vector<billing::Occupancy>& occupancies,
-                                    const billing::TimeRange& range);
+// For each window (an occupancy's billed days): the completed topups of its
+// supply meter and the succeeded payments of its account inside it, and the
+// meter's last balance reading before its end. One query for all.
+billing::AccountLines account_lines(pqxx::transaction_base& tx, const std::vector<billing::OccupancyWindow>& windows);
 
 // Solar installations on the ESCOs' properties, ordered by plot.
 std::vector<billing::SolarInstallation> solar_installations(pqxx::transaction_base& tx,

@@ -45,10 +45,10 @@ void replace_usage(pqxx::transaction_base& tx, const billing::Month& month, cons
 }
 
 void replace_costs(pqxx::transaction_base& tx, const billing::Month& month, const std::vector<std::string>& escos,
-                   int days, const std::vector<billing::CustomerBill>& billed) {
+                   const std::vector<billing::CustomerBill>& billed) {
   const std::string staged = stage_rows(
       tx, "bill_costs_in",
-      {{"customer", "uuid"}, {"account", "uuid"}, {"esco", "uuid"}, {"power_kwh", "numeric"},
+      {{"customer", "uuid"}, {"account", "uuid"}, {"esco", "uuid"}, {"days", "int"}, {"power_kwh", "numeric"},
        {"heat_kwh", "numeric"}, {"unit_rate", "numeric"}, {"standing_charge_rate", "numeric"},
        {"power", "numeric"}, {"heat", "numeric"}, {"standing_charge", "numeric"},
        {"microgrid_power", "numeric"}, {"microgrid_heat", "numeric"},
@@ -58,7 +58,7 @@ void replace_costs(pqxx::transaction_base& tx, const billing::Month& month, cons
         for (const auto& b : billed) {
           const auto& k = b.costs;
           copy << std::make_tuple(
-              b.occupancy->customer_id, b.occupancy->account_id, b.esco->id, b.usage.power_kwh.to_string(),
+              b.occupancy->customer_id, b.occupancy->account_id, b.esco->id, b.days.count(), b.usage.power_kwh.to_string(),
               b.usage.heat_kwh.to_string(), b.rates.unit_rate.to_string(), b.rates.standing_charge.to_string(),
               k.customer.power.to_string(), k.customer.heat.to_string(), k.customer.standing_charge.to_string(),
               k.microgrid.power.to_string(), k.microgrid.heat.to_string(), k.microgrid.standing_charge.to_string(),
@@ -73,14 +73,14 @@ void replace_costs(pqxx::transaction_base& tx, const billing::Month& month, cons
       "  standing_charge_rate, power, heat, standing_charge, total, microgrid_power, microgrid_heat, "
       "  microgrid_standing_charge, microgrid_total, benchmark_power, benchmark_heat, benchmark_standing_charge, "
       "  benchmark_total) "
-      "SELECT customer, $1::date, account, esco, $2::int, power_kwh, heat_kwh, unit_rate, standing_charge_rate, "
+      "SELECT customer, $1::date, account, esco, days, power_kwh, heat_kwh, unit_rate, standing_charge_rate, "
       "  power, heat, standing_charge, power + heat + standing_charge, "
       "  microgrid_power, microgrid_heat, microgrid_standing_charge, "
       "  microgrid_power + microgrid_heat + microgrid_standing_charge, "
       "  benchmark_power, benchmark_heat, benchmark_standing_charge, "
       "  benchmark_power + benchmark_heat + benchmark_standing_charge "
       "FROM " + staged,
-      first_day(month), days);
+      first_day(month));
 }
 
 void replace_solar_credits(pqxx::transaction_base& tx, const billing::Month& month,

@@ -27,9 +27,9 @@ void lock_month(pqxx::transaction_base& tx, const billing::Month& month);
 // `escos`: ids of the ESCOs in scope, whose rows of the month are replaced.
 void replace_usage(pqxx::transaction_base& tx, const billing::Month& month, const std::vector<std::string>& escos,
                    const billing::CircuitMonths& circuits);
-// `days`: days charged. Totals are the sums of their lines.
+// Days: each bill's (the days its customer occupied of those charged). Totals are the sums of their lines.
 void replace_costs(pqxx::transaction_base& tx, const billing::Month& month, const std::vector<std::string>& escos,
-                   int days, const std::vector<billing::CustomerBill>& billed);
+                   const std::vector<billing::CustomerBill>& billed);
 void replace_solar_credits(pqxx::transaction_base& tx, const billing::Month& month,
                            const std::vector<std::string>& escos, const std::vector<billing::SolarCreditRow>& rows);
 // The statements of the billed customers (CustomerBill::statement).

@@ -173,6 +173,7 @@ std::vector<billing::QuarterCustomer> quarter_customers(pqxx::transaction_base& 
            "  WHERE t.customer = c.id AND t.period_start < $2::date ORDER BY t.period_start DESC LIMIT 1) prev ON true "
            "LEFT JOIN public.customer_tariffs cur ON cur.customer = c.id AND cur.period_start = $2::date "
            "WHERE ca.role = 'occupier' AND p.esco = $1::uuid AND c.status IN ('live', 'prelive', 'onboarding') "
+           "  AND (ca.move_out IS NULL OR ca.move_out > $2::date) "
            "ORDER BY c.id",
            esco, format_date(start))) {
     billing::QuarterCustomer c;

@@ -57,7 +57,7 @@ std::optional<billing::ExistingTariff> microgrid_at(pqxx::transaction_base& tx, 
                                                     date::year_month_day start);
 void insert_microgrid_tariff(pqxx::transaction_base& tx, const std::string& esco, date::year_month_day start,
                              const billing::MicrogridQuarter& q);
-// The live, prelive and onboarding occupiers of the ESCO's supply accounts,
+// The live, prelive and onboarding occupiers of the ESCO's supply accounts (not moved out by `start`),
 // ordered by customer id, with their discount before `start` and row at `start`.
 std::vector<billing::QuarterCustomer> quarter_customers(pqxx::transaction_base& tx, const std::string& esco,
                                                         date::year_month_day start);

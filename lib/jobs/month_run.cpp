@@ -45,7 +45,7 @@ void load_usage(pqxx::work& tx, const billing::TimeRange& range, Loaded& l) {
 
 void load_customers(pqxx::work& tx, const billing::TimeRange& range, Loaded& l) {
   const auto day = l.in.month.first_day();
-  l.in.occupancies = db::occupancies(tx, l.escos, range);
+  l.in.occupancies = db::occupancies(tx, l.escos, l.in.month);
   l.in.property_circuits = db::property_circuits(tx, l.escos, range);
   l.in.benchmark = billing::rates_in_force(db::benchmarks_until(tx, day), day);
   l.in.microgrid = billing::rates_in_force(db::microgrid_tariffs_until(tx, l.escos, day), day);
@@ -68,7 +68,9 @@ void load(pqxx::work& tx, const RunOptions& o, Loaded& l) {
   if (o.usage) load_usage(tx, range, l);
   if (o.costs) load_customers(tx, range, l);
   if (o.solar_credits) load_solar(tx, l);
-  if (o.statements) l.in.account_lines = db::account_lines(tx, l.in.occupancies, range);
+  if (o.statements)
+    l.in.account_lines =
+        db::account_lines(tx, billing::occupancy_windows(l.in.occupancies, l.in.month, l.in.days));
 }
 
 // The decisions in the order their errors take precedence: a missing benchmark,
@@ -86,7 +88,7 @@ Decided decide(const RunOptions& o, Loaded& l) {
 
 void store(pqxx::work& tx, const RunOptions& o, const Loaded& l, const Decided& d) {
   if (o.usage) db::replace_usage(tx, o.month, l.escos, l.usage.circuits());
-  if (o.costs) db::replace_costs(tx, o.month, l.escos, l.in.days, d.bill.billed);
+  if (o.costs) db::replace_costs(tx, o.month, l.escos, d.bill.billed);
   if (o.solar_credits) db::replace_solar_credits(tx, o.month, l.escos, d.solar);
   if (o.statements) db::replace_statements(tx, o.month, l.escos, d.bill.billed);
 }

@@ -97,7 +97,7 @@ run db status
 expect_status 6 "status of a deployed database"
 expect_line "deployed Flows schema (sqitch 0006), not yet adopted"
 expect_line "adoption would add: daily_rollup: flows.register_interval_daily, kept by statement triggers on flows.register_interval_hh"
-if [[ $(grep -c '^adoption would add: ' <<<"$OUT") == 10 ]]; then pass; else fail "ten adoption steps expected"; fi
+if [[ $(grep -c '^adoption would add: ' <<<"$OUT") == 11 ]]; then pass; else fail "eleven adoption steps expected"; fi
 run db status --json
 if [[ $(json_get '(j["database"], j["origin"], j["adoption_would_add"][0], j["adoption_would_add"][-1])') == \
       "('deployed', 'sqitch 0006', 'record_baseline', 'record_schema_version')" ]]; then pass; else fail "status --json"; fi
@@ -155,19 +155,19 @@ expect_eq "the killed step left nothing" "$(sql "SELECT to_regclass('flows.regis
 # --- carried on to the end ---------------------------------------------------------------------
 run db migrate
 expect_status 0 "migrate after the kill"
-expect_line "adopted the deployed Flows schema (sqitch 0006): 4 steps, schema version 10"
+expect_line "adopted the deployed Flows schema (sqitch 0006): 5 steps, schema version 11"
 expect_err_contains "emop: daily_rollup_backfill: batch 1 of 1, 198 register-days"
 run db status
 expect_status 0 "status once adopted"
 expect_line "deployed Flows schema (sqitch 0006), adopted"
-expect_line "schema version 10 (this tool knows 10)"
+expect_line "schema version 11 (this tool knows 11)"
 ADOPTION=$(sql "SELECT string_agg(position || ' ' || step || ' ' || applied_at, ',' ORDER BY position) FROM public.flows_adoption")
 run db migrate
 expect_status 0 "re-run"
-expect_stdout "schema is up to date at version 10"
+expect_stdout "schema is up to date at version 11"
 expect_stderr_empty
 expect_eq "re-run recorded nothing" "$(sql "SELECT string_agg(position || ' ' || step || ' ' || applied_at, ',' ORDER BY position) FROM public.flows_adoption")" "$ADOPTION"
-expect_eq "flows_migrations: 1..10 adopted" "$(sql "SELECT count(*) || ' ' || min(version) || ' ' || max(version) || ' ' || string_agg(DISTINCT checksum, ',') FROM public.flows_migrations")" "10 1 10 adopted"
+expect_eq "flows_migrations: 1..11 adopted" "$(sql "SELECT count(*) || ' ' || min(version) || ' ' || max(version) || ' ' || string_agg(DISTINCT checksum, ',') FROM public.flows_migrations")" "11 1 11 adopted"
 
 # --- nothing the operator had changed ------------------------------------------------------------
 expect_eq "every pre-existing row" "$(sql "SELECT adopt_test.rows()")" "$ROWS_BEFORE"
@@ -322,7 +322,7 @@ seen_by_reader() {
 expect_eq "before: a reader with flows.esco=hmce still sees every meter" "$(seen_by_reader hmce)" 5
 run db migrate --with-esco-isolation
 expect_status 0 "esco isolation added to the adopted database"
-expect_line "adopted the deployed Flows schema (sqitch 0006): 1 steps, schema version 10"
+expect_line "adopted the deployed Flows schema (sqitch 0006): 1 steps, schema version 11"
 expect_eq "after: flows.esco=hmce sees hmce's meters" "$(seen_by_reader hmce)" 2
 expect_eq "after: flows.esco unset sees all, as before" "$(seen_by_reader '')" 5
 expect_eq "escos already had row-level security: the policy is restrictive" \
@@ -356,8 +356,8 @@ wait $A1; RC1=$?; wait $A2; RC2=$?
 expect_eq "two adopters at once: both succeed" "$RC1 $RC2" "0 0"
 [[ "$RC1 $RC2" == "0 0" ]] || cat "$WORK/a1.err" "$WORK/a2.err"
 expect_match "one of them adopted" "$(cat "$WORK/a1.out" "$WORK/a2.out")" \
-  "adopted the deployed Flows schema \(restored dump, no sqitch registry\): [0-9] steps, schema version 10"
-expect_eq "each step recorded once" "$(sql_in "$DB2" "SELECT count(*) || ' ' || count(DISTINCT step) || ' ' || max(position) FROM public.flows_adoption")" "10 10 10"
+  "adopted the deployed Flows schema \(restored dump, no sqitch registry\): [0-9]+ steps, schema version 11"
+expect_eq "each step recorded once" "$(sql_in "$DB2" "SELECT count(*) || ' ' || count(DISTINCT step) || ' ' || max(position) FROM public.flows_adoption")" "11 11 11"
 expect_eq "restored dump rollup after adoption" "$(drift_in "$DB2")" 0
 expect_match "backfill progress, batch by batch" "$(cat "$WORK/a1.err" "$WORK/a2.err")" \
   "daily_rollup_backfill: batch 3 of 3, $((5 * 33 + 33 + 420)) register-days"
