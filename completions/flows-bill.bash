@@ -7,7 +7,7 @@ _flows_bill_node() {
   subs='' opts='' vals='' args=0
   case $1 in
     'flows-bill')
-      subs='help tariffs usage costs solar-credits statements run customers solar properties quote'
+      subs='help tariffs usage costs solar-credits statements run customers solar properties payments quote'
       opts='--version --env'
       vals='--env'
       args=0 ;;
@@ -156,6 +156,31 @@ _flows_bill_node() {
       opts='--esco --json'
       vals='--esco'
       args=0 ;;
+    'flows-bill payments')
+      subs='import unmatched match list'
+      opts=''
+      vals=''
+      args=0 ;;
+    'flows-bill payments import')
+      subs=''
+      opts='--source --mapping --dry-run --json'
+      vals='--source --mapping'
+      args=1 ;;
+    'flows-bill payments unmatched')
+      subs=''
+      opts='--json'
+      vals=''
+      args=0 ;;
+    'flows-bill payments match')
+      subs=''
+      opts='--customer --json'
+      vals='--customer'
+      args=1 ;;
+    'flows-bill payments list')
+      subs=''
+      opts='--customer --month --json'
+      vals='--customer --month'
+      args=0 ;;
     'flows-bill quote')
       subs='tariff solar-credit'
       opts=''
@@ -207,6 +232,11 @@ _flows_bill_child() {
     'flows-bill|properties') child='properties' ;;
     'flows-bill properties|add') child='add' ;;
     'flows-bill properties|list') child='list' ;;
+    'flows-bill|payments') child='payments' ;;
+    'flows-bill payments|import') child='import' ;;
+    'flows-bill payments|unmatched') child='unmatched' ;;
+    'flows-bill payments|match') child='match' ;;
+    'flows-bill payments|list') child='list' ;;
     'flows-bill|quote') child='quote' ;;
     'flows-bill quote|tariff') child='tariff' ;;
     'flows-bill quote|solar-credit') child='solar-credit' ;;

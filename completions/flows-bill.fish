@@ -13,9 +13,10 @@ complete -c flows-bill -n __fish_use_subcommand -a run -d 'bill a month: usage, 
 complete -c flows-bill -n __fish_use_subcommand -a customers -d 'customers, their accounts, dated occupancy, status and discounts'
 complete -c flows-bill -n __fish_use_subcommand -a solar -d 'solar installations and how their credits are shared'
 complete -c flows-bill -n __fish_use_subcommand -a properties -d 'an ESCO\'s properties and the meters that supply them'
+complete -c flows-bill -n __fish_use_subcommand -a payments -d 'bank statements and provider exports reconciled with payments'
 complete -c flows-bill -n __fish_use_subcommand -a quote -d 'what a tariff or a solar credit comes to (no database)'
-complete -c flows-bill -n 'not __fish_seen_subcommand_from help tariffs usage costs solar-credits statements run customers solar properties quote' -l version -d 'Display program version information and exit'
-complete -c flows-bill -n 'not __fish_seen_subcommand_from help tariffs usage costs solar-credits statements run customers solar properties quote' -l env -r -F -d 'configuration environment (config.toml); default FLOWS_ENV or the current one'
+complete -c flows-bill -n 'not __fish_seen_subcommand_from help tariffs usage costs solar-credits statements run customers solar properties payments quote' -l version -d 'Display program version information and exit'
+complete -c flows-bill -n 'not __fish_seen_subcommand_from help tariffs usage costs solar-credits statements run customers solar properties payments quote' -l env -r -F -d 'configuration environment (config.toml); default FLOWS_ENV or the current one'
 
 # flows-bill help
 complete -c flows-bill -n '__fish_seen_subcommand_from help' -F
@@ -189,6 +190,32 @@ complete -c flows-bill -n '__fish_seen_subcommand_from properties; and __fish_se
 # flows-bill properties list
 complete -c flows-bill -n '__fish_seen_subcommand_from properties; and __fish_seen_subcommand_from list' -l esco -r -F -d 'only this ESCO'
 complete -c flows-bill -n '__fish_seen_subcommand_from properties; and __fish_seen_subcommand_from list' -l json -d 'print JSON'
+
+# flows-bill payments
+complete -c flows-bill -n '__fish_seen_subcommand_from payments; and not __fish_seen_subcommand_from import unmatched match list' -a import -d 'import a bank statement or provider export (CSV): every line kept, matched lines become payments'
+complete -c flows-bill -n '__fish_seen_subcommand_from payments; and not __fish_seen_subcommand_from import unmatched match list' -a unmatched -d 'list the imported lines matched to no payment'
+complete -c flows-bill -n '__fish_seen_subcommand_from payments; and not __fish_seen_subcommand_from import unmatched match list' -a match -d 'match an unmatched line to a customer by hand (the import\'s rules)'
+complete -c flows-bill -n '__fish_seen_subcommand_from payments; and not __fish_seen_subcommand_from import unmatched match list' -a list -d 'list payments by date, amounts in pounds'
+
+# flows-bill payments import
+complete -c flows-bill -n '__fish_seen_subcommand_from payments; and __fish_seen_subcommand_from import' -l source -r -F -d 'the bank or provider it comes from (e.g. barclays, stripe)'
+complete -c flows-bill -n '__fish_seen_subcommand_from payments; and __fish_seen_subcommand_from import' -l mapping -r -F -d 'a mapping file (YAML): columns, status words, payer rules'
+complete -c flows-bill -n '__fish_seen_subcommand_from payments; and __fish_seen_subcommand_from import' -l dry-run -d 'check and reconcile, then roll back: print what would happen'
+complete -c flows-bill -n '__fish_seen_subcommand_from payments; and __fish_seen_subcommand_from import' -l json -d 'print the counts as JSON'
+complete -c flows-bill -n '__fish_seen_subcommand_from payments; and __fish_seen_subcommand_from import' -F
+
+# flows-bill payments unmatched
+complete -c flows-bill -n '__fish_seen_subcommand_from payments; and __fish_seen_subcommand_from unmatched' -l json -d 'print JSON'
+
+# flows-bill payments match
+complete -c flows-bill -n '__fish_seen_subcommand_from payments; and __fish_seen_subcommand_from match' -l customer -r -F -d 'the customer\'s email'
+complete -c flows-bill -n '__fish_seen_subcommand_from payments; and __fish_seen_subcommand_from match' -l json -d 'print JSON'
+complete -c flows-bill -n '__fish_seen_subcommand_from payments; and __fish_seen_subcommand_from match' -F
+
+# flows-bill payments list
+complete -c flows-bill -n '__fish_seen_subcommand_from payments; and __fish_seen_subcommand_from list' -l customer -r -F -d 'only the accounts this customer (email) occupied on the payment\'s day'
+complete -c flows-bill -n '__fish_seen_subcommand_from payments; and __fish_seen_subcommand_from list' -l month -r -F -d 'only this UK civil month, YYYY-MM'
+complete -c flows-bill -n '__fish_seen_subcommand_from payments; and __fish_seen_subcommand_from list' -l json -d 'print JSON (amounts as pence and as decimal strings)'
 
 # flows-bill quote
 complete -c flows-bill -n '__fish_seen_subcommand_from quote; and not __fish_seen_subcommand_from tariff solar-credit' -a tariff -d 'customer and microgrid rates from a benchmark and a discount'

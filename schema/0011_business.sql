@@ -97,11 +97,16 @@ CREATE TABLE IF NOT EXISTS public.payment_lines (
   description text,
   payment uuid CONSTRAINT payment_lines_payment_fkey REFERENCES public.payments (id)
     ON UPDATE RESTRICT ON DELETE RESTRICT,
+  -- account_number, email, rule, manual (payments match) or refund (the line
+  -- refunds the payment it points to).
   matched_by text,
   source_file text,
   line_number integer,
   imported_at timestamptz NOT NULL DEFAULT statement_timestamp(),
   matched_at timestamptz,
+  -- Why a line stayed unmatched, and every later status change of the line
+  -- ("<when>: pending -> succeeded (<file> line <n>)"), one per line of text.
+  notes text,
   CONSTRAINT payment_lines_reference_unique UNIQUE (provider, reference)
 );
 CREATE INDEX IF NOT EXISTS payment_lines_unmatched_idx ON public.payment_lines (booked_at) WHERE payment IS NULL;

@@ -17,5 +17,6 @@ void add_month_commands(CLI::App& app, Globals& g, std::function<int()>& action)
 void add_customer_commands(CLI::App& app, Globals& g, std::function<int()>& action);
 // `tariffs check`, under the `tariffs` command (called by add_tariff_commands).
 void add_tariff_check_command(CLI::App& tariffs, Globals& g, std::function<int()>& action);
+void add_payment_commands(CLI::App& app, Globals& g, std::function<int()>& action);
 
 }  // namespace flows::bill_app
