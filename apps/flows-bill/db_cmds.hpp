@@ -14,5 +14,7 @@ struct Globals {
 
 void add_tariff_commands(CLI::App& app, Globals& g, std::function<int()>& action);
 void add_month_commands(CLI::App& app, Globals& g, std::function<int()>& action);
+// topups, wallets and solar-credits apply (after add_month_commands: it adds to solar-credits).
+void add_topup_commands(CLI::App& app, Globals& g, std::function<int()>& action);
 
 }  // namespace flows::bill_app
