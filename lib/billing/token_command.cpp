@@ -83,7 +83,8 @@ std::string substitute(const std::string& word, const TokenRequest& r) {
 }  // namespace
 
 std::vector<std::string> split_command_line(std::string_view line) {
-  Splitter s{line};
+  Splitter s;
+  s.line = line;
   s.run();
   if (s.words.empty()) throw config_error("token_command is empty");
   return std::move(s.words);

@@ -210,7 +210,10 @@ TokensReport fetch_tokens(pqxx::connection& conn, const TokenSource& source, con
     return rep;
   }
   for (const auto& w : wanted) {
-    TokenOutcome o{w.topup, w.serial, w.amount_pence};
+    TokenOutcome o;
+    o.topup = w.topup;
+    o.serial = w.serial;
+    o.amount_pence = w.amount_pence;
     std::string token;
     const auto argv = billing::token_argv(words, {w.serial, w.amount_pence, w.topup});
     o.detail = judge(run_command(argv, source.timeout), token);
