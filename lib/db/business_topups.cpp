@@ -6,11 +6,13 @@
 namespace flows::db {
 namespace {
 
-// The occupier rows of supply accounts held on $1 (a date): ca, a, p.
+// The occupier rows of supply accounts held on $1 (a date): ca, a, p and m
+// (the supply meter, when there is one).
 constexpr const char* occupied_on =
     "public.customer_accounts ca "
     "JOIN public.accounts a ON a.id = ca.account AND a.type = 'supply' "
     "JOIN public.properties p ON p.id = a.property "
+    "LEFT JOIN flows.meter_registry m ON m.id = p.supply_meter "
     "WHERE ca.role = 'occupier' AND (ca.move_in IS NULL OR ca.move_in <= $1::date) "
     "  AND (ca.move_out IS NULL OR ca.move_out > $1::date)";
 
@@ -34,8 +36,7 @@ CustomerMeter customer_supply_meter(pqxx::transaction_base& tx, const std::strin
   out.customer_found = true;
   const auto r = tx.exec_params(
       std::string("SELECT m.id::text AS meter_id, m.serial FROM ") + occupied_on +
-          " AND ca.customer = $2::uuid JOIN flows.meter_registry m ON m.id = p.supply_meter "
-          "ORDER BY ca.move_in DESC NULLS LAST LIMIT 1",
+          " AND ca.customer = $2::uuid AND m.id IS NOT NULL ORDER BY ca.move_in DESC NULLS LAST LIMIT 1",
       format_date(today), c[0]["id"].as<std::string>());
   if (!r.empty()) out.meter = meter_ref(r[0]);
   return out;
@@ -58,9 +59,9 @@ std::string insert_topup(pqxx::transaction_base& tx, const NewTopup& t) {
 std::vector<TopupRow> list_topups(pqxx::transaction_base& tx, const std::optional<std::string>& email,
                                   const std::optional<std::string>& status, date::year_month_day today) {
   const auto rows = tx.exec_params(
-      std::string("WITH occ AS (SELECT DISTINCT ON (p.supply_meter) p.supply_meter AS meter, c.email FROM ") +
-          occupied_on +
-          " AND p.supply_meter IS NOT NULL JOIN public.customers c ON c.id = ca.customer "
+      std::string("WITH occ AS (SELECT DISTINCT ON (p.supply_meter) p.supply_meter AS meter, "
+                  "  (SELECT c.email FROM public.customers c WHERE c.id = ca.customer) AS email FROM ") +
+          occupied_on + " AND p.supply_meter IS NOT NULL "
           "  ORDER BY p.supply_meter, ca.move_in DESC NULLS LAST) "
           "SELECT t.id::text AS id, m.serial, occ.email, t.amount_pence, t.status::text AS status, "
           "       COALESCE(t.source::text, '') AS source, COALESCE(t.notes, '') AS notes, "
