@@ -201,14 +201,15 @@ TokensReport fetch_tokens(pqxx::connection& conn, const TokenSource& source, con
   billing::check_token_command(words);
   db::require_current(conn);
   TokensReport rep;
-  const auto wanted = db::in_read_transaction(conn, "cannot read the topups", [&](pqxx::read_transaction& tx) {
-    require_known_esco(tx, esco);
-    return db::topups_wanting_tokens(tx, esco);
-  });
+  db::in_read_transaction(conn, "cannot read the ESCOs", [&](pqxx::read_transaction& tx) { require_known_esco(tx, esco); });
+  // Locked before the topups are read, so two runs never ask for the same token.
   if (!db::try_lock_token_fetch(conn)) {
     rep.busy = true;
     return rep;
   }
+  const auto wanted = db::in_read_transaction(conn, "cannot read the topups", [&](pqxx::read_transaction& tx) {
+    return db::topups_wanting_tokens(tx, esco);
+  });
   for (const auto& w : wanted) {
     TokenOutcome o;
     o.topup = w.topup;
