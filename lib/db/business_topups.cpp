@@ -117,8 +117,7 @@ std::size_t topups_from_payments(pqxx::transaction_base& tx, const std::vector<s
   return static_cast<std::size_t>(r.affected_rows());
 }
 
-bool try_lock_token_fetch(pqxx::connection& conn) {
-  pqxx::nontransaction tx(conn);
+bool try_lock_token_fetch(pqxx::transaction_base& tx) {
   return tx.exec("SELECT pg_try_advisory_lock(hashtext('flows-bill topups tokens')) AS ok")[0]["ok"].as<bool>();
 }
 

@@ -80,8 +80,9 @@ struct TokenWanted {
   std::string serial;
   std::int64_t amount_pence = 0;
 };
-// The session advisory lock of `topups tokens` (released with the connection).
-bool try_lock_token_fetch(pqxx::connection& conn);
+// The session advisory lock of `topups tokens` (released with the connection,
+// not with TX: take it in a pqxx::nontransaction).
+bool try_lock_token_fetch(pqxx::transaction_base& tx);
 // Topups in wait_token_fetch with an amount above 0 (of one ESCO's meters).
 std::vector<TokenWanted> topups_wanting_tokens(pqxx::transaction_base& tx, const std::optional<std::string>& esco);
 // token set, status wait_token_push, acquired_at now; only while still

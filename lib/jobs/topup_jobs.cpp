@@ -203,7 +203,9 @@ TokensReport fetch_tokens(pqxx::connection& conn, const TokenSource& source, con
   TokensReport rep;
   db::in_read_transaction(conn, "cannot read the ESCOs", [&](pqxx::read_transaction& tx) { require_known_esco(tx, esco); });
   // Locked before the topups are read, so two runs never ask for the same token.
-  if (!db::try_lock_token_fetch(conn)) {
+  if (!db::in_transaction<pqxx::nontransaction>(conn, "cannot lock the token fetch", [](pqxx::nontransaction& tx) {
+        return db::try_lock_token_fetch(tx);
+      })) {
     rep.busy = true;
     return rep;
   }
