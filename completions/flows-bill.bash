@@ -7,7 +7,7 @@ _flows_bill_node() {
   subs='' opts='' vals='' args=0
   case $1 in
     'flows-bill')
-      subs='help tariffs usage costs solar-credits statements run customers solar properties payments quote'
+      subs='help tariffs usage costs solar-credits statements run customers solar properties payments topups wallets quote'
       opts='--version --env'
       vals='--env'
       args=0 ;;
@@ -62,8 +62,13 @@ _flows_bill_node() {
       vals='--month --esco --as-of'
       args=0 ;;
     'flows-bill solar-credits')
-      subs=''
+      subs='apply'
       opts='--month --esco --as-of --json'
+      vals='--month --esco --as-of'
+      args=0 ;;
+    'flows-bill solar-credits apply')
+      subs=''
+      opts='--month --esco --as-of --dry-run --json'
       vals='--month --esco --as-of'
       args=0 ;;
     'flows-bill statements')
@@ -181,6 +186,56 @@ _flows_bill_node() {
       opts='--customer --month --json'
       vals='--customer --month'
       args=0 ;;
+    'flows-bill topups')
+      subs='add list from-payments tokens due'
+      opts=''
+      vals=''
+      args=0 ;;
+    'flows-bill topups add')
+      subs=''
+      opts='--customer --meter --amount-pence --source --reason --json'
+      vals='--customer --meter --amount-pence --source --reason'
+      args=0 ;;
+    'flows-bill topups list')
+      subs=''
+      opts='--customer --status --json'
+      vals='--customer --status'
+      args=0 ;;
+    'flows-bill topups from-payments')
+      subs=''
+      opts='--dry-run --json'
+      vals=''
+      args=0 ;;
+    'flows-bill topups tokens')
+      subs=''
+      opts='--esco --json'
+      vals='--esco'
+      args=0 ;;
+    'flows-bill topups due')
+      subs=''
+      opts='--esco --dry-run --json'
+      vals='--esco'
+      args=0 ;;
+    'flows-bill wallets')
+      subs='set show list'
+      opts=''
+      vals=''
+      args=0 ;;
+    'flows-bill wallets set')
+      subs=''
+      opts='--minimum-pence --target-pence --auto-topup --timing --json'
+      vals='--minimum-pence --target-pence --auto-topup --timing'
+      args=1 ;;
+    'flows-bill wallets show')
+      subs=''
+      opts='--json'
+      vals=''
+      args=1 ;;
+    'flows-bill wallets list')
+      subs=''
+      opts='--json'
+      vals=''
+      args=0 ;;
     'flows-bill quote')
       subs='tariff solar-credit'
       opts=''
@@ -214,6 +269,7 @@ _flows_bill_child() {
     'flows-bill|usage') child='usage' ;;
     'flows-bill|costs') child='costs' ;;
     'flows-bill|solar-credits') child='solar-credits' ;;
+    'flows-bill solar-credits|apply') child='apply' ;;
     'flows-bill|statements') child='statements' ;;
     'flows-bill|run') child='run' ;;
     'flows-bill|customers') child='customers' ;;
@@ -237,6 +293,16 @@ _flows_bill_child() {
     'flows-bill payments|unmatched') child='unmatched' ;;
     'flows-bill payments|match') child='match' ;;
     'flows-bill payments|list') child='list' ;;
+    'flows-bill|topups') child='topups' ;;
+    'flows-bill topups|add') child='add' ;;
+    'flows-bill topups|list') child='list' ;;
+    'flows-bill topups|from-payments') child='from-payments' ;;
+    'flows-bill topups|tokens') child='tokens' ;;
+    'flows-bill topups|due') child='due' ;;
+    'flows-bill|wallets') child='wallets' ;;
+    'flows-bill wallets|set') child='set' ;;
+    'flows-bill wallets|show') child='show' ;;
+    'flows-bill wallets|list') child='list' ;;
     'flows-bill|quote') child='quote' ;;
     'flows-bill quote|tariff') child='tariff' ;;
     'flows-bill quote|solar-credit') child='solar-credit' ;;
@@ -250,6 +316,9 @@ _flows_bill_choices() {
   case $1'|'$2 in
     'flows-bill statements|--format') choices='json csv html' ;;
     'flows-bill run|--format') choices='json csv html' ;;
+    'flows-bill topups add|--source') choices='gift adjustment' ;;
+    'flows-bill wallets set|--auto-topup') choices='on off' ;;
+    'flows-bill wallets set|--timing') choices='weekly monthly' ;;
   esac
 }
 

@@ -14,9 +14,11 @@ complete -c flows-bill -n __fish_use_subcommand -a customers -d 'customers, thei
 complete -c flows-bill -n __fish_use_subcommand -a solar -d 'solar installations and how their credits are shared'
 complete -c flows-bill -n __fish_use_subcommand -a properties -d 'an ESCO\'s properties and the meters that supply them'
 complete -c flows-bill -n __fish_use_subcommand -a payments -d 'bank statements and provider exports reconciled with payments'
+complete -c flows-bill -n __fish_use_subcommand -a topups -d 'credit for meters: added by hand, from payments, tokens, auto top-ups'
+complete -c flows-bill -n __fish_use_subcommand -a wallets -d 'customers\' wallets: minimum, target, auto top-up, timing'
 complete -c flows-bill -n __fish_use_subcommand -a quote -d 'what a tariff or a solar credit comes to (no database)'
-complete -c flows-bill -n 'not __fish_seen_subcommand_from help tariffs usage costs solar-credits statements run customers solar properties payments quote' -l version -d 'Display program version information and exit'
-complete -c flows-bill -n 'not __fish_seen_subcommand_from help tariffs usage costs solar-credits statements run customers solar properties payments quote' -l env -r -F -d 'configuration environment (config.toml); default FLOWS_ENV or the current one'
+complete -c flows-bill -n 'not __fish_seen_subcommand_from help tariffs usage costs solar-credits statements run customers solar properties payments topups wallets quote' -l version -d 'Display program version information and exit'
+complete -c flows-bill -n 'not __fish_seen_subcommand_from help tariffs usage costs solar-credits statements run customers solar properties payments topups wallets quote' -l env -r -F -d 'configuration environment (config.toml); default FLOWS_ENV or the current one'
 
 # flows-bill help
 complete -c flows-bill -n '__fish_seen_subcommand_from help' -F
@@ -74,10 +76,18 @@ complete -c flows-bill -n '__fish_seen_subcommand_from costs' -l as-of -r -F -d 
 complete -c flows-bill -n '__fish_seen_subcommand_from costs' -l json -d 'print JSON'
 
 # flows-bill solar-credits
-complete -c flows-bill -n '__fish_seen_subcommand_from solar-credits' -l month -r -F -d 'the month, YYYY-MM (UK civil month)'
-complete -c flows-bill -n '__fish_seen_subcommand_from solar-credits' -l esco -r -F -d 'only this ESCO (escos.code)'
-complete -c flows-bill -n '__fish_seen_subcommand_from solar-credits' -l as-of -r -F -d 'the date taken as today, YYYY-MM-DD (default: the UK date now)'
-complete -c flows-bill -n '__fish_seen_subcommand_from solar-credits' -l json -d 'print JSON'
+complete -c flows-bill -n '__fish_seen_subcommand_from solar-credits; and not __fish_seen_subcommand_from apply' -a apply -d 'pay each due month\'s stored solar credits out as topups, once (cron)'
+complete -c flows-bill -n '__fish_seen_subcommand_from solar-credits; and not __fish_seen_subcommand_from apply' -l month -r -F -d 'the month, YYYY-MM (UK civil month)'
+complete -c flows-bill -n '__fish_seen_subcommand_from solar-credits; and not __fish_seen_subcommand_from apply' -l esco -r -F -d 'only this ESCO (escos.code)'
+complete -c flows-bill -n '__fish_seen_subcommand_from solar-credits; and not __fish_seen_subcommand_from apply' -l as-of -r -F -d 'the date taken as today, YYYY-MM-DD (default: the UK date now)'
+complete -c flows-bill -n '__fish_seen_subcommand_from solar-credits; and not __fish_seen_subcommand_from apply' -l json -d 'print JSON'
+
+# flows-bill solar-credits apply
+complete -c flows-bill -n '__fish_seen_subcommand_from solar-credits; and __fish_seen_subcommand_from apply' -l month -r -F -d 'only this month, YYYY-MM (default: every month due and not fully paid)'
+complete -c flows-bill -n '__fish_seen_subcommand_from solar-credits; and __fish_seen_subcommand_from apply' -l esco -r -F -d 'only this ESCO (escos.code)'
+complete -c flows-bill -n '__fish_seen_subcommand_from solar-credits; and __fish_seen_subcommand_from apply' -l as-of -r -F -d 'the time taken as now, YYYY-MM-DDTHH:MM:SSZ (UTC)'
+complete -c flows-bill -n '__fish_seen_subcommand_from solar-credits; and __fish_seen_subcommand_from apply' -l dry-run -d 'show what would be paid; write nothing'
+complete -c flows-bill -n '__fish_seen_subcommand_from solar-credits; and __fish_seen_subcommand_from apply' -l json -d 'print JSON'
 
 # flows-bill statements
 complete -c flows-bill -n '__fish_seen_subcommand_from statements' -l month -r -F -d 'the month, YYYY-MM'
@@ -216,6 +226,59 @@ complete -c flows-bill -n '__fish_seen_subcommand_from payments; and __fish_seen
 complete -c flows-bill -n '__fish_seen_subcommand_from payments; and __fish_seen_subcommand_from list' -l customer -r -F -d 'only the accounts this customer (email) occupied on the payment\'s day'
 complete -c flows-bill -n '__fish_seen_subcommand_from payments; and __fish_seen_subcommand_from list' -l month -r -F -d 'only this UK civil month, YYYY-MM'
 complete -c flows-bill -n '__fish_seen_subcommand_from payments; and __fish_seen_subcommand_from list' -l json -d 'print JSON (amounts as pence and as decimal strings)'
+
+# flows-bill topups
+complete -c flows-bill -n '__fish_seen_subcommand_from topups; and not __fish_seen_subcommand_from add list from-payments tokens due' -a add -d 'add a gift or an adjustment topup for a customer\'s meter or a meter'
+complete -c flows-bill -n '__fish_seen_subcommand_from topups; and not __fish_seen_subcommand_from add list from-payments tokens due' -a list -d 'list topups, oldest first'
+complete -c flows-bill -n '__fish_seen_subcommand_from topups; and not __fish_seen_subcommand_from add list from-payments tokens due' -a from-payments -d 'a topup for each succeeded payment that has none (cron)'
+complete -c flows-bill -n '__fish_seen_subcommand_from topups; and not __fish_seen_subcommand_from add list from-payments tokens due' -a tokens -d 'fetch tokens for topups waiting for one, from token_command (cron)'
+complete -c flows-bill -n '__fish_seen_subcommand_from topups; and not __fish_seen_subcommand_from add list from-payments tokens due' -a due -d 'auto top-ups for wallets whose meter balance is below the minimum (cron)'
+
+# flows-bill topups add
+complete -c flows-bill -n '__fish_seen_subcommand_from topups; and __fish_seen_subcommand_from add' -l customer -r -F -d 'the customer (email): their supply meter today'
+complete -c flows-bill -n '__fish_seen_subcommand_from topups; and __fish_seen_subcommand_from add' -l meter -r -F -d 'the meter (serial)'
+complete -c flows-bill -n '__fish_seen_subcommand_from topups; and __fish_seen_subcommand_from add' -l amount-pence -r -F -d 'pence: gift 1 … 100000; adjustment −50000 … 100000, not 0'
+complete -c flows-bill -n '__fish_seen_subcommand_from topups; and __fish_seen_subcommand_from add' -l source -x -a 'gift adjustment' -d 'gift or adjustment'
+complete -c flows-bill -n '__fish_seen_subcommand_from topups; and __fish_seen_subcommand_from add' -l reason -r -F -d 'why (stored as the topup\'s notes)'
+complete -c flows-bill -n '__fish_seen_subcommand_from topups; and __fish_seen_subcommand_from add' -l json -d 'print JSON'
+
+# flows-bill topups list
+complete -c flows-bill -n '__fish_seen_subcommand_from topups; and __fish_seen_subcommand_from list' -l customer -r -F -d 'only this customer\'s meter (email; occupier today)'
+complete -c flows-bill -n '__fish_seen_subcommand_from topups; and __fish_seen_subcommand_from list' -l status -r -F -d 'only this status (wait_token_fetch, …, completed, pending)'
+complete -c flows-bill -n '__fish_seen_subcommand_from topups; and __fish_seen_subcommand_from list' -l json -d 'print JSON'
+
+# flows-bill topups from-payments
+complete -c flows-bill -n '__fish_seen_subcommand_from topups; and __fish_seen_subcommand_from from-payments' -l dry-run -d 'show what would be made; write nothing'
+complete -c flows-bill -n '__fish_seen_subcommand_from topups; and __fish_seen_subcommand_from from-payments' -l json -d 'print JSON'
+
+# flows-bill topups tokens
+complete -c flows-bill -n '__fish_seen_subcommand_from topups; and __fish_seen_subcommand_from tokens' -l esco -r -F -d 'only this ESCO\'s meters (escos.code)'
+complete -c flows-bill -n '__fish_seen_subcommand_from topups; and __fish_seen_subcommand_from tokens' -l json -d 'print JSON'
+
+# flows-bill topups due
+complete -c flows-bill -n '__fish_seen_subcommand_from topups; and __fish_seen_subcommand_from due' -l esco -r -F -d 'only this ESCO\'s meters (escos.code)'
+complete -c flows-bill -n '__fish_seen_subcommand_from topups; and __fish_seen_subcommand_from due' -l dry-run -d 'show what is due; write nothing'
+complete -c flows-bill -n '__fish_seen_subcommand_from topups; and __fish_seen_subcommand_from due' -l json -d 'print JSON'
+
+# flows-bill wallets
+complete -c flows-bill -n '__fish_seen_subcommand_from wallets; and not __fish_seen_subcommand_from set show list' -a set -d 'create (£20 / £30 / off / monthly) or change a customer\'s wallet'
+complete -c flows-bill -n '__fish_seen_subcommand_from wallets; and not __fish_seen_subcommand_from set show list' -a show -d 'show a customer\'s wallet'
+complete -c flows-bill -n '__fish_seen_subcommand_from wallets; and not __fish_seen_subcommand_from set show list' -a list -d 'list the wallets'
+
+# flows-bill wallets set
+complete -c flows-bill -n '__fish_seen_subcommand_from wallets; and __fish_seen_subcommand_from set' -l minimum-pence -r -F -d 'a balance below this makes an auto top-up due (0 … 100000)'
+complete -c flows-bill -n '__fish_seen_subcommand_from wallets; and __fish_seen_subcommand_from set' -l target-pence -r -F -d 'an auto top-up brings the balance to this (≥ the minimum)'
+complete -c flows-bill -n '__fish_seen_subcommand_from wallets; and __fish_seen_subcommand_from set' -l auto-topup -x -a 'on off' -d 'on or off'
+complete -c flows-bill -n '__fish_seen_subcommand_from wallets; and __fish_seen_subcommand_from set' -l timing -x -a 'weekly monthly' -d 'when the provider collects: weekly or monthly'
+complete -c flows-bill -n '__fish_seen_subcommand_from wallets; and __fish_seen_subcommand_from set' -l json -d 'print JSON'
+complete -c flows-bill -n '__fish_seen_subcommand_from wallets; and __fish_seen_subcommand_from set' -F
+
+# flows-bill wallets show
+complete -c flows-bill -n '__fish_seen_subcommand_from wallets; and __fish_seen_subcommand_from show' -l json -d 'print JSON'
+complete -c flows-bill -n '__fish_seen_subcommand_from wallets; and __fish_seen_subcommand_from show' -F
+
+# flows-bill wallets list
+complete -c flows-bill -n '__fish_seen_subcommand_from wallets; and __fish_seen_subcommand_from list' -l json -d 'print JSON'
 
 # flows-bill quote
 complete -c flows-bill -n '__fish_seen_subcommand_from quote; and not __fish_seen_subcommand_from tariff solar-credit' -a tariff -d 'customer and microgrid rates from a benchmark and a discount'

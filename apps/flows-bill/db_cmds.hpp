@@ -18,5 +18,7 @@ void add_customer_commands(CLI::App& app, Globals& g, std::function<int()>& acti
 // `tariffs check`, under the `tariffs` command (called by add_tariff_commands).
 void add_tariff_check_command(CLI::App& tariffs, Globals& g, std::function<int()>& action);
 void add_payment_commands(CLI::App& app, Globals& g, std::function<int()>& action);
+// topups, wallets and solar-credits apply (after add_month_commands: it adds to solar-credits).
+void add_topup_commands(CLI::App& app, Globals& g, std::function<int()>& action);
 
 }  // namespace flows::bill_app
