@@ -145,6 +145,23 @@ show_bill customers add --email newcomer@demo.example --name "A Newcomer" --esco
   --move-in "$month-15" --status live
 show_bill customers list --esco demo
 
+show_bill solar tariff --esco demo --period-start "$month-01" --pence-per-year 3650
+show_bill solar add --esco demo --plot "$first_plot" --capacity-kw 4.0
+
+step "Money in: last month's bank statement, reconciled (imported twice: nothing twice)"
+second_account=$("$bill" customers list --esco demo --json | python3 -c '
+import json, sys
+print([r["holding"]["account_number"] for r in json.load(sys.stdin) if r["holding"]][1])')
+cat >"$work/bank.csv" <<EOF
+date,amount,reference,payer,payer_reference,description,status
+$month-05,25.00,DEMO-0001,A CUSTOMER,FLOWS-$second_account,,succeeded
+$month-09,12.50,DEMO-0002,A NEWCOMER,newcomer@demo.example,energy,succeeded
+$month-12,10.00,DEMO-0003,SOMEONE ELSE,,gift?,succeeded
+EOF
+show_bill payments import "$work/bank.csv" --source demo-bank
+show_bill payments import "$work/bank.csv" --source demo-bank
+show_bill payments unmatched
+
 step "Billing: last month ($month) for the community's customers"
 show_bill tariffs benchmark add --region london --period-start "$month-01" --unit-rate 0.2450 --standing-charge 0.6075
 show_bill tariffs quarter --start "$month-01"
@@ -156,6 +173,17 @@ psql -X -q -c "SELECT c.email, m.days, round(m.power_kwh, 3) AS kwh, round(m.tot
   round(m.benchmark_total, 2) AS benchmark FROM public.monthly_costs m JOIN public.customers c ON c.id = m.customer
   ORDER BY c.email"
 echo "statements: $out/index-$month.html (open it in a browser), $out/statements-$month.csv"
+
+step "Credit onto meters: solar credits paid out, topups for payments and for wallets below their minimum"
+export FLOWS_TOKEN_COMMAND="$sim token --amount {amount} --nonce {nonce}"  # the simulated vendor's tokens
+show_bill solar-credits apply
+show_bill topups from-payments
+show_bill wallets set newcomer@demo.example --auto-topup on --timing weekly --minimum-pence 5000 --target-pence 6000
+show_bill topups due
+show_bill topups due   # the same shortfall never twice
+show_bill topups tokens
+show push tokens
+show_bill topups list
 
 demo_done=1
 step "Recap ($(( $(date +%s) - started )) s)"

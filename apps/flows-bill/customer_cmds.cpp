@@ -286,7 +286,7 @@ void add_occupancy_subcommands(CLI::App& customers, Globals& g, std::function<in
 }
 
 struct SolarArgs {
-  std::string esco, plot, capacity, installation;
+  std::string esco, plot, capacity, installation, period_start, pence_per_year;
   std::vector<std::string> shares;
   std::optional<std::string> esco_filter;
   bool json = false;
@@ -299,6 +299,17 @@ int run_solar_add(const Globals& g, const SolarArgs& a) {
   const auto r = jobs::add_installation(*conn, a.esco, a.plot, *kw);
   std::cout << fmt::format("{} {}: {} kW{}\n", r.esco, r.plot, r.capacity_kw.to_string(),
                            r.replaced ? " (was " + r.replaced->to_string() + " kW)" : " (new installation)");
+  return 0;
+}
+
+int run_solar_tariff(const Globals& g, const SolarArgs& a) {
+  const auto pence = Decimal::parse(a.pence_per_year);
+  if (!pence) throw usage_error("--pence-per-year '" + a.pence_per_year + "' " + Decimal::parse_failure(a.pence_per_year));
+  const auto start = cli::date_option("--period-start", a.period_start);
+  auto conn = connect_database(g.env);
+  const auto replaced = jobs::set_solar_tariff(*conn, a.esco, start, *pence);
+  std::cout << fmt::format("{} solar credit from {}: {} p a year{}\n", a.esco, format_date(start), pence->to_string(),
+                           replaced ? " (was " + replaced->to_string() + ")" : "");
   return 0;
 }
 
@@ -362,6 +373,12 @@ void add_solar_commands(CLI::App& app, Globals& g, std::function<int()>& action)
   alloc->add_option("--installation", a->installation, "the installation's property (plot)")->required();
   alloc->add_option("--share", a->shares, "PLOT=RATIO, once per property, e.g. --share P1=0.5 --share P2=0.5")->required();
   alloc->callback([&g, &action, a] { action = [&g, a] { return run_solar_allocate(g, *a); }; });
+
+  auto* tariff = solar->add_subcommand("tariff", "the ESCO's solar credit tariff from a period start (pence a year)");
+  tariff->add_option("--esco", a->esco, "the ESCO")->required();
+  tariff->add_option("--period-start", a->period_start, "first day it applies, YYYY-MM-DD")->required();
+  tariff->add_option("--pence-per-year", a->pence_per_year, "pence a year per kW, 0-1000000 (3650 is 10 p a day)")->required();
+  tariff->callback([&g, &action, a] { action = [&g, a] { return run_solar_tariff(g, *a); }; });
 
   auto* list = solar->add_subcommand("list", "list installations and their shares");
   list->add_option("--esco", a->esco_filter, "only this ESCO");

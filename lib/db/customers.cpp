@@ -266,6 +266,20 @@ std::optional<billing::Decimal> upsert_installation(pqxx::transaction_base& tx, 
   return decimal_field(before[0]["capacity"]);
 }
 
+std::optional<billing::Decimal> upsert_solar_tariff(pqxx::transaction_base& tx, const std::string& esco_id,
+                                                    date::year_month_day start, const billing::Decimal& pence_per_year) {
+  const auto before = tx.exec_params(
+      "SELECT pence_per_year::text AS p FROM public.solar_credit_tariffs "
+      "WHERE esco = $1::uuid AND period_start = $2::date FOR UPDATE",
+      esco_id, format_date(start));
+  tx.exec_params0(
+      "INSERT INTO public.solar_credit_tariffs (esco, period_start, pence_per_year) VALUES ($1::uuid, $2::date, $3::numeric) "
+      "ON CONFLICT (esco, period_start) DO UPDATE SET pence_per_year = EXCLUDED.pence_per_year",
+      esco_id, format_date(start), pence_per_year.to_string());
+  if (before.empty()) return std::nullopt;
+  return decimal_field(before[0]["p"]);
+}
+
 bool has_installation(pqxx::transaction_base& tx, const std::string& property) {
   return !tx.exec_params("SELECT 1 FROM public.solar_installation WHERE property = $1::uuid", property).empty();
 }

@@ -111,6 +111,10 @@ std::optional<billing::Decimal> upsert_customer_tariff(pqxx::transaction_base& t
 std::optional<billing::Decimal> upsert_installation(pqxx::transaction_base& tx, const std::string& property,
                                                     const billing::Decimal& capacity_kw);
 bool has_installation(pqxx::transaction_base& tx, const std::string& property);
+// The ESCO's solar credit tariff from `start`, inserted or replaced; returns
+// the pence a year it replaced, if any.
+std::optional<billing::Decimal> upsert_solar_tariff(pqxx::transaction_base& tx, const std::string& esco_id,
+                                                    date::year_month_day start, const billing::Decimal& pence_per_year);
 // Replaces the installation's allocations (property id, ratio); the database
 // checks at commit that they sum to 1.
 void replace_allocations(pqxx::transaction_base& tx, const std::string& installation,

@@ -303,6 +303,18 @@ InstallationReport add_installation(pqxx::connection& conn, const std::string& e
   });
 }
 
+std::optional<billing::Decimal> set_solar_tariff(pqxx::connection& conn, const std::string& esco,
+                                                 date::year_month_day start, const billing::Decimal& pence_per_year) {
+  if (pence_per_year < billing::Decimal() || pence_per_year > billing::Decimal::parse("1000000").value())
+    throw usage_error("--pence-per-year " + pence_per_year.to_string() + " is not 0 to 1000000");
+  db::require_current(conn);
+  return db::in_transaction(conn, "setting the solar credit tariff failed (nothing was written)", [&](pqxx::work& tx) {
+    const std::string id = db::esco_id(tx, esco);
+    if (id.empty()) throw usage_error("unknown ESCO '" + esco + "' (no such code in flows.escos)");
+    return db::upsert_solar_tariff(tx, id, start, pence_per_year);
+  });
+}
+
 std::optional<std::string> allocation_problem(const std::vector<std::pair<std::string, billing::Decimal>>& shares) {
   if (shares.empty()) return "no shares given";
   billing::Decimal total;

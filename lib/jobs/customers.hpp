@@ -100,6 +100,11 @@ struct InstallationReport {
 InstallationReport add_installation(pqxx::connection& conn, const std::string& esco, const std::string& plot,
                                     const billing::Decimal& capacity_kw);
 
+// The ESCO's solar credit tariff (pence a year, 0 to 1,000,000) from `start`;
+// the pence it replaced, if any.
+std::optional<billing::Decimal> set_solar_tariff(pqxx::connection& conn, const std::string& esco,
+                                                 date::year_month_day start, const billing::Decimal& pence_per_year);
+
 // `shares`: plot → ratio; the ratios must be in (0, 1] and sum to exactly 1.
 void allocate_installation(pqxx::connection& conn, const std::string& esco, const std::string& installation_plot,
                            const std::vector<std::pair<std::string, billing::Decimal>>& shares);

@@ -57,8 +57,6 @@ INSERT INTO flows.register_interval_hh (register_id, \"timestamp\", kwh)
   CROSS JOIN generate_series('2024-05-31T00:00Z'::timestamptz, '2024-06-30T23:30Z', '30 minutes') t;
 INSERT INTO public.properties (plot, esco, supply_meter)
   SELECT 'P' || substr(m.serial, 2), m.esco, m.id FROM flows.meter_registry m;
-INSERT INTO public.solar_credit_tariffs (esco, period_start, pence_per_year)
-  SELECT id, '2024-01-01', 3650 FROM flows.escos WHERE code = 'alpha';
 " >/dev/null || { echo "FATAL: seeding the community failed"; exit 1; }
 "$BILL" tariffs benchmark add --region london --period-start 2024-04-01 --unit-rate 0.2345 --standing-charge 0.60 \
   >/dev/null 2>&1 || fail "benchmark add"
@@ -149,6 +147,10 @@ OUT=$("$BILL" customers discount ann@alpha.example --discount 101 --period-start
 OUT=$("$BILL" customers discount ann@alpha.example --discount 20 --period-start 2024-06-15 2>&1); expect_eq "discount mid-month exit" "$?" 2
 
 # --- solar ---------------------------------------------------------------------------------------
+OUT=$("$BILL" solar tariff --esco alpha --period-start 2024-01-01 --pence-per-year 3650 2>&1); expect_eq "solar tariff exit" "$?" 0
+OUT=$("$BILL" solar tariff --esco alpha --period-start 2024-01-01 --pence-per-year -1 2>&1); expect_eq "negative solar tariff exit" "$?" 2
+OUT=$("$BILL" solar tariff --esco nosuch --period-start 2024-01-01 --pence-per-year 3650 2>&1); expect_eq "solar tariff of an unknown ESCO exit" "$?" 2
+expect_eq "one solar credit tariff" "$(sql "SELECT pence_per_year FROM public.solar_credit_tariffs")" 3650
 OUT=$("$BILL" solar add --esco alpha --plot PA --capacity-kw 4.0 2>&1); expect_eq "solar add exit" "$?" 0
 OUT=$("$BILL" solar allocate --esco alpha --installation PA --share PA=0.5 --share PB=0.4 2>&1)
 expect_eq "shares not summing to 1 exit" "$?" 2
