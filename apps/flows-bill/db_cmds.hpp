@@ -14,5 +14,7 @@ struct Globals {
 
 void add_tariff_commands(CLI::App& app, Globals& g, std::function<int()>& action);
 void add_month_commands(CLI::App& app, Globals& g, std::function<int()>& action);
+// `statements send`: a subcommand of `statements` (add_month_commands first).
+void add_send_commands(CLI::App& app, Globals& g, std::function<int()>& action);
 
 }  // namespace flows::bill_app

@@ -119,6 +119,7 @@ int main(int argc, char** argv) {
   app.add_option("--env", globals.env, "configuration environment (config.toml); default FLOWS_ENV or the current one");
   bill_app::add_tariff_commands(app, globals, action);
   bill_app::add_month_commands(app, globals, action);
+  bill_app::add_send_commands(app, globals, action);
   bill_app::add_quote_commands(app, action);
 
   cli::add_docs_subcommand(app, man_page, action);
