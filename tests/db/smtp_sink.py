@@ -4,7 +4,7 @@
 
   smtp_sink.py --dir DIR --port-file FILE [--host 127.0.0.1] [--refuse ADDR]...
                [--drop-after-data ADDR]... [--tls-cert PEM --tls-key PEM [--require-starttls]]
-               [--auth USER:PASSWORD] [--no-store]
+               [--auth USER:PASSWORD [--auth-exclude MECHANISM]...] [--no-store]
 
 Listens on HOST and a free port (written to FILE once it listens). Each message
 accepted is DIR/NNNNNN.eml (the data as received, CRLF line endings) with its
@@ -14,7 +14,7 @@ envelope in DIR/NNNNNN.env ("MAIL FROM" line, then one "RCPT TO" line each).
 DIR/NNNNNN.dropped and closes the connection without a reply.
 --tls-cert/--tls-key offer STARTTLS (--require-starttls: refuse mail before it).
 --auth USER:PASSWORD requires AUTH (PLAIN or LOGIN) with these credentials;
-every AUTH attempt is logged to DIR/auth.log as "MECHANISM ok|refused".
+--auth-exclude PLAIN offers only LOGIN; every AUTH attempt is logged to DIR/auth.log as "MECHANISM ok|refused".
 --no-store only counts (the benchmark): the count is DIR/count on exit.
 SIGTERM or SIGINT stops it.
 """
@@ -85,6 +85,7 @@ async def main():
     p.add_argument("--tls-key")
     p.add_argument("--require-starttls", action="store_true")
     p.add_argument("--auth")
+    p.add_argument("--auth-exclude", action="append", default=[])
     p.add_argument("--no-store", action="store_true")
     args = p.parse_args()
     os.makedirs(args.dir, exist_ok=True)
@@ -99,7 +100,8 @@ async def main():
     if args.auth:
         user, _, password = args.auth.partition(":")
         kwargs.update(authenticator=authenticator_for(user, password, os.path.join(args.dir, "auth.log")),
-                      auth_required=True, auth_require_tls=tls is not None)
+                      auth_required=True, auth_require_tls=tls is not None,
+                      auth_exclude_mechanism=args.auth_exclude)
 
     loop = asyncio.get_running_loop()
     server = await loop.create_server(lambda: SMTP(sink, **kwargs), args.host, 0)
