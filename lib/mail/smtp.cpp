@@ -59,6 +59,7 @@ struct SmtpSession::State {
   // The server's replies to this message, as they came: the last line, and
   // whether the 354 (go ahead with the data) was seen.
   std::string last_reply;
+  std::string last_refusal;  // the last 4xx or 5xx reply (a QUIT's 221 may follow it)
   bool data_accepted = false;
 
   // Only what the server says is looked at (CURLINFO_HEADER_IN): what we send
@@ -71,6 +72,7 @@ struct SmtpSession::State {
     if (line.rfind("354", 0) == 0) st->data_accepted = true;
     // Multi-line replies ("250-…") keep their last line, which has a space.
     st->last_reply = line.size() > 4 && line[3] == '-' ? line.substr(0, 3) + " " + line.substr(4) : line;
+    if (!line.empty() && (line[0] == '4' || line[0] == '5')) st->last_refusal = st->last_reply;
     return 0;
   }
 };
@@ -119,6 +121,7 @@ SendResult SmtpSession::send(const std::string& from, const std::string& to, con
   curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(data.size()));
   st.error[0] = '\0';
   st.last_reply.clear();
+  st.last_refusal.clear();
   st.data_accepted = false;
   const CURLcode rc = curl_easy_perform(c);
   curl_easy_setopt(c, CURLOPT_MAIL_RCPT, nullptr);
@@ -139,10 +142,10 @@ SendResult SmtpSession::send(const std::string& from, const std::string& to, con
     r.detail = "no reply after the message data (" + why + ")";
     return r;
   }
-  const bool final_reply = code >= 400 && st.last_reply.rfind(std::to_string(code), 0) == 0;
+  const bool final_reply = code >= 400 && st.last_refusal.rfind(std::to_string(code), 0) == 0;
   r.outcome = Outcome::failed;
   if (final_reply) {
-    r.detail = st.last_reply;
+    r.detail = st.last_refusal;
     // Refused before any message: the login or the TLS handshake.
     r.session_failed = rc == CURLE_LOGIN_DENIED || rc == CURLE_USE_SSL_FAILED;
   } else {

@@ -267,7 +267,7 @@ expect_eq "a wrong password: exit 7" "$rc" "7"
 expect_eq "a wrong password: refused once, the rest not attempted" "$(grep -c refused "$WORK/login/auth.log")" "1"
 expect_eq "a wrong password: all 200 failed" \
   "$(sql "SELECT count(*) FROM (SELECT DISTINCT ON (customer) outcome FROM public.statement_deliveries d
-          JOIN flows.escos e ON e.id = d.esco WHERE e.code = 'alpha' ORDER BY customer, id DESC) x WHERE outcome = 'failed'")" "200"
+          JOIN flows.escos e ON e.id = d.esco WHERE e.code = 'alpha' ORDER BY customer, d.id DESC) x WHERE outcome = 'failed'")" "200"
 expect_eq "a wrong password: nothing received" "$(received login)" "1"
 expect_eq "the password never printed" "$(cat "$WORK/tls.out" "$WORK/tls.err" | grep -c "$PASSWORD")" "0"
 expect_eq "the password never recorded" "$(sql "SELECT count(*) FROM public.statement_deliveries WHERE detail LIKE '%$PASSWORD%'")" "0"
