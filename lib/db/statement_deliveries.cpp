@@ -62,18 +62,39 @@ void record_undeliverable(pqxx::transaction_base& tx, const StatementToDeliver& 
       s.customer, first_day(month), s.esco, s.email, detail);
 }
 
-void record_outcomes(pqxx::transaction_base& tx, const std::vector<DeliveryOutcome>& outcomes) {
-  if (outcomes.empty()) return;
+namespace {
+
+std::string outcomes_json(const std::vector<DeliveryOutcome>& outcomes) {
   nlohmann::json rows = nlohmann::json::array();
   for (const auto& o : outcomes)
     rows.push_back({{"id", o.id}, {"outcome", o.outcome}, {"detail", o.detail},
                     {"message_id", o.message_id ? nlohmann::json(*o.message_id) : nlohmann::json(nullptr)}});
-  tx.exec_params0(
-      "UPDATE public.statement_deliveries d SET outcome = x.outcome, detail = NULLIF(x.detail, ''), "
-      "message_id = x.message_id "
-      "FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, outcome text, detail text, message_id text) "
-      "WHERE d.id = x.id",
-      rows.dump());
+  return rows.dump();
+}
+
+constexpr const char* update_outcomes =
+    "UPDATE public.statement_deliveries d SET outcome = x.outcome, detail = NULLIF(x.detail, ''), "
+    "message_id = x.message_id "
+    "FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, outcome text, detail text, message_id text) "
+    "WHERE d.id = x.id";
+
+}  // namespace
+
+void record_outcomes(pqxx::transaction_base& tx, const std::vector<DeliveryOutcome>& outcomes) {
+  if (outcomes.empty()) return;
+  tx.exec_params0(update_outcomes, outcomes_json(outcomes));
+}
+
+std::int64_t record_and_begin(pqxx::transaction_base& tx, const std::optional<DeliveryOutcome>& previous,
+                              const StatementToDeliver& next, const billing::Month& month) {
+  std::vector<DeliveryOutcome> done;
+  if (previous) done.push_back(*previous);
+  return tx
+      .exec_params1(std::string("WITH done AS (") + update_outcomes +
+                        ") INSERT INTO public.statement_deliveries (customer, month, esco, email, outcome) "
+                        "VALUES ($2::uuid, $3::date, $4::uuid, $5, 'unknown') RETURNING id",
+                    outcomes_json(done), next.customer, first_day(month), next.esco, next.email)["id"]
+      .as<std::int64_t>();
 }
 
 }  // namespace flows::db

@@ -51,6 +51,13 @@ struct DeliveryOutcome {
 };
 
 // Sets the outcomes of attempts begun with begin_delivery: one statement for all.
+
 void record_outcomes(pqxx::transaction_base& tx, const std::vector<DeliveryOutcome>& outcomes);
+
+// record_outcomes of the previous attempt (if any) and begin_delivery of the
+// next in ONE statement, atomic on its own: run it in a pqxx::nontransaction
+// (autocommit), one round trip per message. Returns the new attempt's id.
+std::int64_t record_and_begin(pqxx::transaction_base& tx, const std::optional<DeliveryOutcome>& previous,
+                              const StatementToDeliver& next, const billing::Month& month);
 
 }  // namespace flows::db

@@ -95,6 +95,9 @@ DeliveryReport deliver_statements(pqxx::connection& conn, const DeliveryOptions&
   report.month = o.month.to_string();
   const std::string domain = mail::domain_of(o.from.address);
   std::optional<std::string> session_failure;
+  // The outcome of the last message, written with the next one's 'unknown'
+  // row (one round trip a message); until then that message stays 'unknown'.
+  std::optional<db::DeliveryOutcome> pending;
   for (const auto& r : rows) {
     DeliveryItem item = item_of(r);
     if (r.delivered && *r.delivered != "failed" && !o.resend) {
@@ -113,9 +116,11 @@ DeliveryReport deliver_statements(pqxx::connection& conn, const DeliveryOptions&
       report.items.push_back(std::move(item));
       continue;
     }
-    // Committed before the message goes: a crash from here on leaves 'unknown'.
-    const std::int64_t id = db::in_transaction(conn, "cannot record a delivery",
-                                               [&](pqxx::work& tx) { return db::begin_delivery(tx, r, o.month); });
+    // Committed (autocommit) before the message goes: a crash from here on leaves 'unknown'.
+    const std::int64_t id = db::in_transaction<pqxx::nontransaction>(
+        conn, "cannot record a delivery",
+        [&](pqxx::nontransaction& tx) { return db::record_and_begin(tx, pending, r, o.month); });
+    pending.reset();
     const std::string mid =
         mail::message_id(billing::statement_basename(r.statement) + ".d" + std::to_string(id), domain);
     const mail::Message m = statement_message(r.statement, o.from, {item.name, r.email}, mid, mail::rfc5322_date(now()));
@@ -123,12 +128,14 @@ DeliveryReport deliver_statements(pqxx::connection& conn, const DeliveryOptions&
     if (sent.session_failed) session_failure = sent.detail;
     db::DeliveryOutcome out{id, mail::to_string(sent.outcome), sent.detail, std::nullopt};
     if (sent.outcome != mail::Outcome::failed) out.message_id = mid;  // unknown: to look for in the server's log
-    db::in_transaction(conn, "cannot record a delivery", [&](pqxx::work& tx) { db::record_outcomes(tx, {out}); });
+    pending = out;
     item.outcome = out.outcome;
     item.detail = sent.detail;
     item.message_id = out.message_id;
     report.items.push_back(std::move(item));
   }
+  if (pending)
+    db::in_transaction(conn, "cannot record a delivery", [&](pqxx::work& tx) { db::record_outcomes(tx, {*pending}); });
   report.duration =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
   return report;
