@@ -62,9 +62,14 @@ _flows_bill_node() {
       vals='--month --esco --as-of'
       args=0 ;;
     'flows-bill statements')
-      subs=''
+      subs='send'
       opts='--month --esco --format --out --json'
       vals='--month --esco --format --out'
+      args=0 ;;
+    'flows-bill statements send')
+      subs=''
+      opts='--month --esco --customer --resend --json'
+      vals='--month --esco --customer'
       args=0 ;;
     'flows-bill run')
       subs=''
@@ -104,6 +109,7 @@ _flows_bill_child() {
     'flows-bill|costs') child='costs' ;;
     'flows-bill|solar-credits') child='solar-credits' ;;
     'flows-bill|statements') child='statements' ;;
+    'flows-bill statements|send') child='send' ;;
     'flows-bill|run') child='run' ;;
     'flows-bill|quote') child='quote' ;;
     'flows-bill quote|tariff') child='tariff' ;;

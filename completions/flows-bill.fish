@@ -70,11 +70,19 @@ complete -c flows-bill -n '__fish_seen_subcommand_from solar-credits' -l as-of -
 complete -c flows-bill -n '__fish_seen_subcommand_from solar-credits' -l json -d 'print JSON'
 
 # flows-bill statements
-complete -c flows-bill -n '__fish_seen_subcommand_from statements' -l month -r -F -d 'the month, YYYY-MM'
-complete -c flows-bill -n '__fish_seen_subcommand_from statements' -l esco -r -F -d 'only this ESCO (escos.code)'
-complete -c flows-bill -n '__fish_seen_subcommand_from statements' -l format -x -a 'json csv html' -d 'json (a file per customer), csv (one file) or html (a page per customer)'
-complete -c flows-bill -n '__fish_seen_subcommand_from statements' -l out -r -F -d 'directory to write into (created when missing)'
-complete -c flows-bill -n '__fish_seen_subcommand_from statements' -l json -d 'print the list of files as JSON'
+complete -c flows-bill -n '__fish_seen_subcommand_from statements; and not __fish_seen_subcommand_from send' -a send -d 'email each customer their stored statement (HTML body, CSV attached) over SMTP; each delivery is recorded and never sent twice unless --resend; exit 7 if any failed or is unknown'
+complete -c flows-bill -n '__fish_seen_subcommand_from statements; and not __fish_seen_subcommand_from send' -l month -r -F -d 'the month, YYYY-MM (required)'
+complete -c flows-bill -n '__fish_seen_subcommand_from statements; and not __fish_seen_subcommand_from send' -l esco -r -F -d 'only this ESCO (escos.code)'
+complete -c flows-bill -n '__fish_seen_subcommand_from statements; and not __fish_seen_subcommand_from send' -l format -x -a 'json csv html' -d 'json (a file per customer), csv (one file) or html (a page per customer)'
+complete -c flows-bill -n '__fish_seen_subcommand_from statements; and not __fish_seen_subcommand_from send' -l out -r -F -d 'directory to write into, created when missing (required)'
+complete -c flows-bill -n '__fish_seen_subcommand_from statements; and not __fish_seen_subcommand_from send' -l json -d 'print the list of files as JSON'
+
+# flows-bill statements send
+complete -c flows-bill -n '__fish_seen_subcommand_from statements; and __fish_seen_subcommand_from send' -l month -r -F -d 'the month, YYYY-MM'
+complete -c flows-bill -n '__fish_seen_subcommand_from statements; and __fish_seen_subcommand_from send' -l esco -r -F -d 'only this ESCO (escos.code)'
+complete -c flows-bill -n '__fish_seen_subcommand_from statements; and __fish_seen_subcommand_from send' -l customer -r -F -d 'only this customer (customers.email)'
+complete -c flows-bill -n '__fish_seen_subcommand_from statements; and __fish_seen_subcommand_from send' -l resend -d 'send again to customers whose statement was sent (or may have been)'
+complete -c flows-bill -n '__fish_seen_subcommand_from statements; and __fish_seen_subcommand_from send' -l json -d 'print the deliveries as JSON'
 
 # flows-bill run
 complete -c flows-bill -n '__fish_seen_subcommand_from run' -l month -r -F -d 'the month, YYYY-MM (UK civil month)'
