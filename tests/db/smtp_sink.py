@@ -3,7 +3,7 @@
 (Debian's python3-aiosmtpd), storing each message it accepts as a file.
 
   smtp_sink.py --dir DIR --port-file FILE [--host 127.0.0.1] [--refuse ADDR]...
-               [--drop-after-data ADDR]... [--tls-cert PEM --tls-key PEM [--require-starttls]]
+               [--drop-after-data ADDR]... [--stall-after-data ADDR]... [--tls-cert PEM --tls-key PEM [--require-starttls]]
                [--auth USER:PASSWORD [--auth-exclude MECHANISM]...] [--no-store]
 
 Listens on HOST and a free port (written to FILE once it listens). Each message
@@ -12,6 +12,8 @@ envelope in DIR/NNNNNN.env ("MAIL FROM" line, then one "RCPT TO" line each).
 --refuse ADDR answers RCPT TO:<ADDR> with "550 5.1.1 mailbox unavailable".
 --drop-after-data ADDR reads the whole message for ADDR, stores it as
 DIR/NNNNNN.dropped and closes the connection without a reply.
+--stall-after-data ADDR stores the message for ADDR as DIR/NNNNNN.stalled and
+waits 60 s before answering (451): time for a test to kill the client.
 --tls-cert/--tls-key offer STARTTLS (--require-starttls: refuse mail before it).
 --auth USER:PASSWORD requires AUTH (PLAIN or LOGIN) with these credentials;
 --auth-exclude PLAIN offers only LOGIN; every AUTH attempt is logged to DIR/auth.log as "MECHANISM ok|refused".
@@ -33,6 +35,7 @@ class Sink:
         self.dir = args.dir
         self.refuse = {a.lower() for a in args.refuse}
         self.drop = {a.lower() for a in args.drop_after_data}
+        self.stall = {a.lower() for a in args.stall_after_data}
         self.store = not args.no_store
         self.count = 0
 
@@ -60,6 +63,10 @@ class Sink:
             self._write(".dropped", envelope)
             server.transport.abort()
             return "421 dropped"  # never written: the connection is gone
+        if any(r.lower() in self.stall for r in envelope.rcpt_tos):
+            self._write(".stalled", envelope)
+            await asyncio.sleep(60)
+            return "451 stalled"
         self._write(".eml", envelope)
         return "250 OK queued as %06d" % self.count
 
@@ -81,6 +88,7 @@ async def main():
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--refuse", action="append", default=[])
     p.add_argument("--drop-after-data", action="append", default=[])
+    p.add_argument("--stall-after-data", action="append", default=[])
     p.add_argument("--tls-cert")
     p.add_argument("--tls-key")
     p.add_argument("--require-starttls", action="store_true")

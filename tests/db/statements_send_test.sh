@@ -9,6 +9,8 @@
 #   sending again; a refused recipient recorded failed with the server's reply; a
 #   connection dropped after DATA recorded unknown and not re-sent without
 #   --resend; addresses missing or invalid failed without reaching the server;
+#   a run killed while the server holds its reply: that one unknown, the one
+#   before sent, the rest sent by the re-run, the unknown one never again;
 #   exit 7 then; STARTTLS required (a self-signed certificate verified through
 #   smtp_ca_cert) with AUTH PLAIN and AUTH LOGIN, a wrong password refused, the
 #   password never printed; STARTTLS required of a server without it refused.
@@ -20,8 +22,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" BILL="$BILL_BIN" EMOP="$EMOP_BIN"
 SINK_PY="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/smtp_sink.py"
 SINK_PIDS=()
 
+RUN_PID=""
 test_cleanup() {  # called by lib.sh's db_cleanup on exit
   local p
+  [[ -n "$RUN_PID" ]] && kill -9 "$RUN_PID" 2>/dev/null
   for p in "${SINK_PIDS[@]}"; do kill "$p" 2>/dev/null; done
   wait 2>/dev/null
 }
@@ -62,20 +66,25 @@ write_config() {  # the [environments.local] lines
 # after the data), 2003 "not an address", 2004 '' (no address), 2005
 # beta-ok@example.org (sent: after the drop, on a new connection).
 sql "
-INSERT INTO flows.escos (code, name, region) VALUES ('alpha', 'Alpha', 'london'), ('beta', 'Beta', 'london');
+INSERT INTO flows.escos (code, name, region) VALUES ('alpha', 'Alpha', 'london'), ('beta', 'Beta', 'london'),
+  ('gamma', 'Gamma', 'london');
 INSERT INTO public.customers (fullname, email)
   SELECT CASE WHEN i = 7 THEN 'Zoë Ünal' ELSE format('Customer %s', lpad(i::text, 3, '0')) END,
          format('c%s@example.org', lpad(i::text, 3, '0'))
   FROM generate_series(1, 200) i;
 INSERT INTO public.customers (fullname, email) VALUES
   ('Refused', 'refused@example.org'), ('Dropped', 'dropped@example.org'), ('Bad', 'not an address'),
-  ('Nobody', ''), ('Beta Ok', 'beta-ok@example.org');
+  ('Nobody', ''), ('Beta Ok', 'beta-ok@example.org'),
+  ('G One', 'g1@example.org'), ('G Stalled', 'stalled@example.org'), ('G Three', 'g3@example.org');
 CREATE TEMP TABLE fig AS
   SELECT c.id, c.fullname, c.email, e.id AS esco, e.code,
          CASE WHEN e.code = 'alpha' THEN 1000 + substr(c.email, 2, 3)::int
+              WHEN e.code = 'gamma' THEN 3000 + array_position(ARRAY['g1@example.org','stalled@example.org','g3@example.org'], c.email)
               ELSE 2000 + array_position(ARRAY['refused@example.org','dropped@example.org','not an address','','beta-ok@example.org'], c.email) END AS account,
          CASE WHEN e.code = 'alpha' THEN 100 + substr(c.email, 2, 3)::int ELSE 50 END AS kwh
-  FROM public.customers c JOIN flows.escos e ON e.code = CASE WHEN c.email LIKE 'c___@example.org' THEN 'alpha' ELSE 'beta' END;
+  FROM public.customers c JOIN flows.escos e ON e.code = CASE WHEN c.email LIKE 'c___@example.org' THEN 'alpha'
+                                      WHEN c.email IN ('g1@example.org', 'stalled@example.org', 'g3@example.org') THEN 'gamma'
+                                      ELSE 'beta' END;
 INSERT INTO public.monthly_statements (customer, month, esco, total_pence, statement)
   SELECT id, '2024-06-01', esco, ((kwh * 0.20 + 15.00) * 100)::bigint, jsonb_build_object(
     'month', '2024-06', 'days', 30,
@@ -98,9 +107,10 @@ INSERT INTO public.monthly_statements (customer, month, esco, total_pence, state
     'solar_credit_pence', 0, 'topups_pence', 0, 'payments_pence', 0, 'balance_at_month_end', null,
     'daily', '[]'::jsonb, 'total_pence', ((kwh * 0.20 + 15.00) * 100)::bigint)
   FROM fig;" >/dev/null || { echo "FATAL: fixture"; exit 1; }
-expect_eq "statements in the fixture" "$(sql "SELECT count(*) FROM public.monthly_statements")" "205"
+expect_eq "statements in the fixture" "$(sql "SELECT count(*) FROM public.monthly_statements")" "208"
 
-start_sink plain --refuse refused@example.org --drop-after-data dropped@example.org
+start_sink plain --refuse refused@example.org --drop-after-data dropped@example.org \
+  --stall-after-data stalled@example.org
 PLAIN_PORT=$PORT
 
 # --- missing settings: exit 3, one line naming the setting, nothing sent --------------
@@ -232,6 +242,21 @@ expect_eq "--resend of the unknown one: reached the server again" "$(find "$WORK
 expect_eq "a customer without a statement: exit 3" "$rc" "3"
 "$BILL" statements send --month 2024-6 >/dev/null 2>&1; expect_eq "a bad month: exit 2" "$?" "2"
 "$BILL" statements send --month 2024-06 --esco nosuch >/dev/null 2>&1; expect_eq "an unknown ESCO: exit 2" "$?" "2"
+
+# --- killed while the server holds its reply: unknown, never sent twice -----------------
+"$BILL" statements send --month 2024-06 --esco gamma >/dev/null 2>&1 &
+RUN_PID=$!
+for _ in $(seq 1 300); do [[ -n "$(find "$WORK/plain" -name '*.stalled')" ]] && break; sleep 0.1; done
+kill -9 "$RUN_PID" 2>/dev/null; wait "$RUN_PID" 2>/dev/null
+expect_eq "killed: the stalled message reached the server" "$(find "$WORK/plain" -name '*.stalled' | wc -l)" "1"
+expect_match "killed: g1 sent" "$(outcome_of g1@example.org)" "^sent\|250 "
+expect_eq "killed: the one in flight is unknown" "$(outcome_of stalled@example.org)" "unknown|"
+expect_eq "killed: g3 never attempted" "$(outcome_of g3@example.org)" ""
+"$BILL" statements send --month 2024-06 --esco gamma >"$WORK/gamma.out" 2>"$WORK/gamma.err"; rc=$?
+expect_eq "after the crash: exit" "$rc" "0"
+expect_match "after the crash: only g3 sent" "$(cat "$WORK/gamma.err")" "1 sent, 0 failed, 0 unknown, 2 skipped"
+expect_match "after the crash: the unknown one skipped, saying so" "$(grep stalled@ "$WORK/gamma.out")" "skipped +already unknown"
+expect_eq "after the crash: the stalled one not sent again" "$(find "$WORK/plain" -name '*.stalled' | wc -l)" "1"
 
 # --- STARTTLS and AUTH ----------------------------------------------------------------
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" \
