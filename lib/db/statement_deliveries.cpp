@@ -46,14 +46,6 @@ bool try_lock_deliveries(pqxx::connection& conn, const billing::Month& month) {
       .as<bool>();
 }
 
-std::int64_t begin_delivery(pqxx::transaction_base& tx, const StatementToDeliver& s, const billing::Month& month) {
-  return tx
-      .exec_params1("INSERT INTO public.statement_deliveries (customer, month, esco, email, outcome) "
-                    "VALUES ($1::uuid, $2::date, $3::uuid, $4, 'unknown') RETURNING id",
-                    s.customer, first_day(month), s.esco, s.email)["id"]
-      .as<std::int64_t>();
-}
-
 void record_undeliverable(pqxx::transaction_base& tx, const StatementToDeliver& s, const billing::Month& month,
                           const std::string& detail) {
   tx.exec_params0(

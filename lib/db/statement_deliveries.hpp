@@ -35,10 +35,6 @@ std::vector<StatementToDeliver> statements_to_deliver(pqxx::transaction_base& tx
 // false when another `statements send` for the month holds it.
 bool try_lock_deliveries(pqxx::connection& conn, const billing::Month& month);
 
-// A new attempt, outcome 'unknown'; returns its id. The caller commits it
-// before the message is handed to the server.
-std::int64_t begin_delivery(pqxx::transaction_base& tx, const StatementToDeliver& s, const billing::Month& month);
-
 // An attempt that never reached the server (no address, an invalid one): 'failed'.
 void record_undeliverable(pqxx::transaction_base& tx, const StatementToDeliver& s, const billing::Month& month,
                           const std::string& detail);
@@ -50,12 +46,12 @@ struct DeliveryOutcome {
   std::optional<std::string> message_id;
 };
 
-// Sets the outcomes of attempts begun with begin_delivery: one statement for all.
+// Sets the outcomes of attempts begun with record_and_begin: one statement for all.
 
 void record_outcomes(pqxx::transaction_base& tx, const std::vector<DeliveryOutcome>& outcomes);
 
-// record_outcomes of the previous attempt (if any) and begin_delivery of the
-// next in ONE statement, atomic on its own: run it in a pqxx::nontransaction
+// record_outcomes of the previous attempt (if any) and a new attempt for the
+// next statement, outcome 'unknown', in ONE statement, atomic on its own: run it in a pqxx::nontransaction
 // (autocommit), one round trip per message. Returns the new attempt's id.
 std::int64_t record_and_begin(pqxx::transaction_base& tx, const std::optional<DeliveryOutcome>& previous,
                               const StatementToDeliver& next, const billing::Month& month);

@@ -5,7 +5,9 @@
 // Never twice: under a session lock per month (a second run for the month is
 // refused), each statement gets a public.statement_deliveries row with outcome
 // 'unknown' committed BEFORE its message is handed to the server, then 'sent'
-// (with its Message-ID) or 'failed' (with the server's reply). A crash or a
+// (with its Message-ID) or 'failed' (with the server's reply), written in the
+// same statement as the next message's 'unknown' row (one database round trip
+// a message) or at the end. A crash or a
 // connection dropped after the data leaves 'unknown': the message may have
 // gone, and a customer with a 'sent' or 'unknown' delivery is skipped unless
 // resend. A customer without an email or with an invalid one is recorded
