@@ -79,13 +79,17 @@ void record_outcomes(pqxx::transaction_base& tx, const std::vector<DeliveryOutco
 
 std::int64_t record_and_begin(pqxx::transaction_base& tx, const std::optional<DeliveryOutcome>& previous,
                               const StatementToDeliver& next, const billing::Month& month) {
-  std::vector<DeliveryOutcome> done;
-  if (previous) done.push_back(*previous);
+  // Scalar parameters, so the update is an index lookup by id (no id: nothing updated).
+  const std::optional<std::int64_t> id = previous ? std::optional(previous->id) : std::nullopt;
+  const std::optional<std::string> outcome = previous ? std::optional(previous->outcome) : std::nullopt;
+  const std::optional<std::string> detail = previous ? std::optional(previous->detail) : std::nullopt;
+  const std::optional<std::string> message_id = previous ? previous->message_id : std::nullopt;
   return tx
-      .exec_params1(std::string("WITH done AS (") + update_outcomes +
-                        ") INSERT INTO public.statement_deliveries (customer, month, esco, email, outcome) "
-                        "VALUES ($2::uuid, $3::date, $4::uuid, $5, 'unknown') RETURNING id",
-                    outcomes_json(done), next.customer, first_day(month), next.esco, next.email)["id"]
+      .exec_params1("WITH done AS (UPDATE public.statement_deliveries SET outcome = $2, detail = NULLIF($3, ''), "
+                    "message_id = $4 WHERE id = $1::bigint) "
+                    "INSERT INTO public.statement_deliveries (customer, month, esco, email, outcome) "
+                    "VALUES ($5::uuid, $6::date, $7::uuid, $8, 'unknown') RETURNING id",
+                    id, outcome, detail, message_id, next.customer, first_day(month), next.esco, next.email)["id"]
       .as<std::int64_t>();
 }
 
