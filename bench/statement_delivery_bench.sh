@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Statement delivery benchmark: N stored statements (default 10,000; each with
-# a month of daily use for its chart, ~15 kB a message) emailed by `flows-bill
+# a month of daily use for its chart, ~9 kB a message) emailed by `flows-bill
 # statements send` to a local SMTP server (tests/db/smtp_sink.py, aiosmtpd,
 # storing every message) over one connection, each delivery recorded in
 # public.statement_deliveries before and after its message (a throwaway
