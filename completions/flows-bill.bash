@@ -72,9 +72,14 @@ _flows_bill_node() {
       vals='--month --esco --as-of'
       args=0 ;;
     'flows-bill statements')
-      subs=''
+      subs='send'
       opts='--month --esco --format --out --json'
       vals='--month --esco --format --out'
+      args=0 ;;
+    'flows-bill statements send')
+      subs=''
+      opts='--month --esco --customer --resend --json'
+      vals='--month --esco --customer'
       args=0 ;;
     'flows-bill run')
       subs=''
@@ -127,7 +132,7 @@ _flows_bill_node() {
       vals='--discount --period-start'
       args=1 ;;
     'flows-bill solar')
-      subs='add allocate list'
+      subs='add allocate tariff list'
       opts=''
       vals=''
       args=0 ;;
@@ -140,6 +145,11 @@ _flows_bill_node() {
       subs=''
       opts='--esco --installation --share'
       vals='--esco --installation --share'
+      args=0 ;;
+    'flows-bill solar tariff')
+      subs=''
+      opts='--esco --period-start --pence-per-year'
+      vals='--esco --period-start --pence-per-year'
       args=0 ;;
     'flows-bill solar list')
       subs=''
@@ -271,6 +281,7 @@ _flows_bill_child() {
     'flows-bill|solar-credits') child='solar-credits' ;;
     'flows-bill solar-credits|apply') child='apply' ;;
     'flows-bill|statements') child='statements' ;;
+    'flows-bill statements|send') child='send' ;;
     'flows-bill|run') child='run' ;;
     'flows-bill|customers') child='customers' ;;
     'flows-bill customers|add') child='add' ;;
@@ -284,6 +295,7 @@ _flows_bill_child() {
     'flows-bill|solar') child='solar' ;;
     'flows-bill solar|add') child='add' ;;
     'flows-bill solar|allocate') child='allocate' ;;
+    'flows-bill solar|tariff') child='tariff' ;;
     'flows-bill solar|list') child='list' ;;
     'flows-bill|properties') child='properties' ;;
     'flows-bill properties|add') child='add' ;;

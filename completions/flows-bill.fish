@@ -90,11 +90,19 @@ complete -c flows-bill -n '__fish_seen_subcommand_from solar-credits; and __fish
 complete -c flows-bill -n '__fish_seen_subcommand_from solar-credits; and __fish_seen_subcommand_from apply' -l json -d 'print JSON'
 
 # flows-bill statements
-complete -c flows-bill -n '__fish_seen_subcommand_from statements' -l month -r -F -d 'the month, YYYY-MM'
-complete -c flows-bill -n '__fish_seen_subcommand_from statements' -l esco -r -F -d 'only this ESCO (escos.code)'
-complete -c flows-bill -n '__fish_seen_subcommand_from statements' -l format -x -a 'json csv html' -d 'json (a file per customer), csv (one file) or html (a page per customer)'
-complete -c flows-bill -n '__fish_seen_subcommand_from statements' -l out -r -F -d 'directory to write into (created when missing)'
-complete -c flows-bill -n '__fish_seen_subcommand_from statements' -l json -d 'print the list of files as JSON'
+complete -c flows-bill -n '__fish_seen_subcommand_from statements; and not __fish_seen_subcommand_from send' -a send -d 'email each customer their stored statement (HTML body, CSV attached) over SMTP; each delivery is recorded and never sent twice unless --resend; exit 7 if any failed or is unknown'
+complete -c flows-bill -n '__fish_seen_subcommand_from statements; and not __fish_seen_subcommand_from send' -l month -r -F -d 'the month, YYYY-MM (required)'
+complete -c flows-bill -n '__fish_seen_subcommand_from statements; and not __fish_seen_subcommand_from send' -l esco -r -F -d 'only this ESCO (escos.code)'
+complete -c flows-bill -n '__fish_seen_subcommand_from statements; and not __fish_seen_subcommand_from send' -l format -x -a 'json csv html' -d 'json (a file per customer), csv (one file) or html (a page per customer)'
+complete -c flows-bill -n '__fish_seen_subcommand_from statements; and not __fish_seen_subcommand_from send' -l out -r -F -d 'directory to write into, created when missing (required)'
+complete -c flows-bill -n '__fish_seen_subcommand_from statements; and not __fish_seen_subcommand_from send' -l json -d 'print the list of files as JSON'
+
+# flows-bill statements send
+complete -c flows-bill -n '__fish_seen_subcommand_from statements; and __fish_seen_subcommand_from send' -l month -r -F -d 'the month, YYYY-MM'
+complete -c flows-bill -n '__fish_seen_subcommand_from statements; and __fish_seen_subcommand_from send' -l esco -r -F -d 'only this ESCO (escos.code)'
+complete -c flows-bill -n '__fish_seen_subcommand_from statements; and __fish_seen_subcommand_from send' -l customer -r -F -d 'only this customer (customers.email)'
+complete -c flows-bill -n '__fish_seen_subcommand_from statements; and __fish_seen_subcommand_from send' -l resend -d 'send again to customers whose statement was sent (or may have been)'
+complete -c flows-bill -n '__fish_seen_subcommand_from statements; and __fish_seen_subcommand_from send' -l json -d 'print the deliveries as JSON'
 
 # flows-bill run
 complete -c flows-bill -n '__fish_seen_subcommand_from run' -l month -r -F -d 'the month, YYYY-MM (UK civil month)'
@@ -169,9 +177,10 @@ complete -c flows-bill -n '__fish_seen_subcommand_from customers; and __fish_see
 complete -c flows-bill -n '__fish_seen_subcommand_from customers; and __fish_seen_subcommand_from discount' -F
 
 # flows-bill solar
-complete -c flows-bill -n '__fish_seen_subcommand_from solar; and not __fish_seen_subcommand_from add allocate list' -a add -d 'a property\'s solar installation (or a new capacity for it)'
-complete -c flows-bill -n '__fish_seen_subcommand_from solar; and not __fish_seen_subcommand_from add allocate list' -a allocate -d 'share an installation\'s credit among properties (ratios summing to 1)'
-complete -c flows-bill -n '__fish_seen_subcommand_from solar; and not __fish_seen_subcommand_from add allocate list' -a list -d 'list installations and their shares'
+complete -c flows-bill -n '__fish_seen_subcommand_from solar; and not __fish_seen_subcommand_from add allocate tariff list' -a add -d 'a property\'s solar installation (or a new capacity for it)'
+complete -c flows-bill -n '__fish_seen_subcommand_from solar; and not __fish_seen_subcommand_from add allocate tariff list' -a allocate -d 'share an installation\'s credit among properties (ratios summing to 1)'
+complete -c flows-bill -n '__fish_seen_subcommand_from solar; and not __fish_seen_subcommand_from add allocate tariff list' -a tariff -d 'the ESCO\'s solar credit tariff from a period start (pence a year)'
+complete -c flows-bill -n '__fish_seen_subcommand_from solar; and not __fish_seen_subcommand_from add allocate tariff list' -a list -d 'list installations and their shares'
 
 # flows-bill solar add
 complete -c flows-bill -n '__fish_seen_subcommand_from solar; and __fish_seen_subcommand_from add' -l esco -r -F -d 'the property\'s ESCO'
@@ -182,6 +191,11 @@ complete -c flows-bill -n '__fish_seen_subcommand_from solar; and __fish_seen_su
 complete -c flows-bill -n '__fish_seen_subcommand_from solar; and __fish_seen_subcommand_from allocate' -l esco -r -F -d 'the ESCO'
 complete -c flows-bill -n '__fish_seen_subcommand_from solar; and __fish_seen_subcommand_from allocate' -l installation -r -F -d 'the installation\'s property (plot)'
 complete -c flows-bill -n '__fish_seen_subcommand_from solar; and __fish_seen_subcommand_from allocate' -l share -r -F -d 'PLOT=RATIO, once per property, e.g. --share P1=0.5 --share P2=0.5'
+
+# flows-bill solar tariff
+complete -c flows-bill -n '__fish_seen_subcommand_from solar; and __fish_seen_subcommand_from tariff' -l esco -r -F -d 'the ESCO'
+complete -c flows-bill -n '__fish_seen_subcommand_from solar; and __fish_seen_subcommand_from tariff' -l period-start -r -F -d 'first day it applies, YYYY-MM-DD'
+complete -c flows-bill -n '__fish_seen_subcommand_from solar; and __fish_seen_subcommand_from tariff' -l pence-per-year -r -F -d 'pence a year per kW, 0-1000000 (3650 is 10 p a day)'
 
 # flows-bill solar list
 complete -c flows-bill -n '__fish_seen_subcommand_from solar; and __fish_seen_subcommand_from list' -l esco -r -F -d 'only this ESCO'

@@ -20,5 +20,7 @@ void add_tariff_check_command(CLI::App& tariffs, Globals& g, std::function<int()
 void add_payment_commands(CLI::App& app, Globals& g, std::function<int()>& action);
 // topups, wallets and solar-credits apply (after add_month_commands: it adds to solar-credits).
 void add_topup_commands(CLI::App& app, Globals& g, std::function<int()>& action);
+// `statements send`: a subcommand of `statements` (add_month_commands first).
+void add_send_commands(CLI::App& app, Globals& g, std::function<int()>& action);
 
 }  // namespace flows::bill_app

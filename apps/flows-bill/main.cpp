@@ -162,6 +162,19 @@ cli::ManPage man_page() {
       "solar_credit_payouts row, in one transaction per property, so a crash leaves each property paid or not and "
       "a re-run pays only the rest. A property without a supply meter is reported (status 7); a credit changed by a "
       "later run of the month is reported with the difference and never paid again.\n"
+      "\\fBstatements send\\fR emails each customer their stored statement: the HTML statement as the body and its "
+      "CSV row attached, to the customer's current email, over one SMTP connection (libcurl) to the environment's "
+      "smtp_url (smtp://HOST:PORT, STARTTLS per smtp_starttls: \\fBif\\-offered\\fR (default), \\fBrequired\\fR "
+      "or \\fBoff\\fR; smtps:// for TLS from the first byte; smtp_ca_cert to verify the server; smtp_username and "
+      "smtp_password, or FLOWS_SMTP_PASSWORD, for AUTH) from smtp_from; a missing smtp_url or smtp_from is status "
+      "3. Each attempt is a row of statement_deliveries, written with outcome \\fBunknown\\fR and committed "
+      "before its message goes out, then \\fBsent\\fR (with its Message\\-ID) or \\fBfailed\\fR (with the "
+      "server's reply, e.g. 550 mailbox unavailable); it stays \\fBunknown\\fR when the message was handed over "
+      "and no reply came (look for its Message\\-ID in the server's log). A customer with a sent or unknown "
+      "delivery for the month is skipped unless \\fB\\-\\-resend\\fR; failed ones are tried again. An "
+      "address that is missing or invalid fails without contacting the server. Each customer's outcome is "
+      "printed (\\fB\\-\\-json\\fR for scripts) and the counts on stderr; the status is 7 when any failed or "
+      "is unknown. The password is never printed.\n"
       ".PP\n"
       "The database is the configuration environment's database_url (\\fB\\-\\-env\\fR, FLOWS_ENV, the current "
       "environment of $XDG_CONFIG_HOME/flows/config.toml), overridden by \\fBFLOWS_DATABASE_URL\\fR; libpq's PG* "
@@ -177,12 +190,13 @@ cli::ManPage man_page() {
            "\n.PP\nflows\\-bill uses 2 for bad values (a month that is not YYYY\\-MM or has not started, rates or "
            "discounts out of range, an unknown region or ESCO, a benchmark document with an error, which names "
            "its line), 3 when the database lacks what the month needs (no benchmark tariff in force, an ESCO "
-           "without a region, no statements stored yet), 6 for database errors and 7 when a run skipped customers. "
-           "Nothing is written in every case but 7, where everyone else is billed. \\fBtariffs check\\fR exits 9 "
-           "when some meter differs or cannot be checked (unknown), 0 when every meter matches. "
-           "\\fBtopups from\\-payments\\fR and \\fBsolar\\-credits apply\\fR exit 7 when a payment or a property "
-           "has no supply meter (the others are done); \\fBtopups tokens\\fR exits 3 without a token_command and 8 "
-           "when a token could not be fetched (those topups are failed_token_fetch, the others done)."},
+           "without a region, no statements stored yet, smtp_url, smtp_from or token_command not set), 6 for "
+           "database errors and 7 when some items of a run could not be done while the others were: customers "
+           "skipped by a run, a statement whose delivery failed or is unknown, a payment or property without a supply "
+           "meter (topups from\\-payments, solar\\-credits apply), a token that could not be fetched (topups "
+           "tokens: those topups are failed_token_fetch). Nothing is written in every case but 7, where everything "
+           "else is done and every outcome recorded. \\fBtariffs check\\fR exits 9 when some meter differs or "
+           "cannot be checked (unknown), 0 when every meter matches."},
       {"EXAMPLES",
        "A quarter's benchmark, the tariffs carried over, a month billed and its statements:\n.PP\n.nf\n.RS\n"
        "flows\\-bill tariffs benchmark add \\-\\-region london \\-\\-period\\-start 2024\\-04\\-01 "
@@ -221,6 +235,11 @@ cli::ManPage man_page() {
        "flows\\-bill topups from\\-payments\n"
        "flows\\-bill topups due\n"
        "flows\\-bill topups tokens && emop push tokens\n.RE\n.fi\n"
+       ".PP\nThe statements emailed (config.toml: smtp_url = \\(dqsmtp://mail.example:587\\(dq, smtp_from = "
+       "\\(dqBilling <billing@example.org>\\(dq, smtp_starttls = \\(dqrequired\\(dq), then again to one customer:\n"
+       ".PP\n.nf\n.RS\n"
+       "flows\\-bill statements send \\-\\-month 2024\\-06\n"
+       "flows\\-bill statements send \\-\\-month 2024\\-06 \\-\\-customer ann@example.org \\-\\-resend\n.RE\n.fi\n"
        ".PP\nA benchmark document for \\fBtariffs benchmark import\\fR:\n.PP\n.nf\n.RS\n"
        "benchmarks:\n  \\- {region: london, period_start: 2024\\-07\\-01, unit_rate: 0.2236, standing_charge: 0.601}\n"
        ".RE\n.fi\n.PP\n"
@@ -256,6 +275,7 @@ int main(int argc, char** argv) {
   bill_app::add_customer_commands(app, globals, action);
   bill_app::add_payment_commands(app, globals, action);
   bill_app::add_topup_commands(app, globals, action);
+  bill_app::add_send_commands(app, globals, action);
   bill_app::add_quote_commands(app, action);
 
   cli::add_docs_subcommand(app, man_page, action);

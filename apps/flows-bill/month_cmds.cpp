@@ -244,13 +244,20 @@ void add_month_commands(CLI::App& app, Globals& g, std::function<int()>& action)
 
   auto s = std::make_shared<MonthArgs>();
   auto* st = app.add_subcommand("statements", "write the month's stored statements as files");
-  st->add_option("--month", s->month, "the month, YYYY-MM")->required();
+  // --month and --out are required of `statements` itself, not of its
+  // subcommands (`statements send`, send_cmds.cpp): checked in the callback.
+  st->add_option("--month", s->month, "the month, YYYY-MM (required)");
   st->add_option("--esco", s->esco, "only this ESCO (escos.code)");
   st->add_option("--format", s->format, "json (a file per customer), csv (one file) or html (a page per customer)")
       ->check(CLI::IsMember({"json", "csv", "html"}));
-  st->add_option("--out", s->out, "directory to write into (created when missing)")->required();
+  st->add_option("--out", s->out, "directory to write into, created when missing (required)");
   st->add_flag("--json", s->json, "print the list of files as JSON");
-  st->callback([&g, &action, s] { action = [&g, s] { return run_statements(g, *s); }; });
+  st->callback([&g, &action, s, st] {
+    if (!st->get_subcommands().empty()) return;  // its subcommand set the action
+    for (const char* o : {"--month", "--out"})
+      if (st->count(o) == 0) throw CLI::RequiredError(o);
+    action = [&g, s] { return run_statements(g, *s); };
+  });
 
   auto r = std::make_shared<MonthArgs>();
   auto* run = app.add_subcommand(

@@ -28,7 +28,7 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-constexpr int exit_token_failures = 8;  // some tokens could not be fetched
+constexpr int exit_token_failures = static_cast<int>(ExitCode::partial);  // some tokens could not be fetched
 
 UtcTime now_utc() { return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()); }
 date::year_month_day uk_today() { return billing::uk_date(now_utc()); }

@@ -35,10 +35,11 @@ namespace {
 using Value = toml::basic_value<toml::discard_comments, std::map, std::vector>;
 using CommentedValue = toml::basic_value<toml::preserve_comments, std::map, std::vector>;
 
-constexpr std::array<std::string_view, 14> string_keys{
+constexpr std::array<std::string_view, 16> string_keys{
     "database_url",   "inventory",      "mediator",  "socks_host",    "socks_username",
     "socks_password", "mediator_client_cert", "mediator_client_key", "mediator_ca_cert",
-    "smtp_url",       "smtp_from",      "smtp_username", "smtp_password", "token_command"};
+    "smtp_url",       "smtp_from",      "smtp_username", "smtp_password", "smtp_starttls", "smtp_ca_cert",
+    "token_command"};
 constexpr std::array<std::string_view, 2> int_keys{"timeout_seconds", "socks_port"};
 
 // libpq reads these itself when it connects (conninfo keywords win over them), so
@@ -443,6 +444,8 @@ Settings load(const LoadOptions& opts) {
       else if (key == "smtp_from") str = &s.smtp_from;
       else if (key == "smtp_username") str = &s.smtp_username;
       else if (key == "smtp_password") str = &s.smtp_password;
+      else if (key == "smtp_starttls") str = &s.smtp_starttls;
+      else if (key == "smtp_ca_cert") str = &s.smtp_ca_cert;
       else if (key == "token_command") str = &s.token_command;
       if (str) *str = v.as_string().str;
       else if (key == "timeout_seconds") s.timeout_seconds = static_cast<int>(v.as_integer());
@@ -450,7 +453,8 @@ Settings load(const LoadOptions& opts) {
       s.sources[key] = "config file";
     }
     // Relative to the file, so a cron job finds the inventory whatever its cwd.
-    for (auto* file : {&s.inventory, &s.mediator_client_cert, &s.mediator_client_key, &s.mediator_ca_cert})
+    for (auto* file : {&s.inventory, &s.mediator_client_cert, &s.mediator_client_key, &s.mediator_ca_cert,
+                       &s.smtp_ca_cert})
       if (*file && !(*file)->empty() && fs::path(**file).is_relative())
         *file = (path->parent_path() / **file).lexically_normal().string();
   }
@@ -468,6 +472,11 @@ Settings load(const LoadOptions& opts) {
   override_string("SOCKS_PASSWORD", s.socks_password, "socks_password");
   override_string("FLOWS_SMTP_URL", s.smtp_url, "smtp_url");
   override_string("FLOWS_SMTP_PASSWORD", s.smtp_password, "smtp_password");
+  override_string("FLOWS_SMTP_STARTTLS", s.smtp_starttls, "smtp_starttls");
+  if (s.smtp_starttls && *s.smtp_starttls != "required" && *s.smtp_starttls != "if-offered" &&
+      *s.smtp_starttls != "off")
+    throw config_error("smtp_starttls (" + s.sources["smtp_starttls"] +
+                       ") must be \"required\", \"if-offered\" or \"off\", not \"" + *s.smtp_starttls + "\"");
   override_string("FLOWS_TOKEN_COMMAND", s.token_command, "token_command");
   if (auto v = env("EMLITE_TIMEOUT_SECONDS")) {
     auto t = parse_int(*v);
@@ -519,6 +528,8 @@ std::vector<Settings::Item> Settings::items() const {
   str("smtp_from", smtp_from);
   str("smtp_username", smtp_username);
   str("smtp_password", smtp_password, true);
+  str("smtp_starttls", smtp_starttls);
+  str("smtp_ca_cert", smtp_ca_cert);
   str("token_command", token_command);
   return out;
 }

@@ -60,6 +60,10 @@ struct Settings {
   std::optional<std::string> smtp_from;
   std::optional<std::string> smtp_username;
   std::optional<std::string> smtp_password;  // secret: FLOWS_SMTP_PASSWORD overrides; masked in env_show
+  // STARTTLS on smtp://: "required" (refuse a server that does not offer it),
+  // "if-offered" (the default) or "off"; smtps:// is TLS from the first byte.
+  std::optional<std::string> smtp_starttls;  // FLOWS_SMTP_STARTTLS overrides; validated
+  std::optional<std::string> smtp_ca_cert;   // PEM CA bundle to verify the server with; relative to the config file
   std::optional<std::string> token_command;  // FLOWS_TOKEN_COMMAND overrides
   int timeout_seconds = 10;
 

@@ -380,3 +380,43 @@ TEST_CASE("config: nesting deeper than toml11 can recurse is refused before pars
   auto msg = config_error_of([&] { flows::config::load(opts(file)); });
   CHECK(contains(msg, "ok.toml:2: unknown key \"x\""));
 }
+
+TEST_CASE("config: SMTP settings, STARTTLS policy and CA file; the password never shown") {
+  TempDir d;
+  auto file = d.write("config.toml", R"([environments.local]
+smtp_url = "smtp://127.0.0.1:2525"
+smtp_from = "Billing <billing@example.org>"
+smtp_username = "billing"
+smtp_password = "hunter2"
+smtp_starttls = "required"
+smtp_ca_cert = "certs/ca.pem"
+)");
+  auto s = flows::config::load(opts(file));
+  CHECK(s.smtp_url == "smtp://127.0.0.1:2525");
+  CHECK(s.smtp_from == "Billing <billing@example.org>");
+  CHECK(s.smtp_starttls == "required");
+  // Relative to the config file, like the mediator's certificates.
+  CHECK(s.smtp_ca_cert == (d.path / "certs/ca.pem").string());
+  std::string shown;
+  for (auto& l : s.describe()) shown += l + "\n";
+  CHECK(contains(shown, "smtp_password    ***  (config file)"));
+  CHECK(contains(shown, "smtp_starttls    required  (config file)"));
+  CHECK(!contains(shown, "hunter2"));
+
+  s = flows::config::load(opts(file, {{"FLOWS_SMTP_STARTTLS", "off"}, {"FLOWS_SMTP_PASSWORD", "s3cret"},
+                                      {"FLOWS_SMTP_URL", "smtps://mail.example:465"}}));
+  CHECK(s.smtp_starttls == "off");
+  CHECK(s.source("smtp_starttls") == "FLOWS_SMTP_STARTTLS");
+  CHECK(s.smtp_password == "s3cret");
+  CHECK(s.smtp_url == "smtps://mail.example:465");
+
+  // Unset: the mail code's default (if-offered) applies.
+  CHECK(!flows::config::load(opts(d.path / "absent.toml")).smtp_starttls);
+
+  auto msg = config_error_of([&] { flows::config::load(opts(file, {{"FLOWS_SMTP_STARTTLS", "yes"}})); });
+  CHECK(msg == "smtp_starttls (FLOWS_SMTP_STARTTLS) must be \"required\", \"if-offered\" or \"off\", not \"yes\"");
+  auto bad = d.write("bad.toml", "[environments.local]\nsmtp_starttls = \"maybe\"\n");
+  msg = config_error_of([&] { flows::config::load(opts(bad)); });
+  CHECK(contains(msg, "\"maybe\""));
+  CHECK(!contains(flows::config::load(opts(file)).smtp_url.value_or(""), "hunter2"));
+}

@@ -129,7 +129,7 @@ check_py "M1 balance rose by exactly 12.34" "D('$(balance $M1)') - D('$B1') == D
 run "$BILL" topups add --meter $M1 --amount-pence 500 --source gift --reason "bad token"
 G2=$(sql "SELECT id FROM public.topups WHERE notes = 'bad token'")
 FLOWS_TOKEN_COMMAND="echo 12345" run "$BILL" topups tokens
-expect_eq "bad token output: status 8" "$RC" 8
+expect_eq "bad token output: status 7" "$RC" 7
 expect_eq "bad token output: failed_token_fetch" "$(status_of "$G2")" failed_token_fetch
 expect_match "bad token output: the reason in notes" "$(sql "SELECT notes FROM public.topups WHERE id = '$G2'")" \
   "^bad token; token fetch failed: .*not exactly 20 digits"
