@@ -20,6 +20,7 @@
 //                             (the per-row one when register_interval_hh is a hypertable)
 //   daily_rollup_backfill     the rollup of the half hours already there (batched: big table)
 //   esco_isolation            only when asked: 0005's ESCO policies (see below)
+//   esco_isolation_tables     only when asked: 0012's policies and the read-only roles' tokens masked
 //   record_schema_version     public.flows_migrations: versions 1..N marked "adopted"
 #include <string>
 #include <string_view>
