@@ -97,7 +97,7 @@ run db status
 expect_status 6 "status of a deployed database"
 expect_line "deployed Flows schema (sqitch 0006), not yet adopted"
 expect_line "adoption would add: daily_rollup: flows.register_interval_daily, kept by statement triggers on flows.register_interval_hh"
-if [[ $(grep -c '^adoption would add: ' <<<"$OUT") == 10 ]]; then pass; else fail "ten adoption steps expected"; fi
+if [[ $(grep -c '^adoption would add: ' <<<"$OUT") == 11 ]]; then pass; else fail "eleven adoption steps expected"; fi
 run db status --json
 if [[ $(json_get '(j["database"], j["origin"], j["adoption_would_add"][0], j["adoption_would_add"][-1])') == \
       "('deployed', 'sqitch 0006', 'record_baseline', 'record_schema_version')" ]]; then pass; else fail "status --json"; fi
