@@ -43,7 +43,9 @@ struct AdoptionOptions {
   // session that sets flows.esco sees and writes only that ESCO's rows; one
   // that does not sees what it saw before. A table that already has row-level
   // security gets the policy as RESTRICTIVE (it narrows, never widens, what its
-  // own policies allow).
+  // own policies allow). With it also 0012's policies on every table of an
+  // ESCO's meters, customers, accounts and payments, and the read-only roles'
+  // tokens masked (step esco_isolation_tables).
   bool esco_isolation = false;
 };
 
