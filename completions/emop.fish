@@ -393,7 +393,7 @@ complete -c emop -n '__fish_seen_subcommand_from db; and not __fish_seen_subcomm
 
 # emop db migrate
 complete -c emop -n '__fish_seen_subcommand_from db; and __fish_seen_subcommand_from migrate' -l dry-run -d 'print the SQL that would run, change nothing'
-complete -c emop -n '__fish_seen_subcommand_from db; and __fish_seen_subcommand_from migrate' -l with-esco-isolation -d 'when adopting: also add row-level security per ESCO (the session setting flows.esco) to escos, sites_new, feeder_registry, meter_registry and the ESCO billing tables'
+complete -c emop -n '__fish_seen_subcommand_from db; and __fish_seen_subcommand_from migrate' -l with-esco-isolation -d 'when adopting: also add row-level security per ESCO (the session setting flows.esco) to escos, sites_new, feeder_registry, meter_registry, the ESCO billing tables and (0012) every table of an ESCO\'s meters, customers, accounts, payments and topups, and mask tokens for the read-only roles (public.topups_redacted)'
 
 # emop db rebuild-rollup
 

@@ -18,7 +18,8 @@ declare -A allowed=(
   [cli]="core cli"
   [billing]="core billing"
   [db]="core config transport billing db"  # billing: its value types, for the billing repositories
-  [jobs]="core emop transport meter config db billing jobs"
+  [mail]="core mail"  # messages (pure) and the SMTP session, the one seam to a mail server
+  [jobs]="core emop transport meter config db billing mail jobs"
   [gateway]="core emop transport net meter config db gateway"
 )
 # The simulator's socket server puts the pure model on the network: it alone in

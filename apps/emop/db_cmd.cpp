@@ -124,7 +124,7 @@ int run_migrate(const GlobalOptions& options, Resources& res, const MigrateArgs&
   const auto& r = out.migrated;
   if (args.esco_isolation && out.found.kind != db::DatabaseKind::deployed &&
       out.found.kind != db::DatabaseKind::adopted)
-    std::cerr << "emop: --with-esco-isolation is for adopted databases: this one's schema (0005) has it already\n";
+    std::cerr << "emop: --with-esco-isolation is for adopted databases: this one's schema (0005, 0012) has it already\n";
   if (options.json) {
     std::cout << nlohmann::json{{"database", kind_name(out.found.kind)},
                                 {"adopted_steps", out.adopted},
@@ -173,7 +173,9 @@ void add_db_commands(CLI::App& app, Invocation& inv) {
   migrate->add_flag("--dry-run", migrate_args.dry_run, "print the SQL that would run, change nothing");
   migrate->add_flag("--with-esco-isolation", migrate_args.esco_isolation,
                     "when adopting: also add row-level security per ESCO (the session setting flows.esco) to "
-                    "escos, sites_new, feeder_registry, meter_registry and the ESCO billing tables");
+                    "escos, sites_new, feeder_registry, meter_registry, the ESCO billing tables and (0012) every "
+                    "table of an ESCO's meters, customers, accounts, payments and topups, and mask tokens for the "
+                    "read-only roles (public.topups_redacted)");
   migrate->callback([&inv] { inv.action = [&inv] { return run_migrate(inv.options, inv.resources, migrate_args); }; });
   db->add_subcommand("rebuild-rollup",
                      "recompute flows.register_interval_daily from the half hours (after writes with triggers "

@@ -205,6 +205,17 @@ AdoptionStep esco_isolation_step(const CatalogueSnapshot& s) {
           sql};
 }
 
+// 0012's policies on the tables of an ESCO's meters, properties, accounts,
+// customers and payments, and the read-only roles' tokens masked (only when
+// asked: on an adopted database 0012 itself changes no one's access).
+AdoptionStep esco_isolation_tables_step() {
+  return {"esco_isolation_tables",
+          "row-level security per ESCO on the tables of its meters, customers, accounts and payments, and the "
+          "read-only roles' tokens masked (public.topups_redacted; asked for with --with-esco-isolation)",
+          section(migration_sql(12), "-- The visible ids", "-- Applied here") +
+              "SELECT flows.esco_isolation_apply('flows_tools_esco_isolation');\n"};
+}
+
 AdoptionStep schema_version_step(const CatalogueSnapshot& s) {
   std::vector<std::string> rows;
   for (const auto& m : embedded_migrations())
@@ -258,6 +269,7 @@ std::vector<AdoptionStep> plan_adoption(const CatalogueSnapshot& s, const Adopti
   want(!s.has_table("flows.mediator_audit"), mediator_audit_step(s));
   want(business_missing(s), business_step(s));
   want(options.esco_isolation, esco_isolation_step(s));
+  want(options.esco_isolation, esco_isolation_tables_step());
   want(true, schema_version_step(s));
   return steps;
 }

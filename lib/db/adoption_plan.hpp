@@ -20,6 +20,7 @@
 //                             (the per-row one when register_interval_hh is a hypertable)
 //   daily_rollup_backfill     the rollup of the half hours already there (batched: big table)
 //   esco_isolation            only when asked: 0005's ESCO policies (see below)
+//   esco_isolation_tables     only when asked: 0012's policies and the read-only roles' tokens masked
 //   record_schema_version     public.flows_migrations: versions 1..N marked "adopted"
 #include <string>
 #include <string_view>
@@ -42,7 +43,9 @@ struct AdoptionOptions {
   // session that sets flows.esco sees and writes only that ESCO's rows; one
   // that does not sees what it saw before. A table that already has row-level
   // security gets the policy as RESTRICTIVE (it narrows, never widens, what its
-  // own policies allow).
+  // own policies allow). With it also 0012's policies on every table of an
+  // ESCO's meters, customers, accounts and payments, and the read-only roles'
+  // tokens masked (step esco_isolation_tables).
   bool esco_isolation = false;
 };
 

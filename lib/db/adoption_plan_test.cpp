@@ -44,8 +44,7 @@ TEST_CASE("a deployed database without anything of the tools' gets every step, i
   const auto plan = plan_adoption(deployed(), {});
   CHECK(names(plan) == std::vector<std::string>{"record_baseline", "updated_at_function", "meter_registry_emop_port",
                                                 "public_business", "push_jobs", "billing", "daily_rollup",
-                                                "daily_rollup_backfill", "mediator_audit", "business",
-                                                "record_schema_version"});
+                                                "daily_rollup_backfill", "mediator_audit", "business", "record_schema_version"});
   CHECK(step(plan, "daily_rollup_backfill").batched);
   CHECK(std::count_if(plan.begin(), plan.end(), [](const AdoptionStep& s) { return s.batched; }) == 1);
 }
@@ -64,14 +63,14 @@ TEST_CASE("steps already recorded, or whose objects are there, are left out") {
                                  "record_schema_version"});
   s.adoption_steps_done.push_back("daily_rollup_backfill");
   s.columns["flows.mediator_audit"]["id"] = "bigint";
+  s.adoption_steps_done.push_back("business");
   s.adoption_steps_done.push_back("record_schema_version");
   s.columns["flows.register_interval_daily"]["day"] = "date";
   for (const auto& [t, cols] : public_table_groups()[2].tables) s.columns[t]["id"] = "uuid";
-  CHECK(names(plan_adoption(s, {})) == std::vector<std::string>{"business"});  // 0011's columns are missing
   s.columns["public.customer_accounts"]["move_in"] = "date";
   s.columns["public.payments"]["provider_reference"] = "text";
   CHECK(plan_adoption(s, {}).empty());
-  CHECK(names(plan_adoption(s, {true})) == std::vector<std::string>{"esco_isolation"});
+  CHECK(names(plan_adoption(s, {true})) == std::vector<std::string>{"esco_isolation", "esco_isolation_tables"});
 }
 
 TEST_CASE("no row-level security unless asked; billing without 0008's policies") {
@@ -103,6 +102,11 @@ TEST_CASE("esco isolation: permissive where there was no row-level security, res
   CHECK(has(sql, "ALTER TABLE flows.meter_registry ENABLE ROW LEVEL SECURITY;\nCREATE POLICY "
                  "flows_tools_esco_isolation ON flows.meter_registry USING (flows.esco_visible(esco));"));
   CHECK(names(plan).back() == "record_schema_version");
+  // 0012's policies and token masking, under the adoption's policy name.
+  const auto& tables = step(plan, "esco_isolation_tables").sql;
+  CHECK(has(tables, "CREATE OR REPLACE FUNCTION flows.esco_isolation_apply(policy text)"));
+  CHECK(has(tables, "\nSELECT flows.esco_isolation_apply('flows_tools_esco_isolation');\n"));
+  CHECK(!has(tables, "PERFORM flows.esco_isolation_apply('esco_isolation')"));
 }
 
 TEST_CASE("new tables get the deployed roles' privileges; read-only tables only SELECT") {

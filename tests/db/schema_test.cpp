@@ -499,6 +499,8 @@ TEST_CASE("register_interval_daily: its SECURITY DEFINER functions serve registe
   const std::string who = db.conn().quote_name(role.name());
   exec(db.conn(), "GRANT USAGE ON SCHEMA flows TO " + who);
   exec(db.conn(), "GRANT INSERT ON flows.register_interval_hh TO " + who);
+  // (row-level security, 0012: a writer reads the registers and meters its rows are checked against)
+  exec(db.conn(), "GRANT SELECT ON flows.meter_registers, flows.meter_registry, flows.escos TO " + who);
 
   // A role that may only insert half hours still moves the rollup: the
   // triggers fire as the owner whatever the writer's rights.
