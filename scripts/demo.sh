@@ -27,10 +27,12 @@ chmod 755 "$work"  # the throwaway PostgreSQL runs as the unprivileged flows-pg 
 sim_pid=
 sim2_pid=
 gw_pid=
+smtp_pid=
 mediators=$root/build/apps/mediators/mediators
 cleanup() {
   if [ -n "$gw_pid" ] && ! { [ "$keep" = 1 ] && [ "${demo_done:-0}" = 1 ]; }; then kill "$gw_pid" 2>/dev/null && wait "$gw_pid" 2>/dev/null; fi
   [ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null
+  [ -n "$smtp_pid" ] && kill "$smtp_pid" 2>/dev/null && wait "$smtp_pid" 2>/dev/null
   if [ "$keep" = 1 ] && [ "${demo_done:-0}" = 1 ]; then return; fi
   [ -n "$sim2_pid" ] && kill "$sim2_pid" 2>/dev/null && wait "$sim2_pid" 2>/dev/null
   "$root/scripts/pg-local.sh" stop "$work/pg" >/dev/null 2>&1 || true
@@ -185,13 +187,29 @@ show_bill topups tokens
 show push tokens
 show_bill topups list
 
+step "The tariffs on the meters against the database's (what a push would fix)"
+show sync --frequency 12hourly   # the meters' tariffs into meter_shadows
+show_bill tariffs check --esco demo | head -n 6 || true
+echo "(exit 9: meters differ; emop push tariffs --esco demo --only-differing would contact only those)"
+
+step "Statements delivered: by email to a local SMTP server on loopback (python3-aiosmtpd)"
+rm -rf "$out/mail"
+/usr/bin/python3 "$root/tests/db/smtp_sink.py" --dir "$out/mail" --port-file "$work/mail.port" 2>"$work/smtp.log" &
+smtp_pid=$!
+for _ in $(seq 1 100); do [ -s "$work/mail.port" ] && break; sleep 0.1; done
+[ -s "$work/mail.port" ] || { cat "$work/smtp.log" >&2; echo "demo: the SMTP server did not start" >&2; exit 1; }
+export FLOWS_SMTP_URL="smtp://127.0.0.1:$(cat "$work/mail.port")" FLOWS_SMTP_FROM="Demo ESCO <billing@demo.example>"
+show_bill statements send --month "$month"
+show_bill statements send --month "$month"   # a re-run sends none
+echo "the messages as received: $out/mail/ ($(ls "$out/mail" | wc -l) files)"
+
 demo_done=1
 step "Recap ($(( $(date +%s) - started )) s)"
 cat <<EOF
 Ran: the codec, 12 simulated meters read and written (a token, a future tariff),
 a throwaway PostgreSQL migrated, a community of 8 meters imported, a gateway in
 front of them (mediators serve, $MEDIATOR_SERVER), synced through it hourly and daily, $(psql -X -qAt -c "SELECT count(*) FROM flows.register_interval_hh") half hours ingested, $month billed.
-Statements: $out (index-$month.html, statements-$month.csv).
+Statements: $out (index-$month.html, statements-$month.csv), and as emailed: $out/mail/.
 EOF
 if [ "$keep" = 1 ]; then
   cat <<EOF

@@ -471,6 +471,7 @@ Settings load(const LoadOptions& opts) {
   override_string("SOCKS_USERNAME", s.socks_username, "socks_username");
   override_string("SOCKS_PASSWORD", s.socks_password, "socks_password");
   override_string("FLOWS_SMTP_URL", s.smtp_url, "smtp_url");
+  override_string("FLOWS_SMTP_FROM", s.smtp_from, "smtp_from");
   override_string("FLOWS_SMTP_PASSWORD", s.smtp_password, "smtp_password");
   override_string("FLOWS_SMTP_STARTTLS", s.smtp_starttls, "smtp_starttls");
   if (s.smtp_starttls && *s.smtp_starttls != "required" && *s.smtp_starttls != "if-offered" &&

@@ -57,7 +57,7 @@ struct Settings {
   // asked for on smtp:// when the server offers it) and the token source of
   // topups (a command printing a 20-digit token for a meter and an amount).
   std::optional<std::string> smtp_url;       // FLOWS_SMTP_URL overrides
-  std::optional<std::string> smtp_from;
+  std::optional<std::string> smtp_from;       // FLOWS_SMTP_FROM overrides
   std::optional<std::string> smtp_username;
   std::optional<std::string> smtp_password;  // secret: FLOWS_SMTP_PASSWORD overrides; masked in env_show
   // STARTTLS on smtp://: "required" (refuse a server that does not offer it),
