@@ -16,12 +16,11 @@
 #include "connect.hpp"
 #include "core/emop_time.hpp"
 #include "core/error.hpp"
-#include "db/migrations.hpp"
-#include "db/transaction.hpp"
 #include "db/wallets.hpp"
 #include "db_cmds.hpp"
 #include "jobs/solar_payout.hpp"
 #include "jobs/topup_jobs.hpp"
+#include "jobs/wallet_settings.hpp"
 
 namespace flows::bill_app {
 namespace {
@@ -193,39 +192,20 @@ void print_wallet(const db::WalletRow& w, bool as_json) {
                            w.settings.auto_topup ? "on" : "off", billing::to_string(w.settings.timing), w.updated_at);
 }
 
-std::string require_customer(pqxx::transaction_base& tx, const std::string& email) {
-  auto c = db::customer_by_email(tx, email);
-  if (!c) throw usage_error("no customer with email '" + email + "'");
-  return *c;
-}
-
 int run_wallet_set(const Globals& g, const WalletArgs& a) {
-  std::optional<billing::PaymentTiming> timing;
-  if (a.timing) timing = billing::parse_payment_timing(*a.timing);
+  jobs::WalletChange change;
+  change.minimum_pence = a.minimum;
+  change.target_pence = a.target;
+  if (a.auto_topup) change.auto_topup = *a.auto_topup == "on";
+  if (a.timing) change.timing = billing::parse_payment_timing(*a.timing);
   auto conn = connect_database(g.env);
-  db::require_current(*conn);
-  const auto w = db::in_transaction(*conn, "cannot store the wallet (nothing was written)", [&](pqxx::work& tx) {
-    const std::string customer = require_customer(tx, a.email);
-    billing::WalletSettings s;
-    if (auto old = db::wallet_of(tx, customer)) s = old->settings;
-    if (a.minimum) s.minimum_pence = *a.minimum;
-    if (a.target) s.target_pence = *a.target;
-    if (a.auto_topup) s.auto_topup = *a.auto_topup == "on";
-    if (timing) s.timing = *timing;
-    if (auto problem = billing::wallet_settings_problem(s); !problem.empty()) throw usage_error(problem);
-    db::store_wallet(tx, customer, s);
-    return *db::wallet_of(tx, customer);
-  });
-  print_wallet(w, a.json);
+  print_wallet(jobs::set_wallet(*conn, a.email, change), a.json);
   return 0;
 }
 
 int run_wallet_show(const Globals& g, const WalletArgs& a) {
   auto conn = connect_database(g.env);
-  db::require_current(*conn);
-  const auto w = db::in_read_transaction(*conn, "cannot read the wallet", [&](pqxx::read_transaction& tx) {
-    return db::wallet_of(tx, require_customer(tx, a.email));
-  });
+  const auto w = jobs::wallet_of(*conn, a.email);
   if (!w) throw config_error("customer " + a.email + " has no wallet (flows-bill wallets set " + a.email + ")");
   print_wallet(*w, a.json);
   return 0;
@@ -233,9 +213,7 @@ int run_wallet_show(const Globals& g, const WalletArgs& a) {
 
 int run_wallet_list(const Globals& g, const WalletArgs& a) {
   auto conn = connect_database(g.env);
-  db::require_current(*conn);
-  const auto ws = db::in_read_transaction(*conn, "cannot read the wallets",
-                                          [&](pqxx::read_transaction& tx) { return db::list_wallets(tx); });
+  const auto ws = jobs::list_wallets(*conn);
   if (a.json) {
     json out = json::array();
     for (const auto& w : ws) out.push_back(wallet_json(w));

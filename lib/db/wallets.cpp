@@ -36,12 +36,6 @@ UtcTime instant_of(const pqxx::field& epoch_seconds) {
 
 }  // namespace
 
-std::optional<std::string> customer_by_email(pqxx::transaction_base& tx, const std::string& email) {
-  const auto r = tx.exec_params("SELECT id::text AS id FROM public.customers WHERE lower(email) = lower($1)", email);
-  if (r.empty()) return std::nullopt;
-  return r[0]["id"].as<std::string>();
-}
-
 std::optional<WalletRow> wallet_of(pqxx::transaction_base& tx, const std::string& customer) {
   const auto r = tx.exec_params(std::string(wallet_columns) + "WHERE w.customer = $1::uuid", customer);
   if (r.empty()) return std::nullopt;

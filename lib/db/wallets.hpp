@@ -21,8 +21,6 @@ struct WalletRow {
   std::string updated_at;  // ISO UTC
 };
 
-// The customer's id by email (case-insensitive).
-std::optional<std::string> customer_by_email(pqxx::transaction_base& tx, const std::string& email);
 std::optional<WalletRow> wallet_of(pqxx::transaction_base& tx, const std::string& customer);
 // Inserts or replaces the customer's wallet settings.
 void store_wallet(pqxx::transaction_base& tx, const std::string& customer, const billing::WalletSettings& w);
