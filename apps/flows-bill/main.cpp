@@ -17,16 +17,10 @@ using namespace flows;
 
 namespace {
 
-cli::ManPage man_page() {
-  cli::ManPage p;
-  p.name = "flows-bill";
-  p.summary = "billing for energy communities: tariffs, monthly usage and costs, solar credits, statements";
-  p.date = "2026-11-24";
-  p.version = std::string(flows::version);
-  p.description =
+// The description, a paragraph each (joined by .PP).
+const char* const description_paragraphs[] = {
       "flows-bill computes what an ESCO's customers are charged and keeps the Flows database's billing tables "
-      "true. All money is exact decimal arithmetic; nothing is ever a binary floating-point number.\n"
-      ".PP\n"
+      "true. All money is exact decimal arithmetic; nothing is ever a binary floating-point number.\n",
       "A \\fIcustomer\\fR's unit rate and standing charge are (1 \\- d/100) \\(mu the benchmark (the Ofgem price "
       "cap for the ESCO's region), \\fBtruncated\\fR to 5 decimals, since they are programmed into the meter: "
       "0.2345 \\(Po/kWh at 25 % is 0.175875, so 0.17587. The \\fImicrogrid\\fR's rates are the same product kept "
@@ -35,8 +29,7 @@ cli::ManPage man_page() {
       "\\fBtariffs quarter\\fR creates the next period's microgrid row for each ESCO and a customer row for each "
       "live, prelive or onboarding occupier of a supply account, carrying the previous discount and prepayment "
       "settings over (defaults: 25 %, emergency credit 15, e-credit threshold 10, debt recovery 0.25); rows that "
-      "exist are kept, so a re-run changes nothing.\n"
-      ".PP\n"
+      "exist are kept, so a re-run changes nothing.\n",
       "\\fBtariffs check\\fR compares what each active supply meter carries, as flows.meter_shadows holds it "
       "(the last \\fBemop sync\\fR), with the database on a date (\\fB\\-\\-as\\-of\\fR, default the UK date): "
       "the active tariff's unit rates A and B and standing charge with the customer tariff in force of the "
@@ -51,8 +44,7 @@ cli::ManPage man_page() {
       "\\fIunknown\\fR with the reason, never as matching. The table lists only the meters that are not "
       "matching, and a count of each state goes to standard error; \\fB\\-\\-json\\fR lists every meter "
       "with its state (matching, differs, unknown). \\fBemop push tariffs \\-\\-only\\-differing\\fR uses the same "
-      "comparison to contact only the meters that are not matching.\n"
-      ".PP\n"
+      "comparison to contact only the meters that are not matching.\n",
       "A month's usage per circuit is the sum of its registers' half-hourly kWh inside the month, each register "
       "counted inside its time range on the circuit: whole UK days are read from flows.register_interval_daily, "
       "which the database keeps with the half hours (migration 0009), and only the part days at a range's ends "
@@ -63,13 +55,11 @@ cli::ManPage man_page() {
       "customer's, the microgrid's and the benchmark tariff. Months are UK civil months (Europe/London). "
       "Statements show each line rounded to the penny, half away from zero, and a total that is the sum of the "
       "rounded lines, so every statement adds up. Customers without a tariff in force are listed and skipped, "
-      "never billed at zero, and the run exits 7.\n"
-      ".PP\n"
+      "never billed at zero, and the run exits 7.\n",
       "A solar credit is trunc(capacity kW \\(mu days in the month \\(mu pence per year / days in the year) "
       "whole pence, with 365 or 366 days in the year; a property's share of it is trunc(credit \\(mu ratio), "
       "the ratios of an installation summing to exactly 1 (the database refuses others). Pence per day is printed "
-      "truncated to 9 decimals, trailing zeros dropped; the credit uses the exact quotient.\n"
-      ".PP\n"
+      "truncated to 9 decimals, trailing zeros dropped; the credit uses the exact quotient.\n",
       "\\fBrun\\fR does usage, costs, solar credits and statements for a month in one transaction under a lock "
       "per month: a re-run replaces the month's rows with identical ones, and a run that fails or is killed "
       "leaves the database as it was. \\fBusage\\fR, \\fBcosts\\fR and \\fBsolar\\-credits\\fR do one step each "
@@ -78,8 +68,7 @@ cli::ManPage man_page() {
       "and a chart of daily use, self-contained), \\fBcsv\\fR one file with a row per customer (a cell "
       "starting with = + \\- @, a tab or a carriage return gets a leading single quote, so a spreadsheet "
       "never runs it as a formula; plain numbers are left as they are); files are "
-      "written whole (temporary file and rename).\n"
-      ".PP\n"
+      "written whole (temporary file and rename).\n",
       "\\fBcustomers add\\fR adds a customer (email, unique without regard to case; name; status, pending by "
       "default) with their account on a property (\\fB\\-\\-esco\\fR and \\fB\\-\\-plot\\fR; the property's open "
       "account of that type, created when it has none) as occupier or owner from \\fB\\-\\-move\\-in\\fR. "
@@ -99,8 +88,7 @@ cli::ManPage man_page() {
       "customers are billed; others are listed as skipped (exit 7). \\fBcustomers discount\\fR sets a "
       "customer's tariff from a month's first day at a discount off the benchmark in force then. \\fBsolar "
       "add\\fR records a property's installation (kW), \\fBsolar allocate\\fR shares its credit among properties "
-      "by ratios summing to exactly 1.\n"
-      ".PP\n"
+      "by ratios summing to exactly 1.\n",
       "\\fBpayments import\\fR \\fIFILE\\fR \\fB\\-\\-source\\fR \\fINAME\\fR reads a bank statement or payment "
       "provider export (CSV, RFC 4180 quoting) with a header row. The default mapping reads the columns "
       "\\fBdate,amount,reference,payer,payer_reference,description,status\\fR (any order and case; date, amount and "
@@ -144,8 +132,7 @@ cli::ManPage man_page() {
       "command that fails or prints anything else makes the topup failed_token_fetch with the reason in its notes "
       "(set it back to wait_token_fetch to retry), and the run exits 8. Tokens are never printed whole (their last "
       "4 digits). For simulated meters: token_command = \\(dqemlite\\-sim token \\-\\-amount {amount} \\-\\-nonce "
-      "{nonce}\\(dq.\n"
-      ".PP\n"
+      "{nonce}\\(dq.\n",
       "A customer's wallet (\\fBwallets set\\fR; new ones \\(Po20 minimum, \\(Po30 target, auto top-up off, monthly) "
       "with auto top-up on makes \\fBtopups due\\fR top the meter up when its latest reading in "
       "flows.meter_prepay_balance is below the minimum: target \\- balance, rounded up to the penny (\\(Po30 \\- "
@@ -153,8 +140,7 @@ cli::ManPage man_page() {
       "supply account (provider wallet, \\(lqauto top-up (weekly|monthly)\\(rq) that the provider collects at the next "
       "Monday 00:00 UK time, or on the 1st of the next month, linked to it so the payments import settles it without "
       "a second topup. Each shortfall (meter, reading time) makes one topup at most, and none is made while an "
-      "earlier auto top-up of the meter is not completed or completed after the reading.\n"
-      ".PP\n"
+      "earlier auto top-up of the meter is not completed or completed after the reading.\n",
       "\\fBsolar\\-credits apply\\fR pays each month's stored solar credits out once its time has come (00:10 UK time "
       "on the 1st of the next month; \\fB\\-\\-as\\-of\\fR sets the time taken as now; a \\fB\\-\\-month\\fR not due yet "
       "is refused, status 2): for each property whose shares sum to more than 0 p and that has not been paid for the "
@@ -174,20 +160,19 @@ cli::ManPage man_page() {
       "delivery for the month is skipped unless \\fB\\-\\-resend\\fR; failed ones are tried again. An "
       "address that is missing or invalid fails without contacting the server. Each customer's outcome is "
       "printed (\\fB\\-\\-json\\fR for scripts) and the counts on stderr; the status is 7 when any failed or "
-      "is unknown. The password is never printed.\n"
-      ".PP\n"
+      "is unknown. The password is never printed.\n",
       "The database is the configuration environment's database_url (\\fB\\-\\-env\\fR, FLOWS_ENV, the current "
       "environment of $XDG_CONFIG_HOME/flows/config.toml), overridden by \\fBFLOWS_DATABASE_URL\\fR; libpq's PG* "
-      "variables fill in the rest. Its schema must be current (\\fBemop db migrate\\fR).\n"
-      ".PP\n"
+      "variables fill in the rest. Its schema must be current (\\fBemop db migrate\\fR).\n",
       "With \\fB\\-\\-json\\fR, amounts are decimal strings: customer rates with 5 decimals, microgrid rates "
       "exact with at least 5. \\fBquote tariff\\fR's table shows a microgrid rate of more than 9 decimals "
       "truncated to 9 and marked \\(lq…\\(rq (a note says so); its JSON is exact. A number too large to hold "
-      "is refused as such (status 2).";
-  p.extra_sections = {
-      {"EXIT STATUS",
-       cli::exit_status_roff() +
-           "\n.PP\nflows\\-bill uses 2 for bad values (a month that is not YYYY\\-MM or has not started, rates or "
+      "is refused as such (status 2).",
+};
+
+// flows-bill's own statuses, after the ones every tool shares.
+constexpr const char* exit_statuses =
+    "\n.PP\nflows\\-bill uses 2 for bad values (a month that is not YYYY\\-MM or has not started, rates or "
            "discounts out of range, an unknown region or ESCO, a benchmark document with an error, which names "
            "its line), 3 when the database lacks what the month needs (no benchmark tariff in force, an ESCO "
            "without a region, no statements stored yet, smtp_url, smtp_from or token_command not set), 6 for "
@@ -196,9 +181,10 @@ cli::ManPage man_page() {
            "meter (topups from\\-payments, solar\\-credits apply), a token that could not be fetched (topups "
            "tokens: those topups are failed_token_fetch). Nothing is written in every case but 7, where everything "
            "else is done and every outcome recorded. \\fBtariffs check\\fR exits 9 when some meter differs or "
-           "cannot be checked (unknown), 0 when every meter matches."},
-      {"EXAMPLES",
-       "A quarter's benchmark, the tariffs carried over, a month billed and its statements:\n.PP\n.nf\n.RS\n"
+           "cannot be checked (unknown), 0 when every meter matches.";
+
+constexpr const char* examples =
+    "A quarter's benchmark, the tariffs carried over, a month billed and its statements:\n.PP\n.nf\n.RS\n"
        "flows\\-bill tariffs benchmark add \\-\\-region london \\-\\-period\\-start 2024\\-04\\-01 "
        "\\-\\-unit\\-rate 0.2345 \\-\\-standing\\-charge 0.60\n"
        "flows\\-bill tariffs quarter \\-\\-start 2024\\-04\\-01\n"
@@ -254,8 +240,17 @@ cli::ManPage man_page() {
        "flows\\-bill quote solar\\-credit \\-\\-capacity\\-kw 4.0 \\-\\-month 2023\\-06 \\-\\-pence\\-per\\-year 3650 "
        "\\-\\-ratio 0.5 \\-\\-json\n.RE\n.PP\n.nf\n.RS\n"
        "{ \\(dqpence_per_day\\(dq: \\(dq10\\(dq, \\(dqdays\\(dq: 30, \\(dqcredit_pence\\(dq: 1200, "
-       "\\(dqratio\\(dq: \\(dq0.5\\(dq, \\(dqshare_pence\\(dq: 600 }\n.RE\n.fi"},
-  };
+       "\\(dqratio\\(dq: \\(dq0.5\\(dq, \\(dqshare_pence\\(dq: 600 }\n.RE\n.fi";
+
+cli::ManPage man_page() {
+  cli::ManPage p;
+  p.name = "flows-bill";
+  p.summary = "billing for energy communities: tariffs, monthly usage and costs, solar credits, statements";
+  p.date = "2026-11-24";
+  p.version = std::string(flows::version);
+  for (const char* paragraph : description_paragraphs)
+    p.description += (p.description.empty() ? "" : ".PP\n") + std::string(paragraph);
+  p.extra_sections = {{"EXIT STATUS", cli::exit_status_roff() + exit_statuses}, {"EXAMPLES", examples}};
   return p;
 }
 
