@@ -87,7 +87,16 @@ same_as_direct() {  # COMMAND SERIAL
   if [[ "$OUT" == "$direct_out" ]]; then pass; else fail "emop $1 $2: stdout differs from direct ('$direct_out')"; fi
 }
 unset EMOP_INVENTORY
-for cmd in csq read serial_read hardware firmware_version prepay_balance prepay_enabled backlight; do same_as_direct "$cmd" "$N1"; done
+for cmd in csq read serial_read hardware firmware_version prepay_enabled backlight; do same_as_direct "$cmd" "$N1"; done
+# The simulated balance falls with use from one read to the next (by 0.00001 £
+# steps), so the gateway's read must lie between a direct read before and one after.
+balance_of() { sed -n 's/^prepay_balance=//p' <<<"$OUT"; }
+run --timeout 2 --attempts 2 --inventory "$WORK/gw-inventory.yaml" prepay_balance "$N1"; before=$(balance_of)
+EMOP_INVENTORY= run --timeout 2 --attempts 2 --mediator "$MAIN" prepay_balance "$N1"
+expect_status 0 "emop prepay_balance through the gateway"; through=$(balance_of)
+run --timeout 2 --attempts 2 --inventory "$WORK/gw-inventory.yaml" prepay_balance "$N1"; after=$(balance_of)
+if [[ -n "$through" ]] && python3 -c 'import sys; from decimal import Decimal as D; b, t, a = map(D, sys.argv[1:]); sys.exit(0 if b >= t >= a and b - a < D("0.01") else 1)' "$before" "$through" "$after"
+then pass; else fail "prepay_balance through the gateway ($through) is not between direct reads $before and $after"; fi
 for s in "$H" "$K" "$C" "$D"; do same_as_direct csq "$s"; done
 same_as_direct read "$K"
 run --mediator "$MAIN" csq EMLNOTINANY; expect_status 3 "a serial the gateway does not serve"; expect_one_line_error
