@@ -1,5 +1,7 @@
 #include "db/meters.hpp"
 
+#include "core/error.hpp"
+#include "core/nearest.hpp"
 #include "db/sql_values.hpp"
 
 namespace flows::db {
@@ -49,6 +51,22 @@ std::string meter_id_array(const std::vector<MeterRow>& meters) {
 
 bool esco_exists(pqxx::transaction_base& tx, const std::string& code) {
   return !tx.exec_params("SELECT 1 FROM flows.escos WHERE code = $1", code).empty();
+}
+
+std::vector<std::string> esco_codes(pqxx::transaction_base& tx) {
+  std::vector<std::string> codes;
+  for (const auto& row : tx.exec("SELECT code FROM flows.escos ORDER BY code")) codes.push_back(row["code"].as<std::string>());
+  return codes;
+}
+
+std::string unknown_esco_message(const std::string& code, const std::vector<std::string>& known) {
+  std::string m = "unknown ESCO '" + code + "' (no such code in flows.escos";
+  if (auto n = nearest(code, known)) m += "; did you mean " + *n + "?";
+  return m + ")";
+}
+
+void require_esco(pqxx::transaction_base& tx, const std::string& code) {
+  if (!esco_exists(tx, code)) throw usage_error(unknown_esco_message(code, esco_codes(tx)));
 }
 
 namespace {

@@ -42,6 +42,16 @@ std::string meter_id_array(const std::vector<MeterRow>& meters);
 // Whether flows.escos has this code.
 bool esco_exists(pqxx::transaction_base& tx, const std::string& code);
 
+// The codes in flows.escos the role can see, in order.
+std::vector<std::string> esco_codes(pqxx::transaction_base& tx);
+
+// "unknown ESCO 'alhpa' (no such code in flows.escos; did you mean alpha?)": the
+// nearest known code when it is near enough to be a typo. Pure.
+std::string unknown_esco_message(const std::string& code, const std::vector<std::string>& known);
+
+// Refuses a code that is not in flows.escos: a usage error (unknown_esco_message).
+void require_esco(pqxx::transaction_base& tx, const std::string& code);
+
 // One line of `emop list`.
 struct MeterListRow {
   std::string esco, serial, name;   // "" when not set

@@ -92,7 +92,7 @@ class DatabaseSource : public MeterSource {
 
   std::vector<transport::MeterTarget> load() override {
     return db_.read("loading the meters to serve", [&](pqxx::transaction_base& tx) {
-      if (!esco_.empty() && !db::esco_exists(tx, esco_)) throw usage_error("unknown ESCO '" + esco_ + "' (escos.code)");
+      if (!esco_.empty()) db::require_esco(tx, esco_);
       db::MeterFilter f;
       if (!esco_.empty()) f.esco = esco_;
       f.active_only = true;  // passive meters are never contacted

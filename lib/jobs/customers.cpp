@@ -9,6 +9,7 @@
 #include "core/emop_time.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
+#include "db/meters.hpp"
 #include "db/migrations.hpp"
 #include "db/tariff_tables.hpp"
 #include "db/transaction.hpp"
@@ -259,8 +260,8 @@ void add_property(pqxx::connection& conn, const db::NewProperty& p) {
   if (p.plot.empty() || !valid_utf8(p.plot)) throw usage_error("--plot must be a property's name (UTF-8 text)");
   db::require_current(conn);
   db::in_transaction(conn, "adding the property failed (nothing was written)", [&](pqxx::work& tx) {
+    db::require_esco(tx, p.esco);
     const std::string esco = db::esco_id(tx, p.esco);
-    if (esco.empty()) throw usage_error("unknown ESCO '" + p.esco + "' (no such code in flows.escos)");
     if (db::find_property(tx, p.esco, p.plot)) throw usage_error("ESCO " + p.esco + " has a property " + p.plot + " already");
     std::string meters[2];
     const std::string* serials[2] = {&p.supply_serial, &p.solar_serial};
@@ -309,8 +310,8 @@ std::optional<billing::Decimal> set_solar_tariff(pqxx::connection& conn, const s
     throw usage_error("--pence-per-year " + pence_per_year.to_string() + " is not 0 to 1000000");
   db::require_current(conn);
   return db::in_transaction(conn, "setting the solar credit tariff failed (nothing was written)", [&](pqxx::work& tx) {
+    db::require_esco(tx, esco);
     const std::string id = db::esco_id(tx, esco);
-    if (id.empty()) throw usage_error("unknown ESCO '" + esco + "' (no such code in flows.escos)");
     return db::upsert_solar_tariff(tx, id, start, pence_per_year);
   });
 }

@@ -13,8 +13,7 @@
 namespace flows::jobs {
 
 inline void require_known_esco(pqxx::transaction_base& tx, const std::optional<std::string>& esco) {
-  if (esco && !esco->empty() && !db::esco_exists(tx, *esco))
-    throw usage_error("unknown ESCO '" + *esco + "' (no such code in flows.escos; see emop list)");
+  if (esco && !esco->empty()) db::require_esco(tx, *esco);
 }
 
 }  // namespace flows::jobs

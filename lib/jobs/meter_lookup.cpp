@@ -24,7 +24,7 @@ auto read_current(pqxx::connection& conn, const char* what, F&& f) {
 
 std::vector<db::MeterListRow> list_meters(pqxx::connection& conn, const std::string& esco) {
   return read_current(conn, "list", [&](pqxx::read_transaction& tx) {
-    if (!esco.empty() && !db::esco_exists(tx, esco)) throw usage_error("no ESCO with code '" + esco + "' in the database");
+    if (!esco.empty()) db::require_esco(tx, esco);
     return db::list_meters(tx, esco);
   });
 }

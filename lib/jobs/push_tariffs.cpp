@@ -18,7 +18,7 @@ using meter::Meter;
 std::vector<PlannedTariff> load_plan(pqxx::connection& conn, const std::string& esco,
                                      std::vector<TariffPushResult>& problems) {
   const auto rows = db::in_read_transaction(conn, "tariff push", [&](pqxx::read_transaction& tx) {
-    if (!db::esco_exists(tx, esco)) throw usage_error("no ESCO with code '" + esco + "' in flows.escos");
+    db::require_esco(tx, esco);
     return db::next_customer_tariffs(tx, esco);
   });
   std::vector<PlannedTariff> out;
@@ -32,6 +32,7 @@ std::vector<PlannedTariff> load_plan(pqxx::connection& conn, const std::string& 
     bad.customer = row.customer;
     bad.period_start = row.period_start;
     bad.action = "error";
+    bad.code = ExitCode::usage;
     bad.detail = "customer tariff rates are not exact amounts";
     problems.push_back(bad);
   }
@@ -97,6 +98,7 @@ Task<TariffPushStep> push_tariff_to_meter(Meter& m, PlannedTariff p, bool dry_ru
   const meter::Tariff want = wanted_tariff(active, p);
   if (auto problems = meter::validate(want); !problems.empty()) {
     r.action = "error";
+    r.code = ExitCode::usage;
     r.detail = "not written: " + problems.front();
     if (!dry_run) step.record = record_of(p, "failed", {}, std::nullopt, r.detail);
     co_return step;
@@ -112,11 +114,13 @@ Task<TariffPushStep> push_tariff_to_meter(Meter& m, PlannedTariff p, bool dry_ru
     r.action = "written";
     r.mismatches = wr.mismatches;
     r.ok = wr.mismatches.empty();
+    if (!r.ok) r.code = ExitCode::protocol;
     r.detail = r.ok ? "written and read back" : "read back differs";
     step.record = record_of(p, r.ok ? "ok" : "mismatch", wr.mismatches, meter::tariff_json(wr.read_back).dump(), "");
   } catch (const Error& e) {
     if (e.code() == ExitCode::database) throw;
     r.action = "error";
+    r.code = e.code();
     r.detail = e.what();
     step.record = record_of(p, "failed", {}, std::nullopt, e.what());
     step.write_failed = true;
@@ -141,6 +145,7 @@ std::vector<TariffPushResult> push_tariffs(pqxx::connection& conn, const emop::O
     TariffPushResult r;
     r.serial = plan[i].meter.serial;
     r.action = "error";
+    r.code = ExitCode::config;
     r.detail = "meter " + plan[i].meter.serial + " has no ip_address in flows.meter_registry";
     results.push_back(r);
   }
@@ -179,6 +184,7 @@ std::vector<TariffPushResult> push_tariffs(pqxx::connection& conn, const emop::O
         r.period_start = it->second.period_start;
       }
       r.action = "error";
+      r.code = o.code;
       r.detail = o.error;
       results.push_back(r);
     }

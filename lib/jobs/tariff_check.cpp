@@ -16,8 +16,7 @@ TariffCheckReport check_tariffs(pqxx::connection& conn, const TariffCheckOptions
   report.as_of = format_date(
       o.as_of.value_or(billing::uk_date(date::floor<std::chrono::seconds>(std::chrono::system_clock::now()))));
   const auto facts = db::in_read_transaction(conn, "tariff check", [&](pqxx::read_transaction& tx) {
-    if (o.esco && !db::esco_exists(tx, *o.esco))
-      throw usage_error("no ESCO with code '" + *o.esco + "' in flows.escos");
+    if (o.esco) db::require_esco(tx, *o.esco);
     return db::meter_tariff_facts(tx, o.esco, report.as_of);
   });
   report.meters.reserve(facts.size());

@@ -126,16 +126,20 @@ if [[ $(sql "SELECT abs(clock_time_diff_seconds) <= 2 AND clock_time_diff_synced
 else fail "clock difference"; fi
 run sync --frequency hourly --esco other --timeout 1 --retries 1
 expect_status 0 "--esco other: the one reachable meter"
-expect_line "sync hourly: 1 meters, 1 ok, 0 failed, 0 new events, in ${OUT##*, in }"
+expect_line "sync hourly: 1 meter, 1 ok, 0 failed, 0 new events, in ${OUT##*, in }"
 # An ESCO code that is not in flows.escos: a usage error before any meter, not "0 meters".
 for cmd in "sync --frequency hourly" "sync intervals --from 2024-01-01 --to 2024-01-02" "push tokens" "push clock"; do
   # shellcheck disable=SC2086
   run $cmd --esco typo --timeout 1 --retries 1
   expect_status 2 "$cmd --esco typo"
   expect_one_line_error
-  expect_err_contains "emop: unknown ESCO 'typo' (no such code in flows.escos; see emop list)"
+  expect_err_contains "emop: unknown ESCO 'typo' (no such code in flows.escos)"
   expect_stdout ""
 done
+# A near miss is named with the code it was probably meant to be.
+run sync --frequency hourly --esco wcle --timeout 1 --retries 1
+expect_status 2 "--esco wcle"
+expect_err_contains "emop: unknown ESCO 'wcle' (no such code in flows.escos; did you mean wlce?)"
 run sync --serials "$S4" --timeout 1 --retries 1
 expect_status 4 "all failed, unreachable"
 
