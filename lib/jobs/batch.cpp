@@ -1,9 +1,12 @@
 #include "jobs/batch.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <memory>
 #include <stdexcept>
 #include <unordered_map>
+
+#include <sys/resource.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -39,6 +42,22 @@ asio::awaitable<void> run_one(asio::any_io_executor ex, const MeterTarget& targe
 
 }  // namespace
 
+int fit_concurrency(int requested, long descriptor_limit, long descriptors_open, long reserve) {
+  const long free = descriptor_limit - descriptors_open - reserve;
+  return static_cast<int>(std::max(1L, std::min<long>(std::max(1, requested), free)));
+}
+
+Descriptors descriptors_now() {
+  Descriptors d;
+  if (rlimit r{}; getrlimit(RLIMIT_NOFILE, &r) == 0)
+    d.limit = r.rlim_cur == RLIM_INFINITY ? 1L << 20 : static_cast<long>(r.rlim_cur);
+  std::error_code ec;
+  for (auto it = std::filesystem::directory_iterator("/proc/self/fd", ec); !ec && it != std::filesystem::directory_iterator();
+       it.increment(ec))
+    ++d.open;
+  return d;
+}
+
 std::vector<MeterOutcome> run_batch(const std::vector<MeterTarget>& targets, const emop::ObjectTable& objects,
                                     const BatchOptions& options, const MeterJob& job) {
   if (!options.transport) throw std::logic_error("run_batch: no transport factory");
@@ -53,7 +72,9 @@ std::vector<MeterOutcome> run_batch(const std::vector<MeterTarget>& targets, con
       co_await run_one(ex, targets[i], objects, options, job, outcomes[i]);
     }
   };
-  const std::size_t workers = std::min<std::size_t>(std::max(1, options.concurrency), targets.size());
+  const Descriptors fds = descriptors_now();
+  const int fitted = fds.limit > 0 ? fit_concurrency(options.concurrency, fds.limit, fds.open) : std::max(1, options.concurrency);
+  const std::size_t workers = std::min<std::size_t>(fitted, targets.size());
   for (std::size_t w = 0; w < workers; ++w) asio::co_spawn(io, worker(), asio::detached);
   io.run();
   return outcomes;

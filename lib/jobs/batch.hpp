@@ -33,9 +33,21 @@ struct MeterOutcome {
 using MeterJob = std::function<Task<CommandResult>(meter::Meter&, const MeterTarget&)>;
 
 struct BatchOptions {
-  int concurrency = 1024;
+  int concurrency = 1024;  // at most; fitted to the descriptors free (fit_concurrency)
   transport::TransportFactory transport;  // how to reach each meter (required)
 };
+
+// How many meters may be talked to at once: each conversation holds a socket, and
+// the process keeps `reserve` descriptors for itself (the database, logs, the event
+// loop). Never more than requested, never fewer than 1. Pure.
+int fit_concurrency(int requested, long descriptor_limit, long descriptors_open, long reserve = 32);
+
+// The soft RLIMIT_NOFILE and the number of descriptors open now.
+struct Descriptors {
+  long limit = 0;
+  long open = 0;
+};
+Descriptors descriptors_now();
 
 // Outcomes in the order of `targets`. Never throws for a meter's failure; those
 // are outcomes.
