@@ -1,10 +1,12 @@
 #include "core/files.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -31,14 +33,47 @@ std::optional<std::filesystem::path> config_dir() {
   return std::nullopt;
 }
 
+namespace {
+
+// A temporary of TARGET's (".NAME.XXXXXX", as write_file_atomically makes them)
+// whose writer has gone: no one holds its lock, and it has not changed for a
+// while (so one just made, not yet locked, is left alone).
+bool abandoned_temporary(const fs::path& path) {
+  std::error_code ec;
+  const auto age = fs::file_time_type::clock::now() - fs::last_write_time(path, ec);
+  if (ec || age < std::chrono::seconds(10)) return false;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return false;
+  const bool unlocked = ::flock(fd, LOCK_EX | LOCK_NB) == 0;
+  ::close(fd);
+  return unlocked;
+}
+
+// Removes what killed writers of TARGET left behind (kill -9 leaves no chance to
+// clean up), so a re-run leaves the directory as a clean run would.
+void remove_abandoned_temporaries(const fs::path& dir, const fs::path& target) {
+  const std::string prefix = "." + target.filename().string() + ".";
+  std::error_code ec;
+  for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.size() == prefix.size() + 6 && name.compare(0, prefix.size(), prefix) == 0 &&
+        it->is_regular_file(ec) && abandoned_temporary(it->path()))
+      fs::remove(it->path(), ec);
+  }
+}
+
+}  // namespace
+
 void write_file_atomically(const fs::path& target, const std::string& data, unsigned mode) {
   auto fail = [&](const std::string& what) {
     return config_error("cannot write " + target.string() + ": " + what + ": " + std::strerror(errno));
   };
   fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
   std::string tmpl = (dir / ("." + target.filename().string() + ".XXXXXX")).string();
+  remove_abandoned_temporaries(dir, target);
   int fd = ::mkstemp(tmpl.data());
   if (fd < 0) throw fail("creating a temporary file");
+  (void)::flock(fd, LOCK_EX);  // held until close: a live writer's temporary is never swept
   auto abandon = [&](const std::string& what) {
     Error e = fail(what);
     ::close(fd);

@@ -1,9 +1,14 @@
 #include "core/files.hpp"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include <doctest/doctest.h>
@@ -76,4 +81,32 @@ TEST_CASE("write_file_atomically into a missing directory fails naming the file,
     CHECK(std::string(e.what()).find(f.string()) != std::string::npos);
   }
   CHECK(d.entries() == 0);
+}
+
+TEST_CASE("write_file_atomically removes temporaries a killed writer left, never a live writer's") {
+  ScratchDir d;
+  const fs::path f = d.path / "statement-5.html";
+  auto plant = [&](const std::string& name, bool old) {
+    const fs::path p = d.path / name;
+    std::ofstream(p) << "half a statement";
+    if (old) fs::last_write_time(p, fs::file_time_type::clock::now() - std::chrono::hours(1));
+    return p;
+  };
+  const fs::path killed = plant(".statement-5.html.Ab12Cd", true);
+  const fs::path fresh = plant(".statement-5.html.Ef34Gh", false);      // made a moment ago, not yet locked
+  const fs::path live = plant(".statement-5.html.Ij56Kl", true);        // a writer holds it
+  const fs::path other = plant(".statement-6.html.Mn78Op", true);       // another file's: its own write sweeps it
+  const fs::path lookalike = plant(".statement-5.html.old", true);      // not a temporary's name
+  const int holder = ::open(live.c_str(), O_RDONLY);
+  REQUIRE(holder >= 0);
+  REQUIRE(::flock(holder, LOCK_EX) == 0);
+  flows::write_file_atomically(f, "<html>");
+  ::close(holder);
+  CHECK(flows::read_text_file(f) == "<html>");
+  CHECK_FALSE(fs::exists(killed));
+  CHECK(fs::exists(fresh));
+  CHECK(fs::exists(live));
+  CHECK(fs::exists(other));
+  CHECK(fs::exists(lookalike));
+  CHECK(d.entries() == 5);
 }

@@ -296,6 +296,12 @@ expect_eq "csv: no cell starts with =" "$(grep -c '^=\|,=\|,"=' "$WORK/st/statem
 "$BILL" statements --month 2024-06 --format html --out "$WORK/st" >/dev/null 2>&1
 expect_eq "html: 2 pages and an index" "$(ls "$WORK/st"/*.html | wc -l)" 3
 expect_match "html page has the daily chart" "$(cat "$WORK"/st/statement-2024-06-*1.html)" "<svg class=\"chart\""
+# A run killed while writing leaves its temporary (.NAME.XXXXXX, kill -9 allows
+# no clean-up); the next write of that file removes it.
+PAGE=$(cd "$WORK/st" && ls statement-2024-06-*.html | head -n 1)
+echo "<html>half" >"$WORK/st/.$PAGE.Qx7Rt2"; touch -d '1 hour ago' "$WORK/st/.$PAGE.Qx7Rt2"
+"$BILL" statements --month 2024-06 --format html --out "$WORK/st" >/dev/null 2>&1
+expect_eq "a killed run's temporary is gone after the re-run" "$(ls -A "$WORK/st" | grep -c '^\.')" 0
 "$BILL" statements --month 2024-06 --format json --out "$WORK/st" >/dev/null 2>&1
 expect_eq "json: 2 files" "$(ls "$WORK/st"/*.json | wc -l)" 2
 OUT=$("$BILL" statements --month 2024-05 --format json --out "$WORK/st" 2>&1); expect_eq "no statements exit" "$?" 3
