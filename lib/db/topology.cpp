@@ -50,21 +50,37 @@ void count_link(const pqxx::result& r, KindCounts& c) { (r.affected_rows() > 0 ?
 // each entry's database id for the kinds that refer to it.
 class Importer {
  public:
-  Importer(pqxx::work& tx, std::string context) : tx_(tx), context_(std::move(context)) {}
+  Importer(pqxx::work& tx, std::string context, std::string source)
+      : tx_(tx), context_(std::move(context)), source_(std::move(source)) {}
 
   ImportCounts run(const Topology& t) {
-    for (const auto& e : t.escos) esco(e);
-    for (const auto& s : t.sites) site(s);
-    for (const auto& f : t.feeders) feeder(f);
-    for (const auto& h : t.service_heads) service_head(h);
-    for (const auto& pr : t.properties) property(pr);
-    for (const auto& m : t.meters) meter(m);
-    for (const auto& r : t.registers) register_(r);
-    for (const auto& ci : t.circuits) circuit(ci);
+    for (const auto& e : t.escos) entry(e.line, "esco " + e.code, [&] { esco(e); });
+    for (const auto& s : t.sites) entry(s.line, "site " + s.code, [&] { site(s); });
+    for (const auto& f : t.feeders) entry(f.line, "feeder " + f.name, [&] { feeder(f); });
+    for (const auto& h : t.service_heads) entry(h.line, "service head " + h.name, [&] { service_head(h); });
+    for (const auto& pr : t.properties) entry(pr.line, "property " + pr.plot, [&] { property(pr); });
+    for (const auto& m : t.meters) entry(m.line, "meter " + m.serial, [&] { meter(m); });
+    for (const auto& r : t.registers)
+      entry(r.line, "register " + topology_register_key(r.meter, r.element, r.nature), [&] { register_(r); });
+    for (const auto& ci : t.circuits) entry(ci.line, "circuit " + ci.name, [&] { circuit(ci); });
     return c_;
   }
 
  private:
+  // One document entry's statements. A row already in the database that the
+  // entry clashes with (a unique key, a reference, a check) is the document's
+  // problem, named by its line: "topology.yaml:12: meter EML1 clashes with the
+  // database: duplicate key … Key (ip_address)=(10.0.0.9) already exists".
+  template <class F>
+  void entry(int line, const std::string& what, F&& f) {
+    try {
+      f();
+    } catch (const pqxx::integrity_constraint_violation& e) {
+      throw usage_error(source_ + (line > 0 ? ":" + std::to_string(line) : "") + ": " + what +
+                        " clashes with the database: " + one_line(e.what()));
+    }
+  }
+
   void esco(const TopologyEsco& e) {
     auto r = tx_.exec_params(
         "INSERT INTO flows.escos AS x (code, name, region) VALUES ($1, $2, $3) "
@@ -228,6 +244,7 @@ class Importer {
   }
   pqxx::work& tx_;
   std::string context_;
+  std::string source_;
   ImportCounts c_;
   std::map<std::string, std::string> esco_id_, site_id_, feeder_id_, head_id_, meter_id_, reg_id_;
 };
@@ -239,7 +256,7 @@ ImportCounts import_topology(pqxx::connection& conn, const Topology& t, const Im
   const std::string context = "import " + t.source;
   try {
     pqxx::work tx(conn);
-    ImportCounts c = Importer(tx, context).run(t);
+    ImportCounts c = Importer(tx, context, t.source).run(t);
     if (options.dry_run) tx.abort();
     else tx.commit();
     return c;

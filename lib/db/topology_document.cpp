@@ -7,14 +7,16 @@
 #include <regex>
 #include <set>
 
-#include <yaml-cpp/yaml.h>
+#include <yaml-cpp/exceptions.h>
 
 #include "core/error.hpp"
 #include "core/text.hpp"
-#include "core/yaml_values.hpp"
+#include "db/yaml_tree.hpp"
 
 namespace flows::db {
 namespace {
+
+using YNode = YamlTree::Node;
 
 struct Parser {
   std::string source;
@@ -24,27 +26,31 @@ struct Parser {
     if (line > 0) where += ":" + std::to_string(line);
     throw usage_error(where + ": " + msg);
   }
-  [[noreturn]] void fail(const YAML::Node& n, const std::string& msg) const { fail(line_of(n), msg); }
-  static int line_of(const YAML::Node& n) { return n.Mark().line >= 0 ? n.Mark().line + 1 : 0; }
+  [[noreturn]] void fail(const YNode& n, const std::string& msg) const { fail(line_of(n), msg); }
+  static int line_of(const YNode& n) { return n.line(); }
 
-  void check_keys(const YAML::Node& item, std::string_view what, std::initializer_list<std::string_view> keys) const {
+  void check_keys(const YNode& item, std::string_view what, std::initializer_list<std::string_view> keys) const {
     if (!item.IsMap()) fail(item, std::string(what) + " entry must be a mapping");
-    for (const auto& kv : item) {
-      const auto key = yaml_values::key(kv.first, source, ExitCode::usage);
+    for (std::size_t i = 0; i < item.size(); ++i) {
+      const auto key = key_text(item.key(i));
       bool known = false;
       for (auto k : keys) known = known || k == key;
-      if (!known) fail(kv.first, "unknown key '" + key + "' in " + std::string(what));
+      if (!known) fail(item.key(i), "unknown key '" + key + "' in " + std::string(what));
     }
   }
-  static bool present(const YAML::Node& item, const char* key) { return item[key] && !item[key].IsNull(); }
+  std::string key_text(const YNode& k) const {
+    if (!k.IsScalar()) fail(k, "a key must be plain text, not a list or a mapping");
+    return std::string(k.Scalar());
+  }
+  static bool present(const YNode& item, const char* key) { return item[key] && !item[key].IsNull(); }
 
-  std::string text(const YAML::Node& item, const char* key, std::string_view what) const {
+  std::string text(const YNode& item, const char* key, std::string_view what) const {
     if (!present(item, key)) fail(item, std::string(what) + " needs '" + key + "'");
     auto v = opt_text(item, key);
     if (v->empty()) fail(item[key], std::string(key) + " must not be empty");
     return *v;
   }
-  std::optional<std::string> opt_text(const YAML::Node& item, const char* key) const {
+  std::optional<std::string> opt_text(const YNode& item, const char* key) const {
     if (!present(item, key)) return std::nullopt;
     const auto& n = item[key];
     if (!n.IsScalar()) fail(n, std::string(key) + " must be a scalar");
@@ -52,9 +58,9 @@ struct Parser {
     // part of the document's checks): refuse them here, naming the line.
     if (const std::string_view problem = text_problem(n.Scalar()); !problem.empty())
       fail(n, std::string(key) + " " + std::string(problem));
-    return n.Scalar();
+    return std::string(n.Scalar());
   }
-  std::optional<int> opt_int(const YAML::Node& item, const char* key, int lo, int hi) const {
+  std::optional<int> opt_int(const YNode& item, const char* key, int lo, int hi) const {
     auto t = opt_text(item, key);
     if (!t) return std::nullopt;
     static const std::regex digits("[0-9]{1,6}");
@@ -63,14 +69,14 @@ struct Parser {
                           std::to_string(hi));
     return std::stoi(*t);
   }
-  std::optional<bool> opt_bool(const YAML::Node& item, const char* key) const {
+  std::optional<bool> opt_bool(const YNode& item, const char* key) const {
     auto t = opt_text(item, key);
     if (!t) return std::nullopt;
     if (*t == "true" || *t == "yes" || *t == "on") return true;
     if (*t == "false" || *t == "no" || *t == "off") return false;
     fail(item[key], std::string(key) + " '" + *t + "' is not true or false");
   }
-  std::string one_of(const YAML::Node& item, const char* key, const std::string& value,
+  std::string one_of(const YNode& item, const char* key, const std::string& value,
                      std::initializer_list<std::string_view> allowed) const {
     std::string list;
     for (auto a : allowed) {
@@ -80,7 +86,7 @@ struct Parser {
     fail(item[key] ? item[key] : item, std::string(key) + " '" + value + "' is not one of " + list);
   }
   // A time as PostgreSQL reads it unambiguously; nullopt when absent.
-  std::optional<std::string> opt_time(const YAML::Node& item, const char* key) const {
+  std::optional<std::string> opt_time(const YNode& item, const char* key) const {
     auto t = opt_text(item, key);
     if (!t) return std::nullopt;
     static const std::regex date_only(R"(([0-9]{4})-([0-9]{2})-([0-9]{2}))");
@@ -137,21 +143,21 @@ std::string reg_key(const std::string& meter, const std::string& element, const 
 // section may refer only to entries of the sections before it.
 class DocumentParser {
  public:
-  DocumentParser(const YAML::Node& doc, std::string source) : doc_(doc), p_{std::move(source)} {}
+  DocumentParser(const YNode& doc, std::string source) : doc_(doc), p_{std::move(source)} {}
 
   Topology parse() {
     t_.source = p_.source;
     if (doc_.IsNull()) return t_;
     check_sections();
-    for (const auto& n : list("escos")) esco(n);
-    for (const auto& n : list("sites")) site(n);
-    for (const auto& n : list("feeders")) feeder(n);
-    for (const auto& n : list("service_heads")) service_head(n);
-    for (const auto& n : list("properties")) property(n);
-    for (const auto& n : list("meters")) meter(n);
-    for (const auto& n : list("registers")) register_(n);
+    each("escos", &DocumentParser::esco);
+    each("sites", &DocumentParser::site);
+    each("feeders", &DocumentParser::feeder);
+    each("service_heads", &DocumentParser::service_head);
+    each("properties", &DocumentParser::property);
+    each("meters", &DocumentParser::meter);
+    each("registers", &DocumentParser::register_);
     for (const auto& r : t_.registers) reg_start_[reg_key(r.meter, r.element, r.nature)] = r.start_time;
-    for (const auto& n : list("circuits")) circuit(n);
+    each("circuits", &DocumentParser::circuit);
     return std::move(t_);
   }
 
@@ -161,31 +167,33 @@ class DocumentParser {
       p_.fail(doc_, "expected a mapping of escos, sites, feeders, service_heads, properties, meters, registers, circuits");
     static const std::set<std::string> top = {"escos", "sites", "feeders", "service_heads", "properties",
                                               "meters", "registers", "circuits"};
-    for (const auto& kv : doc_) {
-      const auto key = yaml_values::key(kv.first, p_.source, ExitCode::usage);
-      if (!top.count(key)) p_.fail(kv.first, "unknown section '" + key + "'");
-      if (!kv.second.IsNull() && !kv.second.IsSequence()) p_.fail(kv.second, "'" + key + "' must be a list");
+    for (std::size_t i = 0; i < doc_.size(); ++i) {
+      const auto key = p_.key_text(doc_.key(i));
+      if (!top.count(key)) p_.fail(doc_.key(i), "unknown section '" + key + "'");
+      if (!doc_.value(i).IsNull() && !doc_.value(i).IsSequence()) p_.fail(doc_.value(i), "'" + key + "' must be a list");
     }
   }
-  YAML::Node list(const char* key) const {
-    return doc_[key] && doc_[key].IsSequence() ? doc_[key] : YAML::Node(YAML::NodeType::Sequence);
+  // Every entry of one section (none when the section is absent or empty).
+  void each(const char* section, void (DocumentParser::*entry)(const YNode&)) {
+    const YNode list = doc_[section];
+    for (std::size_t i = 0; i < list.size(); ++i) (this->*entry)(list.item(i));
   }
-  void dup(Keys& k, const std::string& what, const std::string& key, const YAML::Node& n) const {
+  void dup(Keys& k, const std::string& what, const std::string& key, const YNode& n) const {
     if (!k.add(key, Parser::line_of(n)))
       p_.fail(n, what + " '" + key + "' is already defined on line " + std::to_string(k.line(key)));
   }
-  void ref(const Keys& k, const std::string& what, const std::string& key, const YAML::Node& n) const {
+  void ref(const Keys& k, const std::string& what, const std::string& key, const YNode& n) const {
     if (!k.has(key)) p_.fail(n, "unknown " + what + " '" + key + "' (not defined in this document)");
   }
 
-  void esco(const YAML::Node& n) {
+  void esco(const YNode& n) {
     p_.check_keys(n, "esco", {"code", "name", "region"});
     TopologyEsco e{p_.text(n, "code", "esco"), p_.opt_text(n, "name"), p_.opt_text(n, "region"), Parser::line_of(n)};
     if (e.region) p_.one_of(n, "region", *e.region, kRegions);
     dup(escos_, "esco", e.code, n);
     t_.escos.push_back(std::move(e));
   }
-  void site(const YAML::Node& n) {
+  void site(const YNode& n) {
     p_.check_keys(n, "site", {"code", "name", "esco"});
     TopologySite s{p_.text(n, "code", "site"), p_.text(n, "name", "site"), p_.text(n, "esco", "site"),
                    Parser::line_of(n)};
@@ -193,14 +201,14 @@ class DocumentParser {
     dup(sites_, "site", s.code, n);
     t_.sites.push_back(std::move(s));
   }
-  void feeder(const YAML::Node& n) {
+  void feeder(const YNode& n) {
     p_.check_keys(n, "feeder", {"name", "esco"});
     TopologyFeeder f{p_.text(n, "name", "feeder"), p_.text(n, "esco", "feeder"), Parser::line_of(n)};
     ref(escos_, "esco", f.esco, n["esco"]);
     dup(feeders_, "feeder", f.name, n);
     t_.feeders.push_back(std::move(f));
   }
-  void service_head(const YAML::Node& n) {
+  void service_head(const YNode& n) {
     p_.check_keys(n, "service head", {"name", "feeder", "phase", "fuse_rating", "type"});
     TopologyServiceHead h;
     h.name = p_.text(n, "name", "service head");
@@ -214,14 +222,14 @@ class DocumentParser {
     dup(heads_, "service head", h.name, n);
     t_.service_heads.push_back(std::move(h));
   }
-  void property(const YAML::Node& n) {
+  void property(const YNode& n) {
     p_.check_keys(n, "property", {"plot", "service_head"});
     TopologyProperty pr{p_.text(n, "plot", "property"), p_.opt_text(n, "service_head"), Parser::line_of(n)};
     if (pr.service_head) ref(heads_, "service head", *pr.service_head, n["service_head"]);
     dup(plots_, "property plot", pr.plot, n);
     t_.properties.push_back(std::move(pr));
   }
-  void meter(const YAML::Node& n) {
+  void meter(const YNode& n) {
     p_.check_keys(n, "meter",
                   {"serial", "ip_address", "emop_port", "hardware", "mode", "dst", "esco", "site", "service_head", "name"});
     TopologyMeter m;
@@ -247,7 +255,7 @@ class DocumentParser {
                                    std::to_string(ips_.line(*m.ip_address)) + " (meter_registry.ip_address is unique)");
     t_.meters.push_back(std::move(m));
   }
-  void register_(const YAML::Node& n) {
+  void register_(const YNode& n) {
     p_.check_keys(n, "register", {"meter", "element", "nature", "start_time"});
     TopologyRegister r;
     r.line = Parser::line_of(n);
@@ -259,7 +267,7 @@ class DocumentParser {
     dup(regs_, "register", reg_key(r.meter, r.element, r.nature), n);
     t_.registers.push_back(std::move(r));
   }
-  void circuit(const YAML::Node& n) {
+  void circuit(const YNode& n) {
     p_.check_keys(n, "circuit", {"name", "type", "registers"});
     TopologyCircuit c;
     c.line = Parser::line_of(n);
@@ -269,11 +277,12 @@ class DocumentParser {
     if (n["registers"] && !n["registers"].IsNull()) {
       if (!n["registers"].IsSequence()) p_.fail(n["registers"], "a circuit's registers must be a list");
       std::set<std::string> seen;
-      for (const auto& rn : n["registers"]) c.registers.push_back(circuit_register(rn, c, seen));
+      const YNode regs = n["registers"];
+      for (std::size_t i = 0; i < regs.size(); ++i) c.registers.push_back(circuit_register(regs.item(i), c, seen));
     }
     t_.circuits.push_back(std::move(c));
   }
-  TopologyCircuitRegister circuit_register(const YAML::Node& rn, const TopologyCircuit& c, std::set<std::string>& seen) {
+  TopologyCircuitRegister circuit_register(const YNode& rn, const TopologyCircuit& c, std::set<std::string>& seen) {
     p_.check_keys(rn, "circuit register", {"meter", "element", "nature", "start", "end"});
     TopologyCircuitRegister cr;
     cr.line = Parser::line_of(rn);
@@ -298,7 +307,7 @@ class DocumentParser {
     return cr;
   }
 
-  const YAML::Node& doc_;
+  YNode doc_;
   Parser p_;
   Topology t_;
   Keys escos_, sites_, feeders_, heads_, plots_, meters_, ips_, regs_, circuits_;
@@ -313,17 +322,13 @@ std::string topology_register_key(const std::string& meter, const std::string& e
 
 Topology parse_topology(std::string_view yaml, std::string_view source) {
   Parser p{std::string(source)};
-  YAML::Node doc;
+  YamlTree doc;
   try {
-    doc = YAML::Load(std::string(yaml));
-  } catch (const YAML::ParserException& e) {
-    p.fail(e.mark.line >= 0 ? e.mark.line + 1 : 0, e.msg);
-  }
-  try {
-    return DocumentParser(doc, std::string(source)).parse();
+    doc = YamlTree::parse(yaml);
   } catch (const YAML::Exception& e) {
-    yaml_values::rethrow(e, source, ExitCode::usage);
+    p.fail(e.mark.line >= 0 ? e.mark.line + 1 : 0, e.msg.empty() ? std::string("not a valid document") : e.msg);
   }
+  return DocumentParser(doc.root(), std::string(source)).parse();
 }
 
 }  // namespace flows::db

@@ -88,6 +88,17 @@ expect_one_line_error
 [[ $(sql "SELECT serial, updated_at FROM flows.meter_registry ORDER BY serial") == "$BEFORE" ]] && pass ||
   fail "a refused document changed the database"
 
+# A document entry that clashes with a row already in the database (a new meter at
+# the address an existing one has): the line and what it clashes with, exit 2.
+sed "s/$SERIAL/EML9999999999/g" "$WORK/t.yaml" >"$WORK/clash.yaml"
+run "$EMOP" db import "$WORK/clash.yaml"
+expect_status 2
+expect_one_line_error
+if [[ "$ERR" =~ ^emop:\ .*clash\.yaml:[0-9]+:\ meter\ EML9999999999\ clashes\ with\ the\ database:\ duplicate\ key\ value\ violates\ unique\ constraint.*ip_address.*127\.0\.1\.1 ]]; then pass
+else fail "clash: got '$ERR'"; fi
+[[ $(sql "SELECT serial, updated_at FROM flows.meter_registry ORDER BY serial") == "$BEFORE" ]] && pass ||
+  fail "a clashing document changed the database"
+
 run "$EMOP" list
 expect_status 0
 expect_out '^esco +serial +name +signal +health +hardware +feeder$'

@@ -136,7 +136,10 @@ TEST_CASE("dry run and a failing import leave the database unchanged") {
   }
   const auto before = snapshot(t->conn());
   auto e = error_of([&] { db::import_topology(t->conn(), topo); });
-  CHECK(e.code() == flows::ExitCode::database);
+  CHECK(e.code() == flows::ExitCode::usage);  // the document's entry, named by its line
+  CHECK(std::string(e.what()).rfind("doc.yaml:", 0) == 0);
+  CHECK(std::string(e.what()).find("clashes with the database: duplicate key value violates unique constraint") !=
+        std::string::npos);
   CHECK(std::string(e.what()).find('\n') == std::string::npos);
   CHECK(snapshot(t->conn()) == before);
 }
