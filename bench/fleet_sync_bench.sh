@@ -22,7 +22,7 @@
 # a three-phase meter (one voltage read per phase); a first sync also asks for
 # block 1. The count is not assumed: both timed runs are made with -v and the
 # exchanges each meter answered are counted in emop's log (one
-# "emop: debug: HOST:PORT: request -> answer" line per exchange). Note that emop
+# "debug: HOST:PORT: request -> answer" line per exchange). Note that emop
 # also waits its default --pace (100 ms) between two requests to one meter,
 # which the floor leaves out. Targets: within 3x of the floor; the baseline's
 # time is shown as a ratio.
@@ -86,7 +86,7 @@ run_emop() {
   bench_run_measured "$label" "$emop" "$@" || status=$?
   if [[ $status -ne 0 ]]; then
     echo "fleet_sync_bench: emop $* exited $status" >&2
-    grep -v '^emop: debug: ' "$work/$label.err" | tail -n 5 >&2 || true
+    grep -v '^debug: ' "$work/$label.err" | tail -n 5 >&2 || true
     exit 1
   fi
 }
@@ -112,10 +112,10 @@ SQL
 }
 
 # exchanges LABEL: "METERS MAX HISTOGRAM" from the run's -v log (one line
-# "emop: debug: HOST:PORT: REQUEST -> ANSWER" per answered exchange): how many
+# "debug: HOST:PORT: REQUEST -> ANSWER" per answered exchange): how many
 # meters answered, the most exchanges of one meter, and "N exchanges: M meters".
 exchanges() {
-  awk '$1 == "emop:" && $2 == "debug:" && $4 ~ /^[0-9a-fA-F]+$/ && $5 == "->" { n[$3]++ }
+  awk '$1 == "debug:" && $3 ~ /^[0-9a-fA-F]+$/ && $4 == "->" { n[$2]++ }
     END {
       k = 0; max = 0
       for (e in n) { k++; h[n[e]]++; if (n[e] > max) max = n[e] }

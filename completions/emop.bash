@@ -8,343 +8,343 @@ _emop_node() {
   case $1 in
     'emop')
       subs='frame objects env_list env_show env_set version help serial_read three_phase_serial hardware three_phase_hardware_configuration firmware_version csq instantaneous_voltage three_phase_instantaneous_voltage instantaneous_active_power instantaneous_active_power_element_a instantaneous_active_power_element_b prepay_balance prepay_transaction_count prepay_enabled daylight_savings_correction_enabled prepay_no_debt_recovery_when_emergency_credit_enabled prepay_no_standing_charge_when_power_fail_enabled backlight load_switch clock_time_read clock_drift read_element_a read_element_b three_phase_read read tariffs_active_read tariffs_future_read tariffs_time_switches_element_a_or_single_read tariffs_time_switches_element_b_read profile_log_1 profile_log_2 event_log obis_read three_phase_intervals daylight_savings_correction_enabled_write backlight_write load_switch_write prepay_enabled_write prepay_send_token clock_time_write tariffs_future_write tariffs_time_switches_element_a_or_single_write tariffs_time_switches_element_b_write obis_write db sync list info serial_to_name push'
-      opts='--json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='--objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=0 ;;
     'emop frame')
       subs='decode encode'
-      opts='--json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='--objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=0 ;;
     'emop frame decode')
       subs=''
-      opts='--twin --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='--objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='--twin --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=1 ;;
     'emop frame encode')
       subs=''
-      opts='--object --write --source --destination --control --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='--object --write --source --destination --control --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='--object --write --source --destination --control --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='--object --write --source --destination --control --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=0 ;;
     'emop objects')
       subs=''
-      opts='--json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='--objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=0 ;;
     'emop env_list')
       subs=''
-      opts='--json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='--objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=0 ;;
     'emop env_show')
       subs=''
-      opts='--json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='--objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=0 ;;
     'emop env_set')
       subs=''
-      opts='--json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='--objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=1 ;;
     'emop version')
       subs=''
-      opts='--json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='--objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=0 ;;
     'emop help')
       subs=''
-      opts='--json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='--objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=1 ;;
     'emop serial_read')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=1 ;;
     'emop three_phase_serial')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=1 ;;
     'emop hardware')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=1 ;;
     'emop three_phase_hardware_configuration')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=1 ;;
     'emop firmware_version')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=1 ;;
     'emop csq')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=1 ;;
     'emop instantaneous_voltage')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=1 ;;
     'emop three_phase_instantaneous_voltage')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=1 ;;
     'emop instantaneous_active_power')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=1 ;;
     'emop instantaneous_active_power_element_a')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=1 ;;
     'emop instantaneous_active_power_element_b')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=1 ;;
     'emop prepay_balance')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=1 ;;
     'emop prepay_transaction_count')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=1 ;;
     'emop prepay_enabled')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=1 ;;
     'emop daylight_savings_correction_enabled')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=1 ;;
     'emop prepay_no_debt_recovery_when_emergency_credit_enabled')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=1 ;;
     'emop prepay_no_standing_charge_when_power_fail_enabled')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=1 ;;
     'emop backlight')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=1 ;;
     'emop load_switch')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=1 ;;
     'emop clock_time_read')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=1 ;;
     'emop clock_drift')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=1 ;;
     'emop read_element_a')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=1 ;;
     'emop read_element_b')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=1 ;;
     'emop three_phase_read')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=1 ;;
     'emop read')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=1 ;;
     'emop tariffs_active_read')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=1 ;;
     'emop tariffs_future_read')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=1 ;;
     'emop tariffs_time_switches_element_a_or_single_read')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=1 ;;
     'emop tariffs_time_switches_element_b_read')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=1 ;;
     'emop profile_log_1')
       subs=''
-      opts='-s --serial --serials --serials-file --timestamp --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --timestamp --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --timestamp --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --timestamp --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=1 ;;
     'emop profile_log_2')
       subs=''
-      opts='-s --serial --serials --serials-file --timestamp --twin --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --timestamp --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --timestamp --twin --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --timestamp --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=1 ;;
     'emop event_log')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=1 ;;
     'emop obis_read')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=1 ;;
     'emop three_phase_intervals')
       subs=''
-      opts='-s --serial --serials --serials-file --day --start-time --end-time --csv --include-statuses --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --day --start-time --end-time --csv --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --day --start-time --end-time --csv --include-statuses --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --day --start-time --end-time --csv --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=1 ;;
     'emop daylight_savings_correction_enabled_write')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=1 ;;
     'emop backlight_write')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=1 ;;
     'emop load_switch_write')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=1 ;;
     'emop prepay_enabled_write')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=1 ;;
     'emop prepay_send_token')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=1 ;;
     'emop clock_time_write')
       subs=''
-      opts='-s --serial --serials --serials-file --time --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --time --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --time --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --time --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=1 ;;
     'emop tariffs_future_write')
       subs=''
-      opts='-s --serial --serials --serials-file --from-ts --unit-rate --standing-charge --emergency-credit --ecredit-availability --debt-recovery-rate --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --from-ts --unit-rate --standing-charge --emergency-credit --ecredit-availability --debt-recovery-rate --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --from-ts --unit-rate --standing-charge --emergency-credit --ecredit-availability --debt-recovery-rate --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --from-ts --unit-rate --standing-charge --emergency-credit --ecredit-availability --debt-recovery-rate --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=1 ;;
     'emop tariffs_time_switches_element_a_or_single_write')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=1 ;;
     'emop tariffs_time_switches_element_b_write')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=1 ;;
     'emop obis_write')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=1 ;;
     'emop db')
       subs='status migrate rebuild-rollup import'
-      opts='--json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='--objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=0 ;;
     'emop db status')
       subs=''
-      opts='--json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='--objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=0 ;;
     'emop db migrate')
       subs=''
-      opts='--dry-run --with-esco-isolation --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='--objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='--dry-run --with-esco-isolation --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=0 ;;
     'emop db rebuild-rollup')
       subs=''
-      opts='--json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='--objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=0 ;;
     'emop db import')
       subs=''
-      opts='--dry-run --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='--objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='--dry-run --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=1 ;;
     'emop sync')
       subs='intervals'
-      opts='--frequency --esco --serials --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='--frequency --esco --serials --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='--frequency --esco --serials --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='--frequency --esco --serials --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=0 ;;
     'emop sync intervals')
       subs=''
-      opts='--from --to --frequency --esco --serials --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='--from --to --frequency --esco --serials --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='--from --to --frequency --esco --serials --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='--from --to --frequency --esco --serials --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=0 ;;
     'emop list')
       subs=''
-      opts='--esco --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='--esco --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='--esco --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='--esco --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=0 ;;
     'emop info')
       subs=''
-      opts='--json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='--objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=1 ;;
     'emop serial_to_name')
       subs=''
-      opts='--json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='--objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=1 ;;
     'emop push')
       subs='tokens tariffs clock'
-      opts='--json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='--objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=0 ;;
     'emop push tokens')
       subs=''
-      opts='--esco --dry-run --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='--esco --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='--esco --dry-run --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='--esco --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=0 ;;
     'emop push tariffs')
       subs=''
-      opts='--esco --dry-run --only-differing --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='--esco --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='--esco --dry-run --only-differing --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='--esco --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=0 ;;
     'emop push clock')
       subs=''
-      opts='--esco --threshold --dry-run --json --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='--esco --threshold --objects --env --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='--esco --threshold --dry-run --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='--esco --threshold --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=0 ;;
   esac
 }

@@ -63,6 +63,7 @@ complete -c emop -n __fish_use_subcommand -a push -d 'jobs that push from the Fl
 complete -c emop -l json -d 'print JSON instead of text'
 complete -c emop -l objects -r -F -d 'YAML file that overrides or extends the object table'
 complete -c emop -l env -r -F -d 'configuration environment to use (default: FLOWS_ENV, then the current one)'
+complete -c emop -s d -l dbname -r -F -d 'the database: a connection string, URI or database name, as psql\'s -d (over FLOWS_DATABASE_URL)'
 complete -c emop -l host -r -F -d 'talk to one meter directly at HOST[:PORT] (port 8080 by default)'
 complete -c emop -l mediator -r -F -d 'send every meter call through the gateway at HOST:PORT (default: MEDIATOR_SERVER, then the environment\'s mediator)'
 complete -c emop -l inventory -r -F -d 'YAML inventory of meters (serial, host, port); emlite-sim\'s fleet file is one'

@@ -8,8 +8,8 @@ _flows_bill_node() {
   case $1 in
     'flows-bill')
       subs='help tariffs usage costs solar-credits statements run customers solar properties payments topups wallets quote'
-      opts='--version --env'
-      vals='--env'
+      opts='--version --env -d --dbname'
+      vals='--env -d --dbname'
       args=0 ;;
     'flows-bill help')
       subs=''

@@ -19,6 +19,7 @@ complete -c flows-bill -n __fish_use_subcommand -a wallets -d 'customers\' walle
 complete -c flows-bill -n __fish_use_subcommand -a quote -d 'what a tariff or a solar credit comes to (no database)'
 complete -c flows-bill -n 'not __fish_seen_subcommand_from help tariffs usage costs solar-credits statements run customers solar properties payments topups wallets quote' -l version -d 'Display program version information and exit'
 complete -c flows-bill -n 'not __fish_seen_subcommand_from help tariffs usage costs solar-credits statements run customers solar properties payments topups wallets quote' -l env -r -F -d 'configuration environment (config.toml); default FLOWS_ENV or the current one'
+complete -c flows-bill -n 'not __fish_seen_subcommand_from help tariffs usage costs solar-credits statements run customers solar properties payments topups wallets quote' -s d -l dbname -r -F -d 'the database: a connection string, URI or database name, as psql\'s -d (over FLOWS_DATABASE_URL)'
 
 # flows-bill help
 complete -c flows-bill -n '__fish_seen_subcommand_from help' -F

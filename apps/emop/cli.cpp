@@ -32,6 +32,7 @@ const config::Settings& Resources::settings() {
   if (!settings_) {
     config::LoadOptions o;
     if (!options_.env_name.empty()) o.env_name = options_.env_name;
+    if (!options_.dbname.empty()) o.database_url = config::dbname_option(options_.dbname);
     settings_ = config::load(o);
   }
   return *settings_;
@@ -189,7 +190,8 @@ std::vector<cli::ManSection> setup_sections() {
        ".TP\n.I $XDG_CONFIG_HOME/flows/objects.yaml\nObject table overrides (see OBJECT TABLE OVERRIDES)."},
       {"ENVIRONMENT",
        ".TP\n.B FLOWS_ENV\nThe environment to use, unless \\fB\\-\\-env\\fR is given.\n"
-       ".TP\n.B FLOWS_DATABASE_URL\nOverrides the environment's database_url; the standard libpq variables "
+       ".TP\n.B FLOWS_DATABASE_URL\nOverrides the environment's database_url (\\fB\\-d\\fR/\\fB\\-\\-dbname\\fR overrides both); "
+       "with none set, libpq's defaults apply, and the standard libpq variables "
        "(PGHOST, PGPORT, PGUSER, PGDATABASE, PGPASSWORD \\&...) apply as usual.\n"
        ".TP\n.B EMLITE_TIMEOUT_SECONDS\nOverrides timeout_seconds.\n"
        ".TP\n.B SOCKS_HOST, SOCKS_PORT, SOCKS_USERNAME, SOCKS_PASSWORD\nReach meters through a SOCKS5 proxy "
@@ -234,6 +236,8 @@ void add_global_options(CLI::App& app, GlobalOptions& o, MeterSelection& sel) {
   app.add_option("--objects", o.objects_file, "YAML file that overrides or extends the object table")
       ->envname("EMOP_OBJECTS_FILE");
   app.add_option("--env", o.env_name, "configuration environment to use (default: FLOWS_ENV, then the current one)");
+  app.add_option("-d,--dbname", o.dbname,
+                 "the database: a connection string, URI or database name, as psql's -d (over FLOWS_DATABASE_URL)");
   // Where the meters are; among the global options, as in the public tool.
   app.add_option("--host", sel.host, "talk to one meter directly at HOST[:PORT] (port 8080 by default)");
   app.add_option("--mediator", o.mediator,

@@ -18,6 +18,7 @@ struct GlobalOptions {
   bool json = false;         // --json
   std::string objects_file;  // --objects / EMOP_OBJECTS_FILE
   std::string env_name;      // --env
+  std::string dbname;        // -d/--dbname: a connection string, URI or database name (as psql's -d)
   std::string mediator;      // --mediator HOST:PORT (else MEDIATOR_SERVER, else the environment's mediator)
   int timeout_seconds = 0;   // --timeout; 0 = from the configuration (default 10)
   int attempts = 5;          // --attempts (alias --retries): tries in all, the first included

@@ -15,10 +15,6 @@
 namespace flows::emop_app {
 namespace {
 
-// The environment's database_url (FLOWS_DATABASE_URL overrides it); empty lets
-// libpq use its own PG* variables.
-std::string database_url(Resources& res) { return res.settings().database_url.value_or(""); }
-
 const char* kind_name(db::DatabaseKind k) {
   switch (k) {
     case db::DatabaseKind::empty: return "empty";
@@ -70,7 +66,7 @@ void print_status_text(const db::Survey& found, const db::Status& s, const std::
 }
 
 int run_status(const GlobalOptions& options, Resources& res) {
-  auto conn = db::connect(database_url(res));
+  auto conn = db::connect(res.settings());
   const auto found = db::survey(*conn);
   const auto plan = found.found.kind == db::DatabaseKind::deployed ? db::planned_adoption(*conn, {})
                                                                     : std::vector<db::AdoptionStep>{};
@@ -90,7 +86,7 @@ struct MigrateArgs {
 };
 
 int run_dry_run(const GlobalOptions& options, Resources& res, const MigrateArgs& args) {
-  auto conn = db::connect(database_url(res));
+  auto conn = db::connect(res.settings());
   const auto plan = db::planned_adoption(*conn, {args.esco_isolation});
   const auto pending = db::status(*conn).pending;
   if (options.json) {
@@ -118,13 +114,13 @@ int run_dry_run(const GlobalOptions& options, Resources& res, const MigrateArgs&
 
 int run_migrate(const GlobalOptions& options, Resources& res, const MigrateArgs& args) {
   if (args.dry_run) return run_dry_run(options, res, args);
-  auto conn = db::connect(database_url(res));
+  auto conn = db::connect(res.settings());
   const auto out = db::migrate_database(*conn, {args.esco_isolation},
-                                        [](const std::string& line) { std::cerr << "emop: " << line << "\n"; });
+                                        [](const std::string& line) { std::cerr << line << "\n"; });
   const auto& r = out.migrated;
   if (args.esco_isolation && out.found.kind != db::DatabaseKind::deployed &&
       out.found.kind != db::DatabaseKind::adopted)
-    std::cerr << "emop: --with-esco-isolation is for adopted databases: this one's schema (0005, 0012) has it already\n";
+    std::cerr << "emop: warning: --with-esco-isolation is for adopted databases: this one's schema (0005, 0012) has it already\n";
   if (options.json) {
     std::cout << nlohmann::json{{"database", kind_name(out.found.kind)},
                                 {"adopted_steps", out.adopted},
@@ -147,7 +143,7 @@ int run_migrate(const GlobalOptions& options, Resources& res, const MigrateArgs&
 }
 
 int run_rebuild_rollup(const GlobalOptions& options, Resources& res) {
-  auto conn = db::connect(database_url(res));
+  auto conn = db::connect(res.settings());
   const std::int64_t days = db::rebuild_interval_daily(*conn);
   if (options.json)
     std::cout << nlohmann::json{{"table", "flows.register_interval_daily"}, {"register_days", days}}.dump(2) << "\n";

@@ -82,7 +82,7 @@ int run_set(const GlobalOptions& options, const std::string& env) {
   else std::cout << "current environment: " << env << "\n";
   // The file changed, but this shell would still use another one.
   if (auto v = flows_env(); v && *v != env)
-    std::cerr << "emop: note: FLOWS_ENV=" << *v << " is set and takes precedence over the file\n";
+    std::cerr << "emop: warning: FLOWS_ENV=" << *v << " is set and takes precedence over the file\n";
   return 0;
 }
 

@@ -17,7 +17,7 @@ namespace flows::emop_app {
 namespace {
 
 std::unique_ptr<pqxx::connection> open_db(Resources& res) {
-  return db::connect(res.settings().database_url.value_or(""));
+  return db::connect(res.settings());
 }
 
 struct ListArgs {

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "targets.hpp"
 
 namespace flows::emop_app {
@@ -76,7 +77,7 @@ void print_failures(const std::string& command, const std::vector<jobs::MeterOut
   if (single) return;
   std::size_t failed = 0;
   for (auto& o : outcomes) failed += o.ok ? 0 : 1;
-  if (failed) std::cerr << "emop: " << command << ": " << failed << " of " << outcomes.size() << " meters failed\n";
+  if (failed) std::cerr << "emop: " << command << ": " << failed << " of " << count_of(static_cast<long long>(outcomes.size()), "meter") << " failed\n";
 }
 
 int run(const GlobalOptions& options, const MeterSelection& sel, Resources& res, const MeterCommand& cmd,

@@ -19,15 +19,19 @@ namespace flows::emop_app {
 namespace {
 
 std::unique_ptr<pqxx::connection> open_db(Resources& res) {
-  auto conn = db::connect(res.settings().database_url.value_or(""));
+  auto conn = db::connect(res.settings());
   db::require_current(*conn);
   return conn;
 }
 
 template <class R>
 int print_results(const GlobalOptions& options, const std::vector<R>& results, const std::string& what) {
-  bool all_ok = true;
-  for (const auto& r : results) all_ok = all_ok && r.ok;
+  std::size_t ok = 0;
+  std::vector<ExitCode> failures;
+  for (const auto& r : results) {
+    if (r.ok) ++ok;
+    else failures.push_back(r.code == ExitCode::ok ? ExitCode::partial : r.code);
+  }
   if (options.json) {
     nlohmann::json a = nlohmann::json::array();
     for (const auto& r : results) a.push_back(r.to_json());
@@ -35,7 +39,7 @@ int print_results(const GlobalOptions& options, const std::vector<R>& results, c
   } else if (results.empty()) {
     std::cout << "nothing to do (" << what << ")\n";
   }
-  return all_ok ? 0 : to_int(ExitCode::partial);
+  return to_int(batch_exit_code(ok, failures));
 }
 
 struct PushArgs {

@@ -13,6 +13,7 @@
 #include "cli.hpp"
 #include "cli/options.hpp"
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "db/connection.hpp"
 #include "jobs/intervals.hpp"
 #include "jobs/sync.hpp"
@@ -58,7 +59,7 @@ int run_sync_cmd(const GlobalOptions& options, Resources& res, const SyncArgs& a
   o.filter = filter_of(a);
   o.batch = batch_options(options, res);
   o.objects = &res.objects();
-  auto conn = db::connect(res.settings().database_url.value_or(""));
+  auto conn = db::connect(res.settings());
   auto r = jobs::run_sync(*conn, o);
   print_failures(r.failures);
   if (options.json) {
@@ -74,7 +75,7 @@ int run_sync_cmd(const GlobalOptions& options, Resources& res, const SyncArgs& a
                      .dump(2)
               << "\n";
   } else {
-    std::cout << "sync " << r.frequency << ": " << r.meters << " meters, " << r.ok << " ok, " << r.failed
+    std::cout << "sync " << r.frequency << ": " << count_of(r.meters, "meter") << ", " << r.ok << " ok, " << r.failed
               << " failed, " << r.events_inserted << " new events, in " << seconds(r.duration) << "\n";
   }
   return to_int(jobs::sync_status(r));
@@ -88,7 +89,7 @@ int run_intervals_cmd(const GlobalOptions& options, Resources& res, const SyncAr
   o.filter = filter_of(a);
   o.batch = batch_options(options, res);
   o.objects = &res.objects();
-  auto conn = db::connect(res.settings().database_url.value_or(""));
+  auto conn = db::connect(res.settings());
   auto r = jobs::ingest_intervals(*conn, o);
   print_failures(r.failures);
   if (options.json) {
@@ -114,7 +115,7 @@ int run_intervals_cmd(const GlobalOptions& options, Resources& res, const SyncAr
                      .dump(2)
               << "\n";
   } else {
-    std::cout << "intervals " << r.from << " to " << r.to << ": " << r.meters << " meters, " << r.ok << " ok, "
+    std::cout << "intervals " << r.from << " to " << r.to << ": " << count_of(r.meters, "meter") << ", " << r.ok << " ok, "
               << r.failed << " failed, " << r.intervals_read << " half hours read, " << r.rows_written
               << " rows written, " << r.missing_half_hours << " half hours missing, in " << seconds(r.duration)
               << "\n";

@@ -55,9 +55,9 @@ net::TransportOptions transport_options(const GlobalOptions& options, Resources&
   o.reuse_connection = !options.new_connection_per_request;
   // Logs go to stderr; data stays on stdout.
   if (options.verbose || options.log_level == "debug")
-    o.log_exchange = [](const std::string& line) { std::cerr << "emop: debug: " << line << "\n"; };
+    o.log_exchange = [](const std::string& line) { std::cerr << "debug: " << line << "\n"; };
   if (options.verbose || options.log_level == "debug" || options.log_level == "info")
-    o.log_retry = [](const std::string& line) { std::cerr << "emop: info: " << line << "\n"; };
+    o.log_retry = [](const std::string& line) { std::cerr << "info: " << line << "\n"; };
   const auto& s = res.settings();
   if (s.socks_host) {
     net::Socks5Proxy p;
@@ -132,7 +132,7 @@ namespace {
 // (ip_address, emop_port or 8080). Passive meters are found too: naming one is
 // the operator's choice.
 jobs::Placement resolve_targets_from_database(Resources& res, const std::vector<std::string>& serials) {
-  auto conn = db::connect(*res.settings().database_url);
+  auto conn = db::connect(res.settings());
   return jobs::targets_from_database(*conn, serials);
 }
 

@@ -22,7 +22,7 @@ int run_import(const GlobalOptions& options, Resources& res, const ImportArgs& a
   // The whole document is checked before the database is opened: a bad one
   // exits 2 without touching it.
   const auto topology = db::parse_topology(read_text_file(a.file), a.file);
-  auto conn = db::connect(res.settings().database_url.value_or(""));
+  auto conn = db::connect(res.settings());
   db::ImportOptions o;
   o.dry_run = a.dry_run;
   const auto counts = db::import_topology(*conn, topology, o);

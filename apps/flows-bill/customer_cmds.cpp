@@ -71,13 +71,13 @@ int run_add(const Globals& g, const CustomerArgs& a) {
   if (!a.move_in.empty()) c.move_in = cli::date_option("--move-in", a.move_in);
   c.status = status_option("--status", a.status);
   billing::validate(c, "command line");
-  auto conn = connect_database(g.env);
+  auto conn = connect_database(g.env, g.dbname);
   return print_added(jobs::add_customers(*conn, {c}, "command line", a.dry_run), a.dry_run, a.json);
 }
 
 int run_import(const Globals& g, const CustomerArgs& a) {
   const auto rows = billing::parse_customers(read_text_file(a.file), a.file);
-  auto conn = connect_database(g.env);
+  auto conn = connect_database(g.env, g.dbname);
   return print_added(jobs::add_customers(*conn, rows, a.file, a.dry_run), a.dry_run, a.json);
 }
 
@@ -88,7 +88,7 @@ json holding_json(const db::Holding& h) {
 
 int run_list(const Globals& g, const CustomerArgs& a) {
   if (a.status_filter) status_option("--status", *a.status_filter);
-  auto conn = connect_database(g.env);
+  auto conn = connect_database(g.env, g.dbname);
   const auto rows = jobs::list_customers(*conn, a.esco_filter, a.status_filter);
   if (a.json) {
     json out = json::array();
@@ -115,7 +115,7 @@ int run_list(const Globals& g, const CustomerArgs& a) {
 }
 
 int run_show(const Globals& g, const CustomerArgs& a) {
-  auto conn = connect_database(g.env);
+  auto conn = connect_database(g.env, g.dbname);
   const auto d = jobs::show_customer(*conn, a.email);
   json holdings = json::array(), tariffs = json::array();
   for (const auto& h : d.holdings) holdings.push_back(holding_json(h));
@@ -145,7 +145,7 @@ int run_show(const Globals& g, const CustomerArgs& a) {
 
 int run_set_status(const Globals& g, const CustomerArgs& a) {
   const auto to = status_option("status", a.status);
-  auto conn = connect_database(g.env);
+  auto conn = connect_database(g.env, g.dbname);
   const auto r = jobs::set_status(*conn, a.email, to, a.note);
   if (a.json)
     std::cout << json{{"email", r.email}, {"from", r.from}, {"to", r.to}, {"changed", r.changed}}.dump(2) << "\n";
@@ -183,13 +183,13 @@ int print_move(const jobs::MoveReport& r, const char* what, const std::string& d
 int run_move_in(const Globals& g, const CustomerArgs& a) {
   const auto o = move_options(a);
   if (o.plot.empty()) throw usage_error("customers move-in needs the property: --esco and --plot");
-  auto conn = connect_database(g.env);
+  auto conn = connect_database(g.env, g.dbname);
   return print_move(jobs::move_in(*conn, o), "move_in", format_date(o.day), a.json);
 }
 
 int run_move_out(const Globals& g, const CustomerArgs& a) {
   const auto o = move_options(a);
-  auto conn = connect_database(g.env);
+  auto conn = connect_database(g.env, g.dbname);
   return print_move(jobs::move_out(*conn, o), "move_out", format_date(o.day), a.json);
 }
 
@@ -197,7 +197,7 @@ int run_discount(const Globals& g, const CustomerArgs& a) {
   const auto d = Decimal::parse(a.discount);
   if (!d) throw usage_error("--discount '" + a.discount + "' " + Decimal::parse_failure(a.discount));
   const auto start = cli::date_option("--period-start", a.period_start);
-  auto conn = connect_database(g.env);
+  auto conn = connect_database(g.env, g.dbname);
   const auto r = jobs::set_discount(*conn, a.email, *d, start);
   if (a.json) {
     std::cout << json{{"email", r.email}, {"period_start", r.period_start}, {"discount", r.discount.to_string()},
@@ -295,7 +295,7 @@ struct SolarArgs {
 int run_solar_add(const Globals& g, const SolarArgs& a) {
   const auto kw = Decimal::parse(a.capacity);
   if (!kw) throw usage_error("--capacity-kw '" + a.capacity + "' " + Decimal::parse_failure(a.capacity));
-  auto conn = connect_database(g.env);
+  auto conn = connect_database(g.env, g.dbname);
   const auto r = jobs::add_installation(*conn, a.esco, a.plot, *kw);
   std::cout << fmt::format("{} {}: {} kW{}\n", r.esco, r.plot, r.capacity_kw.to_string(),
                            r.replaced ? " (was " + r.replaced->to_string() + " kW)" : " (new installation)");
@@ -306,7 +306,7 @@ int run_solar_tariff(const Globals& g, const SolarArgs& a) {
   const auto pence = Decimal::parse(a.pence_per_year);
   if (!pence) throw usage_error("--pence-per-year '" + a.pence_per_year + "' " + Decimal::parse_failure(a.pence_per_year));
   const auto start = cli::date_option("--period-start", a.period_start);
-  auto conn = connect_database(g.env);
+  auto conn = connect_database(g.env, g.dbname);
   const auto replaced = jobs::set_solar_tariff(*conn, a.esco, start, *pence);
   std::cout << fmt::format("{} solar credit from {}: {} p a year{}\n", a.esco, format_date(start), pence->to_string(),
                            replaced ? " (was " + replaced->to_string() + ")" : "");
@@ -329,14 +329,14 @@ std::vector<std::pair<std::string, Decimal>> parse_shares(const std::vector<std:
 int run_solar_allocate(const Globals& g, const SolarArgs& a) {
   const auto shares = parse_shares(a.shares);
   if (auto why = jobs::allocation_problem(shares)) throw usage_error("allocation of " + a.installation + ": " + *why);
-  auto conn = connect_database(g.env);
+  auto conn = connect_database(g.env, g.dbname);
   jobs::allocate_installation(*conn, a.esco, a.installation, shares);
   for (const auto& [plot, ratio] : shares) std::cout << fmt::format("{} {} -> {}: {}\n", a.esco, a.installation, plot, ratio.to_string());
   return 0;
 }
 
 int run_solar_list(const Globals& g, const SolarArgs& a) {
-  auto conn = connect_database(g.env);
+  auto conn = connect_database(g.env, g.dbname);
   const auto rows = jobs::list_installations(*conn, a.esco_filter);
   if (a.json) {
     json out = json::array();
@@ -393,7 +393,7 @@ struct PropertyArgs {
 };
 
 int run_property_list(const Globals& g, const PropertyArgs& a) {
-  auto conn = connect_database(g.env);
+  auto conn = connect_database(g.env, g.dbname);
   const auto rows = jobs::list_properties(*conn, a.esco_filter);
   if (a.json) {
     json out = json::array();
@@ -422,7 +422,7 @@ void add_property_commands(CLI::App& app, Globals& g, std::function<int()>& acti
   add->add_option("--solar-meter", a->p.solar_serial, "serial of the meter of its solar installation");
   add->callback([&g, &action, a] {
     action = [&g, a] {
-      jobs::add_property(*connect_database(g.env), a->p);
+      jobs::add_property(*connect_database(g.env, g.dbname), a->p);
       std::cout << fmt::format("{} {}: added\n", a->p.esco, a->p.plot);
       return 0;
     };

@@ -9,7 +9,8 @@
 namespace flows::bill_app {
 
 struct Globals {
-  std::string env;  // --env: the configuration environment
+  std::string env;     // --env: the configuration environment
+  std::string dbname;  // -d/--dbname: a connection string, URI or database name
 };
 
 void add_tariff_commands(CLI::App& app, Globals& g, std::function<int()>& action);

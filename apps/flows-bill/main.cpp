@@ -162,7 +162,7 @@ const char* const description_paragraphs[] = {
       "printed (\\fB\\-\\-json\\fR for scripts) and the counts on stderr; the status is 7 when any failed or "
       "is unknown. The password is never printed.\n",
       "The database is the configuration environment's database_url (\\fB\\-\\-env\\fR, FLOWS_ENV, the current "
-      "environment of $XDG_CONFIG_HOME/flows/config.toml), overridden by \\fBFLOWS_DATABASE_URL\\fR; libpq's PG* "
+      "environment of $XDG_CONFIG_HOME/flows/config.toml), overridden by \\fBFLOWS_DATABASE_URL\\fR and both by \\fB\\-d\\fR/\\fB\\-\\-dbname\\fR (as psql's); libpq's PG* "
       "variables fill in the rest. Its schema must be current (\\fBemop db migrate\\fR).\n",
       "With \\fB\\-\\-json\\fR, amounts are decimal strings: customer rates with 5 decimals, microgrid rates "
       "exact with at least 5. \\fBquote tariff\\fR's table shows a microgrid rate of more than 9 decimals "
@@ -265,6 +265,8 @@ int main(int argc, char** argv) {
 
   bill_app::Globals globals;
   app.add_option("--env", globals.env, "configuration environment (config.toml); default FLOWS_ENV or the current one");
+  app.add_option("-d,--dbname", globals.dbname,
+                 "the database: a connection string, URI or database name, as psql's -d (over FLOWS_DATABASE_URL)");
   bill_app::add_tariff_commands(app, globals, action);
   bill_app::add_month_commands(app, globals, action);
   bill_app::add_customer_commands(app, globals, action);

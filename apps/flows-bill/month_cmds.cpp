@@ -12,6 +12,7 @@
 #include "connect.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "core/text.hpp"
 #include "db_cmds.hpp"
 #include "jobs/month_run.hpp"
 
@@ -168,12 +169,13 @@ void print_summary(const jobs::RunReport& r, const MonthArgs& a, const std::vect
   if (a.out) out["files"] = files;
   if (a.json) return;
   std::cout << fmt::format(
-      "{} ({} days, {}): {} customers billed, {} skipped; {} circuits, {} kWh used, {} kWh generated; customer total £{} "
-      "(statements £{}); solar credits £{}; {} statements{}\n",
-      r.month, r.days, fmt::join(r.escos, ", "), r.costs.size(), r.skipped.size(), r.usage.size(),
+      "{} ({} days, {}): {} billed, {} skipped; {}, {} kWh used, {} kWh generated; customer total £{} "
+      "(statements £{}); solar credits £{}; {}{}\n",
+      r.month, r.days, fmt::join(r.escos, ", "), count_of(std::ssize(r.costs), "customer"), r.skipped.size(),
+      count_of(std::ssize(r.usage), "circuit"),
       r.usage_totals.consumption_kwh.to_string(), r.usage_totals.generation_kwh.to_string(), r.customer_total.round_half_away_to(2).to_string(2),
       statements_total, billing::pence_as_pounds(r.solar_credit_pence),
-      r.statements.size(), a.out ? fmt::format(", {} files in {}", files.size(), *a.out) : std::string());
+      count_of(std::ssize(r.statements), "statement"), a.out ? fmt::format(", {} files in {}", files.size(), *a.out) : std::string());
 }
 
 int run_command(const Globals& g, const MonthArgs& a, Command c) {
@@ -181,7 +183,7 @@ int run_command(const Globals& g, const MonthArgs& a, Command c) {
   o.month = parse_month(a.month);
   o.esco = a.esco;
   if (a.as_of) o.today = cli::date_option("--as-of", *a.as_of);
-  auto conn = connect_database(g.env);
+  auto conn = connect_database(g.env, g.dbname);
   const jobs::RunReport r = jobs::run_month(*conn, o);
 
   std::vector<std::string> files;
@@ -202,13 +204,16 @@ int run_command(const Globals& g, const MonthArgs& a, Command c) {
   }
   out["duration_ms"] = r.duration.count();
   if (a.json) std::cout << out.dump(2) << "\n";
-  std::cerr << fmt::format("flows-bill: {} done in {} ms\n", r.month, r.duration.count());
+  if ((c == Command::run || c == Command::costs) && r.costs.empty() && r.skipped.empty())
+    std::cerr << fmt::format("flows-bill {}: warning: no customer occupied an account of {} in {}: nothing billed\n",
+                             c == Command::run ? "run" : "costs", r.escos.empty() ? "any ESCO" : fmt::format("{}", fmt::join(r.escos, ", ")), r.month);
+  std::cerr << fmt::format("{} done in {} ms\n", r.month, r.duration.count());
   return to_int(jobs::run_status(r));
 }
 
 int run_statements(const Globals& g, const MonthArgs& a) {
   const billing::Month month = parse_month(a.month);
-  auto conn = connect_database(g.env);
+  auto conn = connect_database(g.env, g.dbname);
   const auto docs = jobs::load_statements(*conn, month, a.esco);
   for (const auto& s : docs)
     if (!billing::statement_adds_up(s))

@@ -36,7 +36,7 @@ std::string decimal(std::int64_t pence) { return (pence < 0 ? "-" : "") + billin
 int run_import(const Globals& g, PaymentArgs& a) {
   a.import.mapping = a.mapping;
   const jobs::PreparedImport prepared = jobs::prepare_import(a.import);  // the whole file checked first
-  auto conn = connect_database(g.env);
+  auto conn = connect_database(g.env, g.dbname);
   const jobs::ImportReport r = jobs::import_payments(*conn, prepared);
   const db::StoreCounts& c = r.counts;
   if (a.json) {
@@ -67,12 +67,12 @@ int run_import(const Globals& g, PaymentArgs& a) {
         c.status_changes, c.stale, c.by_account_number, c.by_email, c.by_rule, c.payments_created, c.wallet_settled,
         c.refunds, c.unmatched);
   }
-  std::cerr << fmt::format("flows-bill: {} lines in {} ms\n", c.lines, r.duration.count());
+  std::cerr << fmt::format("{} lines in {} ms\n", c.lines, r.duration.count());
   return 0;
 }
 
 int run_unmatched(const Globals& g, const PaymentArgs& a) {
-  auto conn = connect_database(g.env);
+  auto conn = connect_database(g.env, g.dbname);
   const auto lines = jobs::unmatched_payment_lines(*conn);
   if (a.json) {
     json rows = json::array();
@@ -101,7 +101,7 @@ int run_unmatched(const Globals& g, const PaymentArgs& a) {
 }
 
 int run_match(const Globals& g, const PaymentArgs& a) {
-  auto conn = connect_database(g.env);
+  auto conn = connect_database(g.env, g.dbname);
   const jobs::MatchReport r = jobs::match_payment_line(*conn, a.line, *a.customer);
   if (a.json)
     std::cout << json{{"line", r.line}, {"payment", r.payment}, {"account", r.account}}.dump(2) << "\n";
@@ -116,7 +116,7 @@ int run_list(const Globals& g, const PaymentArgs& a) {
     month = billing::Month::parse(*a.month);
     if (!month) throw usage_error("--month '" + *a.month + "' is not a month YYYY-MM (e.g. 2024-06)");
   }
-  auto conn = connect_database(g.env);
+  auto conn = connect_database(g.env, g.dbname);
   const auto payments = jobs::list_payments(*conn, a.customer, month);
   std::int64_t succeeded = 0;
   for (const auto& p : payments)

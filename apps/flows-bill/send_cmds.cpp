@@ -77,7 +77,7 @@ int run_send(const Globals& g, const SendArgs& a) {
   const auto month = billing::Month::parse(a.month);
   if (!month) throw usage_error("--month '" + a.month + "' is not a month YYYY-MM (e.g. 2024-06)");
   const MailConfig mc = mail_config(g.env);
-  auto conn = connect_database(g.env);
+  auto conn = connect_database(g.env, g.dbname);
   mail::SmtpSession session(mc.smtp);
   jobs::DeliveryOptions o;
   o.month = *month;
@@ -87,12 +87,12 @@ int run_send(const Globals& g, const SendArgs& a) {
   o.from = mc.from;
   const auto report = jobs::deliver_statements(*conn, o, session);
   print_report(report, a.json);
-  std::cerr << fmt::format("flows-bill: statements {} via {}: {} sent, {} failed, {} unknown, {} skipped in {} ms\n",
+  std::cerr << fmt::format("statements {} via {}: {} sent, {} failed, {} unknown, {} skipped in {} ms\n",
                            report.month, mail::display_url(mc.smtp.url), report.count("sent"),
                            report.count("failed"), report.count("unknown"), report.count("skipped"),
                            report.duration.count());
   if (report.count("unknown") > 0)
-    std::cerr << "flows-bill: an unknown delivery may have reached the customer: check the mail server's log "
+    std::cerr << "flows-bill: warning: an unknown delivery may have reached the customer: check the mail server's log "
                  "for its Message-ID before sending again with --resend\n";
   return to_int(jobs::delivery_status(report));
 }

@@ -10,6 +10,7 @@
 #include "cli/options.hpp"
 #include "cli/table.hpp"
 #include "connect.hpp"
+#include "core/text.hpp"
 #include "db_cmds.hpp"
 #include "jobs/tariff_check.hpp"
 
@@ -55,7 +56,7 @@ int run_check(const Globals& g, const CheckArgs& a) {
   jobs::TariffCheckOptions o;
   o.esco = a.esco;
   if (a.as_of) o.as_of = cli::date_option("--as-of", *a.as_of);
-  auto conn = connect_database(g.env);
+  auto conn = connect_database(g.env, g.dbname);
   const auto r = jobs::check_tariffs(*conn, o);
   if (a.json) {
     json meters = json::array();
@@ -67,8 +68,8 @@ int run_check(const Globals& g, const CheckArgs& a) {
   } else {
     print_table(r);
   }
-  std::cerr << fmt::format("tariff check on {}: {} meters, {} matching, {} differing, {} unknown\n", r.as_of,
-                           r.meters.size(), r.matching, r.differing, r.unknown);
+  std::cerr << fmt::format("tariff check on {}: {}, {} matching, {} differing, {} unknown\n", r.as_of,
+                           count_of(static_cast<long long>(r.meters.size()), "meter"), r.matching, r.differing, r.unknown);
   return r.differing + r.unknown == 0 ? 0 : exit_tariffs_differ;
 }
 

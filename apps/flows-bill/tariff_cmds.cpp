@@ -46,18 +46,18 @@ int run_add(const Globals& g, const BenchmarkArgs& a) {
   row.tariff.rates = {*ur, *sc};
   billing::validate(row.tariff);
   billing::validate_plausible(row.tariff.rates, a.allow_unusual);  // before connecting: bad input never reaches the database
-  auto conn = connect_database(g.env);
+  auto conn = connect_database(g.env, g.dbname);
   return print_import(jobs::import_benchmarks(*conn, {row}, a.replace, "command line"), a.json);
 }
 
 int run_import(const Globals& g, const BenchmarkArgs& a) {
   const auto rows = billing::parse_benchmarks(read_text_file(a.file), a.file, a.allow_unusual);
-  auto conn = connect_database(g.env);
+  auto conn = connect_database(g.env, g.dbname);
   return print_import(jobs::import_benchmarks(*conn, rows, a.replace, a.file), a.json);
 }
 
 int run_list(const Globals& g, const BenchmarkArgs& a) {
-  auto conn = connect_database(g.env);
+  auto conn = connect_database(g.env, g.dbname);
   const auto rows = jobs::list_benchmarks(*conn, a.region_filter);
   if (a.json) {
     json out = json::array();
@@ -88,7 +88,7 @@ int run_quarter(const Globals& g, const QuarterArgs& a) {
   o.start = cli::date_option("--start", a.start);
   o.esco = a.esco;
   o.dry_run = a.dry_run;
-  auto conn = connect_database(g.env);
+  auto conn = connect_database(g.env, g.dbname);
   const auto r = jobs::new_quarter(*conn, o);
   auto row_json = [](const billing::QuarterRow& q) {
     json j{{"esco", q.esco}};

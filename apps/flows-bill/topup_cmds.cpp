@@ -53,7 +53,7 @@ struct TopupArgs {
 
 int run_add(const Globals& g, const TopupArgs& a) {
   jobs::AddTopup req{a.customer, a.meter, a.amount_pence, a.source, a.reason, uk_today()};
-  auto conn = connect_database(g.env);
+  auto conn = connect_database(g.env, g.dbname);
   const auto t = jobs::add_topup(*conn, req);
   if (a.json)
     std::cout << json{{"topup", t.id}, {"serial", t.serial}, {"amount_pence", t.amount_pence}, {"status", t.status}}
@@ -65,7 +65,7 @@ int run_add(const Globals& g, const TopupArgs& a) {
 }
 
 int run_list(const Globals& g, const TopupArgs& a) {
-  auto conn = connect_database(g.env);
+  auto conn = connect_database(g.env, g.dbname);
   const auto rows = jobs::list_topups(*conn, a.customer, a.status, uk_today());
   if (a.json) {
     json out = json::array();
@@ -85,7 +85,7 @@ int run_list(const Globals& g, const TopupArgs& a) {
 }
 
 int run_from_payments(const Globals& g, const TopupArgs& a) {
-  auto conn = connect_database(g.env);
+  auto conn = connect_database(g.env, g.dbname);
   const auto r = jobs::topups_from_payments(*conn, a.dry_run);
   const char* verb = a.dry_run ? "would_make" : "made";
   json rows = json::array();
@@ -103,18 +103,16 @@ int run_from_payments(const Globals& g, const TopupArgs& a) {
                              p.payment, p.account_number, pounds(p.amount_pence));
   }
   if (a.json) std::cout << rows.dump(2) << "\n";
-  std::cerr << fmt::format("flows-bill: {} topups {}from payments, {} payments without a supply meter\n",
+  std::cerr << fmt::format("{} topups {}from payments, {} payments without a supply meter\n",
                            r.made.size(), a.dry_run ? "would be made " : "made ", r.no_meter.size());
   return r.no_meter.empty() ? 0 : to_int(ExitCode::partial);
 }
 
 int run_tokens(const Globals& g, const TopupArgs& a) {
-  config::LoadOptions lo;
-  if (!g.env.empty()) lo.env_name = g.env;
-  const config::Settings s = config::load(lo);
+  const config::Settings s = config::load(load_options(g.env, g.dbname));
   if (!s.token_command || s.token_command->empty())
     throw config_error("no token source: set token_command in config.toml (or FLOWS_TOKEN_COMMAND)");
-  auto conn = connect_database(g.env);
+  auto conn = connect_database(g.env, g.dbname);
   const auto r = jobs::fetch_tokens(*conn, {*s.token_command}, a.esco);
   if (r.busy) {
     std::cerr << "flows-bill: another `topups tokens` is running; nothing done\n";
@@ -135,7 +133,7 @@ int run_tokens(const Globals& g, const TopupArgs& a) {
 }
 
 int run_due(const Globals& g, const TopupArgs& a) {
-  auto conn = connect_database(g.env);
+  auto conn = connect_database(g.env, g.dbname);
   const auto r = jobs::topups_due(*conn, a.esco, a.dry_run, now_utc());
   json rows = json::array();
   for (const auto& row : r.rows) {
@@ -198,13 +196,13 @@ int run_wallet_set(const Globals& g, const WalletArgs& a) {
   change.target_pence = a.target;
   if (a.auto_topup) change.auto_topup = *a.auto_topup == "on";
   if (a.timing) change.timing = billing::parse_payment_timing(*a.timing);
-  auto conn = connect_database(g.env);
+  auto conn = connect_database(g.env, g.dbname);
   print_wallet(jobs::set_wallet(*conn, a.email, change), a.json);
   return 0;
 }
 
 int run_wallet_show(const Globals& g, const WalletArgs& a) {
-  auto conn = connect_database(g.env);
+  auto conn = connect_database(g.env, g.dbname);
   const auto w = jobs::wallet_of(*conn, a.email);
   if (!w) throw config_error("customer " + a.email + " has no wallet (flows-bill wallets set " + a.email + ")");
   print_wallet(*w, a.json);
@@ -212,7 +210,7 @@ int run_wallet_show(const Globals& g, const WalletArgs& a) {
 }
 
 int run_wallet_list(const Globals& g, const WalletArgs& a) {
-  auto conn = connect_database(g.env);
+  auto conn = connect_database(g.env, g.dbname);
   const auto ws = jobs::list_wallets(*conn);
   if (a.json) {
     json out = json::array();
@@ -251,7 +249,7 @@ int run_apply(const Globals& g, const ApplyArgs& a) {
   o.esco = a.esco;
   o.dry_run = a.dry_run;
   o.now = a.as_of ? instant_option("--as-of", *a.as_of) : now_utc();
-  auto conn = connect_database(g.env);
+  auto conn = connect_database(g.env, g.dbname);
   const auto months = jobs::apply_solar_credits(*conn, o);
   json out = json::array();
   bool unapplied = false;

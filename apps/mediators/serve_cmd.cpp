@@ -16,6 +16,7 @@
 #include "cli.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "core/text.hpp"
 #include "gateway/access.hpp"
 #include "gateway/server.hpp"
 #include "net/direct_transport.hpp"
@@ -41,7 +42,7 @@ class Refresher {
     try {
       auto meters = source_.load();
       engine_.set_meters(meters);
-      log_line(std::string(why) + ": serving " + std::to_string(meters.size()) + " meters from " + source_.describe());
+      log_line(std::string(why) + ": serving " + count_of(static_cast<long long>(meters.size()), "meter") + " from " + source_.describe());
     } catch (const std::exception& e) {
       log_line(std::string(why) + ": could not reload the meters (" + e.what() + "); still serving the last list");
     }
@@ -82,7 +83,7 @@ int run_serve(const ServeArgs& a) {
   gateway::GatewayServer server(engine, io, *source, *auditor, options);
   server.start();
   if (!a.port_file.empty()) write_file_atomically(a.port_file, std::to_string(server.port()) + "\n");
-  log_line("serving " + std::to_string(engine.meters().size()) + " meters from " + source->describe() + " on " +
+  log_line("serving " + count_of(static_cast<long long>(engine.meters().size()), "meter") + " from " + source->describe() + " on " +
            plan.host + ":" + std::to_string(server.port()) + (plan.server.tls ? " (TLS, client certificates required)" : " (no TLS: loopback only)"));
 
   asio::thread_pool background(1);  // reloads (they may query the database)

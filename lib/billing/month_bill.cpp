@@ -65,15 +65,20 @@ std::vector<OccupancyWindow> occupancy_windows(const std::vector<Occupancy>& occ
   return out;
 }
 
-std::optional<std::string> skip_reason(const MonthInputs& in, const Esco& esco, const Occupancy& o,
-                                       int accounts_occupied) {
+std::optional<SkipReason> skip_reason(const MonthInputs& in, const Esco& esco, const Occupancy& o,
+                                      int accounts_occupied) {
   if (o.status != "live" && o.status != "exiting")
-    return "status " + (o.status.empty() ? std::string("unknown") : o.status) + ": only live and exiting customers are billed";
+    return SkipReason{"status " + (o.status.empty() ? std::string("unknown") : o.status) +
+                          ": only live and exiting customers are billed",
+                      ExitCode::partial};
   if (accounts_occupied > 1)
-    return "occupies " + std::to_string(accounts_occupied) + " supply accounts; bill them one at a time";
+    return SkipReason{"occupies " + std::to_string(accounts_occupied) + " supply accounts; bill them one at a time",
+                      ExitCode::config};
   if (!in.microgrid.count(esco.id))
-    return "no microgrid tariff in force for ESCO " + esco.code + " in " + in.month.to_string();
-  if (!in.customer.count(o.customer_id)) return "no customer tariff in force in " + in.month.to_string();
+    return SkipReason{"no microgrid tariff in force for ESCO " + esco.code + " in " + in.month.to_string(),
+                      ExitCode::config};
+  if (!in.customer.count(o.customer_id))
+    return SkipReason{"no customer tariff in force in " + in.month.to_string(), ExitCode::config};
   return std::nullopt;
 }
 
@@ -125,8 +130,8 @@ MonthBill bill_month(const MonthInputs& in, const CircuitMonths& circuits, bool 
     const DayRange days = occupied_days(o.dates, in.month, in.days);
     if (days.count() == 0) continue;
     const Esco& e = *by_id.at(o.esco_id);
-    if (auto reason = skip_reason(in, e, o, occupied.at(o.customer_id))) {
-      out.skipped.push_back({o.customer_id, o.email, e.code, o.account_number, std::move(*reason)});
+    if (auto skip = skip_reason(in, e, o, occupied.at(o.customer_id))) {
+      out.skipped.push_back({o.customer_id, o.email, e.code, o.account_number, std::move(skip->reason), skip->code});
       continue;
     }
     const auto pc = in.property_circuits.find(o.property_id);

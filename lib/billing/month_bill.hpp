@@ -29,6 +29,7 @@
 #include "billing/scope.hpp"
 #include "billing/statement.hpp"
 #include "billing/tariffs.hpp"
+#include "core/exit_codes.hpp"
 
 namespace flows::billing {
 
@@ -87,11 +88,19 @@ struct SkippedCustomer {
   std::string customer_id, email, esco;  // esco: code
   std::int64_t account_number = 0;
   std::string reason;
+  // The run's status were every customer skipped like this one: a missing tariff
+  // or an ambiguous occupancy is configuration (3); a status that is not billed, 7.
+  ExitCode code = ExitCode::partial;
+};
+
+struct SkipReason {
+  std::string reason;
+  ExitCode code = ExitCode::partial;
 };
 
 // Why `o` cannot be billed, or nothing. `accounts_occupied`: how many supply
 // accounts the customer occupies on some day of the month.
-std::optional<std::string> skip_reason(const MonthInputs& in, const Esco& esco, const Occupancy& o,
+std::optional<SkipReason> skip_reason(const MonthInputs& in, const Esco& esco, const Occupancy& o,
                                        int accounts_occupied);
 
 struct CustomerBill {

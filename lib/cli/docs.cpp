@@ -633,7 +633,9 @@ std::string exit_status_roff() {
   for (const auto& d : exit_code_docs)
     out += ".TP\n.B " + std::to_string(to_int(d.code)) + "\n" + roff_text(d.meaning) + "\n";
   return out + ".PP\n" +
-         roff_text("An error is one line on standard error: control characters in it (from a serial, a file "
+         roff_text("An error is one line on standard error, starting with the tool's name; a warning starts "
+                   "with the tool's name and \"warning:\"; no other line on standard error (summaries, progress, "
+                   "debug lines) starts with the tool's name. Control characters in an error (from a serial, a file "
                    "name, a document) are escaped as \\n, \\r, \\t or \\xNN.") +
          "\n";
 }

@@ -366,6 +366,17 @@ bool might_hold_secret(std::string_view s) {
          lower.find('@') != std::string::npos;
 }
 
+std::string dbname_option(std::string_view v) {
+  if (v.find('=') != std::string_view::npos || v.rfind("postgresql://", 0) == 0 || v.rfind("postgres://", 0) == 0)
+    return std::string(v);
+  std::string quoted = "dbname='";
+  for (char c : v) {
+    if (c == '\\' || c == '\'') quoted += '\\';
+    quoted += c;
+  }
+  return quoted + "'";
+}
+
 bool is_secret_keyword(std::string_view keyword) {
   return keyword == "password" || keyword == "sslpassword" || keyword == "sslkey";
 }
@@ -466,6 +477,10 @@ Settings load(const LoadOptions& opts) {
     }
   };
   override_string("FLOWS_DATABASE_URL", s.database_url, "database_url");
+  if (opts.database_url) {
+    s.database_url = *opts.database_url;
+    s.sources["database_url"] = "-d/--dbname";
+  }
   override_string("MEDIATOR_SERVER", s.mediator, "mediator");
   override_string("SOCKS_HOST", s.socks_host, "socks_host");
   override_string("SOCKS_USERNAME", s.socks_username, "socks_username");

@@ -37,6 +37,7 @@ std::optional<std::filesystem::path> default_config_file();
 
 struct LoadOptions {
   std::optional<std::string> env_name;                // --env
+  std::optional<std::string> database_url;            // -d/--dbname, over FLOWS_DATABASE_URL and the file
   std::optional<std::filesystem::path> config_file;   // default: default_config_file()
   Getenv getenv = process_env();
 };
@@ -132,6 +133,10 @@ std::optional<std::vector<ConninfoParam>> parse_conninfo(std::string_view connin
 // Whether the text could carry a secret anywhere: a secret keyword, or a URI's
 // user information.
 bool might_hold_secret(std::string_view conninfo_or_uri);
+
+// What -d/--dbname means, as in psql: a connection string or URI as given, or else
+// a database name ("flows" becomes dbname='flows', quoted as libpq reads it).
+std::string dbname_option(std::string_view value);
 
 // The keywords whose values are never shown: password, sslpassword, sslkey.
 bool is_secret_keyword(std::string_view keyword);

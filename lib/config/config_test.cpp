@@ -153,6 +153,20 @@ TEST_CASE("config: environment variables override the file") {
   CHECK(s.timeout_seconds == 20);
 }
 
+TEST_CASE("config: -d/--dbname overrides FLOWS_DATABASE_URL and the file; a bare name is a dbname") {
+  TempDir d;
+  auto file = d.write("config.toml", three_envs);
+  auto o = opts(file, {{"FLOWS_DATABASE_URL", "host=other dbname=x"}}, "prod");
+  o.database_url = flows::config::dbname_option("billing");
+  auto s = flows::config::load(o);
+  CHECK(s.database_url == "dbname='billing'");
+  CHECK(s.source("database_url") == "-d/--dbname");
+  CHECK(flows::config::dbname_option("host=/tmp port=5433 dbname=f") == "host=/tmp port=5433 dbname=f");
+  CHECK(flows::config::dbname_option("postgresql://u@db/flows") == "postgresql://u@db/flows");
+  CHECK(flows::config::dbname_option("it's") == "dbname='it\\'s'");
+  CHECK(flows::config::parse_conninfo(flows::config::dbname_option("it's")).has_value());
+}
+
 TEST_CASE("config: a missing file gives defaults plus environment variables") {
   TempDir d;
   auto s = flows::config::load(opts(d.path / "absent.toml"));

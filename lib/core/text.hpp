@@ -3,6 +3,7 @@
 // command line: PostgreSQL refuses invalid UTF-8 (a database error, after the
 // first query) and NUL bytes, so the tools refuse them first, as usage errors.
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace flows {
@@ -48,6 +49,11 @@ inline const char* text_problem(std::string_view s, bool no_controls = false) {
 }
 
 // S without the spaces and tabs at either end.
+// "1 meter", "3 meters": a count and its noun (English plurals by -s; NOUN singular).
+inline std::string count_of(long long n, std::string_view noun) {
+  return std::to_string(n) + " " + std::string(noun) + (n == 1 ? "" : "s");
+}
+
 inline std::string_view trim_blanks(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);

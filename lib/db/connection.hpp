@@ -5,6 +5,8 @@
 
 #include <pqxx/pqxx>
 
+#include "config/config.hpp"
+
 namespace flows::db {
 
 // Connects with a libpq connection string ("host=… dbname=…") or URI
@@ -12,6 +14,12 @@ namespace flows::db {
 // Failures are a flows::Error with ExitCode::database and a one-line message
 // that shows the connection string with its password masked and never the
 // password itself.
+// A connection string libpq cannot parse is a configuration error (status 3).
 std::unique_ptr<pqxx::connection> connect(const std::string& conninfo);
+
+// Connects to the database the settings name (-d/--dbname, FLOWS_DATABASE_URL or
+// the environment's database_url; with none, libpq's defaults and PG* variables),
+// and says in a failure where the connection string came from, or that none is set.
+std::unique_ptr<pqxx::connection> connect(const config::Settings& settings);
 
 }  // namespace flows::db

@@ -109,3 +109,12 @@ TEST_CASE("in_order puts a batch's outcomes and its unplaced meters back in the 
   CHECK(jobs::batch_status(all) == ExitCode::partial);
   CHECK(jobs::batch_status(placed.unplaced) == ExitCode::config);  // all failing alike: that status
 }
+
+TEST_CASE("fit_concurrency: never more than the descriptors free allow, never under 1") {
+  CHECK(jobs::fit_concurrency(1024, 1024, 10) == 982);       // Debian's default soft limit
+  CHECK(jobs::fit_concurrency(1024, 524288, 10) == 1024);    // the hard limit raised to
+  CHECK(jobs::fit_concurrency(50, 512, 10) == 50);           // as requested when it fits
+  CHECK(jobs::fit_concurrency(1024, 40, 20) == 1);           // no room: one at a time, not none
+  CHECK(jobs::fit_concurrency(0, 1024, 10) == 1);
+  CHECK(jobs::fit_concurrency(1024, 200, 10, 0) == 190);
+}

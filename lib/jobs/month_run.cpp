@@ -121,7 +121,11 @@ std::int64_t RunReport::statements_total_pence() const {
   return total;
 }
 
-ExitCode run_status(const RunReport& r) { return r.skipped.empty() ? ExitCode::ok : ExitCode::partial; }
+ExitCode run_status(const RunReport& r) {
+  std::vector<ExitCode> skipped;
+  for (const auto& s : r.skipped) skipped.push_back(s.code);
+  return batch_exit_code(r.costs.size(), skipped);
+}
 
 RunReport run_month(pqxx::connection& conn, const RunOptions& o) {
   const auto started = std::chrono::steady_clock::now();

@@ -71,7 +71,8 @@ struct RunReport {
 
 RunReport run_month(pqxx::connection& conn, const RunOptions& options);
 
-// 0, or ExitCode::partial when customers were skipped.
+// 0 when no customer was skipped; when every customer was skipped alike, that
+// status (SkippedCustomer::code); otherwise ExitCode::partial.
 ExitCode run_status(const RunReport& r);
 
 // The statements stored for a month (and ESCO), ordered by account number.

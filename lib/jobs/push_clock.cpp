@@ -55,6 +55,7 @@ Task<ClockPushResult> push_meter_clock(Meter& m, std::string serial, std::int64_
   c.drift_after = clock_drift(after.time, kind, now());
   c.action = "corrected";
   c.ok = correction_held(*c.drift_after, threshold);
+  if (!c.ok) c.code = ExitCode::protocol;
   c.detail = "drift " + std::to_string(*c.drift_before) + " s -> " + std::to_string(*c.drift_after) + " s";
   if (!c.ok) c.detail += " (still drifting after the write)";
   co_return c;
@@ -74,6 +75,7 @@ std::vector<ClockPushResult> push_clock(pqxx::connection& conn, const emop::Obje
     ClockPushResult c;
     c.serial = rows[i].serial;
     c.action = "error";
+    c.code = ExitCode::config;
     c.detail = "meter " + rows[i].serial + " has no ip_address in flows.meter_registry";
     results.push_back(c);
   }
@@ -88,6 +90,7 @@ std::vector<ClockPushResult> push_clock(pqxx::connection& conn, const emop::Obje
       ClockPushResult c;
       c.serial = o.serial;
       c.action = "error";
+      c.code = o.code;
       c.detail = o.error;
       results.push_back(c);
     }

@@ -32,6 +32,7 @@ struct ClockPushResult {
   std::string serial;
   std::string action;  // corrected | within_threshold | would_correct | error
   bool ok = false;
+  ExitCode code = ExitCode::ok;  // when !ok: the failure's status (a correction that did not hold is protocol)
   bool dst = false;
   std::string clock_before, clock_after;  // meter clock readings
   std::optional<std::int64_t> drift_before, drift_after;  // seconds, meter ahead: positive

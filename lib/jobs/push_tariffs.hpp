@@ -41,6 +41,7 @@ struct TariffPushResult {
   std::string serial, customer, period_start, unit_rate, standing_charge, activation;
   std::string action;  // written | up_to_date | would_write | matching (not contacted) | error
   bool ok = false;     // false: error, or read-back mismatch
+  ExitCode code = ExitCode::ok;  // when !ok: the failure's status (a read-back mismatch is a protocol failure)
   std::vector<std::string> mismatches;
   std::string detail;
   nlohmann::json to_json() const;

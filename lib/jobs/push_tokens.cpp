@@ -78,6 +78,7 @@ TopupPushResult base_result(const PendingTopup& p) {
 void set_final(TopupPushResult& res, bool completed) {
   res.status = completed ? "completed" : "failed_token_push";
   res.ok = completed;
+  res.code = completed ? ExitCode::ok : ExitCode::protocol;
 }
 
 // An interrupted attempt resolved from the meter; false when the token is to be
@@ -110,6 +111,7 @@ Task<void> refuse_invalid(Meter& m, pqxx::connection& conn, const PendingTopup& 
   finish(conn, p, false, "the topup has no valid 20-digit token", std::nullopt, std::nullopt);
   res.action = "error";
   res.status = "failed_token_push";
+  res.code = ExitCode::usage;
   res.detail = "the topup has no valid 20-digit token";
 }
 
@@ -156,6 +158,7 @@ Task<void> send(Meter& m, pqxx::connection& conn, const PendingTopup& p, TopupPu
     const std::string d = refused_detail(*sent.refused);
     finish(conn, p, false, d, std::nullopt, std::nullopt);
     res.status = "failed_token_push";
+    res.code = ExitCode::protocol;
     res.detail += d;
     co_return;
   }
@@ -184,10 +187,12 @@ Task<void> push_one(Meter& m, pqxx::connection& conn, const PendingTopup& p, Top
 Task<CommandResult> push_meter(Meter& m, pqxx::connection& conn, const std::vector<PendingTopup>& topups,
                                std::vector<TopupPushResult>& results) {
   bool meter_failed = false;
+  ExitCode failure = ExitCode::ok;
   for (const auto& p : topups) {
     TopupPushResult res = base_result(p);
     if (meter_failed) {
       res.action = "skipped";
+      res.code = failure;
       res.detail = "not tried: an earlier topup on this meter failed to complete";
       results.push_back(res);
       continue;
@@ -198,7 +203,9 @@ Task<CommandResult> push_meter(Meter& m, pqxx::connection& conn, const std::vect
     } catch (const Error& e) {
       if (e.code() == ExitCode::database) throw;
       meter_failed = true;
+      failure = e.code();
       res.action = "error";
+      res.code = e.code();
       res.detail += std::string(e.what()) +
                     (claimed ? " — the token may or may not have reached the meter; the next run checks the "
                                "meter's transaction count before sending anything"
@@ -268,6 +275,7 @@ std::vector<TopupPushResult> push_tokens(pqxx::connection& conn, const emop::Obj
       ++next_without;
       TopupPushResult r = base_result(pending[i]);
       r.action = "error";
+      r.code = ExitCode::config;
       r.detail = "meter " + pending[i].meter.serial + " has no ip_address in flows.meter_registry";
       results.push_back(r);
       continue;
@@ -292,6 +300,7 @@ std::vector<TopupPushResult> push_tokens(pqxx::connection& conn, const emop::Obj
       TopupPushResult r;
       r.serial = o.serial;
       r.action = "error";
+      r.code = o.code;
       r.detail = o.error;
       results.push_back(r);
     }

@@ -56,6 +56,7 @@ struct TopupPushResult {
   std::string action;       // sent | resolved | would_send | would_resolve | skipped | error
   std::string status;       // the topup's status afterwards
   bool ok = false;          // false: failed_token_push, or still pending because of an error
+  ExitCode code = ExitCode::ok;  // when !ok: the failure's status (exit_codes.hpp)
   std::string detail;       // one line
   std::optional<std::string> balance_before, balance_after;
   nlohmann::json to_json() const;

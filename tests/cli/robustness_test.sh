@@ -44,13 +44,37 @@ chmod 600 "$cfg"
 check "env_show masks sslpassword" "database_url     dbname=x host=127.0.0.1 port=1 sslpassword=***  (config file)" \
   "$(grep '^database_url' "$work/out")"
 "$emop" db status >"$work/out" 2>&1
-check "cannot connect (conninfo) hides sslpassword" "emop: cannot connect to the database (dbname=x host=127.0.0.1 port=1 sslpassword=***):" \
+check "cannot connect (conninfo) hides sslpassword" "emop: cannot connect to the database (dbname=x host=127.0.0.1 port=1 sslpassword=*** from config file):" \
   "$(grep -o '^emop: cannot connect to the database ([^)]*):' "$work/out")"
 FLOWS_DATABASE_URL='postgresql://u:pw1@127.0.0.1:1/x?sslpassword=topsecret' "$emop" db status >"$work/out" 2>&1
 check "cannot connect (URI) hides password and sslpassword" \
-  "emop: cannot connect to the database (user=u password=*** dbname=x host=127.0.0.1 port=1 sslpassword=***):" \
+  "emop: cannot connect to the database (user=u password=*** dbname=x host=127.0.0.1 port=1 sslpassword=*** from FLOWS_DATABASE_URL):" \
   "$(grep -o '^emop: cannot connect to the database ([^)]*):' "$work/out")"
 rm -f "$cfg"
+
+# 9. No database configured: the error says where a connection string comes from;
+#    -d/--dbname (as psql) names one; one libpq cannot parse is configuration (3).
+(unset FLOWS_DATABASE_URL PGHOST PGPORT PGDATABASE PGUSER PGPASSWORD
+ export PGHOST=/nonexistent-flows-robustness PGPORT=1
+ "$emop" db status >"$work/out" 2>"$work/err"; echo "rc=$?" >>"$work/err"
+ "$bill" usage --month 2026-01 >"$work/out" 2>"$work/err2"; echo "rc=$?" >>"$work/err2"
+ "$emop" -d 'host=/nonexistent-flows-robustness port=2 dbname=x' db status >"$work/out" 2>"$work/err3"; echo "rc=$?" >>"$work/err3"
+ "$bill" --dbname billing usage --month 2026-01 >"$work/out" 2>"$work/err4"; echo "rc=$?" >>"$work/err4"
+ FLOWS_DATABASE_URL='host=/tmp nonsense' "$emop" db status >"$work/out" 2>"$work/err5"; echo "rc=$?" >>"$work/err5")
+check "no database: where the connection string comes from" \
+  "emop: cannot connect to the database: no connection string is set (-d/--dbname, FLOWS_DATABASE_URL, or database_url in environment \"local\" of config.toml), so libpq's defaults were used with PGHOST PGPORT:" \
+  "$(head -n 1 "$work/err" | grep -o '^emop: cannot connect to the database: [^:]*:')"
+check "no database: status 6" "rc=6" "$(tail -n 1 "$work/err")"
+check "no database: flows-bill says the same" \
+  "flows-bill: cannot connect to the database: no connection string is set" \
+  "$(head -n 1 "$work/err2" | grep -o '^flows-bill: cannot connect to the database: no connection string is set')"
+check "-d: the string given, and from where" "emop: cannot connect to the database (dbname=x host=/nonexistent-flows-robustness port=2 from -d/--dbname):" \
+  "$(head -n 1 "$work/err3" | grep -o '^emop: cannot connect to the database ([^)]*):')"
+check "--dbname NAME: a database name" "flows-bill: cannot connect to the database (dbname=billing from -d/--dbname):" \
+  "$(head -n 1 "$work/err4" | grep -o '^flows-bill: cannot connect to the database ([^)]*):')"
+check "a connection string libpq cannot parse: configuration, status 3" \
+  "emop: invalid database connection string from FLOWS_DATABASE_URL: missing \"=\" after \"nonsense\" in connection info string|rc=3" \
+  "$(paste -sd'|' "$work/err5")"
 
 # 4. Control characters in a value are escaped in the one error line.
 expect 3 "emop: cannot read $work/no"'\nemop: forged\r\x01'": No such file or directory" \

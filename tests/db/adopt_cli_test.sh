@@ -156,7 +156,7 @@ expect_eq "the killed step left nothing" "$(sql "SELECT to_regclass('flows.regis
 run db migrate
 expect_status 0 "migrate after the kill"
 expect_line "adopted the deployed Flows schema (sqitch 0006): 5 steps, schema version 12"
-expect_err_contains "emop: daily_rollup_backfill: batch 1 of 1, 198 register-days"
+expect_err_contains "daily_rollup_backfill: batch 1 of 1, 198 register-days"
 run db status
 expect_status 0 "status once adopted"
 expect_line "deployed Flows schema (sqitch 0006), adopted"
@@ -402,7 +402,7 @@ psql "$ADMIN_URL" -X -qAt -v ON_ERROR_STOP=1 -c "CREATE DATABASE \"$DB4\" TEMPLA
 FLOWS_DATABASE_URL="$ADMIN_URL dbname=$DB4" run db migrate --with-esco-isolation
 expect_status 0 "fresh database"
 expect_stdout "migrated from version 0 to 12"
-expect_err_contains "emop: --with-esco-isolation is for adopted databases: this one's schema (0005, 0012) has it already"
+expect_err_contains "emop: warning: --with-esco-isolation is for adopted databases: this one's schema (0005, 0012) has it already"
 expect_eq "no adoption record on a fresh database" "$(sql_in "$DB4" "SELECT to_regclass('public.flows_adoption') IS NULL")" t
 
 finish

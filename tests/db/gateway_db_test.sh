@@ -49,7 +49,7 @@ timeout 20 "$MED" serve --listen 127.0.0.1:0 --esco nosuch >"$WORK/out" 2>"$WORK
 expect_status 2 "an unknown ESCO"; expect_err_contains "unknown ESCO 'nosuch'"
 
 start_gw --esco wlce
-grep -q "serving 1 meters from the database (ESCO wlce)" "$WORK/gw.log" && pass ||
+grep -q "serving 1 meter from the database (ESCO wlce)" "$WORK/gw.log" && pass ||
   fail "the gateway serves wlce's one active meter: $(cat "$WORK/gw.log")"
 via_gw csq "$S1"; expect_status 0 "an active wlce meter through the gateway"; expect_stdout "csq=21"
 via_gw csq "$S2"; expect_status 3 "a passive meter is never served"; expect_err_contains "Meter '$S2' not known"

@@ -314,18 +314,18 @@ TEST_CASE("connect opens the database, and its failures never show the password"
 
   // libpq's complaint would quote "pw", part of what the user meant as the password.
   const flows::Error malformed = error_of([] { db::connect("host=/tmp password=s3cret pw"); });
-  CHECK(malformed.code() == flows::ExitCode::database);
+  CHECK(malformed.code() == flows::ExitCode::config);
   CHECK_FALSE(contains(malformed.what(), "s3cret"));
   CHECK_FALSE(contains(malformed.what(), "pw"));
 
   // Nothing in it can be a secret: libpq's reason is shown.
   const flows::Error bad = error_of([] { db::connect("host=/tmp nonsense"); });
-  CHECK(bad.code() == flows::ExitCode::database);
+  CHECK(bad.code() == flows::ExitCode::config);
   CHECK(std::string(bad.what()) ==
         "invalid database connection string: missing \"=\" after \"nonsense\" in connection info string");
   // A password may be in it, and libpq quotes what it cannot parse: nothing is shown.
   const flows::Error secret = error_of([] { db::connect("host=/tmp password=hunter2 nonsense"); });
-  CHECK(secret.code() == flows::ExitCode::database);
+  CHECK(secret.code() == flows::ExitCode::config);
   CHECK(std::string(secret.what()).find("hunter2") == std::string::npos);
   CHECK(std::string(secret.what()) ==
         "invalid database connection string (not shown: libpq cannot parse it, so a password in it could not be "

@@ -132,7 +132,7 @@ A3=00000000-0000-0000-0000-0000000001a3
 add_topup $A3 1 10.00 0 "$TOK1" >/dev/null
 B1=$(balance $T1)
 "$EMOP" push tokens >"$WORK/out" 2>"$WORK/err"; RC=$?
-expect_eq "refused token: partial status" "$RC" 7
+expect_eq "refused token, the only topup: the NAK's status (all failed alike)" "$RC" 5
 expect_eq "refused token: failed_token_push" "$(status_of $A3)" failed_token_push
 check_py "refused token: reason recorded" \
   "'already used' in '''$(sql "SELECT detail FROM public.topup_token_push_attempts WHERE topup_id = '$A3'")'''"

@@ -138,7 +138,7 @@ expect_eq "all ESCOs: M8 matches" "$(rows_of | grep EMLC000000008)" "EMLC0000000
 OUT=$("$BILL" tariffs check --esco okco --as-of 2030-02-15 2>"$WORK/err"); RC=$?
 expect_eq "okco: all matching, status 0" "$RC" 0
 expect_eq "okco: nothing listed" "$OUT" ""
-expect_match "okco: summary" "$(cat "$WORK/err")" "1 meters, 1 matching, 0 differing, 0 unknown"
+expect_match "okco: summary" "$(cat "$WORK/err")" "1 meter, 1 matching, 0 differing, 0 unknown"
 
 # On 2029-12-15 no ESCO has a microgrid tariff in force yet, c8 no customer tariff:
 # M8 is unknown, never matching.
