@@ -285,6 +285,7 @@ void build_cli(CLI::App& app, Invocation& inv) {
   add_sync_commands(app, inv);
   add_manage_commands(app, inv);
   add_push_commands(app, inv);
+  add_status_command(app, inv);
   cli::add_docs_subcommand(app, man_page, inv.action);
 }
 
