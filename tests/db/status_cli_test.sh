@@ -84,6 +84,7 @@ RUN=$(sql "SELECT to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:M
              (by_esco ->> 'wlce') || (by_esco ->> 'other') || ' ' || COALESCE(esco, 'null') || ' ' || by_serials FROM flows.sync_runs")
 expect_eq "the run's record" "${RUN#* * }" '431 {"ok": 2, "failed": 1, "meters": 3}{"ok": 1, "failed": 0, "meters": 1} null false'
 FINISHED=${RUN%% *}
+log "the unreachable meter's reason: $REASON"
 STARTED=$(cut -d' ' -f2 <<<"$RUN")
 
 # Two topups waiting (wlce) and one (other), one already pushed; future tariffs on
@@ -197,7 +198,7 @@ expect_line "service_head: SH N1-4"
 expect_line "feeder: Feeder N1"
 expect_line "  esco: wlce (Water Lilies)"
 expect_line "  site: North terrace (wl-north)"
-expect_line "  SINGLE power enabled from $(sql "SELECT to_json(start_time) #>> '{}' FROM flows.meter_registers WHERE meter_id = '$(mid $S1)'") $(sql "SELECT register_id FROM flows.meter_registers WHERE meter_id = '$(mid $S1)'") circuits: Plot 1 heat, Plot 1 power"
+expect_line "  SINGLE power enabled from $(sql "SELECT COALESCE(to_json(start_time) #>> '{}', '-') FROM flows.meter_registers WHERE meter_id = '$(mid $S1)'") $(sql "SELECT register_id FROM flows.meter_registers WHERE meter_id = '$(mid $S1)'") circuits: Plot 1 heat, Plot 1 power"
 if grep -q "$(sql "SELECT id FROM flows.escos WHERE code = 'wlce'")" <<<"$OUT"; then fail "info text shows the ESCO's id"; else pass; fi
 run info "$S1" --json
 expect_eq "info --json names and ids" "$(json_get '(j["esco"], j["esco_name"], j["site"], j["site_name"], j["registry"]["esco"], j["registers"][0]["circuits"])')" \
