@@ -347,7 +347,7 @@ expect_eq "before: no policy on the business tables, the reader may read tokens"
     || ' ' || (to_regclass('public.topups_redacted') IS NULL)")" "0 true true"
 run db migrate --with-esco-isolation
 expect_status 0 "esco isolation added to the adopted database"
-expect_line "adopted the deployed Flows schema (sqitch 0006): 2 steps, schema version 12"
+expect_line "adopted the deployed Flows schema (sqitch 0006): 2 steps, schema version 13"
 expect_eq "after: flows.esco=hmce sees hmce's meters" "$(seen_by_reader hmce)" 2
 expect_eq "after: flows.esco unset sees all, as before" "$(seen_by_reader '')" 5
 expect_eq "escos already had row-level security: the policy is restrictive" \
@@ -390,7 +390,7 @@ wait $A1; RC1=$?; wait $A2; RC2=$?
 expect_eq "two adopters at once: both succeed" "$RC1 $RC2" "0 0"
 [[ "$RC1 $RC2" == "0 0" ]] || cat "$WORK/a1.err" "$WORK/a2.err"
 expect_match "one of them adopted" "$(cat "$WORK/a1.out" "$WORK/a2.out")" \
-  "adopted the deployed Flows schema \(restored dump, no sqitch registry\): [0-9]+ steps, schema version 12"
+  "adopted the deployed Flows schema \(restored dump, no sqitch registry\): [0-9]+ steps, schema version 13"
 expect_eq "each step recorded once" "$(sql_in "$DB2" "SELECT count(*) || ' ' || count(DISTINCT step) || ' ' || max(position) FROM public.flows_adoption")" "11 11 11"
 expect_eq "restored dump rollup after adoption" "$(drift_in "$DB2")" 0
 expect_match "backfill progress, batch by batch" "$(cat "$WORK/a1.err" "$WORK/a2.err")" \
