@@ -7,7 +7,7 @@ _emop_node() {
   subs='' opts='' vals='' args=0
   case $1 in
     'emop')
-      subs='frame objects env_list env_show env_set version help serial_read three_phase_serial hardware three_phase_hardware_configuration firmware_version csq instantaneous_voltage three_phase_instantaneous_voltage instantaneous_active_power instantaneous_active_power_element_a instantaneous_active_power_element_b prepay_balance prepay_transaction_count prepay_enabled daylight_savings_correction_enabled prepay_no_debt_recovery_when_emergency_credit_enabled prepay_no_standing_charge_when_power_fail_enabled backlight load_switch clock_time_read clock_drift read_element_a read_element_b three_phase_read read tariffs_active_read tariffs_future_read tariffs_time_switches_element_a_or_single_read tariffs_time_switches_element_b_read profile_log_1 profile_log_2 event_log obis_read three_phase_intervals daylight_savings_correction_enabled_write backlight_write load_switch_write prepay_enabled_write prepay_send_token clock_time_write tariffs_future_write tariffs_time_switches_element_a_or_single_write tariffs_time_switches_element_b_write obis_write db sync list info serial_to_name push'
+      subs='frame objects env_list env_show env_set version help serial_read three_phase_serial hardware three_phase_hardware_configuration firmware_version csq instantaneous_voltage three_phase_instantaneous_voltage instantaneous_active_power instantaneous_active_power_element_a instantaneous_active_power_element_b prepay_balance prepay_transaction_count prepay_enabled daylight_savings_correction_enabled prepay_no_debt_recovery_when_emergency_credit_enabled prepay_no_standing_charge_when_power_fail_enabled backlight load_switch clock_time_read clock_drift read_element_a read_element_b three_phase_read read tariffs_active_read tariffs_future_read tariffs_time_switches_element_a_or_single_read tariffs_time_switches_element_b_read profile_log_1 profile_log_2 event_log obis_read three_phase_intervals daylight_savings_correction_enabled_write backlight_write load_switch_write prepay_enabled_write prepay_send_token clock_time_write tariffs_future_write tariffs_time_switches_element_a_or_single_write tariffs_time_switches_element_b_write obis_write db sync list info serial_to_name push status'
       opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
       vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=0 ;;
@@ -313,8 +313,8 @@ _emop_node() {
       args=0 ;;
     'emop list')
       subs=''
-      opts='--esco --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='--esco --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='--esco --health --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='--esco --health --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=0 ;;
     'emop info')
       subs=''
@@ -345,6 +345,11 @@ _emop_node() {
       subs=''
       opts='--esco --threshold --dry-run --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
       vals='--esco --threshold --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      args=0 ;;
+    'emop status')
+      subs=''
+      opts='--esco --limit --gateways --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
+      vals='--esco --limit --gateways --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
       args=0 ;;
   esac
 }
@@ -420,6 +425,7 @@ _emop_child() {
     'emop push|tokens') child='tokens' ;;
     'emop push|tariffs') child='tariffs' ;;
     'emop push|clock') child='clock' ;;
+    'emop|status') child='status' ;;
   esac
 }
 
@@ -491,6 +497,7 @@ _emop_choices() {
     'emop sync|--log-level') choices='debug info warning error' ;;
     'emop sync intervals|--frequency') choices='hourly 12hourly daily' ;;
     'emop sync intervals|--log-level') choices='debug info warning error' ;;
+    'emop list|--health') choices='healthy unhealthy' ;;
     'emop list|--log-level') choices='debug info warning error' ;;
     'emop info|--log-level') choices='debug info warning error' ;;
     'emop serial_to_name|--log-level') choices='debug info warning error' ;;
@@ -498,6 +505,7 @@ _emop_choices() {
     'emop push tokens|--log-level') choices='debug info warning error' ;;
     'emop push tariffs|--log-level') choices='debug info warning error' ;;
     'emop push clock|--log-level') choices='debug info warning error' ;;
+    'emop status|--log-level') choices='debug info warning error' ;;
   esac
 }
 

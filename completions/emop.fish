@@ -56,10 +56,11 @@ complete -c emop -n __fish_use_subcommand -a tariffs_time_switches_element_b_wri
 complete -c emop -n __fish_use_subcommand -a obis_write -d 'write raw bytes to any object by OBIS triplet a.b.c, hex id or name'
 complete -c emop -n __fish_use_subcommand -a db -d 'the Flows database: schema migrations, topology import, rollups'
 complete -c emop -n __fish_use_subcommand -a sync -d 'sync active meters into the Flows database (the syncers of meter_metrics for a frequency); one sync or sync intervals at a time per database, a second is refused (exit 6)'
-complete -c emop -n __fish_use_subcommand -a list -d 'list the meters in the database (without one, the gateway\'s): esco, serial, name, signal (CSQ), health, hardware, feeder'
-complete -c emop -n __fish_use_subcommand -a info -d 'show one meter\'s registry row, shadow (latest state) and registers from the database (without one, the gateway\'s registry and shadow); an unknown serial exits 2'
+complete -c emop -n __fish_use_subcommand -a list -d 'list the meters in the database (without one, the gateway\'s): esco, serial, name, signal (CSQ), health, hardware, feeder, last_seen (last healthy, UTC) and reason (why unhealthy)'
+complete -c emop -n __fish_use_subcommand -a info -d 'show one meter\'s registry row, shadow (latest state) and registers from the database (without one, the gateway\'s registry and shadow), with the names of its ESCO, site, service head, feeder and circuits; an unknown serial exits 2'
 complete -c emop -n __fish_use_subcommand -a serial_to_name -d 'print the name the database gives a meter; an unknown serial exits 2'
 complete -c emop -n __fish_use_subcommand -a push -d 'jobs that push from the Flows database to meters (each with --dry-run)'
+complete -c emop -n __fish_use_subcommand -a status -d 'one screen of the fleet from the database: schema version and pending migrations, the last sync per frequency (meters ok and failed), the unhealthy meters and why, tokens waiting to be pushed, the next tariff activations per ESCO, and the gateways this host defines with their health'
 complete -c emop -l json -d 'print JSON instead of text'
 complete -c emop -l objects -r -F -d 'YAML file that overrides or extends the object table'
 complete -c emop -l env -r -F -d 'configuration environment to use (default: FLOWS_ENV, then the current one)'
@@ -414,6 +415,7 @@ complete -c emop -n '__fish_seen_subcommand_from sync; and __fish_seen_subcomman
 
 # emop list
 complete -c emop -n '__fish_seen_subcommand_from list' -l esco -r -F -d 'only this ESCO\'s meters (escos.code; an unknown code exits 2)'
+complete -c emop -n '__fish_seen_subcommand_from list' -l health -x -a 'healthy unhealthy' -d 'only the meters of this health (healthy or unhealthy)'
 
 # emop info
 complete -c emop -n '__fish_seen_subcommand_from info' -F
@@ -439,3 +441,8 @@ complete -c emop -n '__fish_seen_subcommand_from push; and __fish_seen_subcomman
 complete -c emop -n '__fish_seen_subcommand_from push; and __fish_seen_subcommand_from clock' -l esco -r -F -d 'only meters of this ESCO (escos.code)'
 complete -c emop -n '__fish_seen_subcommand_from push; and __fish_seen_subcommand_from clock' -l threshold -r -F -d 'seconds of drift tolerated (default 60)'
 complete -c emop -n '__fish_seen_subcommand_from push; and __fish_seen_subcommand_from clock' -l dry-run -d 'report only; set nothing'
+
+# emop status
+complete -c emop -n '__fish_seen_subcommand_from status' -l esco -r -F -d 'only this ESCO (escos.code; an unknown code exits 2)'
+complete -c emop -n '__fish_seen_subcommand_from status' -l limit -r -F -d 'unhealthy meters shown (the count is of all)'
+complete -c emop -n '__fish_seen_subcommand_from status' -l gateways -r -F -d 'the gateway definitions (default: MEDIATORS_CONFIG, then mediators.toml beside config.toml)'

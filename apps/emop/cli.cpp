@@ -121,7 +121,8 @@ std::vector<cli::ManSection> reference_sections() {
        ".PP\n"
        "\\fBemop db migrate\\fR adopts it: it records a baseline in public.flows_adoption, then adds only what "
        "the tools need and the database lacks (meter_registry.emop_port, the public business, push job and "
-       "billing tables, the daily rollup of the half hours with its triggers, built for the data already "
+       "billing tables, the gateway's audit, the business tables, emop sync's record of its runs "
+       "(flows.sync_runs), the daily rollup of the half hours with its triggers, built for the data already "
        "there in batches with progress on standard error; the per-row trigger when register_interval_hh is a "
        "TimescaleDB hypertable), each step in a transaction of its own, and last records versions 1 to N "
        "in public.flows_migrations as adopted. It never drops, renames or retypes a column (the real register "
@@ -139,6 +140,20 @@ std::vector<cli::ManSection> reference_sections() {
        "row\\-level security the policy is RESTRICTIVE, narrowing what its own policies allow. Superusers, "
        "table owners and BYPASSRLS roles are not subject to it. Try an adoption on a copy first "
        "(createdb \\-T, or pg_dump | psql)."},
+      {"FLEET STATUS",
+       "\\fBemop status\\fR shows, from the database: the schema version (with the migrations pending and what to "
+       "run); the last sync per frequency (when it finished, its meters ok and failed, OVERDUE when older than two "
+       "of its periods, \\(lqnever\\(rq when none ran), from flows.sync_runs, where every \\fBemop sync\\fR records "
+       "its run (per ESCO too) in the transaction of its results; the unhealthy active meters with "
+       "meter_shadows.health_details as the reason and when each was last healthy (\\fB\\-\\-limit\\fR of them, "
+       "the count is of all); the topups waiting for their token push (wait_token_push: how many, how much, the "
+       "oldest); the future tariffs the meters carry still ahead on their clocks, per ESCO and activation; and the "
+       "gateways mediators.toml defines (\\fB\\-\\-gateways\\fR, MEDIATORS_CONFIG), each asked its health "
+       "within 3 s. \\fB\\-\\-esco\\fR narrows every part to one ESCO (a run over all shows that ESCO's counts). "
+       "On a database whose schema is not the tool's only the schema is shown. With \\fB\\-\\-json\\fR, one "
+       "object: esco, schema, fleet_read, syncs, unhealthy, tokens_waiting, tariff_activations, gateways, "
+       "gateways_note. Exit status 0 once read; 6 when the database cannot be read (one line); 2 for an "
+       "unknown ESCO."},
       {"METER SELECTION AND OUTPUT",
        "Every meter command takes the meter as a positional \\fISERIAL\\fR, or \\fB\\-s\\fR SERIAL, "
        "\\fB\\-\\-serials\\fR A,B,C, or \\fB\\-\\-serials\\-file\\fR FILE (one per line; blank lines and "
@@ -289,6 +304,7 @@ void build_cli(CLI::App& app, Invocation& inv) {
   add_sync_commands(app, inv);
   add_manage_commands(app, inv);
   add_push_commands(app, inv);
+  add_status_command(app, inv);
   cli::add_docs_subcommand(app, man_page, inv.action);
 }
 

@@ -10,6 +10,7 @@
 #include "core/error.hpp"
 #include "db/connection.hpp"
 #include "gateway/client.hpp"
+#include "jobs/meter_info_view.hpp"
 #include "jobs/meter_lookup.hpp"
 #include "targets.hpp"
 
@@ -22,6 +23,7 @@ std::unique_ptr<pqxx::connection> open_db(Resources& res) {
 
 struct ListArgs {
   std::string esco;
+  std::string health;  // --health healthy|unhealthy; "" for any
 };
 
 // A column of `emop list`: text (null when absent), and for --json the signal as a number.
@@ -36,7 +38,8 @@ std::vector<ListCell> list_cells(const db::MeterListRow& r) {
     signal.text = std::to_string(*r.signal);
     signal.number = *r.signal;
   }
-  return {{r.esco, {}}, {r.serial, {}}, {r.name, {}}, signal, {r.health, {}}, {r.hardware, {}}, {r.feeders, {}}};
+  return {{r.esco, {}},     {r.serial, {}},   {r.name, {}},      signal,           {r.health, {}},
+          {r.hardware, {}}, {r.feeders, {}},  {r.last_seen, {}}, {r.reason, {}}};
 }
 
 bool has_database(Resources& res) { return res.settings().database_url && !res.settings().database_url->empty(); }
@@ -69,11 +72,20 @@ std::vector<db::MeterListRow> list_from_gateway(const GlobalOptions& options, Re
   return out;
 }
 
+// The gateway's rows of one health (its GetMeters has no filter of its own).
+std::vector<db::MeterListRow> of_health(std::vector<db::MeterListRow> rows, const std::string& health) {
+  if (health.empty()) return rows;
+  std::erase_if(rows, [&](const db::MeterListRow& r) { return r.health.value_or("") != health; });
+  return rows;
+}
+
 int run_list(const GlobalOptions& options, Resources& res, const ListArgs& a) {
   // Without a database, the gateway's InfoService, as the deployed tool asks it.
-  const auto rows = !has_database(res) && mediator_options(options, res) ? list_from_gateway(options, res, a.esco)
-                                                                          : jobs::list_meters(*open_db(res), a.esco);
-  const std::vector<std::string> header = {"esco", "serial", "name", "signal", "health", "hardware", "feeder"};
+  const auto rows = !has_database(res) && mediator_options(options, res)
+                        ? of_health(list_from_gateway(options, res, a.esco), a.health)
+                        : jobs::list_meters(*open_db(res), a.esco, a.health);
+  const std::vector<std::string> header = {"esco",     "serial", "name",      "signal", "health",
+                                           "hardware", "feeder", "last_seen", "reason"};
   if (options.json) {
     nlohmann::ordered_json out = nlohmann::ordered_json::array();
     for (const auto& r : rows) {
@@ -116,34 +128,9 @@ db::MeterInfoRow info_from_gateway(const GlobalOptions& options, Resources& res,
 int run_info(const GlobalOptions& options, Resources& res, const std::string& serial) {
   const auto row = !has_database(res) && mediator_options(options, res) ? info_from_gateway(options, res, serial)
                                                                          : jobs::meter_info(*open_db(res), serial);
-  auto text_or_null = [](const std::optional<std::string>& v) -> nlohmann::ordered_json {
-    if (!v) return nullptr;
-    return *v;
-  };
-  nlohmann::ordered_json j;
-  j["serial"] = serial;
-  j["esco"] = text_or_null(row.esco);
-  j["site"] = text_or_null(row.site);
-  j["service_head"] = text_or_null(row.service_head);
-  j["feeder"] = text_or_null(row.feeder);
-  j["registry"] = nlohmann::ordered_json::parse(row.registry);
-  j["shadow"] = row.shadow ? nlohmann::ordered_json::parse(*row.shadow) : nlohmann::ordered_json(nullptr);
-  j["registers"] = nlohmann::ordered_json::parse(row.registers);
-  if (options.json) {
-    std::cout << j.dump(2) << "\n";
-    return 0;
-  }
-  auto scalar = [](const nlohmann::ordered_json& v) { return v.is_null() ? std::string("-") : v.is_string() ? v.get<std::string>() : v.dump(); };
-  for (const char* k : {"serial", "esco", "site", "service_head", "feeder"}) std::cout << k << ": " << scalar(j[k]) << "\n";
-  for (const char* section : {"registry", "shadow"}) {
-    std::cout << section << ":\n";
-    if (j[section].is_object())
-      for (const auto& [k, v] : j[section].items()) std::cout << "  " << k << ": " << scalar(v) << "\n";
-  }
-  std::cout << "registers:\n";
-  for (const auto& r : j["registers"])
-    std::cout << "  " << scalar(r["element"]) << " " << scalar(r["nature"]) << " " << scalar(r["status"]) << " from "
-              << scalar(r["start_time"]) << " " << scalar(r["register_id"]) << "\n";
+  const auto j = jobs::meter_info_json(serial, row);
+  if (options.json) std::cout << j.dump(2) << "\n";
+  else std::cout << jobs::meter_info_text(j);
   return 0;
 }
 
@@ -160,13 +147,16 @@ void add_manage_commands(CLI::App& app, Invocation& inv) {
   static ListArgs list_args;
   static std::string info_serial, name_serial;
   auto* list = app.add_subcommand(
-      "list", "list the meters in the database (without one, the gateway's): esco, serial, name, signal (CSQ), health, hardware, feeder");
+      "list", "list the meters in the database (without one, the gateway's): esco, serial, name, signal (CSQ), health, "
+              "hardware, feeder, last_seen (last healthy, UTC) and reason (why unhealthy)");
   list->add_option("--esco", list_args.esco, "only this ESCO's meters (escos.code; an unknown code exits 2)");
+  list->add_option("--health", list_args.health, "only the meters of this health (healthy or unhealthy)")
+      ->check(CLI::IsMember({"healthy", "unhealthy"}));
   list->callback([&inv] { inv.action = [&inv] { return run_list(inv.options, inv.resources, list_args); }; });
 
   auto* info = app.add_subcommand(
-      "info", "show one meter's registry row, shadow (latest state) and registers from the database (without one, the gateway's registry and shadow); "
-              "an unknown serial exits 2");
+      "info", "show one meter's registry row, shadow (latest state) and registers from the database (without one, the gateway's registry and shadow), "
+              "with the names of its ESCO, site, service head, feeder and circuits; an unknown serial exits 2");
   info->add_option("serial", info_serial, "meter serial")->required();
   info->callback([&inv] { inv.action = [&inv] { return run_info(inv.options, inv.resources, info_serial); }; });
 

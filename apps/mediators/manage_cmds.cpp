@@ -14,6 +14,7 @@
 #include "core/files.hpp"
 #include "gateway/client.hpp"
 #include "gateway/definitions.hpp"
+#include "gateway/host_gateways.hpp"
 #include "supervisor.hpp"
 
 namespace flows::mediators_app {
@@ -32,18 +33,10 @@ struct ManageArgs {
   std::string env;
 };
 
-fs::path definitions_path(const ManageArgs& a) {
-  if (!a.gateways_file.empty()) return a.gateways_file;
-  if (const char* m = std::getenv("MEDIATORS_CONFIG"); m && *m) return m;
-  auto dir = config_dir();
-  if (!dir) throw config_error("no configuration directory: set XDG_CONFIG_HOME or HOME, or give --gateways FILE");
-  return *dir / "mediators.toml";
-}
+fs::path definitions_path(const ManageArgs& a) { return gateway::definitions_path(a.gateways_file); }
 
 std::vector<gateway::GatewayDefinition> definitions(const ManageArgs& a) {
-  const auto path = definitions_path(a);
-  if (!fs::exists(path)) return {};
-  return gateway::parse_definitions(read_text_file(path), path.string());
+  return gateway::host_definitions(definitions_path(a));
 }
 
 gateway::GatewayDefinition definition(const ManageArgs& a) {
@@ -55,25 +48,8 @@ gateway::GatewayDefinition definition(const ManageArgs& a) {
                     (known.empty() ? " (it defines none)" : " (defined: " + known + ")"));
 }
 
-// The health of a defined gateway: its own client certificate when it has TLS.
-gateway::GatewayHealth health_of(const gateway::GatewayDefinition& d) {
-  gateway::ClientOptions o;
-  o.address = d.listen;
-  if (o.address.starts_with("0.0.0.0:")) o.address = "127.0.0.1:" + o.address.substr(8);
-  o.deadline = std::chrono::seconds(3);
-  if (!d.tls_cert.empty()) {
-    if (d.client_cert.empty() || d.client_key.empty()) {
-      gateway::GatewayHealth h;
-      h.error = "TLS: give the definition client_cert and client_key to ask its health";
-      return h;
-    }
-    o.tls = gateway::ClientTls{read_text_file(d.client_cert), read_text_file(d.client_key), read_text_file(d.client_ca)};
-  }
-  return gateway::fetch_health(o);
-}
-
 nlohmann::ordered_json health_json(const gateway::GatewayDefinition& d, std::optional<pid_t> pid) {
-  const auto h = health_of(d);
+  const auto h = gateway::definition_health(d);
   nlohmann::ordered_json j;
   j["name"] = d.name;
   j["esco"] = d.esco.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(d.esco);

@@ -184,6 +184,11 @@ AdoptionStep business_step(const CatalogueSnapshot& s) {
           section(migration_sql(11), "", "-- Row-level security per ESCO") + "\n" + grants};
 }
 
+// 0013 grants the deployed roles what they hold on flows.meter_registry itself.
+AdoptionStep sync_runs_step() {
+  return {"sync_runs", "the record of emop sync runs, flows.sync_runs (0013)", migration_sql(13)};
+}
+
 bool business_missing(const CatalogueSnapshot& s) {
   const TableGroup& g = group("business");
   return !s.has_column("public.customer_accounts", "move_in") || !s.has_column("public.payments", "provider_reference") ||
@@ -268,6 +273,7 @@ std::vector<AdoptionStep> plan_adoption(const CatalogueSnapshot& s, const Adopti
   want(true, backfill_step());
   want(!s.has_table("flows.mediator_audit"), mediator_audit_step(s));
   want(business_missing(s), business_step(s));
+  want(!s.has_table("flows.sync_runs"), sync_runs_step());
   want(options.esco_isolation, esco_isolation_step(s));
   want(options.esco_isolation, esco_isolation_tables_step());
   want(true, schema_version_step(s));

@@ -19,6 +19,8 @@
 //   daily_rollup              0009's flows.register_interval_daily and the triggers that keep it
 //                             (the per-row one when register_interval_hh is a hypertable)
 //   daily_rollup_backfill     the rollup of the half hours already there (batched: big table)
+//   business                  0011 without its row-level security
+//   sync_runs                 0013: flows.sync_runs (emop sync's record of its runs)
 //   esco_isolation            only when asked: 0005's ESCO policies (see below)
 //   esco_isolation_tables     only when asked: 0012's policies and the read-only roles' tokens masked
 //   record_schema_version     public.flows_migrations: versions 1..N marked "adopted"

@@ -44,7 +44,8 @@ TEST_CASE("a deployed database without anything of the tools' gets every step, i
   const auto plan = plan_adoption(deployed(), {});
   CHECK(names(plan) == std::vector<std::string>{"record_baseline", "updated_at_function", "meter_registry_emop_port",
                                                 "public_business", "push_jobs", "billing", "daily_rollup",
-                                                "daily_rollup_backfill", "mediator_audit", "business", "record_schema_version"});
+                                                "daily_rollup_backfill", "mediator_audit", "business", "sync_runs",
+                                                "record_schema_version"});
   CHECK(step(plan, "daily_rollup_backfill").batched);
   CHECK(std::count_if(plan.begin(), plan.end(), [](const AdoptionStep& s) { return s.batched; }) == 1);
 }
@@ -60,9 +61,10 @@ TEST_CASE("steps already recorded, or whose objects are there, are left out") {
       for (const auto& [t, cols] : g.tables) s.columns[t]["id"] = "uuid";
   CHECK(names(plan_adoption(s, {})) ==
         std::vector<std::string>{"billing", "daily_rollup", "daily_rollup_backfill", "mediator_audit", "business",
-                                 "record_schema_version"});
+                                 "sync_runs", "record_schema_version"});
   s.adoption_steps_done.push_back("daily_rollup_backfill");
   s.columns["flows.mediator_audit"]["id"] = "bigint";
+  s.columns["flows.sync_runs"]["id"] = "bigint";
   s.adoption_steps_done.push_back("business");
   s.adoption_steps_done.push_back("record_schema_version");
   s.columns["flows.register_interval_daily"]["day"] = "date";

@@ -81,23 +81,29 @@ std::optional<std::string> text_or_null(const pqxx::field& f) {
 const char* const list_by_deployed_function =
     "SELECT COALESCE(l.esco, '') AS esco, l.serial, COALESCE(l.name, '') AS name, l.csq::text AS signal, "
     "       l.health, COALESCE(l.hardware, '') AS hardware, "
-    "       COALESCE(string_agg(DISTINCT l.feeder, ',' ORDER BY l.feeder), '') AS feeders "
+    "       COALESCE(string_agg(DISTINCT l.feeder, ',' ORDER BY l.feeder), '') AS feeders, "
+    "       CASE WHEN l.health = 'unhealthy' THEN s.health_details END AS reason, "
+    "       to_char(s.last_healthy_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS last_seen "
     "FROM flows.get_meters_for_cli(NULLIF($1::text, ''), NULL) l "
-    "GROUP BY l.esco, l.serial, l.name, l.csq, l.health, l.hardware "
+    "LEFT JOIN flows.meter_shadows s ON s.id = l.id "
+    "WHERE ($2::text = '' OR l.health = $2) "
+    "GROUP BY l.esco, l.serial, l.name, l.csq, l.health, l.hardware, s.health_details, s.last_healthy_at "
     "ORDER BY l.esco NULLS FIRST, l.serial";
 
 const char* const list_by_tables =
     "SELECT COALESCE(e.code, '') AS esco, m.serial, COALESCE(m.name, '') AS name, s.csq::text AS signal, "
     "       s.health::text AS health, COALESCE(m.hardware, '') AS hardware, "
-    "       COALESCE(string_agg(DISTINCT f.name, ',' ORDER BY f.name), '') AS feeders "
+    "       COALESCE(string_agg(DISTINCT f.name, ',' ORDER BY f.name), '') AS feeders, "
+    "       CASE WHEN s.health = 'unhealthy' THEN s.health_details END AS reason, "
+    "       to_char(s.last_healthy_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS last_seen "
     "FROM flows.meter_registry m "
     "LEFT JOIN flows.escos e ON e.id = m.esco "
     "LEFT JOIN flows.meter_shadows s ON s.id = m.id "
     "LEFT JOIN flows.service_head_meter shm ON shm.meter = m.id "
     "LEFT JOIN flows.service_head_registry sh ON sh.id = shm.service_head "
     "LEFT JOIN flows.feeder_registry f ON f.id = sh.feeder "
-    "WHERE ($1::text = '' OR e.code = $1) "
-    "GROUP BY e.code, m.serial, m.name, s.csq, s.health, m.hardware "
+    "WHERE ($1::text = '' OR e.code = $1) AND ($2::text = '' OR s.health::text = $2) "
+    "GROUP BY e.code, m.serial, m.name, s.csq, s.health, m.hardware, s.health_details, s.last_healthy_at "
     "ORDER BY e.code NULLS FIRST, m.serial";
 
 bool has_deployed_listing(pqxx::transaction_base& tx) {
@@ -131,8 +137,8 @@ std::string meters_for_cli_json(pqxx::transaction_base& tx, const std::string& e
       .as<std::string>();
 }
 
-std::vector<MeterListRow> list_meters(pqxx::transaction_base& tx, const std::string& esco) {
-  const auto rows = tx.exec_params(has_deployed_listing(tx) ? list_by_deployed_function : list_by_tables, esco);
+std::vector<MeterListRow> list_meters(pqxx::transaction_base& tx, const std::string& esco, const std::string& health) {
+  const auto rows = tx.exec_params(has_deployed_listing(tx) ? list_by_deployed_function : list_by_tables, esco, health);
   std::vector<MeterListRow> out;
   out.reserve(rows.size());
   for (const auto& r : rows) {
@@ -144,6 +150,8 @@ std::vector<MeterListRow> list_meters(pqxx::transaction_base& tx, const std::str
     m.health = text_or_null(r["health"]);
     m.hardware = r["hardware"].as<std::string>();
     m.feeders = r["feeders"].as<std::string>();
+    m.reason = text_or_null(r["reason"]);
+    m.last_seen = text_or_null(r["last_seen"]);
     out.push_back(std::move(m));
   }
   return out;
@@ -152,6 +160,7 @@ std::vector<MeterListRow> list_meters(pqxx::transaction_base& tx, const std::str
 std::optional<MeterInfoRow> meter_info(pqxx::transaction_base& tx, const std::string& serial) {
   const auto rows = tx.exec_params(
       "SELECT row_to_json(m)::text AS registry, row_to_json(s)::text AS shadow, e.code AS esco, si.code AS site, "
+      "       e.name AS esco_name, si.name AS site_name, "
       "       (SELECT string_agg(DISTINCT sh.name, ',') FROM flows.service_head_meter shm "
       "          JOIN flows.service_head_registry sh ON sh.id = shm.service_head WHERE shm.meter = m.id) "
       "         AS service_head, "
@@ -159,7 +168,11 @@ std::optional<MeterInfoRow> meter_info(pqxx::transaction_base& tx, const std::st
       "          JOIN flows.service_head_registry sh ON sh.id = shm.service_head "
       "          JOIN flows.feeder_registry f ON f.id = sh.feeder WHERE shm.meter = m.id) AS feeder, "
       "       (SELECT COALESCE(json_agg(json_build_object('register_id', r.register_id, 'element', r.element, "
-      "                 'nature', r.nature, 'status', r.status, 'start_time', r.start_time, 'end_time', r.end_time) "
+      "                 'nature', r.nature, 'status', r.status, 'start_time', r.start_time, 'end_time', r.end_time, "
+      "                 'circuits', (SELECT COALESCE(json_agg(DISTINCT COALESCE(c.name, c.id::text) ORDER BY COALESCE(c.name, c.id::text)), '[]'::json) "
+      "                                FROM flows.circuit_register cr JOIN flows.circuits c ON c.id = cr.circuit "
+      "                               WHERE cr.register = r.register_id "
+      "                                 AND (cr.end_time IS NULL OR cr.end_time > statement_timestamp()))) "
       "                 ORDER BY r.element, r.nature), '[]'::json)::text "
       "          FROM flows.meter_registers r WHERE r.meter_id = m.id) AS registers "
       "FROM flows.meter_registry m "
@@ -175,6 +188,8 @@ std::optional<MeterInfoRow> meter_info(pqxx::transaction_base& tx, const std::st
   info.shadow = text_or_null(r["shadow"]);
   info.esco = text_or_null(r["esco"]);
   info.site = text_or_null(r["site"]);
+  info.esco_name = text_or_null(r["esco_name"]);
+  info.site_name = text_or_null(r["site_name"]);
   info.service_head = text_or_null(r["service_head"]);
   info.feeder = text_or_null(r["feeder"]);
   info.registers = r["registers"].as<std::string>();

@@ -59,19 +59,27 @@ struct MeterListRow {
   std::optional<std::string> health;
   std::string hardware;             // "" when not set
   std::string feeders;              // feeder names, comma separated, sorted
+  std::optional<std::string> reason;     // meter_shadows.health_details while unhealthy
+  std::optional<std::string> last_seen;  // meter_shadows.last_healthy_at, UTC ISO
 };
 
-// Every meter (of one ESCO when esco is not empty), by ESCO (none first), serial.
-// Read through flows.get_meters_for_cli where a deployed database has it (as the
-// deployed emop list does: a meter without a shadow row is not listed there).
-std::vector<MeterListRow> list_meters(pqxx::transaction_base& tx, const std::string& esco);
+// Every meter (of one ESCO when esco is not empty; whose shadow's health is
+// `health` when that is not empty), by ESCO (none first), serial. Read through
+// flows.get_meters_for_cli where a deployed database has it (as the deployed
+// emop list does: a meter without a shadow row is not listed there), with the
+// reason and last seen from flows.meter_shadows.
+std::vector<MeterListRow> list_meters(pqxx::transaction_base& tx, const std::string& esco,
+                                      const std::string& health = "");
 
 // What `emop info` shows of one meter: its rows as JSON texts.
 struct MeterInfoRow {
   std::string registry;               // row_to_json(meter_registry row)
   std::optional<std::string> shadow;  // row_to_json(meter_shadows row), when there is one
-  std::optional<std::string> esco, site, service_head, feeder;
-  std::string registers;              // JSON array of the meter's registers
+  std::optional<std::string> esco, site, service_head, feeder;  // escos.code, sites_new.code, names
+  std::optional<std::string> esco_name, site_name;
+  // JSON array of the meter's registers: register_id, element, nature, status,
+  // start_time, end_time, circuits (the names of those it counts toward now)
+  std::string registers;
 };
 
 std::optional<MeterInfoRow> meter_info(pqxx::transaction_base& tx, const std::string& serial);

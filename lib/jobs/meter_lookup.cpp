@@ -22,10 +22,10 @@ auto read_current(pqxx::connection& conn, const char* what, F&& f) {
 
 }  // namespace
 
-std::vector<db::MeterListRow> list_meters(pqxx::connection& conn, const std::string& esco) {
+std::vector<db::MeterListRow> list_meters(pqxx::connection& conn, const std::string& esco, const std::string& health) {
   return read_current(conn, "list", [&](pqxx::read_transaction& tx) {
     if (!esco.empty()) db::require_esco(tx, esco);
-    return db::list_meters(tx, esco);
+    return db::list_meters(tx, esco, health);
   });
 }
 

@@ -16,8 +16,9 @@
 
 namespace flows::jobs {
 
-// Every meter of `esco` (all when empty), ordered by ESCO and serial.
-std::vector<db::MeterListRow> list_meters(pqxx::connection& conn, const std::string& esco);
+// Every meter of `esco` (all when empty) whose health is `health` (any when
+// empty: healthy | unhealthy), ordered by ESCO and serial.
+std::vector<db::MeterListRow> list_meters(pqxx::connection& conn, const std::string& esco, const std::string& health = "");
 db::MeterInfoRow meter_info(pqxx::connection& conn, const std::string& serial);
 std::string serial_to_name(pqxx::connection& conn, const std::string& serial);
 

@@ -9,6 +9,7 @@
 #include "db/meter_metrics.hpp"
 #include "db/migrations.hpp"
 #include "db/shadows.hpp"
+#include "db/sync_runs.hpp"
 #include "db/transaction.hpp"
 #include "jobs/meter_targets.hpp"
 #include "jobs/sync_writes.hpp"
@@ -84,11 +85,13 @@ SyncReads read_meters(const SyncPlan& plan, const SyncOptions& o) {
   return reads;
 }
 
-// Everything in one transaction, a statement per kind of write; returns the
-// round trips (BEGIN and COMMIT included).
-std::size_t store_in(pqxx::connection& conn, const char* context, const SyncWrites& w, SyncReport& report) {
+// Everything in one transaction, a statement per kind of write, the record of
+// the run last; returns the round trips (BEGIN and COMMIT included).
+std::size_t store_in(pqxx::connection& conn, const char* context, const SyncWrites& w, const db::SyncRunRecord& run,
+                     SyncReport& report) {
   return db::in_transaction(conn, context, [&](pqxx::work& tx) {
-    std::size_t trips = 2;  // BEGIN, COMMIT
+    std::size_t trips = 3;  // BEGIN, the run's record, COMMIT
+    db::record_sync_run(tx, run);
     for (const auto& [columns, records] : w.shadow_groups) {
       db::update_shadows(tx, columns, records);
       ++trips;
@@ -109,10 +112,10 @@ std::size_t store_in(pqxx::connection& conn, const char* context, const SyncWrit
   });
 }
 
-std::size_t store(pqxx::connection& conn, const SyncWrites& w, SyncReport& report) {
+std::size_t store(pqxx::connection& conn, const SyncWrites& w, const db::SyncRunRecord& run, SyncReport& report) {
   static constexpr const char* context = "cannot write the sync results (nothing was written)";
   try {
-    return store_in(conn, context, w, report);
+    return store_in(conn, context, w, run, report);
   } catch (const nlohmann::json::exception& e) {
     throw db::database_error(context, e);  // a record that cannot be sent (text that is not UTF-8)
   }
@@ -132,8 +135,25 @@ ExitCode sync_status(const SyncReport& r) {
   return batch_exit_code(r.ok, codes);
 }
 
+namespace {
+
+db::SyncRunRecord run_record(const SyncOptions& o, const SyncReport& r, const std::vector<db::MeterRow>& meters,
+                             std::chrono::system_clock::time_point started_at) {
+  db::SyncRunRecord run;
+  run.frequency = r.frequency;
+  run.esco = o.filter.esco;
+  run.by_serials = !o.filter.serials.empty();
+  run.started_at = started_at;
+  run.counts = {r.meters, r.ok, r.failed};
+  run.by_esco = sync_counts_by_esco(meters, r.failures);
+  return run;
+}
+
+}  // namespace
+
 SyncReport run_sync(pqxx::connection& conn, const SyncOptions& o) {
   const auto started = std::chrono::steady_clock::now();
+  const auto started_at = std::chrono::system_clock::now();
   if (o.frequency != "hourly" && o.frequency != "12hourly" && o.frequency != "daily")
     throw usage_error("unknown frequency '" + o.frequency + "' (hourly, 12hourly or daily)");
   SyncReport report;
@@ -151,7 +171,7 @@ SyncReport run_sync(pqxx::connection& conn, const SyncOptions& o) {
   report.failed = report.failures.size();
   report.ok = plan.meters.size() - report.failed;
 
-  if (!plan.meters.empty()) report.round_trips = store(conn, writes, report);
+  report.round_trips = store(conn, writes, run_record(o, report, plan.meters, started_at), report);
   report.duration = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
   return report;
 }

@@ -9,7 +9,9 @@
 //     a failed meter gets only health = unhealthy + health_details (one UPDATE);
 //   * flows.meter_registry: hardware, firmware_version, serial, prepay_enabled,
 //     daylight_savings_correction_enabled (one UPDATE, rows that changed only);
-//   * flows.meter_event_log: new events (one INSERT … ON CONFLICT DO NOTHING).
+//   * flows.meter_event_log: new events (one INSERT … ON CONFLICT DO NOTHING);
+//   * flows.sync_runs: the run itself (frequency, when, meters ok and failed, per
+//     ESCO), also for a run with no meters.
 //
 // Load (db/meter_metrics, db/meters, db/event_log) -> talk (sync_meter over the
 // transport factory) -> decide (sync_writes.hpp) -> store (db/shadows, db/meters,

@@ -1,5 +1,7 @@
 #include "jobs/sync_writes.hpp"
 
+#include <set>
+
 #include <boost/algorithm/string/trim.hpp>
 
 #include "db/shadows.hpp"
@@ -112,6 +114,19 @@ SyncWrites sync_writes(const std::vector<db::MeterRow>& meters, const std::vecto
     for (auto& e : event_records(m.id, s, s.dst.value_or(m.dst))) w.events.push_back(std::move(e));
   }
   return w;
+}
+
+std::map<std::string, db::SyncCounts> sync_counts_by_esco(const std::vector<db::MeterRow>& meters,
+                                                          const std::vector<SyncFailure>& failures) {
+  std::set<std::string> failed;
+  for (const auto& f : failures) failed.insert(f.serial);
+  std::map<std::string, db::SyncCounts> out;
+  for (const auto& m : meters) {
+    auto& c = out[m.esco];
+    ++c.meters;
+    ++(failed.count(m.serial) ? c.failed : c.ok);
+  }
+  return out;
 }
 
 }  // namespace flows::jobs

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "db/meters.hpp"
+#include "db/sync_runs.hpp"
 #include "jobs/sync.hpp"
 #include "jobs/syncers.hpp"
 
@@ -45,5 +46,10 @@ struct SyncWrites {
 // meters[i] was read into snapshots[i] at synced_at[i], or failed with failures[i].
 SyncWrites sync_writes(const std::vector<db::MeterRow>& meters, const std::vector<std::optional<MeterSnapshot>>& snapshots,
                        const std::vector<UtcTime>& synced_at, const std::vector<std::optional<SyncFailure>>& failures);
+
+// A run's meters, ok and failed per escos.code ("" for meters without an ESCO):
+// a meter failed when `failures` names its serial.
+std::map<std::string, db::SyncCounts> sync_counts_by_esco(const std::vector<db::MeterRow>& meters,
+                                                          const std::vector<SyncFailure>& failures);
 
 }  // namespace flows::jobs

@@ -121,3 +121,15 @@ TEST_CASE("sync writes: one group per column set, failures only marked unhealthy
   REQUIRE(w.events.size() == 1);
   CHECK(w.events[0]["ts"] == format_iso_utc(utc("2024-06-01T13:00:00Z")));
 }
+
+TEST_CASE("a run's counts per ESCO: the failed meters by serial, meters without an ESCO under \"\"") {
+  auto a1 = meter_row("m1", "EML1"), a2 = meter_row("m2", "EML2"), b1 = meter_row("m3", "EML3"), n1 = meter_row("m4", "EML4");
+  a1.esco = a2.esco = "alpha";
+  b1.esco = "beta";
+  const auto c = jobs::sync_counts_by_esco({a1, a2, b1, n1}, {{"EML2", ExitCode::unreachable, "timed out"}});
+  CHECK(c.size() == 3);
+  CHECK(c.at("alpha") == db::SyncCounts{2, 1, 1});
+  CHECK(c.at("beta") == db::SyncCounts{1, 1, 0});
+  CHECK(c.at("") == db::SyncCounts{1, 1, 0});
+  CHECK(jobs::sync_counts_by_esco({}, {}).empty());
+}

@@ -97,7 +97,7 @@ run db status
 expect_status 6 "status of a deployed database"
 expect_line "deployed Flows schema (sqitch 0006), not yet adopted"
 expect_line "adoption would add: daily_rollup: flows.register_interval_daily, kept by statement triggers on flows.register_interval_hh"
-if [[ $(grep -c '^adoption would add: ' <<<"$OUT") == 11 ]]; then pass; else fail "eleven adoption steps expected"; fi
+if [[ $(grep -c '^adoption would add: ' <<<"$OUT") == 12 ]]; then pass; else fail "twelve adoption steps expected"; fi
 run db status --json
 if [[ $(json_get '(j["database"], j["origin"], j["adoption_would_add"][0], j["adoption_would_add"][-1])') == \
       "('deployed', 'sqitch 0006', 'record_baseline', 'record_schema_version')" ]]; then pass; else fail "status --json"; fi
@@ -155,19 +155,19 @@ expect_eq "the killed step left nothing" "$(sql "SELECT to_regclass('flows.regis
 # --- carried on to the end ---------------------------------------------------------------------
 run db migrate
 expect_status 0 "migrate after the kill"
-expect_line "adopted the deployed Flows schema (sqitch 0006): 5 steps, schema version 12"
+expect_line "adopted the deployed Flows schema (sqitch 0006): 6 steps, schema version 13"
 expect_err_contains "daily_rollup_backfill: batch 1 of 1, 198 register-days"
 run db status
 expect_status 0 "status once adopted"
 expect_line "deployed Flows schema (sqitch 0006), adopted"
-expect_line "schema version 12 (this tool knows 12)"
+expect_line "schema version 13 (this tool knows 13)"
 ADOPTION=$(sql "SELECT string_agg(position || ' ' || step || ' ' || applied_at, ',' ORDER BY position) FROM public.flows_adoption")
 run db migrate
 expect_status 0 "re-run"
-expect_stdout "schema is up to date at version 12"
+expect_stdout "schema is up to date at version 13"
 expect_stderr_empty
 expect_eq "re-run recorded nothing" "$(sql "SELECT string_agg(position || ' ' || step || ' ' || applied_at, ',' ORDER BY position) FROM public.flows_adoption")" "$ADOPTION"
-expect_eq "flows_migrations: 1..12 adopted" "$(sql "SELECT count(*) || ' ' || min(version) || ' ' || max(version) || ' ' || string_agg(DISTINCT checksum, ',') FROM public.flows_migrations")" "12 1 12 adopted"
+expect_eq "flows_migrations: 1..13 adopted" "$(sql "SELECT count(*) || ' ' || min(version) || ' ' || max(version) || ' ' || string_agg(DISTINCT checksum, ',') FROM public.flows_migrations")" "13 1 13 adopted"
 
 # --- nothing the operator had changed ------------------------------------------------------------
 expect_eq "every pre-existing row" "$(sql "SELECT adopt_test.rows()")" "$ROWS_BEFORE"
@@ -175,7 +175,7 @@ catalogue_lines >"$WORK/catalogue.after"
 missing=$(comm -23 "$WORK/catalogue.before" "$WORK/catalogue.after")
 if [[ -z "$missing" ]]; then pass; else fail "pre-existing catalogue lines changed or gone: $(head -c 1500 <<<"$missing")"; fi
 added=$(comm -13 "$WORK/catalogue.before" "$WORK/catalogue.after" | grep -E '^(column|acl|view|matview|policy|schema) ' |
-        grep -v -E '^(column|acl) flows\.(register_interval_daily|mediator_audit)' |
+        grep -v -E '^(column|acl) flows\.(register_interval_daily|mediator_audit|sync_runs)' |
         grep -v -E '^acl flows\.(register_interval_daily_pkey|mediator_audit_pkey|mediator_audit_serial_idx)')
 expect_eq "the only new column on a deployed table, and no other access change" "$added" \
   "column flows.meter_registry.emop_port integer false"
@@ -207,7 +207,9 @@ expect_eq "the clocks-back day has 50 half hours" "$(sql "SELECT string_agg(DIST
 # --- emop list and info ---------------------------------------------------------------------------
 run list
 expect_status 0 "list"
-expect_line "hmce  EML8400000003  HM-01 supply  30      healthy  B1.w      hmce-feeder-1"
+LS3=$(sql "SELECT to_char(last_healthy_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM flows.meter_shadows s
+          JOIN flows.meter_registry m USING (id) WHERE m.serial = 'EML8400000003'")
+expect_line "hmce  EML8400000003  HM-01 supply  30      healthy  B1.w      hmce-feeder-1  $LS3  -"
 if [[ $(grep -c EML84 <<<"$OUT") == 5 ]]; then pass; else fail "five meters listed"; fi
 # A meter without a shadow row is not in get_meters_for_cli (inner join): the list is the function's.
 sql "ALTER TABLE flows.meter_registry DISABLE TRIGGER meter_registry_insert_shadow;
@@ -251,6 +253,24 @@ expect_eq "real reads: the shadow and the deployed trigger's register_import agr
 run sync --frequency 12hourly --timeout 2 --retries 1
 expect_status 0 "12hourly sync"
 expect_eq "clock_time_diff_synced_at (0004) written" "$(sql "SELECT count(*) FROM flows.meter_shadows WHERE clock_time_diff_synced_at > now() - interval '5 minutes'")" 3
+
+# --- emop status and list --health on the adopted database (get_meters_for_cli) --------------------------
+sql "UPDATE flows.meter_shadows SET health = 'unhealthy', health_details = 'meter EML8400000003: test reason'
+     WHERE id = '$(mid EML8400000003)'" >/dev/null
+run list --health unhealthy --json
+expect_status 0 "list --health unhealthy (adopted)"
+expect_eq "list --health unhealthy (adopted)" "$(json_get '[(m["serial"], m["reason"], m["last_seen"] is not None) for m in j]')" \
+  "[('EML8400000003', 'meter EML8400000003: test reason', True)]"
+run list --health healthy
+expect_status 0 "list --health healthy (adopted)"
+expect_eq "list --health healthy (adopted)" "$(grep -o 'EML84[0-9]*' <<<"$OUT" | sort | tr '\n' ' ')" \
+  "EML8400000001 EML8400000002 EML8400000004 EML8400000005 "
+run status --json
+expect_status 0 "status (adopted)"
+expect_eq "status (adopted)" "$(json_get '(j["schema"]["up_to_date"], [(s["frequency"], s["meters"], s["ok"], s["failed"]) for s in j["syncs"]], j["unhealthy"]["count"], j["unhealthy"]["meters"][0]["serial"], j["tokens_waiting"]["count"])')" \
+  "(True, [('hourly', 3, 3, 0), ('12hourly', 3, 3, 0), ('daily', 3, 3, 0)], 1, 'EML8400000003', 0)"
+expect_eq "sync runs recorded (adopted)" "$(count flows.sync_runs)" 3
+sql "UPDATE flows.meter_shadows SET health = 'healthy', health_details = NULL WHERE id = '$(mid EML8400000003)'" >/dev/null
 
 # --- intervals ------------------------------------------------------------------------------------------
 eval "$(python3 -c "import datetime as d; t=d.datetime.now(d.timezone.utc).date(); print(f'D={t - d.timedelta(days=1)} D1={t}')")"
@@ -327,7 +347,7 @@ expect_eq "before: no policy on the business tables, the reader may read tokens"
     || ' ' || (to_regclass('public.topups_redacted') IS NULL)")" "0 true true"
 run db migrate --with-esco-isolation
 expect_status 0 "esco isolation added to the adopted database"
-expect_line "adopted the deployed Flows schema (sqitch 0006): 2 steps, schema version 12"
+expect_line "adopted the deployed Flows schema (sqitch 0006): 2 steps, schema version 13"
 expect_eq "after: flows.esco=hmce sees hmce's meters" "$(seen_by_reader hmce)" 2
 expect_eq "after: flows.esco unset sees all, as before" "$(seen_by_reader '')" 5
 expect_eq "escos already had row-level security: the policy is restrictive" \
@@ -370,7 +390,7 @@ wait $A1; RC1=$?; wait $A2; RC2=$?
 expect_eq "two adopters at once: both succeed" "$RC1 $RC2" "0 0"
 [[ "$RC1 $RC2" == "0 0" ]] || cat "$WORK/a1.err" "$WORK/a2.err"
 expect_match "one of them adopted" "$(cat "$WORK/a1.out" "$WORK/a2.out")" \
-  "adopted the deployed Flows schema \(restored dump, no sqitch registry\): [0-9]+ steps, schema version 12"
+  "adopted the deployed Flows schema \(restored dump, no sqitch registry\): [0-9]+ steps, schema version 13"
 expect_eq "each step recorded once" "$(sql_in "$DB2" "SELECT count(*) || ' ' || count(DISTINCT step) || ' ' || max(position) FROM public.flows_adoption")" "11 11 11"
 expect_eq "restored dump rollup after adoption" "$(drift_in "$DB2")" 0
 expect_match "backfill progress, batch by batch" "$(cat "$WORK/a1.err" "$WORK/a2.err")" \

@@ -99,11 +99,12 @@ TEST_CASE("migrate_database adopts step by step, carries on after a failure, the
   const auto out = db::migrate_database(tdb.conn(), {}, record);
   CHECK(out.found.origin == "sqitch 0006");
   CHECK(out.adopted ==
-        std::vector<std::string>{"daily_rollup_backfill", "mediator_audit", "business", "record_schema_version"});
+        std::vector<std::string>{"daily_rollup_backfill", "mediator_audit", "business", "sync_runs",
+                                 "record_schema_version"});
   CHECK(out.rollup_register_days == 198);
   CHECK(out.migrated.applied.empty());
   CHECK(out.migrated.to_version == db::latest_version());
-  REQUIRE(progress.size() == 5);
+  REQUIRE(progress.size() == 6);
   CHECK(progress[1] == "daily_rollup_backfill: batch 1 of 1, 198 register-days");
   CHECK(db::survey(tdb.conn()).found.kind == db::DatabaseKind::adopted);
   db::require_current(tdb.conn());
@@ -111,7 +112,7 @@ TEST_CASE("migrate_database adopts step by step, carries on after a failure, the
   const auto again = db::migrate_database(tdb.conn(), {}, record);
   CHECK(again.adopted.empty());
   CHECK(again.found.kind == db::DatabaseKind::adopted);
-  CHECK(steps_recorded(tdb.conn()).size() == 11);
+  CHECK(steps_recorded(tdb.conn()).size() == 12);
   CHECK(db::planned_adoption(tdb.conn(), {}).empty());
   CHECK(db::planned_adoption(tdb.conn(), {true}).size() == 2);
 }

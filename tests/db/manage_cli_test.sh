@@ -101,8 +101,8 @@ else fail "clash: got '$ERR'"; fi
 
 run "$EMOP" list
 expect_status 0
-expect_out '^esco +serial +name +signal +health +hardware +feeder$'
-expect_out "^demo +$SERIAL +demo plot 1 +- +- +[A-Za-z0-9.]+ +demo-feeder-1$"
+expect_out '^esco +serial +name +signal +health +hardware +feeder +last_seen +reason$'
+expect_out "^demo +$SERIAL +demo plot 1 +- +- +[A-Za-z0-9.]+ +demo-feeder-1 +- +-$"
 [[ $(grep -c '^demo ' <<<"$OUT") == 5 ]] && pass || fail "list should show 5 meters"
 run "$EMOP" list --esco demo --json
 expect_status 0
