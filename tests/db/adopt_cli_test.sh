@@ -310,7 +310,7 @@ expect_eq "statements stored" "$(sql "SELECT count(*) || ' ' || sum(total_pence)
 # The readers read the new tables and write none of them.
 as_reader() { psql "$DB_URL user=$ROLE" -X -qAt -v ON_ERROR_STOP=1 -c "$1" 2>&1; }
 expect_eq "a reader reads the new tables" "$(as_reader "SELECT (SELECT count(*) FROM public.monthly_costs) || ' ' ||
-  (SELECT count(*) > 0 FROM flows.register_interval_daily) || ' ' || (SELECT max(version) FROM public.flows_migrations)")" "2 true 12"
+  (SELECT count(*) > 0 FROM flows.register_interval_daily) || ' ' || (SELECT max(version) FROM public.flows_migrations)")" "2 true 13"
 expect_match "a reader writes none" "$(as_reader "INSERT INTO public.customers (email) VALUES ('x@example')")" "permission denied for table customers"
 # rebuild-rollup (the schema owner) works on the adopted database.
 sql "DELETE FROM flows.register_interval_daily" >/dev/null
@@ -391,7 +391,7 @@ expect_eq "two adopters at once: both succeed" "$RC1 $RC2" "0 0"
 [[ "$RC1 $RC2" == "0 0" ]] || cat "$WORK/a1.err" "$WORK/a2.err"
 expect_match "one of them adopted" "$(cat "$WORK/a1.out" "$WORK/a2.out")" \
   "adopted the deployed Flows schema \(restored dump, no sqitch registry\): [0-9]+ steps, schema version 13"
-expect_eq "each step recorded once" "$(sql_in "$DB2" "SELECT count(*) || ' ' || count(DISTINCT step) || ' ' || max(position) FROM public.flows_adoption")" "11 11 11"
+expect_eq "each step recorded once" "$(sql_in "$DB2" "SELECT count(*) || ' ' || count(DISTINCT step) || ' ' || max(position) FROM public.flows_adoption")" "12 12 12"
 expect_eq "restored dump rollup after adoption" "$(drift_in "$DB2")" 0
 expect_match "backfill progress, batch by batch" "$(cat "$WORK/a1.err" "$WORK/a2.err")" \
   "daily_rollup_backfill: batch 3 of 3, $((5 * 33 + 33 + 420)) register-days"
@@ -421,7 +421,7 @@ expect_eq "nothing created" "$(sql_in "$DB3" "SELECT to_regclass('public.flows_a
 psql "$ADMIN_URL" -X -qAt -v ON_ERROR_STOP=1 -c "CREATE DATABASE \"$DB4\" TEMPLATE template0" >/dev/null
 FLOWS_DATABASE_URL="$ADMIN_URL dbname=$DB4" run db migrate --with-esco-isolation
 expect_status 0 "fresh database"
-expect_stdout "migrated from version 0 to 12"
+expect_stdout "migrated from version 0 to 13"
 expect_err_contains "emop: warning: --with-esco-isolation is for adopted databases: this one's schema (0005, 0012) has it already"
 expect_eq "no adoption record on a fresh database" "$(sql_in "$DB4" "SELECT to_regclass('public.flows_adoption') IS NULL")" t
 
