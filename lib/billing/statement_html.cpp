@@ -21,6 +21,12 @@ constexpr int font = 12;
 
 std::string kwh_label(std::int64_t wh) { return Decimal::from_parts(wh, 3).to_string(); }
 
+// The day of the month of "YYYY-MM-DD", 0 for other text.
+int day_number(const std::string& day) {
+  if (day.size() != 10 || day[8] < '0' || day[8] > '9' || day[9] < '0' || day[9] > '9') return 0;
+  return (day[8] - '0') * 10 + (day[9] - '0');
+}
+
 void chart_grid(std::ostringstream& o, const AxisTicks& t) {
   o << "<text x=\"" << plot_left - 4 << "\" y=\"" << plot_top - 5 << "\" text-anchor=\"end\" font-size=\"" << font
     << "\">kWh</text>\n";
@@ -35,12 +41,12 @@ void chart_grid(std::ostringstream& o, const AxisTicks& t) {
 
 void chart_day_label(std::ostringstream& o, int x, const std::string& day) {
   o << "<text x=\"" << x << "\" y=\"" << plot_top + plot_h + 16 << "\" text-anchor=\"middle\" font-size=\"" << font
-    << "\">" << html_escape(day.size() >= 10 ? std::to_string(std::stoi(day.substr(8, 2))) : day) << "</text>\n";
+    << "\">" << (day_number(day) > 0 ? std::to_string(day_number(day)) : html_escape(day)) << "</text>\n";
 }
 
 void chart_legend(std::ostringstream& o, bool any_missing) {
   const int y = chart_h - 20;
-  o << "<rect x=\"" << plot_left << "\" y=\"" << y << "\" width=\"12\" height=\"12\" fill=\"#2f7d4f\"/>"
+  o << "<rect class=\"bar swatch\" x=\"" << plot_left << "\" y=\"" << y << "\" width=\"12\" height=\"12\" fill=\"#2f7d4f\"/>"
     << "<text x=\"" << plot_left + 16 << "\" y=\"" << y + 11 << "\" font-size=\"" << font << "\">kWh used</text>\n";
   if (!any_missing) return;
   o << "<rect class=\"nodata\" x=\"" << plot_left + 110 << "\" y=\"" << y
@@ -78,8 +84,7 @@ std::string daily_chart_svg(const nlohmann::json& daily) {
       << (w ? "#2f7d4f" : "url(#nodata)") << "\"><title>" << html_escape(long_date(day)) << ": "
       << (w ? html_escape(str(daily[static_cast<std::size_t>(i)].at("kwh"))) + " kWh" : std::string("no data"))
       << "</title></rect>\n";
-    const int dom = day.size() >= 10 ? std::stoi(day.substr(8, 2)) : 0;
-    if (i == 0 || (dom % 5 == 0 && i >= 2)) chart_day_label(o, x + slot / 2, day);
+    if (i == 0 || (day_number(day) % 5 == 0 && i >= 2)) chart_day_label(o, x + slot / 2, day);
   }
   chart_legend(o, any_missing);
   o << "</svg>\n";
@@ -98,7 +103,7 @@ const char* page_style =
     "@media print{body{max-width:none;margin:0;padding:0;color:#000;font-size:11pt}"
     "a{color:#000;text-decoration:none}.note,.sub{color:#333}h2{break-after:avoid;page-break-after:avoid}"
     "table,tr,.chart,.due{break-inside:avoid;page-break-inside:avoid}"
-    ".chart rect.bar{fill:#444}.chart .nodata{fill:#fff}@page{margin:15mm}}";
+    ".chart rect.bar{fill:#444}@page{margin:15mm}}";
 
 std::string page_head(const std::string& title) {
   return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -158,7 +163,8 @@ void costs_notes(std::ostringstream& o, const nlohmann::json& s, bool microgrid)
            " p/day";
   };
   o << "<p>Your rates: " << rates("customer") << " (benchmark: " << rates("benchmark") << ").";
-  if (auto d = discount_tenths_of_percent(dec(r.at("customer").at("unit_rate")), dec(r.at("benchmark").at("unit_rate"))))
+  const auto d = discount_tenths_of_percent(dec(r.at("customer").at("unit_rate")), dec(r.at("benchmark").at("unit_rate")));
+  if (d && *d > 0)
     o << " Your unit rate is " << percent(*d) << "% below the benchmark, the national price cap for your region.";
   o << "</p>\n<p class=\"note\">";
   if (microgrid)

@@ -221,7 +221,7 @@ TEST_CASE("HTML: rates in pence, the microgrid explained, no heat lines without 
   in.occupied = {{"2024-06-10", "2024-06-30"}};
   html = statement_html(statement_json(in));
   CHECK(has(html, "<th class=\"n\">Microgrid</th>"));
-  CHECK(has(html, "Microgrid: what the month would have cost at Alpha &amp; Co&#39;s standard rates"));
+  CHECK(has(html, "Microgrid: what the month would have cost at Alpha &amp; Co's standard rates"));
   CHECK(has(html, "Your unit rate is 30% below the benchmark"));
   CHECK_FALSE(has(html, "<td>Heat</td>"));
   CHECK(has(html, "No reading of the meter balance at month end"));
