@@ -88,24 +88,28 @@ expect_match "dom: why usage covers 10 days of 30" "$DOM" \
 expect_eq "dom: no heat lines for a home without heat" "$(grep -c '<td>Heat</td>' <<<"$DOM")" 0
 expect_match "dom: no balance reading, said so" "$DOM" "No reading of the meter balance at month end"
 
-# The browser measures a probe copy: the statement plus a script that writes
-# what it laid out into the DOM.
+# The browser measures a probe copy: the statement plus a script that reports
+# what it laid out. Headless chromium keeps a window at least 500 px wide, so the
+# copy is laid out in an iframe of exactly the width (a viewport of its own,
+# media queries included) and posts its figures to the page around it.
 PROBE="$WORK/st/probe.html"
 sed 's|</body>|<script>\
 const r = e => e.getBoundingClientRect();\
 const chart = document.querySelector("svg.chart"), h1 = document.querySelector("h1");\
 const ticks = [...chart.querySelectorAll("text")].map(t => r(t).height);\
 const gaps = [...document.querySelectorAll("body *")].filter(e => r(e).right > document.documentElement.clientWidth + 0.5);\
-const out = document.createElement("pre"); out.id = "probe";\
-out.textContent = JSON.stringify({view: document.documentElement.clientWidth, scroll: document.documentElement.scrollWidth,\
+parent.postMessage(JSON.stringify({view: document.documentElement.clientWidth, scroll: document.documentElement.scrollWidth,\
   chart: Math.round(r(chart).width), text: Math.round(r(h1).width), h1: Math.round(r(h1).height),\
-  min_label: Math.min(...ticks), wider: gaps.map(e => e.tagName)});\
-document.body.appendChild(out);\
+  min_label: Math.min(...ticks), wider: gaps.map(e => e.tagName)}), "*");\
 </script></body>|' "$PAGE" >"$PROBE"
 for width in 390 1280; do
-  P=$(browse "$width" --dump-dom "file://$PROBE" | python3 -c 'import html,re,sys
+  printf '%s\n' '<!DOCTYPE html><html><body style="margin:0"><pre id="probe"></pre>' \
+    "<iframe src=\"probe.html\" width=\"$width\" height=\"1800\" style=\"border:0;display:block\"></iframe>" \
+    '<script>addEventListener("message", e => { document.getElementById("probe").textContent = e.data; });</script>' \
+    '</body></html>' >"$WORK/st/frame-$width.html"
+  P=$(browse 1300 --virtual-time-budget=5000 --dump-dom "file://$WORK/st/frame-$width.html" | python3 -c 'import html,re,sys
 m = re.search(r"<pre id=\"probe\">(.*?)</pre>", sys.stdin.read(), re.S)
-print(html.unescape(m.group(1)) if m else "{}")')
+print(html.unescape(m.group(1)) if m and m.group(1) else "{}")')
   if python3 - "$P" "$width" <<'PY'
 import json, sys
 p, width = json.loads(sys.argv[1]), int(sys.argv[2])
