@@ -1,5 +1,6 @@
 #include "billing/calendar.hpp"
 
+#include <array>
 #include <stdexcept>
 
 namespace flows::billing {
@@ -35,6 +36,26 @@ std::string Month::to_string() const {
   char buf[16];
   std::snprintf(buf, sizeof buf, "%04d-%02u", year(), month());
   return buf;
+}
+
+std::string Month::long_name() const { return std::string(month_name(month())) + " " + std::to_string(year()); }
+
+const char* month_name(unsigned month) {
+  static constexpr std::array<const char*, 12> names{"January", "February", "March",     "April",   "May",      "June",
+                                                     "July",    "August",   "September", "October", "November", "December"};
+  if (month < 1 || month > 12) throw std::out_of_range("month must be 1-12");
+  return names[month - 1];
+}
+
+std::string long_date(std::string_view d, bool with_year) {
+  if (d.size() != 10 || d[4] != '-' || d[7] != '-') return std::string(d);
+  const auto m = Month::parse(d.substr(0, 7));
+  if (!m || d[8] < '0' || d[8] > '9' || d[9] < '0' || d[9] > '9') return std::string(d);
+  const int day = (d[8] - '0') * 10 + (d[9] - '0');
+  if (day < 1 || day > m->days()) return std::string(d);
+  std::string out = std::to_string(day) + " " + month_name(m->month());
+  if (with_year) out += " " + std::to_string(m->year());
+  return out;
 }
 
 int days_elapsed(const Month& month, date::year_month_day today) {

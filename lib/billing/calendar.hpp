@@ -37,6 +37,7 @@ class Month {
   date::year_month_day last_day() const { return ym_ / date::last; }
   Month next() const;
   std::string to_string() const;  // "2024-02"
+  std::string long_name() const;  // "February 2024"
 
   friend bool operator==(const Month&, const Month&) = default;
   friend std::strong_ordering operator<=>(const Month& a, const Month& b) {
@@ -48,6 +49,13 @@ class Month {
   explicit Month(date::year_month ym) : ym_(ym) {}
   date::year_month ym_;
 };
+
+// The English name of a month 1-12 ("November"); std::out_of_range otherwise.
+const char* month_name(unsigned month);
+
+// A UK day as a customer reads it: "2024-06-21" → "21 June" (with the year,
+// "21 June 2024"); text that is not YYYY-MM-DD is returned as it is.
+std::string long_date(std::string_view yyyy_mm_dd, bool with_year = false);
 
 // Days of `month` whose standing charge is due by `today`: from the 1st up to and
 // including today (a meter takes a day's standing charge as the day begins). So

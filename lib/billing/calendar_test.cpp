@@ -34,6 +34,16 @@ TEST_CASE("billing month parses YYYY-MM strictly") {
     CHECK_MESSAGE(!Month::parse(bad), bad);
 }
 
+TEST_CASE("billing months and days by name") {
+  CHECK(Month(2026, 11).long_name() == "November 2026");
+  CHECK(Month(2024, 1).long_name() == "January 2024");
+  CHECK(std::string(month_name(12)) == "December");
+  CHECK_THROWS(month_name(0));
+  CHECK(long_date("2026-11-21") == "21 November");
+  CHECK(long_date("2024-02-01", true) == "1 February 2024");
+  for (auto odd : {"2024-02-30", "2024-13-01", "21 Nov", "2024-06-0x", ""}) CHECK(long_date(odd) == odd);
+}
+
 TEST_CASE("billing month steps and orders") {
   CHECK(Month(2024, 12).next() == Month(2025, 1));
   CHECK(Month(2024, 1) < Month(2024, 2));

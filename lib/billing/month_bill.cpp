@@ -100,6 +100,8 @@ StatementInput statement_input(const MonthInputs& in, const CustomerBill& b, con
   st.account_number = o.account_number;
   st.plot = o.plot;
   st.esco = b.esco->code;
+  st.esco_name = b.esco->name;
+  st.esco_app_url = b.esco->app_url;
   st.days = b.days.count();
   if (b.days.count() != in.days) st.occupied = {{day_of_month(in.month, b.days.first), day_of_month(in.month, b.days.last)}};
   st.circuits = usage.circuits;
@@ -107,9 +109,11 @@ StatementInput statement_input(const MonthInputs& in, const CustomerBill& b, con
   st.microgrid_rates = in.microgrid.at(b.esco->id);
   st.benchmark_rates = in.benchmark.at(b.esco->region);
   st.costs = b.costs;
-  // Every billed day, 0 where nothing was recorded.
-  for (int d = b.days.first; d <= b.days.last; ++d)
-    st.daily.push_back({day_of_month(in.month, d), usage.daily[static_cast<std::size_t>(d - 1)]});
+  // Every billed day; no kWh (not 0) where no circuit recorded anything.
+  for (int d = b.days.first; d <= b.days.last; ++d) {
+    const auto i = static_cast<std::size_t>(d - 1);
+    st.daily.push_back({day_of_month(in.month, d), usage.recorded[i] ? std::optional(usage.daily[i]) : std::nullopt});
+  }
   const std::string key = occupancy_key(o);
   // The property's credit is paid to its meter after the month (solar credits
   // apply): it shows on the statement of whoever occupies it at the month's end.

@@ -21,7 +21,7 @@ struct June {
   June() {
     in.month = Month(2024, 6);
     in.days = 30;
-    in.escos = {{"e1", "alpha", "london"}, {"e3", "gamma", "london"}};
+    in.escos = {{"e1", "alpha", "london", "Alpha ESCO", ""}, {"e3", "gamma", "london", "gamma", ""}};
     in.occupancies = {
         {"cA", "a@x", "Ann A", "aA", "pA", "PA", "e1", "mA", 1, "live", {}},
         {"cB", "b@x", "Bob B", "aB", "pB", "PB", "e1", "mB", 2, "live", {}},
@@ -96,16 +96,30 @@ TEST_CASE("billing month: statements add up to the penny and carry the account l
   CHECK(statement_adds_up(s));
   CHECK(s.at("usage").at("power_kwh") == "100.5");
   CHECK(s.at("usage").at("circuits").size() == 2);
-  CHECK(s.at("solar_credit_pence") == 1200);
-  CHECK(s.at("topups_pence") == 2000);
-  CHECK(s.at("payments_pence") == 1500);
+  CHECK(s.at("solar_credit_gbp") == "12.00");
+  CHECK(s.at("topups_gbp") == "20.00");
+  CHECK(s.at("payments_gbp") == "15.00");
+  CHECK(s.at("total_gbp") == "37.31");
   CHECK(s.at("balance_at_month_end") == "12.34");
-  REQUIRE(s.at("daily").size() == 30);  // every charged day, 0 where nothing was recorded
+  CHECK(s.at("esco") == "alpha");
+  CHECK(s.at("esco_name") == "Alpha ESCO");
+  REQUIRE(s.at("daily").size() == 30);  // every charged day, null where nothing was recorded
   CHECK(s.at("daily")[0].at("day") == "2024-06-01");
   CHECK(s.at("daily")[0].at("kwh") == "60");
   CHECK(s.at("daily")[1].at("kwh") == "60.5");  // power 40.5 + heat 20
   CHECK(s.at("daily")[29].at("day") == "2024-06-30");
-  CHECK(s.at("daily")[29].at("kwh") == "0");
+  CHECK(s.at("daily")[29].at("kwh").is_null());  // no reading: not 0 kWh
+}
+
+TEST_CASE("billing month: a day whose readings add up to 0 kWh is 0, not no data") {
+  June j;
+  j.usage.add("cPow", 3, D("0"), 48);
+  const MonthBill bill = bill_month(j.in, j.usage.circuits(), true);
+  const auto& daily = bill.billed[0].statement.at("daily");
+  CHECK(daily[2].at("kwh") == "0");
+  CHECK(daily[3].at("kwh").is_null());
+  CHECK(coverage_note(daily) ==
+        "Usage recorded on 3 of 30 days (the standing charge is for all 30): the meter reported until 3 June.");
 }
 
 TEST_CASE("billing month in progress charges the days elapsed") {
@@ -122,7 +136,7 @@ TEST_CASE("billing month in progress charges the days elapsed") {
 TEST_CASE("billing month: an ESCO with customers needs a benchmark in force") {
   June j;
   CHECK_NOTHROW(require_benchmarks(j.in));
-  j.in.escos.push_back({"e2", "beta", ""});
+  j.in.escos.push_back({"e2", "beta", "", "beta", ""});
   j.in.occupancies.push_back({"cF", "f@x", "Fay F", "aF", "pF", "PF", "e2", "", 7, "live", {}});
   try {
     require_benchmarks(j.in);
@@ -144,7 +158,7 @@ TEST_CASE("billing month: an ESCO with customers needs a benchmark in force") {
 
 TEST_CASE("billing month: an unknown ESCO code is a usage error, no code means all") {
   CHECK_NOTHROW(require_found(std::nullopt, {}));
-  CHECK_NOTHROW(require_found(std::string("alpha"), {{"e1", "alpha", "london"}}));
+  CHECK_NOTHROW(require_found(std::string("alpha"), {{"e1", "alpha", "london", "Alpha ESCO", ""}}));
   try {
     require_found(std::string("nosuch"), {});
     FAIL("no error");
@@ -182,12 +196,12 @@ TEST_CASE("billing month: a month split between two occupiers, each billed for t
   CHECK(c.costs.customer.total() == D("20.55"));
   CHECK(ann.statement["days"] == 1);
   CHECK(ann.statement["occupied"]["to"] == "2024-06-01");
-  CHECK(ann.statement["topups_pence"] == 2000);
-  CHECK(ann.statement["solar_credit_pence"] == 0);
+  CHECK(ann.statement["topups_gbp"] == "20.00");
+  CHECK(ann.statement["solar_credit_gbp"] == "0.00");
   CHECK(c.statement["occupied"]["from"] == "2024-06-02");
   CHECK(c.statement["daily"].size() == 29);
-  CHECK(c.statement["topups_pence"] == 500);
-  CHECK(c.statement["solar_credit_pence"] == 1200);  // PA's, to its occupier at the month's end
+  CHECK(c.statement["topups_gbp"] == "5.00");
+  CHECK(c.statement["solar_credit_gbp"] == "12.00");  // PA's, to its occupier at the month's end
 }
 
 TEST_CASE("billing month: customers not live or exiting are skipped with their status") {

@@ -49,6 +49,7 @@ void MonthUsage::add(std::string_view circuit, int day, const Decimal& kwh, int 
   }
   if (day < 1 || day > 31) throw std::logic_error("usage row for day " + std::to_string(day) + " of a month");
   last_->daily[static_cast<std::size_t>(day - 1)] += kwh;
+  last_->daily_half_hours[static_cast<std::size_t>(day - 1)] += half_hours;
   last_->kwh += kwh;
   last_->half_hours += half_hours;
 }
@@ -71,7 +72,10 @@ PropertyUsage property_usage(const CircuitMonths& circuits, const std::vector<st
     auto it = circuits.find(id);
     if (it == circuits.end()) continue;  // its meter belongs to an ESCO out of scope
     out.circuits.push_back({it->second.name, it->second.type, it->second.kwh});
-    for (std::size_t d = 0; d < out.daily.size(); ++d) out.daily[d] += it->second.daily[d];
+    for (std::size_t d = 0; d < out.daily.size(); ++d) {
+      out.daily[d] += it->second.daily[d];
+      out.recorded[d] = out.recorded[d] || it->second.daily_half_hours[d] > 0;
+    }
   }
   return out;
 }
@@ -87,6 +91,7 @@ PropertyUsage property_usage(const CircuitMonths& circuits, const std::vector<st
       const auto i = static_cast<std::size_t>(d - 1);
       kwh += it->second.daily[i];
       out.daily[i] += it->second.daily[i];
+      out.recorded[i] = out.recorded[i] || it->second.daily_half_hours[i] > 0;
     }
     out.circuits.push_back({it->second.name, it->second.type, kwh});
   }

@@ -54,6 +54,7 @@ struct CircuitMonth {
   Decimal kwh;
   int half_hours = 0;
   std::array<Decimal, 31> daily{};  // kWh per UK day of the month (index: day - 1)
+  std::array<int, 31> daily_half_hours{};  // the half hours behind them: 0 where nothing was recorded
 };
 
 using CircuitMonths = std::map<std::string, CircuitMonth, std::less<>>;  // by circuit id
@@ -98,10 +99,12 @@ struct UsageTotals {
 UsageTotals usage_totals(const std::vector<CircuitUsageRow>& rows);
 
 // The usage of a property's circuits (ids; those out of scope are ignored) and
-// their kWh per UK day added up.
+// their kWh per UK day added up. `recorded`: whether any of them recorded a half
+// hour on that day (a day without is "no data", not 0 kWh).
 struct PropertyUsage {
   std::vector<CircuitUsage> circuits;
   std::array<Decimal, 31> daily{};
+  std::array<bool, 31> recorded{};
 };
 PropertyUsage property_usage(const CircuitMonths& circuits, const std::vector<std::string>& circuit_ids);
 // The same over UK days [first_day, last_day] of the month only (1-31): each

@@ -97,7 +97,13 @@ TEST_CASE("billing property usage: its circuits in scope and their days") {
   CHECK(pu.circuits[1].type == CircuitType::power);
   CHECK(pu.daily[0] == D("3.5"));
   CHECK(pu.daily[1] == 3);
+  CHECK(pu.recorded[0]);
+  CHECK(pu.recorded[1]);
+  CHECK_FALSE(pu.recorded[2]);  // nothing recorded: no data, though daily[2] is 0
   CHECK(property_usage(u.circuits(), {}).circuits.empty());
+  const auto part = property_usage(u.circuits(), {"p"}, 2, 30);
+  CHECK_FALSE(part.recorded[0]);  // outside the days asked for
+  CHECK_FALSE(part.recorded[1]);  // p recorded nothing on day 2 (h did)
 }
 
 namespace {

@@ -11,7 +11,7 @@ using namespace flows::billing;
 using flows::billing::testing::D;
 
 namespace {
-const Esco alpha{"e1", "alpha", "london"};
+const Esco alpha{"e1", "alpha", "london", "Alpha ESCO", ""};
 // 0.2345 £/kWh, 0.6556 £/day (not through D: no doctest assertion outside a test)
 const Rates bench{Decimal::from_parts(2345, 4), Decimal::from_parts(6556, 4)};
 }  // namespace

@@ -12,6 +12,8 @@ namespace flows::billing {
 
 struct Esco {
   std::string id, code, region;  // code: escos.code (the id when it has none); region: "" when unset
+  std::string name;              // escos.name (the code when it has none): what customers know it by
+  std::string app_url;           // escos.app_url, "" when unset: where its customers reach it
 };
 
 // The ESCOs found for `code` (every ESCO when there is no code): a code that

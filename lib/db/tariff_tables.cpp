@@ -22,11 +22,15 @@ std::vector<billing::RatesRow> rates_rows(const pqxx::result& res) {
 
 std::vector<billing::Esco> load_escos(pqxx::transaction_base& tx, const std::optional<std::string>& code) {
   std::vector<billing::Esco> out;
+  // app_url through to_jsonb: a deployed database need not have the column.
   for (const auto& r : tx.exec_params("SELECT id::text AS id, COALESCE(code, id::text) AS code, "
-                                      "       COALESCE(region, '') AS region "
-                                      "FROM flows.escos WHERE $1 = '' OR code = $1 ORDER BY code, id",
+                                      "       COALESCE(region, '') AS region, "
+                                      "       COALESCE(NULLIF(name, ''), code, id::text) AS name, "
+                                      "       COALESCE(to_jsonb(e) ->> 'app_url', '') AS app_url "
+                                      "FROM flows.escos e WHERE $1 = '' OR code = $1 ORDER BY code, id",
                                       code.value_or("")))
-    out.push_back({r["id"].as<std::string>(), r["code"].as<std::string>(), r["region"].as<std::string>()});
+    out.push_back({r["id"].as<std::string>(), r["code"].as<std::string>(), r["region"].as<std::string>(),
+                   r["name"].as<std::string>(), r["app_url"].as<std::string>()});
   return out;
 }
 

@@ -163,10 +163,11 @@ RunReport run_month(pqxx::connection& conn, const RunOptions& o) {
 std::vector<nlohmann::json> load_statements(pqxx::connection& conn, const billing::Month& month,
                                             const std::optional<std::string>& esco) {
   db::require_current(conn);
-  const auto out = db::in_read_transaction(conn, "cannot read the statements", [&](pqxx::read_transaction& tx) {
+  auto out = db::in_read_transaction(conn, "cannot read the statements", [&](pqxx::read_transaction& tx) {
     billing::require_found(esco, db::load_escos(tx, esco));  // an unknown code is an error, not an empty month
     return db::stored_statements(tx, month, esco);
   });
+  for (auto& s : out) s = billing::upgrade_statement(std::move(s));
   if (out.empty())
     throw config_error("no statements for " + month.to_string() + (esco ? " of ESCO " + *esco : std::string()) +
                        "; run `flows-bill run --month " + month.to_string() + "` first");

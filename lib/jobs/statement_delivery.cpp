@@ -37,6 +37,7 @@ std::vector<db::StatementToDeliver> load(pqxx::connection& conn, const DeliveryO
     throw config_error("no statements for " + o.month.to_string() + (o.esco ? " of ESCO " + *o.esco : std::string()) +
                        (o.customer ? " for " + *o.customer : std::string()) + "; run `flows-bill run --month " +
                        o.month.to_string() + "` first");
+  for (auto& r : rows) r.statement = billing::upgrade_statement(std::move(r.statement));
   for (const auto& r : rows)
     if (!billing::statement_adds_up(r.statement))
       throw Error(ExitCode::internal,
@@ -64,12 +65,9 @@ ExitCode delivery_status(const DeliveryReport& r) {
 }
 
 std::string statement_subject(const nlohmann::json& s) {
-  static constexpr std::array<const char*, 12> names{"January", "February", "March",     "April",   "May",      "June",
-                                                     "July",    "August",   "September", "October", "November", "December"};
   const auto m = billing::Month::parse(s.at("month").get<std::string>());
   if (!m) return "Your energy statement";
-  return std::string("Your energy statement for ") + names.at(static_cast<unsigned>(m->month()) - 1) + " " +
-         std::to_string(m->year());
+  return "Your energy statement for " + m->long_name();
 }
 
 mail::Message statement_message(const nlohmann::json& s, const mail::Address& from, const mail::Address& to,

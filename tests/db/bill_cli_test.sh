@@ -228,11 +228,11 @@ expect_eq "solar credits" "$(sql "SELECT string_agg(p.plot || '=' || s.credit_pe
   "PA=598,PC=598"
 ST=$(statement_of a@alpha.example)
 pyjson "A statement lines (rounded, adding up)" "$ST" \
-  "d['costs']['customer'] == {'power': '126.63', 'heat': '126.27', 'standing_charge': '13.50', 'total': '266.40'} and d['costs']['benchmark']['total'] == '355.21' and d['saving'] == '88.81' and d['total_pence'] == 26640"
+  "d['costs']['customer'] == {'power': '126.63', 'heat': '126.27', 'standing_charge': '13.50', 'total': '266.40'} and d['costs']['benchmark']['total'] == '355.21' and d['saving'] == '88.81' and d['total_gbp'] == '266.40'"
 pyjson "A statement account lines" "$ST" \
-  "d['solar_credit_pence'] == 598 and d['topups_pence'] == 2000 and d['payments_pence'] == 0 and d['balance_at_month_end'] == '12.34'"
+  "d['solar_credit_gbp'] == '5.98' and d['topups_gbp'] == '20.00' and d['payments_gbp'] == '0.00' and d['balance_at_month_end'] == '12.34' and d['esco'] == 'alpha' and d['esco_name'] == 'Alpha ESCO'"
 pyjson "A statement daily use: 30 days summing to the usage" "$ST" \
-  "len(d['daily']) == 30 and sum(__import__('decimal').Decimal(x['kwh']) for x in d['daily']) == 1438 and d['daily'][0] == {'day': '2024-06-01', 'kwh': '24'}"
+  "len(d['daily']) == 30 and all(x['kwh'] is not None for x in d['daily']) and sum(__import__('decimal').Decimal(x['kwh']) for x in d['daily']) == 1438 and d['daily'][0] == {'day': '2024-06-01', 'kwh': '24'}"
 pyjson "every statement adds up to the penny" "[$(sql "SELECT string_agg(statement::text, ',') FROM public.monthly_statements")]" \
   "all(all(__import__('decimal').Decimal(s['costs'][k]['power']) + __import__('decimal').Decimal(s['costs'][k]['heat']) + __import__('decimal').Decimal(s['costs'][k]['standing_charge']) == __import__('decimal').Decimal(s['costs'][k]['total']) for k in ('customer', 'microgrid', 'benchmark')) for s in d) and len(d) == 2"
 
@@ -289,13 +289,42 @@ sql "UPDATE public.customers SET fullname = '=HYPERLINK(\"http://evil.example\",
 # --- statement files -------------------------------------------------------------
 OUT=$("$BILL" statements --month 2024-06 --format csv --out "$WORK/st" 2>&1); expect_eq "statements csv exit" "$?" 0
 expect_eq "csv: header + 2 rows" "$(wc -l <"$WORK/st/statements-2024-06.csv")" 3
-expect_match "csv row of C" "$(grep c@alpha "$WORK/st/statements-2024-06.csv")" ",71.69,"
+CSVF="$WORK/st/statements-2024-06.csv"
+expect_eq "csv: units in the column names" "$(head -1 "$CSVF" | tr -d '\r')" \
+  "month,account_number,customer_id,customer_name,email,esco,esco_name,plot,days,power_kwh,heat_kwh,unit_rate_gbp_per_kwh,standing_charge_gbp_per_day,power_cost_gbp,heat_cost_gbp,standing_charge_gbp,total_gbp,microgrid_total_gbp,benchmark_total_gbp,saving_gbp,solar_credit_gbp,topups_gbp,payments_gbp,balance_at_month_end_gbp"
+# C: 360 kWh at 0.16415 = 59.094 -> 59.09; 12.60 standing; 71.69. No balance reading: none.
+csv_of() {  # EMAIL COLUMN
+  python3 -c 'import csv,sys; print([r for r in csv.DictReader(open(sys.argv[1], newline="")) if r["email"] == sys.argv[2]][0][sys.argv[3]])' "$CSVF" "$1" "$2"
+}
+expect_eq "csv row of C: energy at 3 decimals, money at 2" \
+  "$(for k in esco_name power_kwh heat_kwh unit_rate_gbp_per_kwh power_cost_gbp heat_cost_gbp standing_charge_gbp total_gbp solar_credit_gbp balance_at_month_end_gbp; do csv_of c@alpha.example $k; done | tr '\n' ' ')" \
+  "Alpha ESCO 360.000 0.000 0.16415 59.09 0.00 12.60 71.69 5.98 none "
+expect_eq "csv row of A: its balance" "$(csv_of a@alpha.example balance_at_month_end_gbp)" "12.34"
 expect_eq "csv: a formula-leading name is prefixed with a quote" \
   "$(grep c@alpha "$WORK/st/statements-2024-06.csv" | grep -cF ',"'"'"'=HYPERLINK(""http://evil.example"",""Cat C"")",')" 1
 expect_eq "csv: no cell starts with =" "$(grep -c '^=\|,=\|,"=' "$WORK/st/statements-2024-06.csv")" 0
 "$BILL" statements --month 2024-06 --format html --out "$WORK/st" >/dev/null 2>&1
 expect_eq "html: 2 pages and an index" "$(ls "$WORK/st"/*.html | wc -l)" 3
 expect_match "html page has the daily chart" "$(cat "$WORK"/st/statement-2024-06-*1.html)" "<svg class=\"chart\""
+HTML_A=$(cat "$(grep -l a@alpha.example "$WORK"/st/statement-2024-06-*.html)")
+expect_match "html: the month by name" "$HTML_A" "<h1>Statement for June 2024 — account [0-9]+</h1>"
+expect_match "html: the ESCO by name" "$HTML_A" "· Alpha ESCO ·"
+expect_match "html: rates in pence" "$HTML_A" "Your rates: 17.587 p/kWh and 45.00 p/day"
+expect_match "html: A has heat lines" "$HTML_A" "<td>Heat</td>"
+expect_match "html: every day had readings, so no coverage note" "$(grep -c 'class=\"note coverage\"' <<<"$HTML_A")" "^0$"
+HTML_C=$(grep -l c@alpha.example "$WORK"/st/statement-2024-06-*.html)
+expect_match "html: C has no heat lines" "$(grep -c '<td>Heat</td>' "$HTML_C")" "^0$"
+expect_match "html: C has no balance reading, said so" "$(cat "$HTML_C")" "No reading of the meter balance at month end"
+# C carries 30 % against the microgrid's 25 %: the microgrid column shows; A's
+# tariff is the microgrid's (0.175875 is 0.17587 on the meter): no column.
+expect_match "html: C's microgrid column" "$(cat "$HTML_C")" '<th class="n">Microgrid</th>'
+expect_match "html: A has no microgrid column" "$(grep -c 'Microgrid</th>' <<<"$HTML_A")" "^0$"
+# Index: A 266.40 (the run above, A power 2880 kWh: see below) + C 71.69.
+INDEX=$(cat "$WORK/st/index-2024-06.html")
+A_TOTAL=$(statement_of a@alpha.example | python3 -c 'import json,sys; print(json.load(sys.stdin)["total_gbp"])')
+expect_match "index: a row of totals (count, sum of the statements' totals)" "$INDEX" \
+  "<tr class=\"total\"><td colspan=\"3\">2 statements</td><td class=\"n\">£$(python3 -c "from decimal import Decimal as D; print(D('$A_TOTAL') + D('71.69'))")</td>"
+expect_match "index: which total to reconcile against" "$INDEX" "Reconcile against this total"
 # A run killed while writing leaves its temporary (.NAME.XXXXXX, kill -9 allows
 # no clean-up); the next write of that file removes it.
 PAGE=$(cd "$WORK/st" && ls statement-2024-06-*.html | head -n 1)

@@ -189,14 +189,14 @@ expect_eq "PA's 720 kWh billed once between them" "$(sql "SELECT sum(m.power_kwh
   WHERE c.email IN ('ann@alpha.example', 'cat@alpha.example')")" "720"
 ST=$(statement_of ann@alpha.example)
 pyjson "Ann's statement: her days, her money, her closing balance, no solar credit" "$ST" \
-  "d['days'] == 9 and d['occupied'] == {'from': '2024-06-01', 'to': '2024-06-09'} and len(d['daily']) == 9 and d['topups_pence'] == 1000 and d['payments_pence'] == 2000 and d['balance_at_month_end'] == '5.00' and d['solar_credit_pence'] == 0 and d['total_pence'] == 4204"
+  "d['days'] == 9 and d['occupied'] == {'from': '2024-06-01', 'to': '2024-06-09'} and len(d['daily']) == 9 and d['topups_gbp'] == '10.00' and d['payments_gbp'] == '20.00' and d['balance_at_month_end'] == '5.00' and d['solar_credit_gbp'] == '0.00' and d['total_gbp'] == '42.04'"
 ST=$(statement_of cat@alpha.example)
 # Solar: 4.0 kW x 30 days x 3650/366 p (2024 is a leap year) = 1196.72 -> 1196 p, half to PA = 598 p,
 # shown to Cat (PA's occupier at the month's end).
 pyjson "Cat's statement: her days, her money, PA's solar credit" "$ST" \
-  "d['days'] == 21 and d['occupied'] == {'from': '2024-06-10', 'to': '2024-06-30'} and d['daily'][0]['day'] == '2024-06-10' and d['topups_pence'] == 500 and d['payments_pence'] == 1500 and d['balance_at_month_end'] == '7.50' and d['solar_credit_pence'] == 598 and d['total_pence'] == 7847"
+  "d['days'] == 21 and d['occupied'] == {'from': '2024-06-10', 'to': '2024-06-30'} and d['daily'][0]['day'] == '2024-06-10' and d['topups_gbp'] == '5.00' and d['payments_gbp'] == '15.00' and d['balance_at_month_end'] == '7.50' and d['solar_credit_gbp'] == '5.98' and d['total_gbp'] == '78.47'"
 ST=$(statement_of bob@alpha.example)
-pyjson "Bob's statement has no occupied range (the whole month)" "$ST" "'occupied' not in d and d['days'] == 30 and d['solar_credit_pence'] == 598"
+pyjson "Bob's statement has no occupied range (the whole month)" "$ST" "'occupied' not in d and d['days'] == 30 and d['solar_credit_gbp'] == '5.98'"
 
 # --- a suspended customer is skipped, never billed at zero --------------------------------------
 "$BILL" customers set-status bob@alpha.example suspended >/dev/null || fail "suspend bob"

@@ -222,11 +222,11 @@ expect_eq "month run exit" "$RC" 0
 [[ $RC -eq 0 ]] || cat "$WORK/run.err"
 # Ann 700 + 2500 = 3200; bob 1050 (800 refunded); cat 2000 + 4000 = 6000; dan
 # 3000 (rule) + 1500 (by hand, 10 June) = 4500 (999 failed).
-expect_eq "statements' payments" "$(sql "SELECT string_agg(c.email || '=' || (s.statement->>'payments_pence'), ' ' ORDER BY c.email)
+expect_eq "statements' payments" "$(sql "SELECT string_agg(c.email || '=' || (s.statement->>'payments_gbp'), ' ' ORDER BY c.email)
   FROM public.monthly_statements s JOIN public.customers c ON c.id = s.customer WHERE s.month = '2024-06-01'")" \
-  "ann@alpha.example=3200 bob@alpha.example=1050 cat@alpha.example=6000 dan@alpha.example=4500"
+  "ann@alpha.example=32.00 bob@alpha.example=10.50 cat@alpha.example=60.00 dan@alpha.example=45.00"
 expect_eq "statements agree with payments list" "$(for e in ann bob cat dan; do
     "$BILL" payments list --customer $e@alpha.example --month 2024-06 --json 2>/dev/null |
-      python3 -c 'import json,sys; print(json.load(sys.stdin)["succeeded_pence"], end=" ")'; done)" "3200 1050 6000 4500 "
+      python3 -c 'import json,sys; d = json.load(sys.stdin)["succeeded_pence"]; print("%d.%02d" % divmod(d, 100), end=" ")'; done)" "32.00 10.50 60.00 45.00 "
 
 finish

@@ -177,8 +177,11 @@ for path in sorted(glob.glob(d + "/*.eml")):
     assert len(rows) == 1
     r = rows[0]
     assert r["email"] == addr and r["account_number"] == str(1000 + i) and r["customer_name"] == name
-    assert r["power_kwh"] == str(100 + i) and r["total"] == total, (r["power_kwh"], r["total"], total)
-    assert r["standing_charge"] == "15.00" and r["saving"] == "%d.%02d" % (saving_p // 100, saving_p % 100)
+    # The fixture's documents are as stored before money was decimal strings
+    # (integer *_pence): they are read as today's (total_gbp from total_pence).
+    assert r["power_kwh"] == "%d.000" % (100 + i) and r["total_gbp"] == total, (r["power_kwh"], r["total_gbp"], total)
+    assert r["standing_charge_gbp"] == "15.00" and r["saving_gbp"] == "%d.%02d" % (saving_p // 100, saving_p % 100)
+    assert r["topups_gbp"] == "0.00" and r["balance_at_month_end_gbp"] == "none", (r["topups_gbp"], r["balance_at_month_end_gbp"])
     seen.add(i)
 assert seen == set(range(1, 201)), len(seen)
 # Spot checks by hand: customer 1 total 35.20, saving 8.05; customer 200 total 75.00.
