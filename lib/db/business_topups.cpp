@@ -21,10 +21,6 @@ std::optional<MeterRef> meter_ref(const pqxx::row& r) {
   return MeterRef{r["meter_id"].as<std::string>(), r["serial"].as<std::string>()};
 }
 
-std::optional<std::string> opt_text(const pqxx::field& f) {
-  return f.is_null() ? std::nullopt : std::optional(f.as<std::string>());
-}
-
 std::string month_text(const billing::Month& m) { return format_date(m.first_day()); }
 
 }  // namespace
@@ -74,7 +70,7 @@ std::vector<TopupRow> list_topups(pqxx::transaction_base& tx, const std::optiona
       format_date(today), email.value_or(""), status.value_or(""));
   std::vector<TopupRow> out;
   for (const auto& r : rows)
-    out.push_back({r["id"].as<std::string>(), r["serial"].as<std::string>(), opt_text(r["email"]),
+    out.push_back({r["id"].as<std::string>(), r["serial"].as<std::string>(), text_or_null(r["email"]),
                    r["amount_pence"].as<std::int64_t>(), r["status"].as<std::string>(), r["source"].as<std::string>(),
                    r["notes"].as<std::string>(), r["has_token"].as<bool>(), r["created_at"].as<std::string>()});
   return out;
@@ -183,7 +179,7 @@ std::vector<billing::PropertyCredit> month_credits(pqxx::transaction_base& tx, c
     c.plot = r["plot"].as<std::string>();
     c.esco = r["esco"].as<std::string>();
     c.credit_pence = r["credit_pence"].as<std::int64_t>();
-    c.supply_meter = opt_text(r["meter"]);
+    c.supply_meter = text_or_null(r["meter"]);
     if (!r["paid"].is_null()) c.paid_pence = r["paid"].as<std::int64_t>();
     out.push_back(std::move(c));
   }

@@ -1,13 +1,10 @@
 #include "db/fleet_status.hpp"
 
+#include "db/sql_values.hpp"
+
 namespace flows::db {
 
 namespace {
-
-std::optional<std::string> text_or_null(const pqxx::field& f) {
-  if (f.is_null()) return std::nullopt;
-  return f.as<std::string>();
-}
 
 // The unhealthy active meters of one ESCO ($1, escos.code) or of all ($1 = '').
 const char* const unhealthy_in_scope =

@@ -71,11 +71,6 @@ void require_esco(pqxx::transaction_base& tx, const std::string& code) {
 
 namespace {
 
-std::optional<std::string> text_or_null(const pqxx::field& f) {
-  if (f.is_null()) return std::nullopt;
-  return f.as<std::string>();
-}
-
 // The deployed databases' own listing (what their emop list and the gateway's
 // GetMeters read): one row per meter and feeder, meters without a shadow left out.
 const char* const list_by_deployed_function =
