@@ -10,8 +10,11 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "core/error.hpp"
 
@@ -49,17 +52,33 @@ bool abandoned_temporary(const fs::path& path) {
   return unlocked;
 }
 
+// The temporaries (".NAME.XXXXXX") in DIR when this process first wrote there, by
+// NAME: one scan of a directory however many files a run writes into it.
+std::vector<fs::path> temporaries_of(const fs::path& dir, const std::string& name) {
+  static std::mutex mutex;
+  static std::map<fs::path, std::multimap<std::string, fs::path>> found;
+  const std::lock_guard<std::mutex> lock(mutex);
+  auto [at, fresh] = found.try_emplace(fs::absolute(dir));
+  if (fresh) {
+    std::error_code ec;
+    for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+      const std::string n = it->path().filename().string();
+      if (n.size() > 8 && n[0] == '.' && n[n.size() - 7] == '.') at->second.emplace(n.substr(1, n.size() - 8), it->path());
+    }
+  }
+  std::vector<fs::path> out;
+  const auto [first, last] = at->second.equal_range(name);
+  for (auto it = first; it != last; ++it) out.push_back(it->second);
+  at->second.erase(first, last);
+  return out;
+}
+
 // Removes what killed writers of TARGET left behind (kill -9 leaves no chance to
 // clean up), so a re-run leaves the directory as a clean run would.
 void remove_abandoned_temporaries(const fs::path& dir, const fs::path& target) {
-  const std::string prefix = "." + target.filename().string() + ".";
   std::error_code ec;
-  for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
-    const std::string name = it->path().filename().string();
-    if (name.size() == prefix.size() + 6 && name.compare(0, prefix.size(), prefix) == 0 &&
-        it->is_regular_file(ec) && abandoned_temporary(it->path()))
-      fs::remove(it->path(), ec);
-  }
+  for (const auto& t : temporaries_of(dir, target.filename().string()))
+    if (fs::is_regular_file(t, ec) && abandoned_temporary(t)) fs::remove(t, ec);
 }
 
 }  // namespace
