@@ -186,11 +186,10 @@ Task<void> push_one(Meter& m, pqxx::connection& conn, const PendingTopup& p, Top
 // meter failure the rest are skipped.
 Task<CommandResult> push_meter(Meter& m, pqxx::connection& conn, const std::vector<PendingTopup>& topups,
                                std::vector<TopupPushResult>& results) {
-  bool meter_failed = false;
-  ExitCode failure = ExitCode::ok;
+  ExitCode failure = ExitCode::ok;  // the meter's, after which its other topups are not tried
   for (const auto& p : topups) {
     TopupPushResult res = base_result(p);
-    if (meter_failed) {
+    if (failure != ExitCode::ok) {
       res.action = "skipped";
       res.code = failure;
       res.detail = "not tried: an earlier topup on this meter failed to complete";
@@ -202,7 +201,6 @@ Task<CommandResult> push_meter(Meter& m, pqxx::connection& conn, const std::vect
       co_await push_one(m, conn, p, res, claimed);
     } catch (const Error& e) {
       if (e.code() == ExitCode::database) throw;
-      meter_failed = true;
       failure = e.code();
       res.action = "error";
       res.code = e.code();
