@@ -8,348 +8,348 @@ _emop_node() {
   case $1 in
     'emop')
       subs='frame objects env_list env_show env_set version help serial_read three_phase_serial hardware three_phase_hardware_configuration firmware_version csq instantaneous_voltage three_phase_instantaneous_voltage instantaneous_active_power instantaneous_active_power_element_a instantaneous_active_power_element_b prepay_balance prepay_transaction_count prepay_enabled daylight_savings_correction_enabled prepay_no_debt_recovery_when_emergency_credit_enabled prepay_no_standing_charge_when_power_fail_enabled backlight load_switch clock_time_read clock_drift read_element_a read_element_b three_phase_read read tariffs_active_read tariffs_future_read tariffs_time_switches_element_a_or_single_read tariffs_time_switches_element_b_read profile_log_1 profile_log_2 event_log obis_read three_phase_intervals daylight_savings_correction_enabled_write backlight_write load_switch_write prepay_enabled_write prepay_send_token clock_time_write tariffs_future_write tariffs_time_switches_element_a_or_single_write tariffs_time_switches_element_b_write obis_write db sync list info serial_to_name push status'
-      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=0 ;;
     'emop frame')
       subs='decode encode'
-      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=0 ;;
     'emop frame decode')
       subs=''
-      opts='--twin --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='--twin --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=1 ;;
     'emop frame encode')
       subs=''
-      opts='--object --write --source --destination --control --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='--object --write --source --destination --control --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='--object --write --source --destination --control --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='--object --write --source --destination --control --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=0 ;;
     'emop objects')
       subs=''
-      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=0 ;;
     'emop env_list')
       subs=''
-      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=0 ;;
     'emop env_show')
       subs=''
-      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=0 ;;
     'emop env_set')
       subs=''
-      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=1 ;;
     'emop version')
       subs=''
-      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=0 ;;
     'emop help')
       subs=''
-      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=1 ;;
     'emop serial_read')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=1 ;;
     'emop three_phase_serial')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=1 ;;
     'emop hardware')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=1 ;;
     'emop three_phase_hardware_configuration')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=1 ;;
     'emop firmware_version')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=1 ;;
     'emop csq')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=1 ;;
     'emop instantaneous_voltage')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=1 ;;
     'emop three_phase_instantaneous_voltage')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=1 ;;
     'emop instantaneous_active_power')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=1 ;;
     'emop instantaneous_active_power_element_a')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=1 ;;
     'emop instantaneous_active_power_element_b')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=1 ;;
     'emop prepay_balance')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=1 ;;
     'emop prepay_transaction_count')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=1 ;;
     'emop prepay_enabled')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=1 ;;
     'emop daylight_savings_correction_enabled')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=1 ;;
     'emop prepay_no_debt_recovery_when_emergency_credit_enabled')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=1 ;;
     'emop prepay_no_standing_charge_when_power_fail_enabled')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=1 ;;
     'emop backlight')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=1 ;;
     'emop load_switch')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=1 ;;
     'emop clock_time_read')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=1 ;;
     'emop clock_drift')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=1 ;;
     'emop read_element_a')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=1 ;;
     'emop read_element_b')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=1 ;;
     'emop three_phase_read')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=1 ;;
     'emop read')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=1 ;;
     'emop tariffs_active_read')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=1 ;;
     'emop tariffs_future_read')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=1 ;;
     'emop tariffs_time_switches_element_a_or_single_read')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=1 ;;
     'emop tariffs_time_switches_element_b_read')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=1 ;;
     'emop profile_log_1')
       subs=''
-      opts='-s --serial --serials --serials-file --timestamp --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --timestamp --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --timestamp --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --timestamp --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=1 ;;
     'emop profile_log_2')
       subs=''
-      opts='-s --serial --serials --serials-file --timestamp --twin --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --timestamp --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --timestamp --twin --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --timestamp --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=1 ;;
     'emop event_log')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=1 ;;
     'emop obis_read')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=1 ;;
     'emop three_phase_intervals')
       subs=''
-      opts='-s --serial --serials --serials-file --day --start-time --end-time --csv --include-statuses --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --day --start-time --end-time --csv --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --day --start-time --end-time --csv --include-statuses --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --day --start-time --end-time --csv --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=1 ;;
     'emop daylight_savings_correction_enabled_write')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=1 ;;
     'emop backlight_write')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=1 ;;
     'emop load_switch_write')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=1 ;;
     'emop prepay_enabled_write')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=1 ;;
     'emop prepay_send_token')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=1 ;;
     'emop clock_time_write')
       subs=''
-      opts='-s --serial --serials --serials-file --time --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --time --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --time --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --time --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=1 ;;
     'emop tariffs_future_write')
       subs=''
-      opts='-s --serial --serials --serials-file --from-ts --unit-rate --standing-charge --emergency-credit --ecredit-availability --debt-recovery-rate --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --from-ts --unit-rate --standing-charge --emergency-credit --ecredit-availability --debt-recovery-rate --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --from-ts --unit-rate --standing-charge --emergency-credit --ecredit-availability --debt-recovery-rate --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --from-ts --unit-rate --standing-charge --emergency-credit --ecredit-availability --debt-recovery-rate --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=1 ;;
     'emop tariffs_time_switches_element_a_or_single_write')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=1 ;;
     'emop tariffs_time_switches_element_b_write')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=1 ;;
     'emop obis_write')
       subs=''
-      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=1 ;;
     'emop db')
       subs='status migrate rebuild-rollup import'
-      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=0 ;;
     'emop db status')
       subs=''
-      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=0 ;;
     'emop db migrate')
       subs=''
-      opts='--dry-run --with-esco-isolation --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='--dry-run --with-esco-isolation --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=0 ;;
     'emop db rebuild-rollup')
       subs=''
-      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=0 ;;
     'emop db import')
       subs=''
-      opts='--dry-run --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='--dry-run --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=1 ;;
     'emop sync')
       subs='intervals'
-      opts='--frequency --esco --serials --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='--frequency --esco --serials --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='--frequency --esco --serials --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='--frequency --esco --serials --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=0 ;;
     'emop sync intervals')
       subs=''
-      opts='--from --to --frequency --esco --serials --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='--from --to --frequency --esco --serials --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='--from --to --frequency --esco --serials --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='--from --to --frequency --esco --serials --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=0 ;;
     'emop list')
       subs=''
-      opts='--esco --health --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='--esco --health --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='--esco --health --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='--esco --health --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=0 ;;
     'emop info')
       subs=''
-      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=1 ;;
     'emop serial_to_name')
       subs=''
-      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=1 ;;
     'emop push')
       subs='tokens tariffs clock'
-      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=0 ;;
     'emop push tokens')
       subs=''
-      opts='--esco --dry-run --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='--esco --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='--esco --dry-run --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='--esco --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=0 ;;
     'emop push tariffs')
       subs=''
-      opts='--esco --dry-run --only-differing --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='--esco --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='--esco --dry-run --only-differing --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='--esco --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=0 ;;
     'emop push clock')
       subs=''
-      opts='--esco --threshold --dry-run --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='--esco --threshold --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='--esco --threshold --dry-run --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='--esco --threshold --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=0 ;;
     'emop status')
       subs=''
-      opts='--esco --limit --gateways --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --no-reuse --log-level -v --verbose --version'
-      vals='--esco --limit --gateways --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --log-level'
+      opts='--esco --limit --gateways --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='--esco --limit --gateways --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=0 ;;
   esac
 }
@@ -434,77 +434,146 @@ _emop_child() {
 _emop_choices() {
   choices=''
   case $1'|'$2 in
+    'emop|--color') choices='auto always never' ;;
     'emop|--log-level') choices='debug info warning error' ;;
+    'emop frame|--color') choices='auto always never' ;;
     'emop frame|--log-level') choices='debug info warning error' ;;
+    'emop frame decode|--color') choices='auto always never' ;;
     'emop frame decode|--log-level') choices='debug info warning error' ;;
+    'emop frame encode|--color') choices='auto always never' ;;
     'emop frame encode|--log-level') choices='debug info warning error' ;;
+    'emop objects|--color') choices='auto always never' ;;
     'emop objects|--log-level') choices='debug info warning error' ;;
+    'emop env_list|--color') choices='auto always never' ;;
     'emop env_list|--log-level') choices='debug info warning error' ;;
+    'emop env_show|--color') choices='auto always never' ;;
     'emop env_show|--log-level') choices='debug info warning error' ;;
+    'emop env_set|--color') choices='auto always never' ;;
     'emop env_set|--log-level') choices='debug info warning error' ;;
+    'emop version|--color') choices='auto always never' ;;
     'emop version|--log-level') choices='debug info warning error' ;;
+    'emop help|--color') choices='auto always never' ;;
     'emop help|--log-level') choices='debug info warning error' ;;
+    'emop serial_read|--color') choices='auto always never' ;;
     'emop serial_read|--log-level') choices='debug info warning error' ;;
+    'emop three_phase_serial|--color') choices='auto always never' ;;
     'emop three_phase_serial|--log-level') choices='debug info warning error' ;;
+    'emop hardware|--color') choices='auto always never' ;;
     'emop hardware|--log-level') choices='debug info warning error' ;;
+    'emop three_phase_hardware_configuration|--color') choices='auto always never' ;;
     'emop three_phase_hardware_configuration|--log-level') choices='debug info warning error' ;;
+    'emop firmware_version|--color') choices='auto always never' ;;
     'emop firmware_version|--log-level') choices='debug info warning error' ;;
+    'emop csq|--color') choices='auto always never' ;;
     'emop csq|--log-level') choices='debug info warning error' ;;
+    'emop instantaneous_voltage|--color') choices='auto always never' ;;
     'emop instantaneous_voltage|--log-level') choices='debug info warning error' ;;
+    'emop three_phase_instantaneous_voltage|--color') choices='auto always never' ;;
     'emop three_phase_instantaneous_voltage|--log-level') choices='debug info warning error' ;;
+    'emop instantaneous_active_power|--color') choices='auto always never' ;;
     'emop instantaneous_active_power|--log-level') choices='debug info warning error' ;;
+    'emop instantaneous_active_power_element_a|--color') choices='auto always never' ;;
     'emop instantaneous_active_power_element_a|--log-level') choices='debug info warning error' ;;
+    'emop instantaneous_active_power_element_b|--color') choices='auto always never' ;;
     'emop instantaneous_active_power_element_b|--log-level') choices='debug info warning error' ;;
+    'emop prepay_balance|--color') choices='auto always never' ;;
     'emop prepay_balance|--log-level') choices='debug info warning error' ;;
+    'emop prepay_transaction_count|--color') choices='auto always never' ;;
     'emop prepay_transaction_count|--log-level') choices='debug info warning error' ;;
+    'emop prepay_enabled|--color') choices='auto always never' ;;
     'emop prepay_enabled|--log-level') choices='debug info warning error' ;;
+    'emop daylight_savings_correction_enabled|--color') choices='auto always never' ;;
     'emop daylight_savings_correction_enabled|--log-level') choices='debug info warning error' ;;
+    'emop prepay_no_debt_recovery_when_emergency_credit_enabled|--color') choices='auto always never' ;;
     'emop prepay_no_debt_recovery_when_emergency_credit_enabled|--log-level') choices='debug info warning error' ;;
+    'emop prepay_no_standing_charge_when_power_fail_enabled|--color') choices='auto always never' ;;
     'emop prepay_no_standing_charge_when_power_fail_enabled|--log-level') choices='debug info warning error' ;;
+    'emop backlight|--color') choices='auto always never' ;;
     'emop backlight|--log-level') choices='debug info warning error' ;;
+    'emop load_switch|--color') choices='auto always never' ;;
     'emop load_switch|--log-level') choices='debug info warning error' ;;
+    'emop clock_time_read|--color') choices='auto always never' ;;
     'emop clock_time_read|--log-level') choices='debug info warning error' ;;
+    'emop clock_drift|--color') choices='auto always never' ;;
     'emop clock_drift|--log-level') choices='debug info warning error' ;;
+    'emop read_element_a|--color') choices='auto always never' ;;
     'emop read_element_a|--log-level') choices='debug info warning error' ;;
+    'emop read_element_b|--color') choices='auto always never' ;;
     'emop read_element_b|--log-level') choices='debug info warning error' ;;
+    'emop three_phase_read|--color') choices='auto always never' ;;
     'emop three_phase_read|--log-level') choices='debug info warning error' ;;
+    'emop read|--color') choices='auto always never' ;;
     'emop read|--log-level') choices='debug info warning error' ;;
+    'emop tariffs_active_read|--color') choices='auto always never' ;;
     'emop tariffs_active_read|--log-level') choices='debug info warning error' ;;
+    'emop tariffs_future_read|--color') choices='auto always never' ;;
     'emop tariffs_future_read|--log-level') choices='debug info warning error' ;;
+    'emop tariffs_time_switches_element_a_or_single_read|--color') choices='auto always never' ;;
     'emop tariffs_time_switches_element_a_or_single_read|--log-level') choices='debug info warning error' ;;
+    'emop tariffs_time_switches_element_b_read|--color') choices='auto always never' ;;
     'emop tariffs_time_switches_element_b_read|--log-level') choices='debug info warning error' ;;
+    'emop profile_log_1|--color') choices='auto always never' ;;
     'emop profile_log_1|--log-level') choices='debug info warning error' ;;
+    'emop profile_log_2|--color') choices='auto always never' ;;
     'emop profile_log_2|--log-level') choices='debug info warning error' ;;
+    'emop event_log|--color') choices='auto always never' ;;
     'emop event_log|--log-level') choices='debug info warning error' ;;
+    'emop obis_read|--color') choices='auto always never' ;;
     'emop obis_read|--log-level') choices='debug info warning error' ;;
+    'emop three_phase_intervals|--color') choices='auto always never' ;;
     'emop three_phase_intervals|--log-level') choices='debug info warning error' ;;
+    'emop daylight_savings_correction_enabled_write|--color') choices='auto always never' ;;
     'emop daylight_savings_correction_enabled_write|--log-level') choices='debug info warning error' ;;
+    'emop backlight_write|--color') choices='auto always never' ;;
     'emop backlight_write|--log-level') choices='debug info warning error' ;;
+    'emop load_switch_write|--color') choices='auto always never' ;;
     'emop load_switch_write|--log-level') choices='debug info warning error' ;;
+    'emop prepay_enabled_write|--color') choices='auto always never' ;;
     'emop prepay_enabled_write|--log-level') choices='debug info warning error' ;;
+    'emop prepay_send_token|--color') choices='auto always never' ;;
     'emop prepay_send_token|--log-level') choices='debug info warning error' ;;
+    'emop clock_time_write|--color') choices='auto always never' ;;
     'emop clock_time_write|--log-level') choices='debug info warning error' ;;
+    'emop tariffs_future_write|--color') choices='auto always never' ;;
     'emop tariffs_future_write|--log-level') choices='debug info warning error' ;;
+    'emop tariffs_time_switches_element_a_or_single_write|--color') choices='auto always never' ;;
     'emop tariffs_time_switches_element_a_or_single_write|--log-level') choices='debug info warning error' ;;
+    'emop tariffs_time_switches_element_b_write|--color') choices='auto always never' ;;
     'emop tariffs_time_switches_element_b_write|--log-level') choices='debug info warning error' ;;
+    'emop obis_write|--color') choices='auto always never' ;;
     'emop obis_write|--log-level') choices='debug info warning error' ;;
+    'emop db|--color') choices='auto always never' ;;
     'emop db|--log-level') choices='debug info warning error' ;;
+    'emop db status|--color') choices='auto always never' ;;
     'emop db status|--log-level') choices='debug info warning error' ;;
+    'emop db migrate|--color') choices='auto always never' ;;
     'emop db migrate|--log-level') choices='debug info warning error' ;;
+    'emop db rebuild-rollup|--color') choices='auto always never' ;;
     'emop db rebuild-rollup|--log-level') choices='debug info warning error' ;;
+    'emop db import|--color') choices='auto always never' ;;
     'emop db import|--log-level') choices='debug info warning error' ;;
     'emop sync|--frequency') choices='hourly 12hourly daily' ;;
+    'emop sync|--color') choices='auto always never' ;;
     'emop sync|--log-level') choices='debug info warning error' ;;
     'emop sync intervals|--frequency') choices='hourly 12hourly daily' ;;
+    'emop sync intervals|--color') choices='auto always never' ;;
     'emop sync intervals|--log-level') choices='debug info warning error' ;;
     'emop list|--health') choices='healthy unhealthy' ;;
+    'emop list|--color') choices='auto always never' ;;
     'emop list|--log-level') choices='debug info warning error' ;;
+    'emop info|--color') choices='auto always never' ;;
     'emop info|--log-level') choices='debug info warning error' ;;
+    'emop serial_to_name|--color') choices='auto always never' ;;
     'emop serial_to_name|--log-level') choices='debug info warning error' ;;
+    'emop push|--color') choices='auto always never' ;;
     'emop push|--log-level') choices='debug info warning error' ;;
+    'emop push tokens|--color') choices='auto always never' ;;
     'emop push tokens|--log-level') choices='debug info warning error' ;;
+    'emop push tariffs|--color') choices='auto always never' ;;
     'emop push tariffs|--log-level') choices='debug info warning error' ;;
+    'emop push clock|--color') choices='auto always never' ;;
     'emop push clock|--log-level') choices='debug info warning error' ;;
+    'emop status|--color') choices='auto always never' ;;
     'emop status|--log-level') choices='debug info warning error' ;;
   esac
 }

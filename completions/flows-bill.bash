@@ -8,258 +8,258 @@ _flows_bill_node() {
   case $1 in
     'flows-bill')
       subs='help tariffs usage costs solar-credits statements run customers solar properties payments topups wallets quote'
-      opts='--version --env -d --dbname'
+      opts='--version --json --env -d --dbname'
       vals='--env -d --dbname'
       args=0 ;;
     'flows-bill help')
       subs=''
-      opts=''
-      vals=''
+      opts='--version --json --env -d --dbname'
+      vals='--env -d --dbname'
       args=1 ;;
     'flows-bill tariffs')
       subs='benchmark quarter check'
-      opts=''
-      vals=''
+      opts='--version --json --env -d --dbname'
+      vals='--env -d --dbname'
       args=0 ;;
     'flows-bill tariffs benchmark')
       subs='add import list'
-      opts=''
-      vals=''
+      opts='--version --json --env -d --dbname'
+      vals='--env -d --dbname'
       args=0 ;;
     'flows-bill tariffs benchmark add')
       subs=''
-      opts='--region --period-start --unit-rate --standing-charge --allow-unusual-rate --replace --json'
-      vals='--region --period-start --unit-rate --standing-charge'
+      opts='--region --period-start --unit-rate --standing-charge --allow-unusual-rate --replace --json --version --json --env -d --dbname'
+      vals='--region --period-start --unit-rate --standing-charge --env -d --dbname'
       args=0 ;;
     'flows-bill tariffs benchmark import')
       subs=''
-      opts='--allow-unusual-rate --replace --json'
-      vals=''
+      opts='--allow-unusual-rate --replace --json --version --json --env -d --dbname'
+      vals='--env -d --dbname'
       args=1 ;;
     'flows-bill tariffs benchmark list')
       subs=''
-      opts='--region --json'
-      vals='--region'
+      opts='--region --json --version --json --env -d --dbname'
+      vals='--region --env -d --dbname'
       args=0 ;;
     'flows-bill tariffs quarter')
       subs=''
-      opts='--start --esco --dry-run --json'
-      vals='--start --esco'
+      opts='--start --esco --dry-run --json --version --json --env -d --dbname'
+      vals='--start --esco --env -d --dbname'
       args=0 ;;
     'flows-bill tariffs check')
       subs=''
-      opts='--esco --as-of --json'
-      vals='--esco --as-of'
+      opts='--esco --as-of --json --version --json --env -d --dbname'
+      vals='--esco --as-of --env -d --dbname'
       args=0 ;;
     'flows-bill usage')
       subs=''
-      opts='--month --esco --as-of --json'
-      vals='--month --esco --as-of'
+      opts='--month --esco --as-of --json --version --json --env -d --dbname'
+      vals='--month --esco --as-of --env -d --dbname'
       args=0 ;;
     'flows-bill costs')
       subs=''
-      opts='--month --esco --as-of --json'
-      vals='--month --esco --as-of'
+      opts='--month --esco --as-of --json --version --json --env -d --dbname'
+      vals='--month --esco --as-of --env -d --dbname'
       args=0 ;;
     'flows-bill solar-credits')
       subs='apply'
-      opts='--month --esco --as-of --json'
-      vals='--month --esco --as-of'
+      opts='--month --esco --as-of --json --version --json --env -d --dbname'
+      vals='--month --esco --as-of --env -d --dbname'
       args=0 ;;
     'flows-bill solar-credits apply')
       subs=''
-      opts='--month --esco --as-of --dry-run --json'
-      vals='--month --esco --as-of'
+      opts='--month --esco --as-of --dry-run --json --month --esco --as-of --json --version --json --env -d --dbname'
+      vals='--month --esco --as-of --month --esco --as-of --env -d --dbname'
       args=0 ;;
     'flows-bill statements')
       subs='send'
-      opts='--month --esco --format --out --json'
-      vals='--month --esco --format --out'
+      opts='--month --esco --format --out --json --version --json --env -d --dbname'
+      vals='--month --esco --format --out --env -d --dbname'
       args=0 ;;
     'flows-bill statements send')
       subs=''
-      opts='--month --esco --customer --resend --json'
-      vals='--month --esco --customer'
+      opts='--month --esco --customer --resend --json --month --esco --format --out --json --version --json --env -d --dbname'
+      vals='--month --esco --customer --month --esco --format --out --env -d --dbname'
       args=0 ;;
     'flows-bill run')
       subs=''
-      opts='--month --esco --as-of --json --out --format'
-      vals='--month --esco --as-of --out --format'
+      opts='--month --esco --as-of --json --out --format --version --json --env -d --dbname'
+      vals='--month --esco --as-of --out --format --env -d --dbname'
       args=0 ;;
     'flows-bill customers')
       subs='add import list show set-status move-in move-out discount'
-      opts=''
-      vals=''
+      opts='--version --json --env -d --dbname'
+      vals='--env -d --dbname'
       args=0 ;;
     'flows-bill customers add')
       subs=''
-      opts='--email --name --esco --plot --role --account --move-in --status --dry-run --json'
-      vals='--email --name --esco --plot --role --account --move-in --status'
+      opts='--email --name --esco --plot --role --account --move-in --status --dry-run --json --version --json --env -d --dbname'
+      vals='--email --name --esco --plot --role --account --move-in --status --env -d --dbname'
       args=0 ;;
     'flows-bill customers import')
       subs=''
-      opts='--dry-run --json'
-      vals=''
+      opts='--dry-run --json --version --json --env -d --dbname'
+      vals='--env -d --dbname'
       args=1 ;;
     'flows-bill customers list')
       subs=''
-      opts='--esco --status --json'
-      vals='--esco --status'
+      opts='--esco --status --json --version --json --env -d --dbname'
+      vals='--esco --status --env -d --dbname'
       args=0 ;;
     'flows-bill customers show')
       subs=''
-      opts='--json'
-      vals=''
+      opts='--json --version --json --env -d --dbname'
+      vals='--env -d --dbname'
       args=1 ;;
     'flows-bill customers set-status')
       subs=''
-      opts='--note --json'
-      vals='--note'
+      opts='--note --json --version --json --env -d --dbname'
+      vals='--note --env -d --dbname'
       args=1 ;;
     'flows-bill customers move-in')
       subs=''
-      opts='--esco --plot --date --role --account --json'
-      vals='--esco --plot --date --role --account'
+      opts='--esco --plot --date --role --account --json --version --json --env -d --dbname'
+      vals='--esco --plot --date --role --account --env -d --dbname'
       args=1 ;;
     'flows-bill customers move-out')
       subs=''
-      opts='--date --esco --plot --role --json'
-      vals='--date --esco --plot --role'
+      opts='--date --esco --plot --role --json --version --json --env -d --dbname'
+      vals='--date --esco --plot --role --env -d --dbname'
       args=1 ;;
     'flows-bill customers discount')
       subs=''
-      opts='--discount --period-start --json'
-      vals='--discount --period-start'
+      opts='--discount --period-start --json --version --json --env -d --dbname'
+      vals='--discount --period-start --env -d --dbname'
       args=1 ;;
     'flows-bill solar')
       subs='add allocate tariff list'
-      opts=''
-      vals=''
+      opts='--version --json --env -d --dbname'
+      vals='--env -d --dbname'
       args=0 ;;
     'flows-bill solar add')
       subs=''
-      opts='--esco --plot --capacity-kw'
-      vals='--esco --plot --capacity-kw'
+      opts='--esco --plot --capacity-kw --version --json --env -d --dbname'
+      vals='--esco --plot --capacity-kw --env -d --dbname'
       args=0 ;;
     'flows-bill solar allocate')
       subs=''
-      opts='--esco --installation --share'
-      vals='--esco --installation --share'
+      opts='--esco --installation --share --version --json --env -d --dbname'
+      vals='--esco --installation --share --env -d --dbname'
       args=0 ;;
     'flows-bill solar tariff')
       subs=''
-      opts='--esco --period-start --pence-per-year'
-      vals='--esco --period-start --pence-per-year'
+      opts='--esco --period-start --pence-per-year --version --json --env -d --dbname'
+      vals='--esco --period-start --pence-per-year --env -d --dbname'
       args=0 ;;
     'flows-bill solar list')
       subs=''
-      opts='--esco --json'
-      vals='--esco'
+      opts='--esco --json --version --json --env -d --dbname'
+      vals='--esco --env -d --dbname'
       args=0 ;;
     'flows-bill properties')
       subs='add list'
-      opts=''
-      vals=''
+      opts='--version --json --env -d --dbname'
+      vals='--env -d --dbname'
       args=0 ;;
     'flows-bill properties add')
       subs=''
-      opts='--esco --plot --supply-meter --solar-meter'
-      vals='--esco --plot --supply-meter --solar-meter'
+      opts='--esco --plot --supply-meter --solar-meter --version --json --env -d --dbname'
+      vals='--esco --plot --supply-meter --solar-meter --env -d --dbname'
       args=0 ;;
     'flows-bill properties list')
       subs=''
-      opts='--esco --json'
-      vals='--esco'
+      opts='--esco --json --version --json --env -d --dbname'
+      vals='--esco --env -d --dbname'
       args=0 ;;
     'flows-bill payments')
       subs='import unmatched match list'
-      opts=''
-      vals=''
+      opts='--version --json --env -d --dbname'
+      vals='--env -d --dbname'
       args=0 ;;
     'flows-bill payments import')
       subs=''
-      opts='--source --mapping --dry-run --json'
-      vals='--source --mapping'
+      opts='--source --mapping --dry-run --json --version --json --env -d --dbname'
+      vals='--source --mapping --env -d --dbname'
       args=1 ;;
     'flows-bill payments unmatched')
       subs=''
-      opts='--json'
-      vals=''
+      opts='--json --version --json --env -d --dbname'
+      vals='--env -d --dbname'
       args=0 ;;
     'flows-bill payments match')
       subs=''
-      opts='--customer --json'
-      vals='--customer'
+      opts='--customer --json --version --json --env -d --dbname'
+      vals='--customer --env -d --dbname'
       args=1 ;;
     'flows-bill payments list')
       subs=''
-      opts='--customer --month --json'
-      vals='--customer --month'
+      opts='--customer --month --json --version --json --env -d --dbname'
+      vals='--customer --month --env -d --dbname'
       args=0 ;;
     'flows-bill topups')
       subs='add list from-payments tokens due'
-      opts=''
-      vals=''
+      opts='--version --json --env -d --dbname'
+      vals='--env -d --dbname'
       args=0 ;;
     'flows-bill topups add')
       subs=''
-      opts='--customer --meter --amount-pence --source --reason --json'
-      vals='--customer --meter --amount-pence --source --reason'
+      opts='--customer --meter --amount-pence --source --reason --json --version --json --env -d --dbname'
+      vals='--customer --meter --amount-pence --source --reason --env -d --dbname'
       args=0 ;;
     'flows-bill topups list')
       subs=''
-      opts='--customer --status --json'
-      vals='--customer --status'
+      opts='--customer --status --json --version --json --env -d --dbname'
+      vals='--customer --status --env -d --dbname'
       args=0 ;;
     'flows-bill topups from-payments')
       subs=''
-      opts='--dry-run --json'
-      vals=''
+      opts='--dry-run --json --version --json --env -d --dbname'
+      vals='--env -d --dbname'
       args=0 ;;
     'flows-bill topups tokens')
       subs=''
-      opts='--esco --json'
-      vals='--esco'
+      opts='--esco --json --version --json --env -d --dbname'
+      vals='--esco --env -d --dbname'
       args=0 ;;
     'flows-bill topups due')
       subs=''
-      opts='--esco --dry-run --json'
-      vals='--esco'
+      opts='--esco --dry-run --json --version --json --env -d --dbname'
+      vals='--esco --env -d --dbname'
       args=0 ;;
     'flows-bill wallets')
       subs='set show list'
-      opts=''
-      vals=''
+      opts='--version --json --env -d --dbname'
+      vals='--env -d --dbname'
       args=0 ;;
     'flows-bill wallets set')
       subs=''
-      opts='--minimum-pence --target-pence --auto-topup --timing --json'
-      vals='--minimum-pence --target-pence --auto-topup --timing'
+      opts='--minimum-pence --target-pence --auto-topup --timing --json --version --json --env -d --dbname'
+      vals='--minimum-pence --target-pence --auto-topup --timing --env -d --dbname'
       args=1 ;;
     'flows-bill wallets show')
       subs=''
-      opts='--json'
-      vals=''
+      opts='--json --version --json --env -d --dbname'
+      vals='--env -d --dbname'
       args=1 ;;
     'flows-bill wallets list')
       subs=''
-      opts='--json'
-      vals=''
+      opts='--json --version --json --env -d --dbname'
+      vals='--env -d --dbname'
       args=0 ;;
     'flows-bill quote')
       subs='tariff solar-credit'
-      opts=''
-      vals=''
+      opts='--version --json --env -d --dbname'
+      vals='--env -d --dbname'
       args=0 ;;
     'flows-bill quote tariff')
       subs=''
-      opts='--benchmark-unit-rate --benchmark-standing-charge --discount --allow-unusual-rate --json'
-      vals='--benchmark-unit-rate --benchmark-standing-charge --discount'
+      opts='--benchmark-unit-rate --benchmark-standing-charge --discount --allow-unusual-rate --json --version --json --env -d --dbname'
+      vals='--benchmark-unit-rate --benchmark-standing-charge --discount --env -d --dbname'
       args=0 ;;
     'flows-bill quote solar-credit')
       subs=''
-      opts='--capacity-kw --month --pence-per-year --ratio --json'
-      vals='--capacity-kw --month --pence-per-year --ratio'
+      opts='--capacity-kw --month --pence-per-year --ratio --json --version --json --env -d --dbname'
+      vals='--capacity-kw --month --pence-per-year --ratio --env -d --dbname'
       args=0 ;;
   esac
 }
@@ -327,6 +327,7 @@ _flows_bill_choices() {
   choices=''
   case $1'|'$2 in
     'flows-bill statements|--format') choices='json csv html' ;;
+    'flows-bill statements send|--format') choices='json csv html' ;;
     'flows-bill run|--format') choices='json csv html' ;;
     'flows-bill topups add|--source') choices='gift adjustment' ;;
     'flows-bill wallets set|--auto-topup') choices='on off' ;;

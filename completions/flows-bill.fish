@@ -17,9 +17,10 @@ complete -c flows-bill -n __fish_use_subcommand -a payments -d 'bank statements 
 complete -c flows-bill -n __fish_use_subcommand -a topups -d 'credit for meters: added by hand, from payments, tokens, auto top-ups'
 complete -c flows-bill -n __fish_use_subcommand -a wallets -d 'customers\' wallets: minimum, target, auto top-up, timing'
 complete -c flows-bill -n __fish_use_subcommand -a quote -d 'what a tariff or a solar credit comes to (no database)'
-complete -c flows-bill -n 'not __fish_seen_subcommand_from help tariffs usage costs solar-credits statements run customers solar properties payments topups wallets quote' -l version -d 'Display program version information and exit'
-complete -c flows-bill -n 'not __fish_seen_subcommand_from help tariffs usage costs solar-credits statements run customers solar properties payments topups wallets quote' -l env -r -F -d 'configuration environment (config.toml); default FLOWS_ENV or the current one'
-complete -c flows-bill -n 'not __fish_seen_subcommand_from help tariffs usage costs solar-credits statements run customers solar properties payments topups wallets quote' -s d -l dbname -r -F -d 'the database: a connection string, URI or database name, as psql\'s -d (over FLOWS_DATABASE_URL)'
+complete -c flows-bill -l version -d 'Display program version information and exit'
+complete -c flows-bill -l json -d 'print JSON (the command\'s own --json; before or after the command)'
+complete -c flows-bill -l env -r -F -d 'configuration environment (config.toml); default FLOWS_ENV or the current one'
+complete -c flows-bill -s d -l dbname -r -F -d 'the database: a connection string, URI or database name, as psql\'s -d (over FLOWS_DATABASE_URL)'
 
 # flows-bill help
 complete -c flows-bill -n '__fish_seen_subcommand_from help' -F
@@ -78,10 +79,10 @@ complete -c flows-bill -n '__fish_seen_subcommand_from costs' -l json -d 'print 
 
 # flows-bill solar-credits
 complete -c flows-bill -n '__fish_seen_subcommand_from solar-credits; and not __fish_seen_subcommand_from apply' -a apply -d 'pay each due month\'s stored solar credits out as topups, once (cron)'
-complete -c flows-bill -n '__fish_seen_subcommand_from solar-credits; and not __fish_seen_subcommand_from apply' -l month -r -F -d 'the month, YYYY-MM (UK civil month)'
-complete -c flows-bill -n '__fish_seen_subcommand_from solar-credits; and not __fish_seen_subcommand_from apply' -l esco -r -F -d 'only this ESCO (escos.code)'
-complete -c flows-bill -n '__fish_seen_subcommand_from solar-credits; and not __fish_seen_subcommand_from apply' -l as-of -r -F -d 'the date taken as today, YYYY-MM-DD (default: the UK date now)'
-complete -c flows-bill -n '__fish_seen_subcommand_from solar-credits; and not __fish_seen_subcommand_from apply' -l json -d 'print JSON'
+complete -c flows-bill -n '__fish_seen_subcommand_from solar-credits' -l month -r -F -d 'the month, YYYY-MM (UK civil month)'
+complete -c flows-bill -n '__fish_seen_subcommand_from solar-credits' -l esco -r -F -d 'only this ESCO (escos.code)'
+complete -c flows-bill -n '__fish_seen_subcommand_from solar-credits' -l as-of -r -F -d 'the date taken as today, YYYY-MM-DD (default: the UK date now)'
+complete -c flows-bill -n '__fish_seen_subcommand_from solar-credits' -l json -d 'print JSON'
 
 # flows-bill solar-credits apply
 complete -c flows-bill -n '__fish_seen_subcommand_from solar-credits; and __fish_seen_subcommand_from apply' -l month -r -F -d 'only this month, YYYY-MM (default: every month due and not fully paid)'
@@ -92,11 +93,11 @@ complete -c flows-bill -n '__fish_seen_subcommand_from solar-credits; and __fish
 
 # flows-bill statements
 complete -c flows-bill -n '__fish_seen_subcommand_from statements; and not __fish_seen_subcommand_from send' -a send -d 'email each customer their stored statement (HTML body, CSV attached) over SMTP; each delivery is recorded and never sent twice unless --resend; exit 7 if any failed or is unknown'
-complete -c flows-bill -n '__fish_seen_subcommand_from statements; and not __fish_seen_subcommand_from send' -l month -r -F -d 'the month, YYYY-MM (required)'
-complete -c flows-bill -n '__fish_seen_subcommand_from statements; and not __fish_seen_subcommand_from send' -l esco -r -F -d 'only this ESCO (escos.code)'
-complete -c flows-bill -n '__fish_seen_subcommand_from statements; and not __fish_seen_subcommand_from send' -l format -x -a 'json csv html' -d 'json (a file per customer), csv (one file) or html (a page per customer)'
-complete -c flows-bill -n '__fish_seen_subcommand_from statements; and not __fish_seen_subcommand_from send' -l out -r -F -d 'directory to write into, created when missing (required)'
-complete -c flows-bill -n '__fish_seen_subcommand_from statements; and not __fish_seen_subcommand_from send' -l json -d 'print the list of files as JSON'
+complete -c flows-bill -n '__fish_seen_subcommand_from statements' -l month -r -F -d 'the month, YYYY-MM (required)'
+complete -c flows-bill -n '__fish_seen_subcommand_from statements' -l esco -r -F -d 'only this ESCO (escos.code)'
+complete -c flows-bill -n '__fish_seen_subcommand_from statements' -l format -x -a 'json csv html' -d 'json (a file per customer), csv (one file) or html (a page per customer)'
+complete -c flows-bill -n '__fish_seen_subcommand_from statements' -l out -r -F -d 'directory to write into, created when missing (required)'
+complete -c flows-bill -n '__fish_seen_subcommand_from statements' -l json -d 'print the list of files as JSON'
 
 # flows-bill statements send
 complete -c flows-bill -n '__fish_seen_subcommand_from statements; and __fish_seen_subcommand_from send' -l month -r -F -d 'the month, YYYY-MM'

@@ -8,92 +8,92 @@ _mediators_node() {
   case $1 in
     'mediators')
       subs='help serve certs list start stop status logs restart env_show env_set'
-      opts='--version'
+      opts='--version --json'
       vals=''
       args=0 ;;
     'mediators help')
       subs=''
-      opts=''
+      opts='--version --json'
       vals=''
       args=1 ;;
     'mediators serve')
       subs=''
-      opts='--listen --inventory --esco --env --tls-cert --tls-key --client-ca --access --name --pace --busy-wait --timeout --attempts --refresh --grace --idle-close --port-file'
+      opts='--listen --inventory --esco --env --tls-cert --tls-key --client-ca --access --name --pace --busy-wait --timeout --attempts --refresh --grace --idle-close --port-file --version --json'
       vals='--listen --inventory --esco --env --tls-cert --tls-key --client-ca --access --name --pace --busy-wait --timeout --attempts --refresh --grace --idle-close --port-file'
       args=0 ;;
     'mediators certs')
       subs='init server client list info env'
-      opts=''
+      opts='--version --json'
       vals=''
       args=0 ;;
     'mediators certs init')
       subs=''
-      opts='--esco --dir --days --key-bits --force --env'
+      opts='--esco --dir --days --key-bits --force --env --version --json'
       vals='--esco --dir --days --key-bits'
       args=0 ;;
     'mediators certs server')
       subs=''
-      opts='--name --san --dir --days --key-bits --force --env'
+      opts='--name --san --dir --days --key-bits --force --env --version --json'
       vals='--name --san --dir --days --key-bits'
       args=0 ;;
     'mediators certs client')
       subs=''
-      opts='--role --dir --days --key-bits --force --env'
+      opts='--role --dir --days --key-bits --force --env --version --json'
       vals='--role --dir --days --key-bits'
       args=1 ;;
     'mediators certs list')
       subs=''
-      opts='--dir --json'
+      opts='--dir --json --version --json'
       vals='--dir'
       args=0 ;;
     'mediators certs info')
       subs=''
-      opts='--dir --json'
+      opts='--dir --json --version --json'
       vals='--dir'
       args=1 ;;
     'mediators certs env')
       subs=''
-      opts='--dir --kind'
+      opts='--dir --kind --version --json'
       vals='--dir --kind'
       args=1 ;;
     'mediators list')
       subs=''
-      opts='--gateways --esco --json'
+      opts='--gateways --esco --json --version --json'
       vals='--gateways --esco'
       args=0 ;;
     'mediators start')
       subs=''
-      opts='--gateways --systemd'
+      opts='--gateways --systemd --version --json'
       vals='--gateways'
       args=1 ;;
     'mediators stop')
       subs=''
-      opts='--gateways --systemd'
+      opts='--gateways --systemd --version --json'
       vals='--gateways'
       args=1 ;;
     'mediators status')
       subs=''
-      opts='--gateways --json'
+      opts='--gateways --json --version --json'
       vals='--gateways'
       args=1 ;;
     'mediators logs')
       subs=''
-      opts='--gateways -f --follow -n --lines'
+      opts='--gateways -f --follow -n --lines --version --json'
       vals='--gateways -n --lines'
       args=1 ;;
     'mediators restart')
       subs=''
-      opts='--gateways --systemd'
+      opts='--gateways --systemd --version --json'
       vals='--gateways'
       args=1 ;;
     'mediators env_show')
       subs=''
-      opts='--env'
+      opts='--env --version --json'
       vals='--env'
       args=0 ;;
     'mediators env_set')
       subs=''
-      opts=''
+      opts='--version --json'
       vals=''
       args=1 ;;
   esac

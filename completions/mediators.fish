@@ -14,7 +14,8 @@ complete -c mediators -n __fish_use_subcommand -a logs -d 'print a gateway\'s lo
 complete -c mediators -n __fish_use_subcommand -a restart -d 'stop a gateway, then start it'
 complete -c mediators -n __fish_use_subcommand -a env_show -d 'show the resolved configuration environment (secrets masked), as emop env_show'
 complete -c mediators -n __fish_use_subcommand -a env_set -d 'make ENV the current environment in config.toml, as emop env_set'
-complete -c mediators -n 'not __fish_seen_subcommand_from help serve certs list start stop status logs restart env_show env_set' -l version -d 'Display program version information and exit'
+complete -c mediators -l version -d 'Display program version information and exit'
+complete -c mediators -l json -d 'print JSON (the command\'s own --json; before or after the command)'
 
 # mediators help
 complete -c mediators -n '__fish_seen_subcommand_from help' -F

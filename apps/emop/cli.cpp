@@ -269,6 +269,13 @@ void add_global_options(CLI::App& app, GlobalOptions& o, MeterSelection& sel) {
   app.add_option("--pace", o.pacing_ms, "least milliseconds between two requests to one meter")
       ->capture_default_str()
       ->check(CLI::Range(0, 60000));
+  app.add_flag("--keep-order", o.keep_order,
+               "in a batch, print each meter's result in the order the meters were named (once those before it "
+               "have ended), not as each ends");
+  app.add_flag("-q,--quiet", o.quiet, "no progress line and no summaries on stderr (errors and warnings still)");
+  app.add_option("--color", o.color, "colour failed and unhealthy rows: auto (on a terminal, unless NO_COLOR is set), always or never")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "always", "never"}));
   app.add_flag("--no-reuse", o.new_connection_per_request,
                "open a new connection for every request, as the public tool does (slower)");
   app.add_option("--log-level", o.log_level, "log level (one of: debug, info, warning, error)")

@@ -27,6 +27,9 @@ struct GlobalOptions {
   bool new_connection_per_request = false;  // --no-reuse
   std::string log_level = "warning";        // --log-level
   bool verbose = false;                     // -v, --verbose
+  bool quiet = false;                       // -q, --quiet: no progress line, no summaries
+  std::string color = "auto";               // --color auto|always|never
+  bool keep_order = false;                  // --keep-order: a batch's results in the order named
 };
 
 // Which meters a meter command talks to, and where they are.

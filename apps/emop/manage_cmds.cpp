@@ -1,6 +1,7 @@
 // emop list / info / serial_to_name: what the Flows database knows of the meters.
 // An unknown serial (or --esco code) is a bad input value: one line, exit 2.
 #include <iostream>
+#include <sstream>
 #include <optional>
 
 #include <nlohmann/json.hpp>
@@ -12,6 +13,7 @@
 #include "gateway/client.hpp"
 #include "jobs/meter_info_view.hpp"
 #include "jobs/meter_lookup.hpp"
+#include "batch_view.hpp"
 #include "targets.hpp"
 
 namespace flows::emop_app {
@@ -79,6 +81,16 @@ std::vector<db::MeterListRow> of_health(std::vector<db::MeterListRow> rows, cons
   return rows;
 }
 
+// The table, an unhealthy meter's row in red (on a terminal, --color).
+void print_table(const std::vector<std::vector<std::string>>& table, const std::vector<db::MeterListRow>& rows, bool colour) {
+  std::istringstream lines(cli::render_table(table));
+  std::string line;
+  for (std::size_t i = 0; std::getline(lines, line); ++i) {
+    const bool unhealthy = i > 0 && i <= rows.size() && rows[i - 1].health.value_or("") == "unhealthy";
+    std::cout << (unhealthy ? cli::paint(line, cli::Paint::failed, colour) : line) << "\n";
+  }
+}
+
 int run_list(const GlobalOptions& options, Resources& res, const ListArgs& a) {
   // Without a database, the gateway's InfoService, as the deployed tool asks it.
   const auto rows = !has_database(res) && mediator_options(options, res)
@@ -110,7 +122,7 @@ int run_list(const GlobalOptions& options, Resources& res, const ListArgs& a) {
     }
     table.push_back(std::move(line));
   }
-  std::cout << cli::render_table(table);
+  print_table(table, rows, colours_of(options).out);
   return 0;
 }
 

@@ -5,6 +5,7 @@
 
 #include "core/error.hpp"
 #include "core/text.hpp"
+#include "batch_view.hpp"
 #include "targets.hpp"
 
 namespace flows::emop_app {
@@ -37,47 +38,66 @@ std::vector<std::string> split_positionals(const MeterSelection& sel, const Mete
   return words;
 }
 
-void print_json(const std::string& command, const std::vector<jobs::MeterOutcome>& outcomes) {
-  nlohmann::json all = nlohmann::json::array();
-  for (auto& o : outcomes) {
-    nlohmann::json j{{"serial", o.serial}, {"command", command}, {"ok", o.ok}};
-    if (o.ok) j["value"] = o.result.value;
-    else {
-      j["error"] = o.error;
-      j["status"] = to_int(o.code);
-    }
-    all.push_back(j);
+nlohmann::json outcome_json(const std::string& command, const jobs::MeterOutcome& o) {
+  nlohmann::json j{{"serial", o.serial}, {"command", command}, {"ok", o.ok}};
+  if (o.ok) j["value"] = o.result.value;
+  else {
+    j["error"] = o.error;
+    j["status"] = to_int(o.code);
   }
-  std::cout << (outcomes.size() == 1 ? all[0] : all).dump(2) << "\n";
+  return j;
 }
 
-void print_text(const std::vector<jobs::MeterOutcome>& outcomes) {
-  for (auto& o : outcomes) {
-    if (!o.ok) continue;
-    if (outcomes.size() == 1) {
-      std::cout << o.result.text << "\n";
-      continue;
-    }
-    // Every line of a multi-line result carries its serial, so output greps well.
-    std::size_t start = 0;
-    const std::string& t = o.result.text;
-    while (start <= t.size()) {
-      auto end = t.find('\n', start);
-      std::cout << o.serial << " " << t.substr(start, end - start) << "\n";
-      if (end == std::string::npos) break;
-      start = end + 1;
-    }
+// Every line of a multi-line result carries its serial, so output greps well.
+void print_serial_lines(const jobs::MeterOutcome& o) {
+  std::size_t start = 0;
+  const std::string& t = o.result.text;
+  while (start <= t.size()) {
+    auto end = t.find('\n', start);
+    std::cout << o.serial << " " << t.substr(start, end - start) << "\n";
+    if (end == std::string::npos) break;
+    start = end + 1;
   }
 }
 
-void print_failures(const std::string& command, const std::vector<jobs::MeterOutcome>& outcomes) {
-  const bool single = outcomes.size() == 1;
-  for (auto& o : outcomes)
-    if (!o.ok) std::cerr << "emop: " << cli::one_line((single ? "" : o.serial + ": ") + o.error) << "\n";
-  if (single) return;
+std::string failure_line(const jobs::MeterOutcome& o, bool with_serial, bool colour) {
+  return cli::paint("emop: " + cli::one_line((with_serial ? o.serial + ": " : "") + o.error), cli::Paint::failed, colour);
+}
+
+// One meter: its result, or its failure, once it is known.
+int run_single(const GlobalOptions& options, const MeterCommand& cmd, const jobs::MeterOutcome& o) {
+  if (options.json) std::cout << outcome_json(cmd.name, o).dump(2) << "\n";
+  else if (o.ok) std::cout << o.result.text << "\n";
+  if (!o.ok) std::cerr << failure_line(o, false, colours_of(options).err) << "\n";
+  return to_int(jobs::batch_status({o}));
+}
+
+// Several meters: each result as its meter ends (JSON Lines with --json), failures
+// on stderr as they happen, a progress line on a terminal, the count failed at the end.
+int run_several(const GlobalOptions& options, const MeterCommand& cmd, const std::vector<std::string>& serials,
+                jobs::Placement& placed, jobs::BatchOptions batch, const jobs::MeterJob& job, Resources& res) {
+  const bool colour = colours_of(options).err;
+  BatchView view(options, cmd.name);
   std::size_t failed = 0;
-  for (auto& o : outcomes) failed += o.ok ? 0 : 1;
-  if (failed) std::cerr << "emop: " << command << ": " << failed << " of " << count_of(static_cast<long long>(outcomes.size()), "meter") << " failed\n";
+  view.stream(
+      [&](const jobs::MeterOutcome& o) {
+        if (options.json) std::cout << outcome_json(cmd.name, o).dump() << "\n";
+        else if (o.ok) print_serial_lines(o);
+        if (!o.ok) {
+          ++failed;
+          std::cerr << failure_line(o, true, colour) << "\n";
+        }
+      },
+      options.keep_order ? serials : std::vector<std::string>{});
+  view.started(placed.unplaced.size());
+  for (const auto& o : placed.unplaced) view.finished(o);
+  batch.observer = &view;
+  auto ran = jobs::run_batch(placed.targets, res.objects(), batch, job);
+  view.done();
+  if (failed)
+    std::cerr << "emop: " << cmd.name << ": " << failed << " of " << count_of(static_cast<long long>(serials.size()), "meter")
+              << " failed\n";
+  return to_int(jobs::batch_status(jobs::in_order(serials, std::move(ran), std::move(placed.unplaced))));
 }
 
 int run(const GlobalOptions& options, const MeterSelection& sel, Resources& res, const MeterCommand& cmd,
@@ -93,13 +113,11 @@ int run(const GlobalOptions& options, const MeterSelection& sel, Resources& res,
   jobs::Placement placed = resolve_targets(sel, res, serials);
   // --host talks to that meter directly, even where a gateway is configured.
   const jobs::BatchOptions batch = batch_options(options, res, !sel.host.empty());  // settings before the object table, as ever
+  if (serials.size() > 1) return run_several(options, cmd, serials, placed, batch, job, res);
   auto ran = jobs::run_batch(placed.targets, res.objects(), batch, job);
   if (host_only && serials.empty()) serials.push_back(sel.host);
   auto outcomes = jobs::in_order(serials, std::move(ran), std::move(placed.unplaced));
-  if (options.json) print_json(cmd.name, outcomes);
-  else print_text(outcomes);
-  print_failures(cmd.name, outcomes);
-  return to_int(jobs::batch_status(outcomes));
+  return run_single(options, cmd, outcomes.at(0));
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "jobs/push_clock.hpp"
 #include "jobs/push_tariffs.hpp"
 #include "jobs/push_tokens.hpp"
+#include "batch_view.hpp"
 #include "targets.hpp"
 
 namespace flows::emop_app {
@@ -24,6 +25,17 @@ std::unique_ptr<pqxx::connection> open_db(Resources& res) {
   return conn;
 }
 
+// What the batch did, on stderr (not with --quiet): counts by action, and the time.
+template <class R>
+void print_summary(BatchView& view, const std::string& label, const std::vector<R>& results, const std::string& noun) {
+  view.done();
+  if (view.quiet()) return;
+  std::vector<std::string> actions;
+  for (const auto& r : results) actions.push_back(r.ok ? r.action : r.action + " (failed)");
+  std::cerr << cli::summary_text(label, results.size(), noun, cli::count_kinds(actions), view.elapsed()) << "\n";
+}
+
+// JSON Lines with --json (one object per result); the status of the batch.
 template <class R>
 int print_results(const GlobalOptions& options, const std::vector<R>& results, const std::string& what) {
   std::size_t ok = 0;
@@ -33,13 +45,16 @@ int print_results(const GlobalOptions& options, const std::vector<R>& results, c
     else failures.push_back(r.code == ExitCode::ok ? ExitCode::partial : r.code);
   }
   if (options.json) {
-    nlohmann::json a = nlohmann::json::array();
-    for (const auto& r : results) a.push_back(r.to_json());
-    std::cout << a.dump(2) << "\n";
+    for (const auto& r : results) std::cout << r.to_json().dump() << "\n";
   } else if (results.empty()) {
     std::cout << "nothing to do (" << what << ")\n";
   }
   return to_int(batch_exit_code(ok, failures));
+}
+
+// A result line: red when it failed (on a terminal, --color).
+std::string row(const std::string& text, bool ok, bool colour) {
+  return ok ? text : cli::paint(text, cli::Paint::failed, colour);
 }
 
 struct PushArgs {
@@ -55,15 +70,23 @@ int run_tokens(const GlobalOptions& options, Resources& res, const PushArgs& a) 
   if (!a.esco.empty()) o.esco = a.esco;
   o.dry_run = a.dry_run;
   o.batch = batch_options(options, res);
+  BatchView view(options, "push tokens");
+  o.batch.observer = &view;
   auto results = jobs::push_tokens(*conn, res.objects(), o);
-  if (!options.json)
-    for (const auto& r : results) {
-      std::cout << r.serial << " topup=" << r.topup_id << " amount=" << r.amount << " token=" << r.token_tail << " "
-                << r.action << " status=" << r.status;
-      if (!r.detail.empty()) std::cout << " — " << r.detail;
-      std::cout << "\n";
-      if (!r.ok) std::cerr << "emop: push tokens: " << cli::one_line(r.serial + " topup " + r.topup_id + ": " + r.detail) << "\n";
+  view.done();
+  const cli::Colours colour = colours_of(options);
+  for (const auto& r : results) {
+    if (!options.json) {
+      std::string line = r.serial + " topup=" + r.topup_id + " amount=" + r.amount + " token=" + r.token_tail + " " +
+                         r.action + " status=" + r.status;
+      if (!r.detail.empty()) line += " — " + r.detail;
+      std::cout << row(line, r.ok, colour.out) << "\n";
     }
+    if (!r.ok)
+      std::cerr << row("emop: push tokens: " + cli::one_line(r.serial + " topup " + r.topup_id + ": " + r.detail), false, colour.err)
+                << "\n";
+  }
+  print_summary(view, "push tokens", results, "topup");
   return print_results(options, results, "no topup waits for its token");
 }
 
@@ -74,16 +97,22 @@ int run_tariffs(const GlobalOptions& options, Resources& res, const PushArgs& a)
   o.dry_run = a.dry_run;
   o.only_differing = a.only_differing;
   o.batch = batch_options(options, res);
+  BatchView view(options, "push tariffs");
+  o.batch.observer = &view;
   auto results = jobs::push_tariffs(*conn, res.objects(), o);
-  if (!options.json)
-    for (const auto& r : results) {
-      std::cout << r.serial << " period_start=" << r.period_start << " unit_rate=" << r.unit_rate
-                << " standing_charge=" << r.standing_charge << " activation=" << r.activation << " " << r.action;
-      if (!r.detail.empty()) std::cout << " — " << r.detail;
-      for (const auto& m : r.mismatches) std::cout << "; " << m;
-      std::cout << "\n";
-      if (!r.ok) std::cerr << "emop: push tariffs: " << cli::one_line(r.serial + ": " + r.detail) << "\n";
+  view.done();
+  const cli::Colours colour = colours_of(options);
+  for (const auto& r : results) {
+    if (!options.json) {
+      std::string line = r.serial + " period_start=" + r.period_start + " unit_rate=" + r.unit_rate +
+                         " standing_charge=" + r.standing_charge + " activation=" + r.activation + " " + r.action;
+      if (!r.detail.empty()) line += " — " + r.detail;
+      for (const auto& m : r.mismatches) line += "; " + m;
+      std::cout << row(line, r.ok, colour.out) << "\n";
     }
+    if (!r.ok) std::cerr << row("emop: push tariffs: " + cli::one_line(r.serial + ": " + r.detail), false, colour.err) << "\n";
+  }
+  print_summary(view, "push tariffs", results, "meter");
   return print_results(options, results, "no meter of ESCO " + a.esco + " has a future customer tariff");
 }
 
@@ -94,17 +123,24 @@ int run_clock(const GlobalOptions& options, Resources& res, const PushArgs& a) {
   o.threshold_seconds = a.threshold;
   o.dry_run = a.dry_run;
   o.batch = batch_options(options, res);
+  BatchView view(options, "push clock");
+  o.batch.observer = &view;
   auto results = jobs::push_clock(*conn, res.objects(), o);
-  if (!options.json)
-    for (const auto& r : results) {
-      std::cout << r.serial << " " << r.action;
-      if (!r.clock_before.empty()) std::cout << " clock_before=" << r.clock_before;
-      if (r.drift_before) std::cout << " drift_before=" << *r.drift_before;
-      if (!r.clock_after.empty()) std::cout << " clock_after=" << r.clock_after;
-      if (r.drift_after) std::cout << " drift_after=" << *r.drift_after;
-      std::cout << " dst=" << (r.dst ? "on" : "off") << "\n";
-      if (!r.ok) std::cerr << "emop: push clock: " << cli::one_line(r.serial + ": " + r.detail) << "\n";
+  view.done();
+  const cli::Colours colour = colours_of(options);
+  for (const auto& r : results) {
+    if (!options.json) {
+      std::string line = r.serial + " " + r.action;
+      if (!r.clock_before.empty()) line += " clock_before=" + r.clock_before;
+      if (r.drift_before) line += " drift_before=" + std::to_string(*r.drift_before);
+      if (!r.clock_after.empty()) line += " clock_after=" + r.clock_after;
+      if (r.drift_after) line += " drift_after=" + std::to_string(*r.drift_after);
+      line += std::string(" dst=") + (r.dst ? "on" : "off");
+      std::cout << row(line, r.ok, colour.out) << "\n";
     }
+    if (!r.ok) std::cerr << row("emop: push clock: " + cli::one_line(r.serial + ": " + r.detail), false, colour.err) << "\n";
+  }
+  print_summary(view, "push clock", results, "meter");
   return print_results(options, results, "no meters");
 }
 

@@ -17,6 +17,7 @@
 #include "db/connection.hpp"
 #include "jobs/intervals.hpp"
 #include "jobs/sync.hpp"
+#include "batch_view.hpp"
 #include "targets.hpp"
 
 namespace flows::emop_app {
@@ -60,7 +61,10 @@ int run_sync_cmd(const GlobalOptions& options, Resources& res, const SyncArgs& a
   o.batch = batch_options(options, res);
   o.objects = &res.objects();
   auto conn = db::connect(res.settings());
+  BatchView view(options, "sync " + a.frequency);
+  o.batch.observer = &view;
   auto r = jobs::run_sync(*conn, o);
+  view.done();
   print_failures(r.failures);
   if (options.json) {
     std::cout << nlohmann::json{{"frequency", r.frequency},
@@ -90,7 +94,10 @@ int run_intervals_cmd(const GlobalOptions& options, Resources& res, const SyncAr
   o.batch = batch_options(options, res);
   o.objects = &res.objects();
   auto conn = db::connect(res.settings());
+  BatchView view(options, "sync intervals");
+  o.batch.observer = &view;
   auto r = jobs::ingest_intervals(*conn, o);
+  view.done();
   print_failures(r.failures);
   if (options.json) {
     auto missing = nlohmann::json::array();

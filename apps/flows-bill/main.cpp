@@ -8,6 +8,7 @@
 #include "billing/decimal.hpp"
 #include "core/version.hpp"
 #include "cli/docs.hpp"
+#include "cli/global_json.hpp"
 #include "cli/run.hpp"
 #include "core/error.hpp"
 #include "db_cmds.hpp"
@@ -281,7 +282,9 @@ cli::ManPage man_page() {
 int main(int argc, char** argv) {
   CLI::App app{"Billing for energy communities: tariffs, costs and solar credits, in exact decimals.", "flows-bill"};
   app.require_subcommand(1);
+  app.fallthrough();  // the global options are accepted after the command too
   app.set_version_flag("--version", "flows-bill " + std::string(flows::version));
+  cli::add_global_json(app);
   std::function<int()> action;
   cli::add_help_subcommand(app, action);
 
@@ -300,8 +303,9 @@ int main(int argc, char** argv) {
   cli::add_docs_subcommand(app, man_page, action);
   // Only input values far beyond any tariff or installation overflow the exact
   // arithmetic: that is bad input, not a bug.
-  const std::function<int()> guarded = [&action]() -> int {
+  const std::function<int()> guarded = [&app, &action]() -> int {
     if (!action) throw usage_error("which command? see flows-bill --help");
+    cli::forward_global_json(app);
     try {
       return action();
     } catch (const billing::DecimalOverflow& e) {

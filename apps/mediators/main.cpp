@@ -6,7 +6,9 @@
 
 #include "cli.hpp"
 #include "cli/docs.hpp"
+#include "cli/global_json.hpp"
 #include "cli/run.hpp"
+#include "core/error.hpp"
 #include "core/version.hpp"
 
 using namespace flows;
@@ -78,12 +80,19 @@ cli::ManPage man_page() {
 int main(int argc, char** argv) {
   CLI::App app{"The gateway in front of an ESCO's meters (gRPC), its certificates and its management.", "mediators"};
   app.require_subcommand(1);
+  app.fallthrough();  // --json is accepted after the command too
   app.set_version_flag("--version", "mediators " + std::string(flows::version));
+  cli::add_global_json(app);
   mediators_app::Action action;
   cli::add_help_subcommand(app, action);
   mediators_app::add_serve_command(app, action);
   mediators_app::add_certs_commands(app, action);
   mediators_app::add_manage_commands(app, action);
   cli::add_docs_subcommand(app, man_page, action);
-  return cli::run_tool(app, argc, argv, action);
+  const mediators_app::Action forwarded = [&app, &action]() -> int {
+    if (!action) throw usage_error("which command? see mediators --help");
+    cli::forward_global_json(app);
+    return action();
+  };
+  return cli::run_tool(app, argc, argv, forwarded);
 }

@@ -11,6 +11,9 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/this_coro.hpp>
 
 namespace asio = boost::asio;
@@ -64,18 +67,33 @@ std::vector<MeterOutcome> run_batch(const std::vector<MeterTarget>& targets, con
   std::vector<MeterOutcome> outcomes(targets.size());
   asio::io_context io(1);
   std::size_t next = 0;
+  BatchObserver* observer = options.observer;
+  if (observer) observer->started(targets.size());
 
+  const Descriptors fds = descriptors_now();
+  const int fitted = fds.limit > 0 ? fit_concurrency(options.concurrency, fds.limit, fds.open) : std::max(1, options.concurrency);
+  std::size_t workers = std::min<std::size_t>(fitted, targets.size());
+  asio::steady_timer ticker(io);
   auto worker = [&]() -> asio::awaitable<void> {
     auto ex = co_await asio::this_coro::executor;
     while (next < targets.size()) {
       const std::size_t i = next++;
       co_await run_one(ex, targets[i], objects, options, job, outcomes[i]);
+      if (observer) observer->finished(outcomes[i]);
+    }
+    if (--workers == 0) ticker.cancel();  // the last worker done: no more ticks
+  };
+  auto ticks = [&]() -> asio::awaitable<void> {
+    while (workers > 0) {
+      ticker.expires_after(options.tick_every);
+      boost::system::error_code ec;
+      co_await ticker.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      if (workers > 0) observer->tick();
     }
   };
-  const Descriptors fds = descriptors_now();
-  const int fitted = fds.limit > 0 ? fit_concurrency(options.concurrency, fds.limit, fds.open) : std::max(1, options.concurrency);
-  const std::size_t workers = std::min<std::size_t>(fitted, targets.size());
-  for (std::size_t w = 0; w < workers; ++w) asio::co_spawn(io, worker(), asio::detached);
+  const std::size_t spawn = workers;
+  for (std::size_t w = 0; w < spawn; ++w) asio::co_spawn(io, worker(), asio::detached);
+  if (observer && workers > 0) asio::co_spawn(io, ticks(), asio::detached);
   io.run();
   return outcomes;
 }

@@ -1,6 +1,7 @@
 #pragma once
 // Runs one meter operation over many meters concurrently on one event loop, with
 // bounded concurrency, one conversation per meter, and one outcome per meter.
+#include <chrono>
 #include <functional>
 #include <string>
 #include <vector>
@@ -32,9 +33,23 @@ struct MeterOutcome {
 
 using MeterJob = std::function<Task<CommandResult>(meter::Meter&, const MeterTarget&)>;
 
+// Told how a batch goes, on the batch's own thread: its size as it starts, each
+// meter's outcome as that meter's conversation ends (in completion order), and a
+// tick now and then while meters are still being talked to. For progress lines
+// and streamed output; a batch runs the same without one.
+class BatchObserver {
+ public:
+  virtual ~BatchObserver() = default;
+  virtual void started(std::size_t meters) { (void)meters; }
+  virtual void finished(const MeterOutcome& outcome) { (void)outcome; }
+  virtual void tick() {}
+};
+
 struct BatchOptions {
   int concurrency = 1024;  // at most; fitted to the descriptors free (fit_concurrency)
   transport::TransportFactory transport;  // how to reach each meter (required)
+  BatchObserver* observer = nullptr;      // not owned; may be null
+  std::chrono::milliseconds tick_every{250};
 };
 
 // How many meters may be talked to at once: each conversation holds a socket, and

@@ -3,6 +3,10 @@
 
 #include <doctest/doctest.h>
 
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
 #include "sim/in_process_transport.hpp"
 
 using namespace flows;
@@ -117,4 +121,48 @@ TEST_CASE("fit_concurrency: never more than the descriptors free allow, never un
   CHECK(jobs::fit_concurrency(1024, 40, 20) == 1);           // no room: one at a time, not none
   CHECK(jobs::fit_concurrency(0, 1024, 10) == 1);
   CHECK(jobs::fit_concurrency(1024, 200, 10, 0) == 190);
+}
+
+namespace {
+struct Recorder : jobs::BatchObserver {
+  std::size_t total = 0, ticks = 0;
+  std::vector<std::string> finished_serials;
+  void started(std::size_t meters) override { total = meters; }
+  void finished(const jobs::MeterOutcome& o) override { finished_serials.push_back(o.serial + (o.ok ? "" : " failed")); }
+  void tick() override { ++ticks; }
+};
+}  // namespace
+
+TEST_CASE("run_batch tells its observer the size, each outcome as it ends, and ticks while it waits") {
+  auto fleet = fleet_of(2);
+  const UtcTime now = *sim::parse_utc("2024-03-02T00:00:00Z");
+  // A meter that takes 120 ms to answer.
+  jobs::MeterJob slow_csq = [](meter::Meter& m, const jobs::MeterTarget& t) -> Task<jobs::CommandResult> {
+    boost::asio::steady_timer wait(co_await boost::asio::this_coro::executor, std::chrono::milliseconds(120));
+    co_await wait.async_wait(boost::asio::use_awaitable);
+    co_return co_await read_csq(m, t);
+  };
+  Recorder seen;
+  jobs::BatchOptions o;
+  o.concurrency = 1;  // one after the other: 2 × 120 ms, ticks every 20 ms
+  o.transport = sim::in_process_factory(fleet, [now] { return now; });
+  o.observer = &seen;
+  o.tick_every = std::chrono::milliseconds(20);
+  std::vector<jobs::MeterTarget> targets{{"EML0000000011", {}, false, ""},
+                                         {"EML0000000099", {}, false, ""},
+                                         {"EML0000000010", {}, false, ""}};
+  auto out = jobs::run_batch(targets, emop::ObjectTable::builtin(), o, slow_csq);
+  CHECK(seen.total == 3);
+  CHECK(seen.finished_serials == std::vector<std::string>{"EML0000000011", "EML0000000099 failed", "EML0000000010"});
+  CHECK(seen.ticks >= 5);
+
+  // The ticker stops with the last meter: a batch does not wait out a pending tick.
+  Recorder again;
+  o.observer = &again;
+  o.tick_every = std::chrono::seconds(30);
+  const auto t0 = std::chrono::steady_clock::now();
+  jobs::run_batch(targets, emop::ObjectTable::builtin(), o, slow_csq);
+  CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(20));
+  CHECK(again.ticks == 0);
+  CHECK(again.finished_serials.size() == 3);
 }

@@ -101,7 +101,7 @@ B1=$(balance $T1); B2=$(balance $T2)
 # --dry-run: lists both, changes nothing, and never shows a whole token.
 OUT=$("$EMOP" push tokens --dry-run 2>&1); RC=$?
 expect_eq "dry-run status" "$RC" 0
-expect_eq "dry-run lists 2 would_send" "$(grep -c would_send <<<"$OUT")" 2
+expect_eq "dry-run lists 2 would_send" "$(grep -v '^push ' <<<"$OUT" | grep -c would_send)" 2
 if grep -q "$TOK1" <<<"$OUT"; then fail "dry-run prints a whole token"; else pass; fi
 if grep -q "token=…${TOK1: -4}" <<<"$OUT"; then pass; else fail "dry-run shows the token's last 4 digits: $OUT"; fi
 expect_eq "dry-run leaves A1 waiting" "$(status_of $A1)" wait_token_push
@@ -122,9 +122,10 @@ expect_eq "attempts recorded and finished" \
   "$(sql "SELECT count(*) FROM public.topup_token_push_attempts WHERE outcome = 'completed' AND finished_at IS NOT NULL")" 2
 
 # Re-run: nothing sent.
-OUT=$("$EMOP" push tokens --json 2>&1); RC=$?
+OUT=$("$EMOP" push tokens --json 2>"$WORK/err"); RC=$?
 expect_eq "re-run status" "$RC" 0
-expect_eq "re-run sends nothing" "$(tr -d ' \n' <<<"$OUT")" "[]"
+expect_eq "re-run sends nothing (JSON Lines: no line)" "$OUT" ""
+expect_eq "re-run summary on stderr" "$(cat "$WORK/err")" "push tokens: 0 topups, in 0.0 s"
 expect_eq "re-run: T1 transaction count unchanged" "$(txcount $T1)" 1
 
 # A token already used (same token on a new topup): the meter refuses it → failed_token_push.
@@ -179,7 +180,7 @@ B2=$(balance $T2); C2=$(txcount $T2)
 sql "INSERT INTO public.topup_token_push_attempts (topup_id, meter, meter_balance_before, transaction_count_before)
      VALUES ('$A6', '00000000-0000-0000-0000-000000000002', $B2, $C2)" >/dev/null
 OUT=$("$EMOP" push tokens --dry-run 2>&1)
-expect_eq "dry-run shows the interrupted attempt" "$(grep -c would_resolve <<<"$OUT")" 1
+expect_eq "dry-run shows the interrupted attempt" "$(grep -v '^push ' <<<"$OUT" | grep -c would_resolve)" 1
 OUT=$("$EMOP" push tokens 2>&1); RC=$?
 expect_eq "not-landed attempt: status" "$RC" 0
 expect_eq "not-landed attempt: completed" "$(status_of $A6)" completed
@@ -194,7 +195,7 @@ sql "INSERT INTO public.customer_tariffs (customer, period_start, discount, unit
   ('00000000-0000-0000-0000-0000000000c2', '$PERIOD', 20, 0.18760, 0.52456)" >/dev/null
 OUT=$("$EMOP" push tariffs --esco pushco --dry-run 2>&1); RC=$?
 expect_eq "tariffs dry-run status" "$RC" 0
-expect_eq "tariffs dry-run plans 2 writes" "$(grep -c would_write <<<"$OUT")" 2
+expect_eq "tariffs dry-run plans 2 writes" "$(grep -v '^push ' <<<"$OUT" | grep -c would_write)" 2
 expect_eq "tariffs dry-run records nothing" "$(sql 'SELECT count(*) FROM public.meter_tariff_pushes')" 0
 OUT=$("$EMOP" push tariffs --esco pushco 2>&1); RC=$?
 expect_eq "tariffs push status" "$RC" 0
@@ -208,27 +209,36 @@ OUT=$("$EMOP" --host "$(host_of $T2):$PORT" tariffs_future_read $T2 --json)
 check_py "T2 future unit rate" "D(str(__import__('json').loads('''$OUT''')['value']['unit_rate_element_b'])) == D('0.18760')"
 OUT=$("$EMOP" push tariffs --esco pushco 2>&1); RC=$?
 expect_eq "tariffs re-run status" "$RC" 0
-expect_eq "tariffs re-run: both up to date" "$(grep -c up_to_date <<<"$OUT")" 2
+expect_eq "tariffs re-run: both up to date" "$(grep -v '^push ' <<<"$OUT" | grep -c up_to_date)" 2
 expect_eq "tariffs re-run records nothing" "$(sql 'SELECT count(*) FROM public.meter_tariff_pushes')" 2
 
 # ======================================================================= clock
-OUT=$("$EMOP" push clock --esco pushco --dry-run --json 2>&1); RC=$?
+OUT=$("$EMOP" push clock --esco pushco --dry-run --json 2>>"$WORK/clock.err"); RC=$?
 expect_eq "clock dry-run status" "$RC" 0
 check_py "clock dry-run: K would be corrected, N not" \
-  "{r['serial']: r['action'] for r in __import__('json').loads('''$OUT''')}.get('$K') == 'would_correct' and {r['serial']: r['action'] for r in __import__('json').loads('''$OUT''')}.get('$N') == 'within_threshold'"
-OUT=$("$EMOP" push clock --esco pushco --dry-run --json 2>&1)
+  "{r['serial']: r['action'] for r in [__import__('json').loads(l) for l in '''$OUT'''.splitlines()]}.get('$K') == 'would_correct' and {r['serial']: r['action'] for r in [__import__('json').loads(l) for l in '''$OUT'''.splitlines()]}.get('$N') == 'within_threshold'"
+"$EMOP" push clock --esco pushco --dry-run >/dev/null 2>"$WORK/err"
+SUMMARY=$(cat "$WORK/err")
+N_METERS=$(grep -c '' <<<"$OUT")
+N_WITHIN=$(grep -c '"within_threshold"' <<<"$OUT")
+expect_eq "clock dry-run summary: one line, by action" "$(grep -c '' <<<"$SUMMARY")" 1
+expect_match "clock dry-run summary: the count and the time" "$SUMMARY" "^push clock: $N_METERS meters: .*, in [0-9]+\.[0-9] s$"
+expect_eq "clock dry-run summary: both kinds" "$(grep -c '1 would_correct' <<<"$SUMMARY")$(grep -c "$N_WITHIN within_threshold" <<<"$SUMMARY")" 11
+"$EMOP" push clock --esco pushco --dry-run --quiet >/dev/null 2>"$WORK/err"
+expect_eq "--quiet: no summary" "$(cat "$WORK/err")" ""
+OUT=$("$EMOP" push clock --esco pushco --dry-run --json 2>>"$WORK/clock.err")
 check_py "clock dry-run changed nothing (K still ~300 s ahead)" \
-  "[abs(r['drift_before_seconds'] - 300) <= 3 for r in __import__('json').loads('''$OUT''') if r['serial'] == '$K'] == [True]"
-OUT=$("$EMOP" push clock --threshold 60 --json 2>&1); RC=$?
+  "[abs(r['drift_before_seconds'] - 300) <= 3 for r in [__import__('json').loads(l) for l in '''$OUT'''.splitlines()] if r['serial'] == '$K'] == [True]"
+OUT=$("$EMOP" push clock --threshold 60 --json --quiet 2>>"$WORK/clock.err"); RC=$?
 expect_eq "clock push status" "$RC" 0
 log "clock: $(tr -d '\n ' <<<"$OUT" | head -c 600)"
 check_py "K corrected: drift after < 5 s" \
-  "[r['action'] == 'corrected' and abs(r['drift_after_seconds']) < 5 for r in __import__('json').loads('''$OUT''') if r['serial'] == '$K'] == [True]"
+  "[r['action'] == 'corrected' and abs(r['drift_after_seconds']) < 5 for r in [__import__('json').loads(l) for l in '''$OUT'''.splitlines()] if r['serial'] == '$K'] == [True]"
 check_py "N (10 s) untouched at threshold 60" \
-  "[r['action'] == 'within_threshold' and 7 <= r['drift_before_seconds'] <= 13 for r in __import__('json').loads('''$OUT''') if r['serial'] == '$N'] == [True]"
-OUT=$("$EMOP" push clock --threshold 60 --json 2>&1)
+  "[r['action'] == 'within_threshold' and 7 <= r['drift_before_seconds'] <= 13 for r in [__import__('json').loads(l) for l in '''$OUT'''.splitlines()] if r['serial'] == '$N'] == [True]"
+OUT=$("$EMOP" push clock --threshold 60 --json --quiet 2>>"$WORK/clock.err")
 check_py "clock re-run: nothing over the threshold" \
-  "all(r['action'] == 'within_threshold' for r in __import__('json').loads('''$OUT'''))"
+  "all(r['action'] == 'within_threshold' for r in [__import__('json').loads(l) for l in '''$OUT'''.splitlines()])"
 
 
 # ============================================================ tokens, answers lost

@@ -114,29 +114,52 @@ run --timeout 2 --retries 1 csq "$SLOW"; expect_status 0 "a connection right aft
 
 # --- batches: the good meters' results on stdout, one line per failed meter on stderr
 run --timeout 1 --retries 1 csq --serials "$OK1,$SIL,$OK2"; expect_status 7 "batch with a silent meter"
-expect_stdout "$OK1 csq=10"$'\n'"$OK2 csq=11"
+expect_stdout_lines "$OK1 csq=10"$'\n'"$OK2 csq=11"
 expect_err_contains "emop: $SIL: no answer"
 expect_err_contains "emop: csq: 1 of 3 meters failed"
 if [[ $(grep -c "^emop: EML" <<<"$ERR") == 1 && $(grep -c '' <<<"$ERR") == 2 ]]; then pass; else
   fail "one line per failed meter (and one summary line)"; fi
+# Streamed: the good meters' lines are out while the silent one is still awaited.
+LAST_CMD="emop --timeout 4 --retries 1 csq --serials $OK1,$SIL,$OK2 (streaming)"
+"$EMOP" --timeout 4 --retries 1 csq --serials "$OK1,$SIL,$OK2" >"$WORK/stream.out" 2>"$WORK/stream.err" &
+STREAMER=$!
+for _ in $(seq 30); do [[ $(grep -c csq= "$WORK/stream.out") == 2 ]] && break; sleep 0.1; done
+if [[ $(grep -c csq= "$WORK/stream.out") == 2 ]] && kill -0 "$STREAMER" 2>/dev/null; then pass; else
+  fail "$LAST_CMD: the good meters' results were not printed before the silent meter's timeout"; fi
+wait "$STREAMER"
+# On a terminal: a progress line on stderr, redrawn in place; none with --quiet; colour for failures.
+if command -v script >/dev/null; then
+  TTY_OUT=$(env -u NO_COLOR TERM=xterm script -qec "$EMOP ${FAST[*]} csq --serials $OK1,$NAK,$OK2" /dev/null)
+  if [[ $TTY_OUT == *"csq: 3 of 3 meters, 1 failed"* && $TTY_OUT == *$'\r\x1b[K'* ]]; then pass; else
+    fail "progress line on a terminal: got [$(cat -v <<<"$TTY_OUT")]"; fi
+  if [[ $TTY_OUT == *$'\x1b[31memop: '"$NAK"* ]]; then pass; else fail "a failure in red on a terminal: [$(cat -v <<<"$TTY_OUT")]"; fi
+  TTY_OUT=$(TERM=xterm NO_COLOR=1 script -qec "$EMOP ${FAST[*]} --quiet csq --serials $OK1,$NAK,$OK2" /dev/null)
+  if [[ $TTY_OUT != *$'\x1b['* && $TTY_OUT == *"emop: $NAK: "* ]]; then pass; else
+    fail "--quiet and NO_COLOR on a terminal: no progress line, no colour, the error still: [$(cat -v <<<"$TTY_OUT")]"; fi
+else
+  fail "script(1) is not installed: the terminal checks cannot run"
+fi
+run --color always "${FAST[@]}" csq --serials "$OK1,$NAK"; expect_status 7
+expect_err_contains $'\x1b[31memop: '"$NAK"
+if [[ $ERR != *" of 2 meters, "* ]]; then pass; else fail "no progress line when stderr is not a terminal"; fi
 run "${FAST[@]}" csq --serials "$OK1,$NAK,$OK2,$REF,$CRC"; expect_status 7 "batch with three faulty meters"
-expect_stdout "$OK1 csq=10"$'\n'"$OK2 csq=11"
+expect_stdout_lines "$OK1 csq=10"$'\n'"$OK2 csq=11"
 for s in "$NAK" "$REF" "$CRC"; do
   if [[ $(grep -c "^emop: $s: " <<<"$ERR") == 1 ]]; then pass; else fail "one stderr line for $s"; fi
 done
 expect_err_contains "emop: csq: 3 of 5 meters failed"
 run --json "${FAST[@]}" csq --serials "$OK1,$NAK"; expect_status 7
-check_py "--json batch with a failure" "$(json_get "[(o['serial'], o['ok'], o.get('value'), o.get('status')) for o in j] == [('$OK1', True, 10, None), ('$NAK', False, None, 5)]")"
+check_py "--json batch with a failure" "$(jsonl_get "[(o['serial'], o['ok'], o.get('value'), o.get('status')) for o in j] == sorted([('$OK1', True, 10, None), ('$NAK', False, None, 5)])")"
 run "${FAST[@]}" read --serials "$OK1,$RST"; expect_status 7 "multi-line result in a batch"
 expect_line "$OK1 hardware=B1.w"
 if [[ $(grep -vc "^$OK1 " <<<"$OUT") == 0 ]]; then pass; else fail "every stdout line of a batch carries its serial"; fi
 # A serial the inventory does not know is that meter's failure (status 3), not the batch's.
 run "${FAST[@]}" csq --serials "$OK1,EML0000000000,$OK2"; expect_status 7 "batch with an unknown serial"
-expect_stdout "$OK1 csq=10"$'\n'"$OK2 csq=11"
+expect_stdout_lines "$OK1 csq=10"$'\n'"$OK2 csq=11"
 expect_err_contains "emop: EML0000000000: meter EML0000000000 is not in the inventory $INVENTORY"
 expect_err_contains "emop: csq: 1 of 3 meters failed"
 run --json "${FAST[@]}" csq --serials "$OK1,EML0000000000"; expect_status 7
-check_py "--json batch with an unknown serial" "$(json_get "[(o['serial'], o['ok'], o.get('status')) for o in j] == [('$OK1', True, None), ('EML0000000000', False, 3)]")"
+check_py "--json batch with an unknown serial" "$(jsonl_get "[(o['serial'], o['ok'], o.get('status')) for o in j] == sorted([('$OK1', True, None), ('EML0000000000', False, 3)])")"
 run "${FAST[@]}" csq --serials "EML0000000000,EML0000000001"; expect_status 3 "batch of unknown serials only"
 run "${FAST[@]}" csq EML0000000000; expect_status 3 "one unknown serial"; expect_one_line_error; expect_stdout_empty
 # All failing alike: that status, not 7.

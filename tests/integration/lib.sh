@@ -173,6 +173,11 @@ expect_line() {
   if grep -Fxq -- "$1" <<<"$OUT"; then pass; else fail "stdout lacks the line '$1'"; fi
 }
 # expect_stdout TEXT: stdout is exactly TEXT.
+# expect_stdout_lines TEXT: stdout holds TEXT's lines, in any order (a batch prints
+# each meter's result as it ends).
+expect_stdout_lines() {
+  if [[ $(sort <<<"$OUT") == "$(sort <<<"$1")" ]]; then pass; else fail "$LAST_CMD: stdout [$OUT], expected the lines [$1] in any order"; fi
+}
 expect_stdout() {
   if [[ "$OUT" == "$1" ]]; then pass; else fail "stdout is not '$1'"; fi
 }
@@ -218,6 +223,11 @@ PYEOF
 value_of() { grep -m1 "^$1=" <<<"$OUT" | cut -d= -f2-; }
 # json_get PYEXPR: evaluates PYEXPR on j = json.loads(stdout).
 json_get() { python3 -c "import json,sys; from decimal import Decimal as D; j=json.loads(sys.stdin.read()); print($1)" <<<"$OUT"; }
+# jsonl_get PYEXPR: evaluates PYEXPR on j = the JSON Lines of stdout, one object per
+# line, sorted by serial (a batch prints each meter as it ends).
+jsonl_get() {
+  python3 -c "import json,sys; from decimal import Decimal as D; j=sorted((json.loads(l) for l in sys.stdin.read().splitlines()), key=lambda o: o['serial']); print($1)" <<<"$OUT"
+}
 
 # known_bug DESCRIPTION: a real defect found by this test; reported loudly, counted,
 # and not treated as a pass (finish exits 77, which ctest reports as skipped).

@@ -204,15 +204,20 @@ check_py "--json future tariff: no active-only fields" "$(json_get "'threshold_m
 run --json read "$B"; expect_status 0
 check_py "--json read of a twin meter" "$(json_get "j['value']['hardware'] == 'C1.w' and set(j['value']) == {'hardware', 'element_a', 'element_b'}")"
 run --json csq --serials "$A,$B,$C"; expect_status 0
-check_py "--json batch is an array in order" "$(json_get "[(o['serial'], o['value'], o['ok']) for o in j] == [('$A', 16, True), ('$B', 12, True), ('$C', 31, True)]")"
+check_py "--json batch: JSON Lines, one object per meter" "$(jsonl_get "sorted([(o['serial'], o['value'], o['ok']) for o in j]) == sorted([('$A', 16, True), ('$B', 12, True), ('$C', 31, True)])")"
+if [[ $(grep -c '' <<<"$OUT") == 3 ]]; then pass; else fail "--json batch: three lines"; fi
+run --json --keep-order csq --serials "$C,$A,$B"; expect_status 0
+check_py "--json --keep-order: in the order named" "$(python3 -c "import json,sys; print([json.loads(l)['serial'] for l in sys.stdin.read().splitlines()] == ['$C', '$A', '$B'])" <<<"$OUT")"
 
 # --- naming the meter: positional, -s, --serials, --serials-file all agree
 run firmware_version "$B"; P_OUT=$OUT
 run firmware_version -s "$B"; expect_status 0; expect_stdout "$P_OUT"
 run firmware_version --serial "$B"; expect_status 0; expect_stdout "$P_OUT"
-run csq --serials "$A,$C"; expect_status 0; expect_stdout "$A csq=16"$'\n'"$C csq=31"
+run --keep-order csq --serials "$A,$C"; expect_status 0; expect_stdout "$A csq=16"$'\n'"$C csq=31"
 printf '# meters to read\n%s\n\n  %s  \n# end\n' "$C" "$A" >"$WORK/serials.txt"
-run csq --serials-file "$WORK/serials.txt"; expect_status 0; expect_stdout "$C csq=31"$'\n'"$A csq=16"
+run --keep-order csq --serials-file "$WORK/serials.txt"; expect_status 0; expect_stdout "$C csq=31"$'\n'"$A csq=16"
+run csq --serials-file "$WORK/serials.txt"; expect_status 0
+expect_stdout_lines "$C csq=31"$'\n'"$A csq=16"
 run --host "127.0.71.2:$PB" csq; expect_status 0; expect_stdout "csq=12"   # --host without an inventory entry
 
 finish

@@ -83,9 +83,9 @@ run three_phase_serial "$SP"; expect_status 5; expect_one_line_error
 
 # One batch across kinds.
 run hardware --serials "$AX,$CX,$SP"; expect_status 0
-expect_stdout "$AX hardware=P1.ax"$'\n'"$CX hardware=P1.cx"$'\n'"$SP hardware=B1.w"
+expect_stdout_lines "$AX hardware=P1.ax"$'\n'"$CX hardware=P1.cx"$'\n'"$SP hardware=B1.w"
 run three_phase_serial --serials "$AX,$SP,$CX"; expect_status 7 "three_phase_serial on a mixed batch"
-expect_stdout "$AX three_phase_serial=$AX"$'\n'"$CX three_phase_serial=$CX"
+expect_stdout_lines "$AX three_phase_serial=$AX"$'\n'"$CX three_phase_serial=$CX"
 expect_err_contains "emop: $SP: "
 
 # --- three_phase_intervals: yesterday's 48 half hours into a CSV, written whole
