@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Mistyped and missing commands: one line naming the word and the nearest command,
 # exit status 2, in every tool and at every level.
-#   commands_test.sh EMOP EMLITE_SIM FLOWS_BILL
+#   commands_test.sh EMOP EMLITE_SIM FLOWS_BILL MEDIATORS
 set -uo pipefail
-emop=$1 sim=$2 bill=$3
+emop=$1 sim=$2 bill=$3 MEDIATORS=${4:-}
 failures=0
 check() {  # what expected actual
   if [[ "$2" == "$3" ]]; then echo "ok: $1"; else echo "FAIL: $1: expected [$2], got [$3]"; failures=$((failures + 1)); fi
@@ -40,4 +40,16 @@ check "emlite-sim help serve = emlite-sim serve --help" "$("$sim" serve --help)"
 expect 2 "emop: unknown command 'prepay_balanse' (did you mean prepay_balance?); see emop --help" \
   "$emop" help prepay_balanse
 expect 2 "emop db: unknown command 'migrte' (did you mean migrate?); see emop db --help" "$emop" help db migrte
+# --json before the command is the command's own --json, in every tool.
+quote=(quote tariff --benchmark-unit-rate 0.2345 --benchmark-standing-charge 0.6556 --discount 25)
+check "flows-bill --json before the command = after it" "$("$bill" "${quote[@]}" --json)" "$("$bill" --json "${quote[@]}")"
+check "flows-bill --json: the customer's unit rate as a decimal string" '"0.17587"' \
+  "$("$bill" --json "${quote[@]}" | python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)["customer"]["unit_rate"]))')"
+if [[ -n "${MEDIATORS:-}" ]]; then
+  expect 2 "mediators: mediators certs init has no JSON output (--json)" "$MEDIATORS" --json certs init --esco x --dir "/tmp/commands_test_ca.$$"
+  expect 2 "mediators: mediators certs init has no JSON output (--json)" "$MEDIATORS" certs init --esco x --dir "/tmp/commands_test_ca.$$" --json
+  check "mediators certs init with --json wrote nothing" "no" "$([[ -e /tmp/commands_test_ca.$$ ]] && echo yes || echo no)"
+else
+  echo "FAIL: MEDIATORS is not set"; failures=$((failures + 1))
+fi
 exit $((failures > 0))
