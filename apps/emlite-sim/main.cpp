@@ -139,7 +139,7 @@ int run_serve(const ServeArgs& a) {
   if (!a.state_dir.empty()) o.state_dir = a.state_dir;
 
   asio::io_context io(1);
-  sim::Server server(io, std::move(meters), faults, o, [](const std::string& line) { std::cerr << "emlite-sim: " << line << "\n"; });
+  sim::Server server(io, std::move(meters), faults, o, [](const std::string& line) { std::cerr << line << "\n"; });
   server.start(a.control.empty() ? std::nullopt : std::optional<std::string>(a.control));
 
   if (!a.fleet_out.empty()) {
@@ -147,7 +147,7 @@ int run_serve(const ServeArgs& a) {
     write_file_atomically(a.fleet_out, sim::inventory_to_yaml(specs));
   }
   if (!a.topology_out.empty()) write_file_atomically(a.topology_out, sim::topology_yaml(specs, a.topology));
-  std::cerr << "emlite-sim: serving " << server.meter_count() << " meters"
+  std::cerr << "serving " << server.meter_count() << " meters"
             << (a.control.empty() ? "" : ", control on port " + std::to_string(server.control_port())) << "\n";
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -156,7 +156,7 @@ int run_serve(const ServeArgs& a) {
     io.stop();
   });
   io.run();
-  std::cerr << "emlite-sim: stopped" << (a.state_dir.empty() ? "" : ", state saved in " + a.state_dir) << "\n";
+  std::cerr << "stopped" << (a.state_dir.empty() ? "" : ", state saved in " + a.state_dir) << "\n";
   return 0;
 }
 

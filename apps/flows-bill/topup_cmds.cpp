@@ -128,7 +128,7 @@ int run_tokens(const Globals& g, const TopupArgs& a) {
     if (!o.ok) std::cerr << fmt::format("flows-bill: topup {} ({}): {}\n", o.topup, o.serial, o.detail);
   }
   if (a.json) std::cout << rows.dump(2) << "\n";
-  std::cerr << fmt::format("flows-bill: {} tokens fetched, {} failed\n", r.outcomes.size() - r.failed(), r.failed());
+  std::cerr << fmt::format("{} tokens fetched, {} failed\n", r.outcomes.size() - r.failed(), r.failed());
   return r.failed() ? exit_token_failures : 0;
 }
 
@@ -154,7 +154,7 @@ int run_due(const Globals& g, const TopupArgs& a) {
                           : fmt::format("none customer={} serial={}: {}\n", w.email, w.serial, d.reason));
   }
   if (a.json) std::cout << rows.dump(2) << "\n";
-  std::cerr << fmt::format("flows-bill: {} wallets, {} auto top-ups {}\n", r.rows.size(),
+  std::cerr << fmt::format("{} wallets, {} auto top-ups {}\n", r.rows.size(),
                            a.dry_run ? std::count_if(r.rows.begin(), r.rows.end(),
                                                      [](const jobs::DueRow& x) { return x.decision.due; })
                                      : static_cast<long>(r.made),
@@ -269,18 +269,18 @@ int run_apply(const Globals& g, const ApplyArgs& a) {
     for (const auto& c : m.plan.changed) {
       rows.push_back(credit_json(c, "changed_after_payout"));
       std::cerr << fmt::format(
-          "flows-bill: {} {}: paid £{}, the month's credit is now £{} ({:+} p); not paid again\n", m.month.to_string(),
+          "flows-bill: warning: {} {}: paid £{}, the month's credit is now £{} ({:+} p); not paid again\n", m.month.to_string(),
           c.plot, pounds(*c.paid_pence), pounds(c.credit_pence), c.credit_pence - *c.paid_pence);
     }
     out.push_back({{"month", m.month.to_string()}, {"scheduled_at", format_iso_utc(m.scheduled_at)},
                    {"already_paid", m.plan.already_paid}, {"properties", rows}});
-    std::cerr << fmt::format("flows-bill: solar credits {}: {} {}, {} paid before, {} without a supply meter, {} "
+    std::cerr << fmt::format("solar credits {}: {} {}, {} paid before, {} without a supply meter, {} "
                              "changed since paid\n",
                              m.month.to_string(), m.plan.to_apply.size(), verb, m.plan.already_paid,
                              m.plan.no_meter.size(), m.plan.changed.size());
   }
   if (a.json) std::cout << out.dump(2) << "\n";
-  if (months.empty()) std::cerr << "flows-bill: no month of solar credits is due\n";
+  if (months.empty()) std::cerr << "no month of solar credits is due\n";
   return unapplied ? to_int(ExitCode::partial) : 0;
 }
 

@@ -28,9 +28,11 @@ namespace asio = boost::asio;
 namespace {
 
 std::mutex log_mutex;
+// What the gateway does, one line each (not prefixed: only errors and warnings
+// start with the tool's name).
 void log_line(const std::string& line) {
   std::lock_guard g(log_mutex);
-  std::cerr << "mediators: " << line << "\n";
+  std::cerr << line << "\n";
 }
 
 // The meters, loaded now and on every refresh; a failed refresh keeps the last list.
@@ -44,7 +46,8 @@ class Refresher {
       engine_.set_meters(meters);
       log_line(std::string(why) + ": serving " + count_of(static_cast<long long>(meters.size()), "meter") + " from " + source_.describe());
     } catch (const std::exception& e) {
-      log_line(std::string(why) + ": could not reload the meters (" + e.what() + "); still serving the last list");
+      log_line("mediators: warning: " + std::string(why) + ": could not reload the meters (" + e.what() +
+               "); still serving the last list");
     }
   }
 

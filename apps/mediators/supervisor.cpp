@@ -36,7 +36,9 @@ std::string self_exe() {
   return std::string(buf.data(), static_cast<std::size_t>(n));
 }
 
-void note(const std::string& line) { std::cerr << "mediators: supervisor: " << line << std::endl; }
+// What the supervisor does (not prefixed), and its errors ("mediators: supervisor: …").
+void note(const std::string& line) { std::cerr << "supervisor: " << line << std::endl; }
+void note_error(const std::string& line) { std::cerr << "mediators: supervisor: " << line << std::endl; }
 
 // Runs `mediators serve …` once; its wait status.
 int run_once(const std::string& exe, const std::vector<std::string>& args) {
@@ -87,7 +89,7 @@ int supervise(const gateway::GatewayDefinition& d, const GatewayFiles& f) {
     const int status = run_once(exe, args);
     if (stop_requested || (WIFEXITED(status) && WEXITSTATUS(status) == 0)) break;
     if (WIFEXITED(status) && (WEXITSTATUS(status) == 2 || WEXITSTATUS(status) == 3)) {
-      note("the gateway " + describe_status(status) + ": its configuration is wrong, not restarting");
+      note_error("the gateway " + describe_status(status) + ": its configuration is wrong, not restarting");
       code = WEXITSTATUS(status);
       break;
     }
@@ -119,7 +121,7 @@ int supervise(const gateway::GatewayDefinition& d, const GatewayFiles& f) {
     write_file_atomically(f.pid, std::to_string(::getpid()) + "\n", 0600);
     code = supervise(d, f);
   } catch (const std::exception& e) {
-    note(e.what());
+    note_error(e.what());
   }
   std::_Exit(code);
 }

@@ -14,13 +14,13 @@ void forward_global_json(CLI::App& app) {
   const CLI::Option* global = app.get_option_no_throw("--json");
   if (global == nullptr || global->count() == 0) return;
   CLI::App* chosen = &app;
-  std::string path = app.get_name();
+  std::string path;  // the command's words, without the tool's name (the error line starts with it)
   for (bool deeper = true; deeper;) {
     deeper = false;
     for (CLI::App* sub : chosen->get_subcommands())
       if (sub->parsed()) {
         chosen = sub;
-        path += " " + sub->get_name();
+        path += (path.empty() ? "" : " ") + sub->get_name();
         deeper = true;
         break;
       }

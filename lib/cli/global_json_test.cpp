@@ -47,7 +47,7 @@ TEST_CASE("--json after the command is its own, as ever; without --json nothing 
 
 TEST_CASE("a command without JSON output refuses a --json, before or after it, naming itself") {
   Tool a;
-  CHECK_THROWS_WITH_AS(a.parse({"--json", "send"}), "demo send has no JSON output (--json)", flows::Error);
+  CHECK_THROWS_WITH_AS(a.parse({"--json", "send"}), "send has no JSON output (--json)", flows::Error);
   Tool b;
-  CHECK_THROWS_WITH_AS(b.parse({"send", "--json"}), "demo send has no JSON output (--json)", flows::Error);
+  CHECK_THROWS_WITH_AS(b.parse({"send", "--json"}), "send has no JSON output (--json)", flows::Error);
 }

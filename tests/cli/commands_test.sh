@@ -46,8 +46,8 @@ check "flows-bill --json before the command = after it" "$("$bill" "${quote[@]}"
 check "flows-bill --json: the customer's unit rate as a decimal string" '"0.17587"' \
   "$("$bill" --json "${quote[@]}" | python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)["customer"]["unit_rate"]))')"
 if [[ -n "${MEDIATORS:-}" ]]; then
-  expect 2 "mediators: mediators certs init has no JSON output (--json)" "$MEDIATORS" --json certs init --esco x --dir "/tmp/commands_test_ca.$$"
-  expect 2 "mediators: mediators certs init has no JSON output (--json)" "$MEDIATORS" certs init --esco x --dir "/tmp/commands_test_ca.$$" --json
+  expect 2 "mediators: certs init has no JSON output (--json)" "$MEDIATORS" --json certs init --esco x --dir "/tmp/commands_test_ca.$$"
+  expect 2 "mediators: certs init has no JSON output (--json)" "$MEDIATORS" certs init --esco x --dir "/tmp/commands_test_ca.$$" --json
   check "mediators certs init with --json wrote nothing" "no" "$([[ -e /tmp/commands_test_ca.$$ ]] && echo yes || echo no)"
 else
   echo "FAIL: MEDIATORS is not set"; failures=$((failures + 1))
