@@ -211,14 +211,19 @@ AdoptionStep esco_isolation_step(const CatalogueSnapshot& s) {
 }
 
 // 0012's policies on the tables of an ESCO's meters, properties, accounts,
-// customers and payments, and the read-only roles' tokens masked (only when
-// asked: on an adopted database 0012 itself changes no one's access).
+// customers and payments, the read-only roles' tokens masked, and 0014's
+// policy on flows.sync_runs (only when asked: on an adopted database 0012 and
+// 0014 change no one's access; 0014 applies its policy itself on a database
+// whose adoption already ran this step).
 AdoptionStep esco_isolation_tables_step() {
   return {"esco_isolation_tables",
           "row-level security per ESCO on the tables of its meters, customers, accounts and payments, and the "
-          "read-only roles' tokens masked (public.topups_redacted; asked for with --with-esco-isolation)",
+          "read-only roles' tokens masked (public.topups_redacted), and on flows.sync_runs (asked for with "
+          "--with-esco-isolation)",
           section(migration_sql(12), "-- The visible ids", "-- Applied here") +
-              "SELECT flows.esco_isolation_apply('flows_tools_esco_isolation');\n"};
+              "SELECT flows.esco_isolation_apply('flows_tools_esco_isolation');\n" +
+              section(migration_sql(14), "-- The policies", "-- Applied here") +
+              "SELECT flows.sync_runs_isolation_apply('flows_tools_esco_isolation');\n"};
 }
 
 AdoptionStep schema_version_step(const CatalogueSnapshot& s) {

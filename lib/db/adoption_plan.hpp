@@ -22,7 +22,8 @@
 //   business                  0011 without its row-level security
 //   sync_runs                 0013: flows.sync_runs (emop sync's record of its runs)
 //   esco_isolation            only when asked: 0005's ESCO policies (see below)
-//   esco_isolation_tables     only when asked: 0012's policies and the read-only roles' tokens masked
+//   esco_isolation_tables     only when asked: 0012's policies, the read-only roles' tokens masked,
+//                             0014's policy on flows.sync_runs
 //   record_schema_version     public.flows_migrations: versions 1..N marked "adopted"
 #include <string>
 #include <string_view>

@@ -109,6 +109,10 @@ TEST_CASE("esco isolation: permissive where there was no row-level security, res
   CHECK(has(tables, "CREATE OR REPLACE FUNCTION flows.esco_isolation_apply(policy text)"));
   CHECK(has(tables, "\nSELECT flows.esco_isolation_apply('flows_tools_esco_isolation');\n"));
   CHECK(!has(tables, "PERFORM flows.esco_isolation_apply('esco_isolation')"));
+  // 0014's policy on flows.sync_runs, under the same name.
+  CHECK(has(tables, "CREATE OR REPLACE FUNCTION flows.sync_runs_isolation_apply(policy text)"));
+  CHECK(has(tables, "\nSELECT flows.sync_runs_isolation_apply('flows_tools_esco_isolation');\n"));
+  CHECK(!has(tables, "PERFORM flows.sync_runs_isolation_apply('esco_isolation')"));
 }
 
 TEST_CASE("new tables get the deployed roles' privileges; read-only tables only SELECT") {

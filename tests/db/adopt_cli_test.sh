@@ -155,19 +155,19 @@ expect_eq "the killed step left nothing" "$(sql "SELECT to_regclass('flows.regis
 # --- carried on to the end ---------------------------------------------------------------------
 run db migrate
 expect_status 0 "migrate after the kill"
-expect_line "adopted the deployed Flows schema (sqitch 0006): 6 steps, schema version 13"
+expect_line "adopted the deployed Flows schema (sqitch 0006): 6 steps, schema version 14"
 expect_err_contains "daily_rollup_backfill: batch 1 of 1, 198 register-days"
 run db status
 expect_status 0 "status once adopted"
 expect_line "deployed Flows schema (sqitch 0006), adopted"
-expect_line "schema version 13 (this tool knows 13)"
+expect_line "schema version 14 (this tool knows 14)"
 ADOPTION=$(sql "SELECT string_agg(position || ' ' || step || ' ' || applied_at, ',' ORDER BY position) FROM public.flows_adoption")
 run db migrate
 expect_status 0 "re-run"
-expect_stdout "schema is up to date at version 13"
+expect_stdout "schema is up to date at version 14"
 expect_stderr_empty
 expect_eq "re-run recorded nothing" "$(sql "SELECT string_agg(position || ' ' || step || ' ' || applied_at, ',' ORDER BY position) FROM public.flows_adoption")" "$ADOPTION"
-expect_eq "flows_migrations: 1..13 adopted" "$(sql "SELECT count(*) || ' ' || min(version) || ' ' || max(version) || ' ' || string_agg(DISTINCT checksum, ',') FROM public.flows_migrations")" "13 1 13 adopted"
+expect_eq "flows_migrations: 1..14 adopted" "$(sql "SELECT count(*) || ' ' || min(version) || ' ' || max(version) || ' ' || string_agg(DISTINCT checksum, ',') FROM public.flows_migrations")" "14 1 14 adopted"
 
 # --- nothing the operator had changed ------------------------------------------------------------
 expect_eq "every pre-existing row" "$(sql "SELECT adopt_test.rows()")" "$ROWS_BEFORE"
@@ -310,7 +310,7 @@ expect_eq "statements stored" "$(sql "SELECT count(*) || ' ' || sum(total_pence)
 # The readers read the new tables and write none of them.
 as_reader() { psql "$DB_URL user=$ROLE" -X -qAt -v ON_ERROR_STOP=1 -c "$1" 2>&1; }
 expect_eq "a reader reads the new tables" "$(as_reader "SELECT (SELECT count(*) FROM public.monthly_costs) || ' ' ||
-  (SELECT count(*) > 0 FROM flows.register_interval_daily) || ' ' || (SELECT max(version) FROM public.flows_migrations)")" "2 true 13"
+  (SELECT count(*) > 0 FROM flows.register_interval_daily) || ' ' || (SELECT max(version) FROM public.flows_migrations)")" "2 true 14"
 expect_match "a reader writes none" "$(as_reader "INSERT INTO public.customers (email) VALUES ('x@example')")" "permission denied for table customers"
 # rebuild-rollup (the schema owner) works on the adopted database.
 sql "DELETE FROM flows.register_interval_daily" >/dev/null
@@ -342,25 +342,25 @@ seen_by_reader() {
 expect_eq "before: a reader with flows.esco=hmce still sees every meter" "$(seen_by_reader hmce)" 5
 # (0012 ran as adopted: no one's access changed)
 expect_eq "before: no policy on the business tables, the reader may read tokens" \
-  "$(sql "SELECT (SELECT count(*) FROM pg_policies WHERE tablename IN ('customers', 'topups', 'meter_shadows'))
+  "$(sql "SELECT (SELECT count(*) FROM pg_policies WHERE tablename IN ('customers', 'topups', 'meter_shadows', 'sync_runs'))
     || ' ' || has_column_privilege('$ROLE', 'public.topups', 'token', 'SELECT')
     || ' ' || (to_regclass('public.topups_redacted') IS NULL)")" "0 true true"
 run db migrate --with-esco-isolation
 expect_status 0 "esco isolation added to the adopted database"
-expect_line "adopted the deployed Flows schema (sqitch 0006): 2 steps, schema version 13"
+expect_line "adopted the deployed Flows schema (sqitch 0006): 2 steps, schema version 14"
 expect_eq "after: flows.esco=hmce sees hmce's meters" "$(seen_by_reader hmce)" 2
 expect_eq "after: flows.esco unset sees all, as before" "$(seen_by_reader '')" 5
 expect_eq "escos already had row-level security: the policy is restrictive" \
   "$(sql "SELECT permissive FROM pg_policies WHERE tablename = 'escos' AND policyname = 'flows_tools_esco_isolation'")" RESTRICTIVE
 expect_eq "after: the business tables' policies, no token for the reader, but the masked view" \
   "$(sql "SELECT (SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_policies
-                   WHERE tablename IN ('customers', 'topups', 'meter_shadows', 'wallets')
+                   WHERE tablename IN ('customers', 'topups', 'meter_shadows', 'wallets', 'sync_runs')
                      AND policyname = 'flows_tools_esco_isolation' AND permissive = 'PERMISSIVE')
     || ' ' || has_column_privilege('$ROLE', 'public.topups', 'token', 'SELECT')
     || ' ' || has_column_privilege('$ROLE', 'public.topups', 'amount_pence', 'SELECT')
     || ' ' || has_table_privilege('$ROLE', 'public.topups_redacted', 'SELECT')
     || ' ' || has_column_privilege('flows', 'public.topups', 'token', 'SELECT')")" \
-  "customers,meter_shadows,topups,wallets false true true true"
+  "customers,meter_shadows,sync_runs,topups,wallets false true true true"
 
 # --- a restored dump (no sqitch registry), TimescaleDB's catalogue view imitated ---------------------------
 # What this covers of the TimescaleDB branch: the catalogue read (timescaledb_information.hypertables),
@@ -390,7 +390,7 @@ wait $A1; RC1=$?; wait $A2; RC2=$?
 expect_eq "two adopters at once: both succeed" "$RC1 $RC2" "0 0"
 [[ "$RC1 $RC2" == "0 0" ]] || cat "$WORK/a1.err" "$WORK/a2.err"
 expect_match "one of them adopted" "$(cat "$WORK/a1.out" "$WORK/a2.out")" \
-  "adopted the deployed Flows schema \(restored dump, no sqitch registry\): [0-9]+ steps, schema version 13"
+  "adopted the deployed Flows schema \(restored dump, no sqitch registry\): [0-9]+ steps, schema version 14"
 expect_eq "each step recorded once" "$(sql_in "$DB2" "SELECT count(*) || ' ' || count(DISTINCT step) || ' ' || max(position) FROM public.flows_adoption")" "12 12 12"
 expect_eq "restored dump rollup after adoption" "$(drift_in "$DB2")" 0
 expect_match "backfill progress, batch by batch" "$(cat "$WORK/a1.err" "$WORK/a2.err")" \
@@ -421,7 +421,7 @@ expect_eq "nothing created" "$(sql_in "$DB3" "SELECT to_regclass('public.flows_a
 psql "$ADMIN_URL" -X -qAt -v ON_ERROR_STOP=1 -c "CREATE DATABASE \"$DB4\" TEMPLATE template0" >/dev/null
 FLOWS_DATABASE_URL="$ADMIN_URL dbname=$DB4" run db migrate --with-esco-isolation
 expect_status 0 "fresh database"
-expect_stdout "migrated from version 0 to 13"
+expect_stdout "migrated from version 0 to 14"
 expect_err_contains "emop: warning: --with-esco-isolation is for adopted databases: this one's schema (0005, 0012) has it already"
 expect_eq "no adoption record on a fresh database" "$(sql_in "$DB4" "SELECT to_regclass('public.flows_adoption') IS NULL")" t
 

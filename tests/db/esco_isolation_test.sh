@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Row-level security per ESCO (0005, 0012) as a deployment has it: the schema
+# Row-level security per ESCO (0005, 0012, 0014) as a deployment has it: the schema
 # migrated by an owner role of its own, an application LOGIN role member of
 # flows pinned to ESCO alpha in its connection string, and a LOGIN role
 # granted grafanareader. Two ESCOs' customers, shadows, topups, payments,
-# wallets and payment lines: the pinned role sees and writes only alpha's, the
+# wallets, payment lines and sync runs: the pinned role sees and writes only alpha's, the
 # reader never sees a token but through public.topups_redacted, masked.
 #   esco_isolation_test.sh EMOP      (FLOWS_DATABASE_URL: a superuser conninfo)
 set -u
@@ -88,6 +88,11 @@ INSERT INTO public.wallet_topups (topup_id, customer, meter, reading_at, balance
     JOIN public.customer_accounts ca ON ca.account = a.id;
 INSERT INTO public.meter_tariff_pushes (meter_id, period_start, unit_rate, standing_charge, activation, outcome)
   SELECT id, '2026-11-01', 0.25, 0.5, '2026-11-01 00:00', 'ok' FROM flows.meter_registry;
+INSERT INTO flows.sync_runs (frequency, esco, started_at, finished_at, meters, ok, failed, by_esco) VALUES
+  ('hourly', 'alpha', '2026-11-03T08:00Z', '2026-11-03T08:01Z', 1, 1, 0, '{\"alpha\": {\"meters\": 1, \"ok\": 1, \"failed\": 0}}'),
+  ('hourly', 'beta', '2026-11-03T08:00Z', '2026-11-03T08:01Z', 1, 0, 1, '{\"beta\": {\"meters\": 1, \"ok\": 0, \"failed\": 1}}'),
+  ('daily', NULL, '2026-11-03T09:00Z', '2026-11-03T09:01Z', 2, 1, 1,
+   '{\"alpha\": {\"meters\": 1, \"ok\": 1, \"failed\": 0}, \"beta\": {\"meters\": 1, \"ok\": 0, \"failed\": 1}}');
 " >/dev/null || { echo "FATAL: cannot seed"; exit 1; }
 
 # The rows of every table as the owner sees them: 2 each (3 customers and
@@ -122,6 +127,11 @@ pinned "topup_token_push_attempts" "SELECT count(*) FROM public.topup_token_push
 pinned "wallets" "SELECT count(*) FROM public.wallets" "1"
 pinned "wallet_topups" "SELECT count(*) FROM public.wallet_topups" "1"
 pinned "meter_tariff_pushes" "SELECT count(*) FROM public.meter_tariff_pushes" "1"
+# sync_runs (0014): a run for alpha only; a run over every ESCO counts beta's meters too.
+pinned "sync_runs (beta's and every ESCO's runs hidden)" \
+  "SELECT count(*) || ' ' || string_agg(coalesce(esco, 'all') || ':' || by_esco::text, ',') FROM flows.sync_runs" \
+  '1 alpha:{"alpha": {"ok": 1, "failed": 0, "meters": 1}}'
+pinned "sync_runs: no beta counts anywhere" "SELECT count(*) FROM flows.sync_runs WHERE by_esco ? 'beta'" "0"
 pinned "the application role reads its tokens" "SELECT string_agg(token, ',') FROM public.topups" "11112222333344441234"
 
 # --- writes of beta's rows: an UPDATE touches nothing, an INSERT is refused.
@@ -150,6 +160,11 @@ expect_match "INSERT of a payment for beta's account" \
 expect_match "moving alpha's topup to beta's meter" \
   "$(as_app "UPDATE public.topups SET meter = '$BETA_METER' WHERE meter = '$ALPHA_METER'")" \
   "new row violates row-level security policy"
+expect_match "INSERT of a sync run for beta" \
+  "$(as_app "INSERT INTO flows.sync_runs (frequency, esco, started_at, finished_at, meters, ok, failed)
+             VALUES ('hourly', 'beta', now(), now(), 0, 0, 0)")" "new row violates row-level security policy"
+expect_eq "UPDATE of every sync run touches alpha's only" \
+  "$(psql "$APP_URL" -X -v ON_ERROR_STOP=1 -c "UPDATE flows.sync_runs SET ok = ok" 2>&1)" "UPDATE 1"
 expect_eq "INSERT of a topup for alpha's meter" \
   "$(as_app "INSERT INTO public.topups (meter, amount_pence, reference) VALUES ('$ALPHA_METER', 500, 'new') RETURNING amount_pence")" "500"
 expect_eq "topups as the owner afterwards" \
@@ -161,7 +176,8 @@ unset_app() { psql "$APP_URL" -X -qAt -v ON_ERROR_STOP=1 -c "SET flows.esco = ''
 expect_eq "unset: every row" "$(unset_app "SELECT
   (SELECT count(*) FROM public.customers) || ' ' || (SELECT count(*) FROM flows.meter_shadows) || ' ' ||
   (SELECT count(*) FROM public.topups) || ' ' || (SELECT count(*) FROM public.payment_lines) || ' ' ||
-  (SELECT count(*) FROM public.wallets) || ' ' || (SELECT count(*) FROM flows.register_interval_hh)")" "3 2 3 3 3 2"
+  (SELECT count(*) FROM public.wallets) || ' ' || (SELECT count(*) FROM flows.register_interval_hh) || ' ' ||
+  (SELECT count(*) FROM flows.sync_runs)")" "3 2 3 3 3 2 3"
 
 # --- the read-only role: no token, but the masked one through the view.
 expect_match "reader: SELECT token refused" "$(as_reader "SELECT token FROM public.topups")" \

@@ -33,7 +33,7 @@ run status
 expect_status 0 "status of an empty database"
 LATEST=$(ls "$(dirname "${BASH_SOURCE[0]}")/../../schema" | grep -c '^[0-9]\{4\}_.*\.sql$')
 expect_match "schema line before migrating" "$(head -n 1 <<<"$OUT")" \
-  "^schema: version 0, this tool knows $LATEST; pending: 0001 flows_core, .*, 0013 sync_runs \(run \`emop db migrate\`\)$"
+  "^schema: version 0, this tool knows $LATEST; pending: 0001 flows_core, .*, 0014 sync_runs_isolation \(run \`emop db migrate\`\)$"
 expect_line "fleet: not read until the schema is this tool's"
 run status --json
 expect_eq "JSON before migrating" "$(json_get '(j["schema"]["current_version"], len(j["schema"]["pending"]), j["fleet_read"], j["syncs"])')" \
