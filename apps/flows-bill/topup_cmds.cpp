@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/text.hpp"
 #include "billing/calendar.hpp"
 #include "billing/statement.hpp"
 #include "cli/table.hpp"
@@ -103,8 +104,9 @@ int run_from_payments(const Globals& g, const TopupArgs& a) {
                              p.payment, p.account_number, pounds(p.amount_pence));
   }
   if (a.json) std::cout << rows.dump(2) << "\n";
-  std::cerr << fmt::format("{} topups {}from payments, {} payments without a supply meter\n",
-                           r.made.size(), a.dry_run ? "would be made " : "made ", r.no_meter.size());
+  std::cerr << fmt::format("{} {}from payments, {} without a supply meter\n",
+                           count_of(std::ssize(r.made), "topup"), a.dry_run ? "would be made " : "made ",
+                           count_of(std::ssize(r.no_meter), "payment"));
   return r.no_meter.empty() ? 0 : to_int(ExitCode::partial);
 }
 
@@ -128,7 +130,8 @@ int run_tokens(const Globals& g, const TopupArgs& a) {
     if (!o.ok) std::cerr << fmt::format("flows-bill: topup {} ({}): {}\n", o.topup, o.serial, o.detail);
   }
   if (a.json) std::cout << rows.dump(2) << "\n";
-  std::cerr << fmt::format("flows-bill: {} tokens fetched, {} failed\n", r.outcomes.size() - r.failed(), r.failed());
+  std::cerr << fmt::format("flows-bill: {} fetched, {} failed\n",
+                           count_of(static_cast<long long>(r.outcomes.size() - r.failed()), "token"), r.failed());
   return r.failed() ? exit_token_failures : 0;
 }
 
