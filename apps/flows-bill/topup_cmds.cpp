@@ -157,11 +157,11 @@ int run_due(const Globals& g, const TopupArgs& a) {
                           : fmt::format("none customer={} serial={}: {}\n", w.email, w.serial, d.reason));
   }
   if (a.json) std::cout << rows.dump(2) << "\n";
-  std::cerr << fmt::format("flows-bill: {} wallets, {} auto top-ups {}\n", r.rows.size(),
-                           a.dry_run ? std::count_if(r.rows.begin(), r.rows.end(),
-                                                     [](const jobs::DueRow& x) { return x.decision.due; })
-                                     : static_cast<long>(r.made),
-                           a.dry_run ? "due (dry run: nothing written)" : "made");
+  const long long topups = a.dry_run ? std::count_if(r.rows.begin(), r.rows.end(),
+                                                      [](const jobs::DueRow& x) { return x.decision.due; })
+                                      : static_cast<long long>(r.made);
+  std::cerr << fmt::format("flows-bill: {}, {} {}\n", count_of(std::ssize(r.rows), "wallet"),
+                           count_of(topups, "auto top-up"), a.dry_run ? "due (dry run: nothing written)" : "made");
   return 0;
 }
 

@@ -20,8 +20,9 @@ for tool in emop emlite-sim flows-bill mediators; do
   sections=$(readelf -S --wide "$bin")
   if grep -qE '\.debug_info|\.symtab' <<<"$sections"; then fail "$tool installed with .debug_info or .symtab (not stripped)"
   else ok "$tool installed stripped"; fi
-  size=$(stat -c %s "$bin")
-  (( size < 40 * 1024 * 1024 )) && ok "$tool is $((size / 1024 / 1024)) MB" || fail "$tool is $size bytes"
+  size=$(stat -c %s "$bin") built=$(stat -c %s "$build/apps/$tool/$tool")
+  if (( size * 4 < built )); then ok "$tool installed: $size bytes, built: $built"
+  else fail "$tool installed is $size bytes, not much smaller than the $built bytes built"; fi
   [[ $("$bin" --version) == "$tool "* ]] && ok "installed $tool runs" || fail "installed $tool --version: $("$bin" --version 2>&1)"
   for f in "share/man/man1/$tool.1" "share/bash-completion/completions/$tool" "share/zsh/vendor-completions/_$tool" \
            "share/fish/vendor_completions.d/$tool.fish"; do

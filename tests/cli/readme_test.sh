@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # Runs the README's example blocks as written, so they cannot drift from the tools.
-# Every ```sh block belongs to the section (## or ### heading) it is under; a
-# section's blocks run in order as one script (a block may use what an earlier
-# one of its section made), in a scratch directory with the repository's
-# scripts/ and the build given beside it as scripts/ and build/, the built tools
-# on PATH, under `set -e`. Checked results:
+# Every ```sh block belongs to the chapter (## heading, with its ### sections) it
+# is in; a chapter's blocks run in order as one script (a block may use what an
+# earlier one of its chapter made), in a scratch directory that is $HOME, with the
+# repository's scripts/ and the build given beside it as scripts/ and build/, the
+# built tools on PATH, under `set -e`. Chapters run in README order in the same
+# scratch directory, so one may carry on from the files an earlier one left (the
+# billing chapter starts the database "The Flows database" made, as a reader
+# would). The reader's mail server is an SMTP sink on loopback
+# (tests/db/smtp_sink.py), named by FLOWS_SMTP_URL and FLOWS_SMTP_FROM.
+# Checked results:
 #   cmd   # key=value     the command prints exactly key=value
 #   $ cmd                 (a block written as a session) the lines after it, up to
-#   output                the next `$ `, are exactly what it prints
-# A section that cannot run in a test is listed in `not_run` with the reason, and
-# so is a line (`not_run_lines`); a listed section that is no longer in the README,
+#   output                the next `$ ` or blank line, are exactly what it prints
+# A chapter that cannot run in a test is listed in `not_run` with the reason, and
+# so is a line (`not_run_lines`); a listed chapter that is no longer in the README,
 # or has no sh block, fails the test, so the lists cannot go stale.
 #   readme_test.sh REPO BUILD_DIR
 set -uo pipefail
@@ -18,15 +23,9 @@ repo=$1 build=$(cd "$2" && pwd)
 declare -A not_run=(
   ["## Set up on a fresh Debian 12 machine"]="installs Debian packages, builds, and runs every test (this one too)"
   ["## Using an existing Flows database"]="needs a database built by the deployed Flows tools (tests/db/adopt_cli_test.sh adopts one)"
-  ["## Billing"]="not yet runnable as written: needs benchmarks.yaml and a community with customers the README does not create"
-  ["### Customers, properties and solar installations"]="not yet runnable as written: needs ESCO alpha, its plots and customers.csv"
-  ["### Payments and bank reconciliation"]="not yet runnable as written: needs june.csv and customers; [--mapping …] is a synopsis"
-  ["### Topups, wallets and solar credits paid out"]="not yet runnable as written: needs customers with wallets and a token_command"
-  ["### Statements by email"]="needs a mail server (tests/db/statements_send_test.sh sends to an SMTP sink)"
-  ["### Tariff checks"]="not yet runnable as written: needs customers with tariffs in force"
   ["## The gateway (mediators serve)"]="alternative long-running servers, some needing a database and TLS material (tests/gateway runs them)"
 )
-# Lines of a section that runs, that the test does not run (a prefix of the line, and why).
+# Lines of a chapter that runs, that the test does not run (a prefix of the line, and why).
 declare -A not_run_lines=(
   ["scripts/build.sh "]="installs Debian packages and builds; the test runs against the build it was given"
 )
@@ -37,23 +36,32 @@ ln -s "$repo/scripts" "$work/scripts"
 ln -s "$build" "$work/build"
 failures=0
 cleanup() {
+  [[ -z ${sink_pid:-} ]] || kill "$sink_pid" 2>/dev/null
   "$repo/scripts/pg-local.sh" stop "$work/flows-pg" >/dev/null 2>&1 || true
-  rm -rf "$work"
+  if [[ -n ${README_TEST_KEEP:-} ]]; then echo "kept: $work"; else rm -rf "$work"; fi   # to read the chapters' logs
 }
 trap cleanup EXIT
 
-# sections: "HEADING<TAB>N" for every heading with N sh blocks, in README order.
+# The reader's mail server: an SMTP sink on loopback (Debian's python3-aiosmtpd).
+mkdir -p "$work/mail"
+/usr/bin/python3 "$repo/tests/db/smtp_sink.py" --dir "$work/mail" --port-file "$work/mail.port" 2>"$work/smtp.log" &
+sink_pid=$!
+for _ in $(seq 1 100); do [[ -s $work/mail.port ]] && break; sleep 0.1; done
+if [[ ! -s $work/mail.port ]]; then echo "FAIL: the SMTP sink did not start: $(tail -n 3 "$work/smtp.log")"; exit 1; fi
+smtp_url=smtp://127.0.0.1:$(cat "$work/mail.port")
+
+# sections: "HEADING<TAB>N" for every chapter (## heading) with N sh blocks, in README order.
 sections() {
   awk '/^```sh$/ {inside = 1; n[h]++; next}
        inside && /^```$/ {inside = 0; next}
        inside {next}
-       /^##+ / {h = $0; order[++k] = h}
+       /^## / {h = $0; order[++k] = h}
        END {for (i = 1; i <= k; i++) if (n[order[i]]) printf "%s\t%d\n", order[i], n[order[i]]}' "$repo/README.md"
 }
 
-# section_script HEADING: the section's sh blocks, in order, as one script.
+# section_script HEADING: the chapter's sh blocks (its ### sections' too), in order, as one script.
 section_script() {
-  awk -v h="$1" '/^##+ / {found = ($0 == h); next}
+  awk -v h="$1" '/^## / {found = ($0 == h); next}
                  found && /^```sh$/ {inside = 1; next}
                  inside && /^```$/ {inside = 0; next}
                  inside {print}' "$repo/README.md"
@@ -105,8 +113,9 @@ while IFS=$'\t' read -r h n; do
   (
     cd "$work" || exit 1
     export HOME=$work PATH="$build/apps/emop:$build/apps/emlite-sim:$build/apps/flows-bill:$build/apps/mediators:$PATH"
-    unset FLOWS_DATABASE_URL FLOWS_ENV EMOP_INVENTORY MEDIATOR_SERVER PGHOST PGPORT PGUSER PGDATABASE MANPATH
-    export XDG_CONFIG_HOME=$work/.config MANPAGER=cat
+    unset FLOWS_DATABASE_URL FLOWS_ENV EMOP_INVENTORY MEDIATOR_SERVER PGHOST PGPORT PGUSER PGDATABASE MANPATH \
+      FLOWS_TOKEN_COMMAND FLOWS_SMTP_PASSWORD
+    export XDG_CONFIG_HOME=$work/.config MANPAGER=cat FLOWS_SMTP_URL=$smtp_url FLOWS_SMTP_FROM="Billing <billing@example.org>"
     printf 'set -e\ntrap '"'"'rc=$?; kill $(jobs -p) 2>/dev/null || true; wait || true; exit $rc'"'"' EXIT\n%s\n' \
       "$(section_script "$h" | checked)" >"$work/block.sh"
     timeout 300 bash -x "$work/block.sh" </dev/null
