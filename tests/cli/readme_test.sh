@@ -23,7 +23,6 @@ repo=$1 build=$(cd "$2" && pwd)
 declare -A not_run=(
   ["## Set up on a fresh Debian 12 machine"]="installs Debian packages, builds, and runs every test (this one too)"
   ["## Using an existing Flows database"]="needs a database built by the deployed Flows tools (tests/db/adopt_cli_test.sh adopts one)"
-  ["## The gateway (mediators serve)"]="alternative long-running servers, some needing a database and TLS material (tests/gateway runs them)"
 )
 # Lines of a chapter that runs, that the test does not run (a prefix of the line, and why).
 declare -A not_run_lines=(
