@@ -5,9 +5,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/text.hpp"
 #include "cli.hpp"
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "db/adoption.hpp"
 #include "db/connection.hpp"
 #include "db/migrations.hpp"

@@ -1,10 +1,10 @@
 // Meter reads: one command per thing a meter can tell, with the public tool's names.
 #include <chrono>
 
-#include "core/text.hpp"
 #include "core/csv.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "core/text.hpp"
 #include "emop/data_field.hpp"
 #include "emop/inspect.hpp"
 #include "jobs/clock_push_decision.hpp"

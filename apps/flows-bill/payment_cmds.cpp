@@ -8,12 +8,12 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "core/text.hpp"
 #include "billing/calendar.hpp"
 #include "billing/statement.hpp"
 #include "cli/table.hpp"
 #include "connect.hpp"
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "db_cmds.hpp"
 #include "jobs/payment_import.hpp"
 

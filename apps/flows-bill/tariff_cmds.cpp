@@ -7,12 +7,12 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "core/text.hpp"
 #include "cli/options.hpp"
 #include "connect.hpp"
 #include "core/emop_time.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "core/text.hpp"
 #include "db_cmds.hpp"
 #include "jobs/benchmark_tariffs.hpp"
 #include "jobs/tariff_quarter.hpp"

@@ -9,7 +9,6 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "core/text.hpp"
 #include "billing/calendar.hpp"
 #include "billing/statement.hpp"
 #include "cli/table.hpp"
@@ -17,6 +16,7 @@
 #include "connect.hpp"
 #include "core/emop_time.hpp"
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "db/wallets.hpp"
 #include "db_cmds.hpp"
 #include "jobs/solar_payout.hpp"

@@ -1,4 +1,3 @@
-#include "core/text.hpp"
 #include "billing/statement.hpp"
 
 #include <stdexcept>
@@ -7,6 +6,7 @@
 
 #include "billing/statement_text.hpp"
 #include "core/csv.hpp"
+#include "core/text.hpp"
 
 namespace flows::billing {
 namespace {

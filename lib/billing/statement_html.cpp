@@ -5,9 +5,9 @@
 
 #include <fmt/format.h>
 
-#include "core/text.hpp"
 #include "billing/statement.hpp"
 #include "billing/statement_text.hpp"
+#include "core/text.hpp"
 
 namespace flows::billing {
 namespace {
