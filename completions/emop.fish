@@ -414,7 +414,7 @@ complete -c emop -n '__fish_seen_subcommand_from sync' -l serials -r -F -d 'only
 
 # emop sync intervals
 complete -c emop -n '__fish_seen_subcommand_from sync; and __fish_seen_subcommand_from intervals' -l from -r -F -d 'first UTC day, YYYY-MM-DD'
-complete -c emop -n '__fish_seen_subcommand_from sync; and __fish_seen_subcommand_from intervals' -l to -r -F -d 'UTC day after the last, YYYY-MM-DD'
+complete -c emop -n '__fish_seen_subcommand_from sync; and __fish_seen_subcommand_from intervals' -l to -r -F -d 'UTC day after the last, YYYY-MM-DD; a range ending in the future is read up to now (with a warning), one starting in the future is refused (exit 2)'
 
 # emop list
 complete -c emop -n '__fish_seen_subcommand_from list' -l esco -r -F -d 'only this ESCO\'s meters (escos.code; an unknown code exits 2)'

@@ -38,8 +38,8 @@ complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_
 # flows-bill tariffs benchmark add
 complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from add' -l region -r -F -d 'Ofgem region code (flows.regions), e.g. london'
 complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from add' -l period-start -r -F -d 'first day it applies, YYYY-MM-DD'
-complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from add' -l unit-rate -r -F -d '£/kWh, 0-100, at most 5 decimals'
-complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from add' -l standing-charge -r -F -d '£/day, 0-100, at most 5 decimals'
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from add' -l unit-rate -r -F -d '£/kWh, 0-1 (to 100 with --allow-unusual-rate), at most 5 decimals'
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from add' -l standing-charge -r -F -d '£/day, 0-2 (to 100 with --allow-unusual-rate), at most 5 decimals'
 complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from add' -l allow-unusual-rate -d 'accept a unit rate over 1 £/kWh or a standing charge over 2 £/day (a real exception)'
 complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from add' -l replace -d 'change the rates of a row that exists with other rates'
 complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from add' -l json -d 'print the result as JSON'
@@ -301,8 +301,8 @@ complete -c flows-bill -n '__fish_seen_subcommand_from quote; and not __fish_see
 complete -c flows-bill -n '__fish_seen_subcommand_from quote; and not __fish_seen_subcommand_from tariff solar-credit' -a solar-credit -d 'one month\'s solar credit for an installation'
 
 # flows-bill quote tariff
-complete -c flows-bill -n '__fish_seen_subcommand_from quote; and __fish_seen_subcommand_from tariff' -l benchmark-unit-rate -r -F -d 'benchmark unit rate, £/kWh (0-100, at most 5 decimals)'
-complete -c flows-bill -n '__fish_seen_subcommand_from quote; and __fish_seen_subcommand_from tariff' -l benchmark-standing-charge -r -F -d 'benchmark standing charge, £/day (0-100, at most 5 decimals)'
+complete -c flows-bill -n '__fish_seen_subcommand_from quote; and __fish_seen_subcommand_from tariff' -l benchmark-unit-rate -r -F -d 'benchmark unit rate, £/kWh (0-1, to 100 with --allow-unusual-rate; at most 5 decimals)'
+complete -c flows-bill -n '__fish_seen_subcommand_from quote; and __fish_seen_subcommand_from tariff' -l benchmark-standing-charge -r -F -d 'benchmark standing charge, £/day (0-2, to 100 with --allow-unusual-rate; at most 5 decimals)'
 complete -c flows-bill -n '__fish_seen_subcommand_from quote; and __fish_seen_subcommand_from tariff' -l discount -r -F -d 'discount against the benchmark, percent (0-100)'
 complete -c flows-bill -n '__fish_seen_subcommand_from quote; and __fish_seen_subcommand_from tariff' -l allow-unusual-rate -d 'accept a unit rate over 1 £/kWh or a standing charge over 2 £/day (a real exception)'
 complete -c flows-bill -n '__fish_seen_subcommand_from quote; and __fish_seen_subcommand_from tariff' -l json -d 'print JSON'

@@ -7,6 +7,7 @@
 
 #include "cli.hpp"
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "db/adoption.hpp"
 #include "db/connection.hpp"
 #include "db/migrations.hpp"
@@ -133,8 +134,8 @@ int run_migrate(const GlobalOptions& options, Resources& res, const MigrateArgs&
     return 0;
   }
   if (!out.adopted.empty())
-    std::cout << "adopted the deployed Flows schema (" << out.found.origin << "): " << out.adopted.size()
-              << " steps, schema version " << r.to_version << "\n";
+    std::cout << "adopted the deployed Flows schema (" << out.found.origin << "): " << count_of(static_cast<long long>(out.adopted.size()), "step")
+              << ", schema version " << r.to_version << "\n";
   if (!r.applied.empty())
     std::cout << "migrated from version " << r.from_version << " to " << r.to_version << "\n";
   else if (out.adopted.empty())

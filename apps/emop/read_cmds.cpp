@@ -4,6 +4,7 @@
 #include "core/csv.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "core/text.hpp"
 #include "emop/data_field.hpp"
 #include "emop/inspect.hpp"
 #include "jobs/clock_push_decision.hpp"
@@ -246,7 +247,7 @@ void add_three_phase_intervals(CLI::App& app, Invocation& inv) {
            } catch (const Error& e) {
              throw usage_error(e.what());  // --csv names a file that cannot be written
            }
-           co_return CommandResult{{{"csv", csv}, {"rows", rows}}, "three_phase_intervals=" + std::to_string(rows) + " rows in " + csv};
+           co_return CommandResult{{{"csv", csv}, {"rows", rows}}, "three_phase_intervals=" + count_of(rows, "row") + " in " + csv};
          };
        }});
   sub->add_option("--day", a->day, "the day to read, YYYY-MM-DD (meter clock)");

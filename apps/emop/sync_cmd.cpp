@@ -1,6 +1,7 @@
 // emop sync [--frequency F] [--esco CODE] [--serials A,B]: the syncers enabled in
 // flows.meter_metrics for F over every active meter, results into the database.
 // emop sync intervals --from DATE --to DATE: half-hourly kWh from the profile logs.
+#include <chrono>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -15,6 +16,7 @@
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "db/connection.hpp"
+#include "jobs/ingest_range.hpp"
 #include "jobs/intervals.hpp"
 #include "jobs/sync.hpp"
 #include "batch_view.hpp"
@@ -87,9 +89,12 @@ int run_sync_cmd(const GlobalOptions& options, Resources& res, const SyncArgs& a
 
 int run_intervals_cmd(const GlobalOptions& options, Resources& res, const SyncArgs& a) {
   jobs::IngestOptions o;
-  o.from = date::sys_days{cli::date_option("--from", a.from)};
-  o.to = date::sys_days{cli::date_option("--to", a.to)};
-  if (o.to <= o.from) throw usage_error("--to " + a.to + " must be after --from " + a.from);
+  const auto range = jobs::ingest_range(date::sys_days{cli::date_option("--from", a.from)},
+                                        date::sys_days{cli::date_option("--to", a.to)},
+                                        date::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
+  if (!range.warning.empty()) std::cerr << "emop: warning: " << range.warning << "\n";
+  o.from = range.from;
+  o.to = range.to;
   o.filter = filter_of(a);
   o.batch = batch_options(options, res);
   o.objects = &res.objects();
@@ -148,7 +153,10 @@ void add_sync_commands(CLI::App& app, Invocation& inv) {
   auto* intervals = sync->add_subcommand(
       "intervals", "half-hourly kWh from the profile logs into register_interval_hh, and the missing half hours");
   intervals->add_option("--from", args->from, "first UTC day, YYYY-MM-DD")->required();
-  intervals->add_option("--to", args->to, "UTC day after the last, YYYY-MM-DD")->required();
+  intervals->add_option("--to", args->to,
+                        "UTC day after the last, YYYY-MM-DD; a range ending in the future is read up to now (with a "
+                        "warning), one starting in the future is refused (exit 2)")
+      ->required();
   intervals->callback([&inv, args] {
     inv.action = [&inv, args] { return run_intervals_cmd(inv.options, inv.resources, *args); };
   });

@@ -169,13 +169,13 @@ void print_summary(const jobs::RunReport& r, const MonthArgs& a, const std::vect
   if (a.out) out["files"] = files;
   if (a.json) return;
   std::cout << fmt::format(
-      "{} ({} days, {}): {} billed, {} skipped; {}, {} kWh used, {} kWh generated; customer total £{} "
+      "{} ({}, {}): {} billed, {} skipped; {}, {} kWh used, {} kWh generated; customer total £{} "
       "(statements £{}); solar credits £{}; {}{}\n",
-      r.month, r.days, fmt::join(r.escos, ", "), count_of(std::ssize(r.costs), "customer"), r.skipped.size(),
+      r.month, count_of(r.days, "day"), fmt::join(r.escos, ", "), count_of(std::ssize(r.costs), "customer"), r.skipped.size(),
       count_of(std::ssize(r.usage), "circuit"),
       r.usage_totals.consumption_kwh.to_string(), r.usage_totals.generation_kwh.to_string(), r.customer_total.round_half_away_to(2).to_string(2),
       statements_total, billing::pence_as_pounds(r.solar_credit_pence),
-      count_of(std::ssize(r.statements), "statement"), a.out ? fmt::format(", {} files in {}", files.size(), *a.out) : std::string());
+      count_of(std::ssize(r.statements), "statement"), a.out ? fmt::format(", {} in {}", count_of(std::ssize(files), "file"), *a.out) : std::string());
 }
 
 int run_command(const Globals& g, const MonthArgs& a, Command c) {

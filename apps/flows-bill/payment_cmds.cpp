@@ -13,6 +13,7 @@
 #include "cli/table.hpp"
 #include "connect.hpp"
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "db_cmds.hpp"
 #include "jobs/payment_import.hpp"
 
@@ -60,14 +61,15 @@ int run_import(const Globals& g, PaymentArgs& a) {
               << "\n";
   } else {
     std::cout << fmt::format(
-        "{}{}: {} lines: {} new, {} already imported ({} status changes, {} older statuses ignored); matched {} by "
-        "account number, {} by email, {} by rule; {} payments created, {} wallet payments settled, {} refunds; {} "
+        "{}{}: {}: {} new, {} already imported ({}, {} ignored); matched {} by "
+        "account number, {} by email, {} by rule; {} created, {} settled, {}; {} "
         "unmatched\n",
-        r.dry_run ? "dry run (nothing written) " : "", a.import.file, c.lines, c.new_lines, c.already,
-        c.status_changes, c.stale, c.by_account_number, c.by_email, c.by_rule, c.payments_created, c.wallet_settled,
-        c.refunds, c.unmatched);
+        r.dry_run ? "dry run (nothing written) " : "", a.import.file, count_of(c.lines, "line"), c.new_lines, c.already,
+        count_of(c.status_changes, "status change"), c.stale == 1 ? "1 older status" : std::to_string(c.stale) + " older statuses",
+        c.by_account_number, c.by_email, c.by_rule, count_of(c.payments_created, "payment"),
+        count_of(c.wallet_settled, "wallet payment"), count_of(c.refunds, "refund"), c.unmatched);
   }
-  std::cerr << fmt::format("{} lines in {} ms\n", c.lines, r.duration.count());
+  std::cerr << fmt::format("{} in {} ms\n", count_of(c.lines, "line"), r.duration.count());
   return 0;
 }
 
@@ -147,7 +149,7 @@ int run_list(const Globals& g, const PaymentArgs& a) {
     rows.push_back({p.day, std::to_string(p.account_number), p.customer, pounds(p.amount_pence), p.status, p.provider,
                     p.provider_reference, p.description});
   std::cout << cli::render_table(rows);
-  std::cout << fmt::format("{} payments, {} succeeded\n", payments.size(), pounds(succeeded));
+  std::cout << fmt::format("{}, {} succeeded\n", count_of(std::ssize(payments), "payment"), pounds(succeeded));
   return 0;
 }
 

@@ -129,11 +129,11 @@ void add_quote_commands(CLI::App& app, std::function<int()>& action) {
 
   auto tariff = std::make_shared<TariffArgs>();
   auto* t = quote->add_subcommand("tariff", "customer and microgrid rates from a benchmark and a discount");
-  t->add_option("--benchmark-unit-rate", tariff->unit_rate, "benchmark unit rate, £/kWh (0-100, at most 5 decimals)")
+  t->add_option("--benchmark-unit-rate", tariff->unit_rate, "benchmark unit rate, £/kWh (0-1, to 100 with --allow-unusual-rate; at most 5 decimals)")
       ->option_text("RATE")
       ->required();
   t->add_option("--benchmark-standing-charge", tariff->standing_charge,
-                "benchmark standing charge, £/day (0-100, at most 5 decimals)")
+                "benchmark standing charge, £/day (0-2, to 100 with --allow-unusual-rate; at most 5 decimals)")
       ->option_text("RATE")
       ->required();
   t->add_option("--discount", tariff->discount, "discount against the benchmark, percent (0-100)")

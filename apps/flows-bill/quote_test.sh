@@ -163,6 +163,22 @@ run generate-docs fish
 expect_status 0 "fish completion"
 run generate-docs troff
 expect_usage_error "generate-docs troff"
+# --- the bounds the help states are those enforced: 0-1 £/kWh and 0-2 £/day, to 100 when unusual
+for cmd in "quote tariff" "tariffs benchmark add"; do
+  run $cmd --help
+  grep -qE '£/kWh,? \(?0-1[ ,]' <<<"$out" || fail "$cmd --help does not state the unit rate bound 0-1 £/kWh: $out"
+  grep -qE '£/day,? \(?0-2[ ,]' <<<"$out" || fail "$cmd --help does not state the standing charge bound 0-2 £/day: $out"
+  grep -qE '£/(kWh|day),? \(?0-100' <<<"$out" && fail "$cmd --help still states 0-100 as the range"
+done
+tariff 1 2 0 --json
+expect_status 0 "unit rate 1 and standing charge 2, the bounds themselves"
+tariff 1.00001 0.5 0
+expect_usage_error "unit rate just over 1" "is over the plausible 1 £/kWh"
+tariff 0.2 2.00001 0
+expect_usage_error "standing charge just over 2" "over the plausible 2 £/day"
+tariff 1.5 2.5 0 --allow-unusual-rate --json
+expect_status 0 "unusual rates allowed up to 100"
+
 run --help
 grep -qF "generate-docs" <<<"$out" && fail "help shows the hidden generate-docs"
 

@@ -12,6 +12,7 @@
 #include "core/emop_time.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "core/text.hpp"
 #include "db_cmds.hpp"
 #include "jobs/benchmark_tariffs.hpp"
 #include "jobs/tariff_quarter.hpp"
@@ -120,7 +121,7 @@ int run_quarter(const Globals& g, const QuarterArgs& a) {
                            "standing");
   for (const auto& q : r.microgrid) std::cout << line(q);
   for (const auto& q : r.customers) std::cout << line(q);
-  std::cerr << fmt::format("quarter from {}: {} rows {}, {} kept{}\n", r.start, r.created,
+  std::cerr << fmt::format("quarter from {}: {} {}, {} kept{}\n", r.start, count_of(r.created, "row"),
                            a.dry_run ? "would be created" : "created", r.kept, a.dry_run ? " (dry run: nothing written)" : "");
   return 0;
 }
@@ -139,8 +140,10 @@ void add_tariff_commands(CLI::App& app, Globals& g, std::function<int()>& action
   auto* add = bench->add_subcommand("add", "add one region's benchmark from a period start");
   add->add_option("--region", args->region, "Ofgem region code (flows.regions), e.g. london")->required();
   add->add_option("--period-start", args->period_start, "first day it applies, YYYY-MM-DD")->required();
-  add->add_option("--unit-rate", args->unit_rate, "£/kWh, 0-100, at most 5 decimals")->required();
-  add->add_option("--standing-charge", args->standing_charge, "£/day, 0-100, at most 5 decimals")->required();
+  add->add_option("--unit-rate", args->unit_rate, "£/kWh, 0-1 (to 100 with --allow-unusual-rate), at most 5 decimals")
+      ->required();
+  add->add_option("--standing-charge", args->standing_charge,
+                  "£/day, 0-2 (to 100 with --allow-unusual-rate), at most 5 decimals")->required();
   add->add_flag("--allow-unusual-rate", args->allow_unusual,
                 "accept a unit rate over 1 £/kWh or a standing charge over 2 £/day (a real exception)");
   add->add_flag("--replace", args->replace, "change the rates of a row that exists with other rates");

@@ -16,6 +16,7 @@
 #include "connect.hpp"
 #include "core/emop_time.hpp"
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "db/wallets.hpp"
 #include "db_cmds.hpp"
 #include "jobs/solar_payout.hpp"
@@ -103,8 +104,9 @@ int run_from_payments(const Globals& g, const TopupArgs& a) {
                              p.payment, p.account_number, pounds(p.amount_pence));
   }
   if (a.json) std::cout << rows.dump(2) << "\n";
-  std::cerr << fmt::format("{} topups {}from payments, {} payments without a supply meter\n",
-                           r.made.size(), a.dry_run ? "would be made " : "made ", r.no_meter.size());
+  std::cerr << fmt::format("{} {}from payments, {} without a supply meter\n",
+                           count_of(std::ssize(r.made), "topup"), a.dry_run ? "would be made " : "made ",
+                           count_of(std::ssize(r.no_meter), "payment"));
   return r.no_meter.empty() ? 0 : to_int(ExitCode::partial);
 }
 
@@ -128,7 +130,8 @@ int run_tokens(const Globals& g, const TopupArgs& a) {
     if (!o.ok) std::cerr << fmt::format("flows-bill: topup {} ({}): {}\n", o.topup, o.serial, o.detail);
   }
   if (a.json) std::cout << rows.dump(2) << "\n";
-  std::cerr << fmt::format("{} tokens fetched, {} failed\n", r.outcomes.size() - r.failed(), r.failed());
+  std::cerr << fmt::format("{} fetched, {} failed\n",
+                           count_of(static_cast<long long>(r.outcomes.size() - r.failed()), "token"), r.failed());
   return r.failed() ? exit_token_failures : 0;
 }
 
@@ -154,11 +157,11 @@ int run_due(const Globals& g, const TopupArgs& a) {
                           : fmt::format("none customer={} serial={}: {}\n", w.email, w.serial, d.reason));
   }
   if (a.json) std::cout << rows.dump(2) << "\n";
-  std::cerr << fmt::format("{} wallets, {} auto top-ups {}\n", r.rows.size(),
-                           a.dry_run ? std::count_if(r.rows.begin(), r.rows.end(),
-                                                     [](const jobs::DueRow& x) { return x.decision.due; })
-                                     : static_cast<long>(r.made),
-                           a.dry_run ? "due (dry run: nothing written)" : "made");
+  const long long topups = a.dry_run ? std::count_if(r.rows.begin(), r.rows.end(),
+                                                      [](const jobs::DueRow& x) { return x.decision.due; })
+                                      : static_cast<long long>(r.made);
+  std::cerr << fmt::format("{}, {} {}\n", count_of(std::ssize(r.rows), "wallet"),
+                           count_of(topups, "auto top-up"), a.dry_run ? "due (dry run: nothing written)" : "made");
   return 0;
 }
 

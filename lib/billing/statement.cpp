@@ -6,6 +6,7 @@
 
 #include "billing/statement_text.hpp"
 #include "core/csv.hpp"
+#include "core/text.hpp"
 
 namespace flows::billing {
 namespace {
@@ -179,8 +180,9 @@ std::string coverage_note(const nlohmann::json& daily) {
     last = i;
   }
   if (recorded == n) return "";
-  const std::string head = fmt::format("Usage recorded on {} of {} days (the standing charge is for all {})", recorded, n, n);
-  if (recorded == 0) return head + ": the meter reported no readings for these days.";
+  const std::string head = fmt::format("Usage recorded on {} of {} (the standing charge is for {})", recorded,
+                                       count_of(n, "day"), n == 1 ? "that day" : "all " + std::to_string(n));
+  if (recorded == 0) return head + (n == 1 ? ": the meter reported no readings that day." : ": the meter reported no readings for these days.");
   const auto day = [&](int i) { return long_date(statement_text::str(daily[static_cast<std::size_t>(i)].at("day"))); };
   if (last - first + 1 == recorded) {  // one run of days with readings
     if (first > 0 && last == n - 1) return head + ": the meter reported from " + day(first) + ".";

@@ -7,6 +7,7 @@
 
 #include "billing/statement.hpp"
 #include "billing/statement_text.hpp"
+#include "core/text.hpp"
 
 namespace flows::billing {
 namespace {
@@ -127,7 +128,7 @@ std::string esco_link(const nlohmann::json& s) {
 void header_html(std::ostringstream& o, const nlohmann::json& s) {
   o << "<p class=\"sub\">" << html_escape(str(s.at("customer").at("name"))) << " &lt;"
     << html_escape(str(s.at("customer").at("email"))) << "&gt; \u00b7 " << html_escape(str(s.at("plot")))
-    << " \u00b7 " << html_escape(str(s.at("esco_name"))) << " \u00b7 " << s.at("days").get<int>() << " days";
+    << " \u00b7 " << html_escape(str(s.at("esco_name"))) << " \u00b7 " << count_of(s.at("days").get<int>(), "day");
   if (s.contains("occupied"))
     o << " (from " << html_escape(long_date(str(s.at("occupied").at("from")))) << " to "
       << html_escape(long_date(str(s.at("occupied").at("to")))) << ")";

@@ -157,7 +157,9 @@ TEST_CASE("why usage covers fewer days than the standing charge") {
         "Usage recorded on 2 of 3 days (the standing charge is for all 3): the days without readings are marked on the "
         "chart.");
   CHECK(coverage_note(days({nullptr})) ==
-        "Usage recorded on 0 of 1 days (the standing charge is for all 1): the meter reported no readings for these days.");
+        "Usage recorded on 0 of 1 day (the standing charge is for that day): the meter reported no readings that day.");
+  CHECK(coverage_note(days({nullptr, nullptr})) ==
+        "Usage recorded on 0 of 2 days (the standing charge is for all 2): the meter reported no readings for these days.");
 }
 
 TEST_CASE("rates in pence, discounts in tenths of a per cent, exactly") {
@@ -227,6 +229,10 @@ TEST_CASE("HTML: rates in pence, the microgrid explained, no heat lines without 
   CHECK(has(html, "No reading of the meter balance at month end"));
   CHECK_FALSE(has(html, "not known"));
   CHECK(has(html, "30 days (from 10 June to 30 June)"));
+  in.days = 1;
+  in.occupied = {{"2024-06-30", "2024-06-30"}};
+  html = statement_html(statement_json(in));
+  CHECK(has(html, "\u00b7 1 day (from 30 June to 30 June)"));
 }
 
 TEST_CASE("the index has a row of totals and says what to reconcile against") {

@@ -171,12 +171,15 @@ std::vector<MissingDay> missing_days(pqxx::transaction_base& tx, const std::stri
                                      const std::vector<MeterRow>& meters) {
   std::vector<MissingDay> out;
   for (const auto& r : tx.exec_params(
-           "WITH days AS ("
-           "  SELECT d::date AS day, d AT TIME ZONE 'UTC' AS day_start, (d + interval '1 day') AT TIME ZONE 'UTC' AS day_end "
-           "  FROM generate_series($1::date::timestamp, $2::date::timestamp - interval '1 day', interval '1 day') AS d) "
+           "WITH bounds AS (SELECT $1::timestamptz AT TIME ZONE 'UTC' AS lo, $2::timestamptz AT TIME ZONE 'UTC' AS hi), "
+           "spans AS ("
+           "  SELECT d::date AS day, d AS s, least(d + interval '1 day', bounds.hi) AS e FROM bounds, "
+           "  generate_series(bounds.lo, bounds.hi - interval '30 minutes', interval '1 day') AS d), "
+           "days AS (SELECT day, s AT TIME ZONE 'UTC' AS day_start, e AT TIME ZONE 'UTC' AS day_end, "
+           "  (extract(epoch FROM e - s) / 1800)::int AS expected FROM spans) "
            "SELECT r.register_id::text AS register_id, m.serial, COALESCE(r.element::text, '') AS element, "
            "       to_char(days.day, 'YYYY-MM-DD') AS day, "
-           "       count(i.register_id) AS record_count, greatest(0, 48 - count(i.register_id)) AS missing_count "
+           "       count(i.register_id) AS record_count, greatest(0, days.expected - count(i.register_id)) AS missing_count "
            "FROM flows.meter_registers r "
            "JOIN flows.meter_registry m ON m.id = r.meter_id "
            "CROSS JOIN days "
@@ -185,8 +188,8 @@ std::vector<MissingDay> missing_days(pqxx::transaction_base& tx, const std::stri
            "WHERE r.meter_id = ANY($3::uuid[]) AND r.nature = 'power' AND r.status = 'enabled' "
            "  AND (r.start_time IS NULL OR r.start_time < days.day_end) "
            "  AND (r.end_time IS NULL OR r.end_time > days.day_start) "
-           "GROUP BY r.register_id, m.serial, r.element, days.day "
-           "HAVING count(i.register_id) < 48 "
+           "GROUP BY r.register_id, m.serial, r.element, days.day, days.expected "
+           "HAVING count(i.register_id) < days.expected "
            "ORDER BY m.serial, r.element, days.day",
            from, to, meter_id_array(meters))) {
     MissingDay d;

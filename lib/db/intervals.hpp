@@ -65,9 +65,10 @@ struct MissingDay {
   int missing_count = 0;
 };
 
-// Per enabled power register of the meters and UTC day of [from, to) (YYYY-MM-DD)
-// where it was in use, the days with fewer than 48 half hours; by serial,
-// element, day.
+// Per enabled power register of the meters and UTC day of [from, to) (instants,
+// e.g. 2026-12-01T00:00:00Z; `from` a UTC midnight, `to` a midnight or a half
+// hour) where it was in use, the days with fewer half hours than the range holds
+// of that day (48, or up to `to` on its day); by serial, element, day.
 std::vector<MissingDay> missing_days(pqxx::transaction_base& tx, const std::string& from, const std::string& to,
                                      const std::vector<MeterRow>& meters);
 

@@ -31,7 +31,7 @@ db::CustomerRow require_customer(pqxx::transaction_base& tx, const std::string& 
 db::PropertyRef require_property(pqxx::transaction_base& tx, const std::string& esco, const std::string& plot,
                                  const std::string& where) {
   auto p = db::find_property(tx, esco, plot);
-  if (!p) throw usage_error(where + "no property " + plot + " in ESCO " + esco + " (properties come with emop db import)");
+  if (!p) throw usage_error(where + "no property " + plot + " in ESCO " + esco + " (add it with `flows-bill properties add`)");
   return *p;
 }
 

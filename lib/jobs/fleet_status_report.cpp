@@ -2,6 +2,7 @@
 #include <array>
 #include <sstream>
 
+#include "core/text.hpp"
 #include "jobs/fleet_status.hpp"
 
 namespace flows::jobs {
@@ -41,7 +42,7 @@ std::string sync_line(const FleetStatus& s, const std::string& frequency) {
   std::string line = "  " + frequency + std::string(10 - frequency.size(), ' ');
   const auto* r = run_of(s, frequency);
   if (!r) return line + "never";
-  line += r->finished_at + "  " + std::to_string(r->counts.meters) + " meters, " + std::to_string(r->counts.ok) +
+  line += r->finished_at + "  " + count_of(r->counts.meters, "meter") + ", " + std::to_string(r->counts.ok) +
           " ok, " + std::to_string(r->counts.failed) + " failed";
   if (r->esco && s.esco.empty()) line += " (esco " + *r->esco + ")";
   if (r->by_serials) line += " (chosen meters)";
@@ -74,7 +75,8 @@ void gateways_text(const FleetStatus& s, std::ostream& out) {
   for (const auto& g : s.gateways) {
     out << "  " << g.name << " " << dash_if_empty(g.esco) << " " << g.listen << " ";
     if (g.reachable)
-      out << "reachable, " << g.meters_served << " meters served, " << g.calls_in_flight << " calls in flight"
+      out << "reachable, " << count_of(g.meters_served, "meter") << " served, " << count_of(g.calls_in_flight, "call")
+          << " in flight"
           << (g.error.empty() ? "" : ", last error: " + g.error);
     else
       out << "unreachable" << (g.error.empty() ? "" : ": " + g.error);

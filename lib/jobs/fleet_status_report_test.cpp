@@ -68,7 +68,7 @@ TEST_CASE("the status screen as text") {
         "  wlce 2026-01-01T00:00:00 3 meters\n"
         "  other 2026-02-01T00:00:00 1 meter\n"
         "gateways:\n"
-        "  gw-wlce wlce 127.0.0.1:50051 reachable, 4 meters served, 1 calls in flight\n"
+        "  gw-wlce wlce 127.0.0.1:50051 reachable, 4 meters served, 1 call in flight\n"
         "  gw-other - 127.0.0.1:50052 unreachable: connection refused\n");
 }
 

@@ -7,6 +7,7 @@
 #include "db/migrations.hpp"
 #include "db/transaction.hpp"
 #include "jobs/meter_targets.hpp"
+#include "jobs/ingest_range.hpp"
 #include "jobs/known_esco.hpp"
 #include "jobs/sync_lock.hpp"
 
@@ -74,7 +75,7 @@ IngestReport ingest_intervals(pqxx::connection& conn, const IngestOptions& o) {
   if (o.to <= o.from) throw usage_error("--to must be after --from");
   IngestReport report;
   report.from = format_date(date::year_month_day{o.from});
-  report.to = format_date(date::year_month_day{o.to});
+  report.to = format_range_end(o.to);
 
   db::require_current(conn);
   require_sync_lock(conn);
@@ -99,7 +100,7 @@ IngestReport ingest_intervals(pqxx::connection& conn, const IngestOptions& o) {
   if (!meters.empty()) {
     db::in_transaction(conn, "cannot write the half-hourly intervals (nothing was written)", [&](pqxx::work& tx) {
       report.rows_written = write_intervals(tx, meters, intervals).rows_written;
-      report.missing = db::missing_days(tx, report.from, report.to, meters);
+      report.missing = db::missing_days(tx, format_iso_utc(UtcTime{o.from}), format_iso_utc(o.to), meters);
     });
     for (const auto& d : report.missing) report.missing_half_hours += static_cast<std::size_t>(d.missing_count);
   }

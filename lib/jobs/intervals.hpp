@@ -36,7 +36,7 @@ namespace flows::jobs {
 
 struct IngestOptions {
   date::sys_days from;  // first UTC day
-  date::sys_days to;    // first UTC day not included
+  UtcTime to;           // end, not included: a UTC midnight, or a half hour (a range clipped to now: ingest_range)
   db::MeterFilter filter;
   BatchOptions batch;
   const emop::ObjectTable* objects = nullptr;
@@ -45,7 +45,7 @@ struct IngestOptions {
 using db::MissingDay;
 
 struct IngestReport {
-  std::string from, to;  // YYYY-MM-DD
+  std::string from, to;  // YYYY-MM-DD (to: 2026-12-02T14:00:00Z when clipped to now)
   std::size_t meters = 0, ok = 0, failed = 0;
   std::vector<SyncFailure> failures;
   std::size_t intervals_read = 0;     // half hours computed from the logs

@@ -165,7 +165,7 @@ expect_eq "status --esco other --json" \
   "$(json_get '(j["esco"], j["syncs"][0]["finished_at"], j["syncs"][0]["meters"], j["syncs"][0]["ok"], j["syncs"][0]["esco"], j["unhealthy"], j["tokens_waiting"]["count"], len(j["gateways"]))')" \
   "('other', '$OTHER_FINISHED', 1, 1, 'other', {'count': 0, 'meters': []}, 1, 1)"
 run status
-expect_line "  hourly    $OTHER_FINISHED  1 meters, 1 ok, 0 failed (esco other)"
+expect_line "  hourly    $OTHER_FINISHED  1 meter, 1 ok, 0 failed (esco other)"
 run status --limit 0
 expect_line "unhealthy meters: 1"
 expect_line "  ... and 1 more (emop list --health unhealthy)"

@@ -172,6 +172,30 @@ sum2=$(sql "SELECT md5(string_agg(register_id || ' ' || timestamp || ' ' || kwh,
 if [[ $(count flows.register_interval_hh) == "$rows1" && $sum2 == "$sum1" && $(json_get 'j["rows_written"]') == 0 ]]; then pass
 else fail "re-run changed register_interval_hh"; fi
 
+# --- a range in the future: refused when it starts there, clipped to now when it ends there
+D2=$(date -u -d "$D1 + 1 day" +%F) D3=$(date -u -d "$D1 + 2 days" +%F)
+rows_before=$(count flows.register_interval_hh)
+run sync intervals --from "$D2" --to "$D3" --timeout 1 --retries 1
+expect_status 2 "intervals starting tomorrow"
+expect_one_line_error
+if [[ $ERR =~ ^emop:\ --from\ $D2\ --to\ $D3\ starts\ in\ the\ future\ \(now\ [0-9T:-]+Z\) ]]; then pass
+else fail "the refusal names the range and now"; fi
+[[ $(count flows.register_interval_hh) == "$rows_before" ]] && pass || fail "a refused range wrote half hours"
+run sync --serials "$S1" intervals --from "$D1" --to "$D2" --timeout 2 --retries 2 --json
+if [[ $RC == 2 && $ERR == *"no half hour of it has ended yet"* ]]; then pass   # run in the first half hour of the UTC day
+else
+  expect_status 0 "intervals of today and tomorrow, clipped to now"
+  clipped=$(json_get 'j["to"]')
+  if [[ $(printf '%s' "$ERR" | grep -c '') == 1 && $ERR == "emop: warning: --to $D2 is in the future; reading up to $clipped, the last half hour that has ended (now "*")" ]]; then pass
+  else fail "one warning line naming the clipped end"; fi
+  ended=$(( ($(date -u -d "$clipped" +%s) - $(date -u -d "$D1" +%s)) / 1800 ))
+  [[ $clipped =~ ^${D1}T[0-9]{2}:(00|30):00Z$ ]] && pass || fail "clipped end $clipped is not a half hour of $D1"
+  [[ $(json_get 'j["missing"]') == "[]" ]] && pass || fail "half hours not yet ended reported missing"
+  today=$(sql "SELECT count(*) FROM flows.register_interval_hh i JOIN flows.meter_registers r USING (register_id)
+               WHERE r.meter_id = '$(mid $S1)' AND i.timestamp >= '$D1'::date::timestamp AT TIME ZONE 'UTC'")
+  [[ $today == "$ended" ]] && pass || fail "today's half hours of $S1: $today, expected the $ended ended ones"
+fi
+
 # --- the daily rollup (0009) ---------------------------------------------------------
 # Kept by the triggers through both ingests; rebuilt by emop db rebuild-rollup
 # after it was emptied behind the triggers' back.
