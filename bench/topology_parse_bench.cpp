@@ -129,15 +129,16 @@ int main(int argc, char** argv) {
     const Measured floor = measure(Parser::floor, argv[1]);
     const Measured compact = measure(Parser::compact, argv[1]);
     const Measured yaml = measure(Parser::yaml_cpp, argv[1]);
-    std::printf("topology_parse_bench (%s): document %.1f MB\n", FLOWS_BUILD_TYPE, floor.nodes / 1e6);
-    std::printf("  text only (floor)   peak RSS %8.1f MB\n", floor.peak_kib / 1024.0);
-    std::printf("  compact (YamlTree)  peak RSS %8.1f MB  %9llu nodes  %6.2f s\n", compact.peak_kib / 1024.0,
+    const auto d = [](auto v) { return static_cast<double>(v); };
+    const double text_bytes = d(floor.nodes);  // the floor child reports the text's size
+    std::printf("topology_parse_bench (%s): document %.1f MB\n", FLOWS_BUILD_TYPE, text_bytes / 1e6);
+    std::printf("  text only (floor)   peak RSS %8.1f MB\n", d(floor.peak_kib) / 1024.0);
+    std::printf("  compact (YamlTree)  peak RSS %8.1f MB  %9llu nodes  %6.2f s\n", d(compact.peak_kib) / 1024.0,
                 static_cast<unsigned long long>(compact.nodes), compact.seconds);
-    std::printf("  YAML::Load          peak RSS %8.1f MB  %9llu nodes  %6.2f s\n", yaml.peak_kib / 1024.0,
+    std::printf("  YAML::Load          peak RSS %8.1f MB  %9llu nodes  %6.2f s\n", d(yaml.peak_kib) / 1024.0,
                 static_cast<unsigned long long>(yaml.nodes), yaml.seconds);
     std::printf("  ratio YAML::Load / compact: %.1fx the peak RSS (compact: %.1fx the document's size)\n",
-                static_cast<double>(yaml.peak_kib) / compact.peak_kib,
-                compact.peak_kib * 1024.0 / floor.nodes);
+                d(yaml.peak_kib) / d(compact.peak_kib), d(compact.peak_kib) * 1024.0 / text_bytes);
     if (compact.nodes != yaml.nodes) {
       std::fprintf(stderr, "topology_parse_bench: the parsers disagree: %llu nodes against %llu\n",
                    static_cast<unsigned long long>(compact.nodes), static_cast<unsigned long long>(yaml.nodes));
