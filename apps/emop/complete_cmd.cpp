@@ -49,8 +49,8 @@ std::vector<std::string> known_serials(Invocation& inv, const std::vector<std::s
   std::vector<std::string> out;
   if (!inventory.empty()) {
     // A local file: read as it is now.
-    for (const auto& [serial, entry] : meter::Inventory::parse(read_text_file(inventory), inventory).entries())
-      out.push_back(serial);
+    const auto parsed = meter::Inventory::parse(read_text_file(inventory), inventory);
+    for (const auto& [serial, entry] : parsed.entries()) out.push_back(serial);
     return out;
   }
   if (!settings.database_url || settings.database_url->empty()) return {};

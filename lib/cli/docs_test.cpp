@@ -5,12 +5,14 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <string>
 #include <vector>
 
 #include <doctest/doctest.h>
 
+#include "cli/complete.hpp"
 #include "core/exit_codes.hpp"
 
 namespace {

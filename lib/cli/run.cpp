@@ -124,7 +124,11 @@ void add_footers(const CLI::App& root, CLI::App& app) {
     if (!sub->get_name().empty()) {
       bool after_too = true;
       for (const CLI::App* a = sub; a != &root && a != nullptr; a = a->get_parent()) after_too = after_too && a->get_fallthrough();
-      sub->footer([&root, after_too] { return global_options_help(root, after_too); });
+      sub->footer([&root, after_too] {
+        std::string text = global_options_help(root, after_too);
+        if (!text.empty()) text.pop_back();  // CLI11 ends the footer's lines itself
+        return text;
+      });
     }
     add_footers(root, *sub);
   }
