@@ -103,6 +103,27 @@ check "__complete serials, database unreachable: output" "" "$out"
 check "__complete serials, database unreachable: status" "0" "$rc"
 check "__complete serials, database unreachable: quick" "1" "$(( SECONDS - start <= 5 ))"
 check "__complete serials, database unreachable: no cache written" "" "$(ls "$work/cache/flows" 2>/dev/null)"
+# A fresh cache of the database's serials is used (no connection); one 11 minutes old is not.
+fnv1a() {  # the FNV-1a hash of $1, 16 hex digits (bash arithmetic wraps at 64 bits)
+  local h=-3750763034362895579 i c  # 14695981039346656037
+  for ((i = 0; i < ${#1}; i++)); do
+    printf -v c '%d' "'${1:i:1}"
+    h=$(( (h ^ c) * 1099511628211 ))
+  done
+  printf '%016x' "$h"
+}
+url="host=127.0.0.1 port=9 dbname=cached"
+cache=$work/cache/flows/serials-local-$(fnv1a "$url").txt
+mkdir -p "$work/cache/flows"
+printf 'EML5555555555\nEML6666666666\n' >"$cache"
+check "__complete serials: a fresh cache" "EML5555555555 EML6666666666" \
+  "$(FLOWS_DATABASE_URL=$url "$emop" __complete serials 2>/dev/null | paste -sd' ')"
+check "emop csq <TAB>: the cached serials" "EML5555555555 EML6666666666" \
+  "$(FLOWS_DATABASE_URL=$url complete_words "$work/emop.bash" _emop emop csq '')"
+touch -d '11 minutes ago' "$cache"
+check "__complete serials: a stale cache is not used (and the database cannot be reached)" "" \
+  "$(FLOWS_DATABASE_URL=$url "$emop" __complete serials 2>/dev/null)"
+rm -rf "$work/cache"
 out=$("$emop" --env nosuch __complete serials 2>&1); rc=$?
 check "__complete serials, unknown environment: silent, status 0" "|0" "$out|$rc"
 check "__complete nosuch: nothing" "|0" "$("$emop" __complete nosuch 2>&1)|$?"
