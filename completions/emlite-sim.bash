@@ -7,7 +7,7 @@ _emlite_sim_node() {
   subs='' opts='' vals='' args=0
   case $1 in
     'emlite-sim')
-      subs='help serve fleet topology token ctl'
+      subs='help serve fleet topology token ctl completion'
       opts='--version'
       vals=''
       args=0 ;;
@@ -41,6 +41,11 @@ _emlite_sim_node() {
       opts=''
       vals=''
       args=1 ;;
+    'emlite-sim completion')
+      subs=''
+      opts=''
+      vals=''
+      args=1 ;;
   esac
 }
 
@@ -54,6 +59,7 @@ _emlite_sim_child() {
     'emlite-sim|topology') child='topology' ;;
     'emlite-sim|token') child='token' ;;
     'emlite-sim|ctl') child='ctl' ;;
+    'emlite-sim|completion') child='completion' ;;
   esac
 }
 
@@ -62,30 +68,61 @@ _emlite_sim_child() {
 _emlite_sim_choices() {
   choices=''
   case $1'|'$2 in
+    'emlite-sim completion|') choices='bash zsh fish' ;;
   esac
+}
+
+# _emlite_sim_dynamic PATH OPTION N: what `__complete` lists for OPTION at PATH, or for
+# argument word N (OPTION ''), if anything (dyn), and where that argument's words start (dynfrom).
+_emlite_sim_dynamic() {
+  dyn='' dynfrom=$3
+  case $1'|'$2 in
+    'emlite-sim ctl|') (($3 >= 1)) && dyn='ctl' dynfrom=1 ;;
+  esac
+  return 0
 }
 
 _emlite_sim() {
   local cur=${COMP_WORDS[COMP_CWORD]} cword=$COMP_CWORD cmdpath='emlite-sim'
   local pending='' dashdash=0 w i subs opts vals args child choices
+  local rootopts='--version' forward=0 glue=0 dyn dynfrom
+  local -a fwd=() argw=()
   _emlite_sim_node "$cmdpath"
   for ((i = 1; i < cword; i++)); do
     w=${COMP_WORDS[i]}
     if [[ -n $pending ]]; then
       # "--opt=value" comes as "--opt" "=" "value" when '=' breaks words
       [[ $w == = ]] || pending=''
+      if ((forward)) && [[ $w != = ]]; then
+        [[ $w == '~/'* ]] && w=$HOME/${w#'~/'}
+        fwd+=("$w")
+        forward=0
+      fi
       continue
     fi
-    if ((dashdash)); then continue; fi
+    if ((dashdash)); then argw+=("$w"); continue; fi
     case $w in
       --) dashdash=1 ;;
-      -*=*) ;;
-      -*) [[ " $vals " == *" $w "* ]] && pending=$w ;;
+      -*=*) [[ " $rootopts " == *" ${w%%=*} "* ]] && fwd+=("$w") ;;
+      -*)
+        [[ " $vals " == *" $w "* ]] && pending=$w
+        # the tool's own options, passed on to `__complete` (an environment, an inventory)
+        if [[ " $rootopts " == *" $w "* ]]; then
+          fwd+=("$w")
+          [[ -n $pending ]] && forward=1
+        fi ;;
       *)
         _emlite_sim_child "$cmdpath" "$w"
         if [[ -n $child ]]; then
           cmdpath+=" $child"
           _emlite_sim_node "$cmdpath"
+          argw=()
+        elif [[ $w == : || $glue == 1 ]] && ((${#argw[@]})); then
+          # "HOST:PORT" comes as "HOST" ":" "PORT" when ':' breaks words
+          argw[${#argw[@]}-1]+=$w
+          [[ $w == : ]] && glue=1 || glue=0
+        else
+          argw+=("$w")
         fi ;;
     esac
   done
@@ -93,6 +130,7 @@ _emlite_sim() {
   if [[ -n $pending ]]; then
     [[ $cur == = ]] && cur=''
     _emlite_sim_choices "$cmdpath" "$pending"
+    [[ -z $choices ]] && _emlite_sim_dynamic "$cmdpath" "$pending" ${#argw[@]}
   elif ((dashdash)); then
     _emlite_sim_choices "$cmdpath" ''
   elif [[ $cur == --*=* ]]; then
@@ -107,8 +145,15 @@ _emlite_sim() {
     return 0
   elif ((args)); then
     _emlite_sim_choices "$cmdpath" ''
+    [[ -z $choices ]] && _emlite_sim_dynamic "$cmdpath" '' ${#argw[@]}
   else
     mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
+    return 0
+  fi
+  if [[ -n $dyn ]]; then
+    # values only the tool knows (serials): it prints them, or nothing
+    choices=$("${COMP_WORDS[0]}" "${fwd[@]}" __complete "$dyn" "${argw[@]:dynfrom}" 2>/dev/null </dev/null)
+    mapfile -t COMPREPLY < <(compgen -W "$choices" -- "$cur")
     return 0
   fi
   if [[ -n $choices ]]; then

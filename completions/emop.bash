@@ -7,55 +7,10 @@ _emop_node() {
   subs='' opts='' vals='' args=0
   case $1 in
     'emop')
-      subs='frame objects env_list env_show env_set version help serial_read three_phase_serial hardware three_phase_hardware_configuration firmware_version csq instantaneous_voltage three_phase_instantaneous_voltage instantaneous_active_power instantaneous_active_power_element_a instantaneous_active_power_element_b prepay_balance prepay_transaction_count prepay_enabled daylight_savings_correction_enabled prepay_no_debt_recovery_when_emergency_credit_enabled prepay_no_standing_charge_when_power_fail_enabled backlight load_switch clock_time_read clock_drift read_element_a read_element_b three_phase_read read tariffs_active_read tariffs_future_read tariffs_time_switches_element_a_or_single_read tariffs_time_switches_element_b_read profile_log_1 profile_log_2 event_log obis_read three_phase_intervals daylight_savings_correction_enabled_write backlight_write load_switch_write prepay_enabled_write prepay_send_token clock_time_write tariffs_future_write tariffs_time_switches_element_a_or_single_write tariffs_time_switches_element_b_write obis_write db sync list info serial_to_name push status'
+      subs='serial_read three_phase_serial hardware three_phase_hardware_configuration firmware_version csq instantaneous_voltage three_phase_instantaneous_voltage instantaneous_active_power instantaneous_active_power_element_a instantaneous_active_power_element_b prepay_balance prepay_transaction_count prepay_enabled daylight_savings_correction_enabled prepay_no_debt_recovery_when_emergency_credit_enabled prepay_no_standing_charge_when_power_fail_enabled backlight load_switch clock_time_read clock_drift read_element_a read_element_b three_phase_read read tariffs_active_read tariffs_future_read tariffs_time_switches_element_a_or_single_read tariffs_time_switches_element_b_read profile_log_1 profile_log_2 event_log obis_read three_phase_intervals daylight_savings_correction_enabled_write backlight_write load_switch_write prepay_enabled_write prepay_send_token clock_time_write tariffs_future_write tariffs_time_switches_element_a_or_single_write tariffs_time_switches_element_b_write obis_write sync push db frame objects list info serial_to_name status env_list env_show env_set version help completion'
       opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
       vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=0 ;;
-    'emop frame')
-      subs='decode encode'
-      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
-      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
-      args=0 ;;
-    'emop frame decode')
-      subs=''
-      opts='--twin --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
-      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
-      args=1 ;;
-    'emop frame encode')
-      subs=''
-      opts='--object --write --source --destination --control --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
-      vals='--object --write --source --destination --control --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
-      args=0 ;;
-    'emop objects')
-      subs=''
-      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
-      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
-      args=0 ;;
-    'emop env_list')
-      subs=''
-      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
-      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
-      args=0 ;;
-    'emop env_show')
-      subs=''
-      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
-      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
-      args=0 ;;
-    'emop env_set')
-      subs=''
-      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
-      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
-      args=1 ;;
-    'emop version')
-      subs=''
-      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
-      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
-      args=0 ;;
-    'emop help')
-      subs=''
-      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
-      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
-      args=1 ;;
     'emop serial_read')
       subs=''
       opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
@@ -276,6 +231,36 @@ _emop_node() {
       opts='-s --serial --serials --serials-file --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
       vals='-s --serial --serials --serials-file --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=1 ;;
+    'emop sync')
+      subs='intervals'
+      opts='--frequency --esco --serials --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='--frequency --esco --serials --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
+      args=0 ;;
+    'emop sync intervals')
+      subs=''
+      opts='--from --to --frequency --esco --serials --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='--from --to --frequency --esco --serials --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
+      args=0 ;;
+    'emop push')
+      subs='tokens tariffs clock'
+      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
+      args=0 ;;
+    'emop push tokens')
+      subs=''
+      opts='--esco --dry-run --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='--esco --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
+      args=0 ;;
+    'emop push tariffs')
+      subs=''
+      opts='--esco --dry-run --only-differing --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='--esco --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
+      args=0 ;;
+    'emop push clock')
+      subs=''
+      opts='--esco --threshold --dry-run --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='--esco --threshold --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
+      args=0 ;;
     'emop db')
       subs='status migrate rebuild-rollup import'
       opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
@@ -301,15 +286,25 @@ _emop_node() {
       opts='--dry-run --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
       vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=1 ;;
-    'emop sync')
-      subs='intervals'
-      opts='--frequency --esco --serials --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
-      vals='--frequency --esco --serials --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
+    'emop frame')
+      subs='decode encode'
+      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=0 ;;
-    'emop sync intervals')
+    'emop frame decode')
       subs=''
-      opts='--from --to --frequency --esco --serials --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
-      vals='--from --to --frequency --esco --serials --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
+      opts='--twin --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
+      args=1 ;;
+    'emop frame encode')
+      subs=''
+      opts='--object --write --source --destination --control --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='--object --write --source --destination --control --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
+      args=0 ;;
+    'emop objects')
+      subs=''
+      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=0 ;;
     'emop list')
       subs=''
@@ -326,31 +321,41 @@ _emop_node() {
       opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
       vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=1 ;;
-    'emop push')
-      subs='tokens tariffs clock'
-      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
-      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
-      args=0 ;;
-    'emop push tokens')
-      subs=''
-      opts='--esco --dry-run --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
-      vals='--esco --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
-      args=0 ;;
-    'emop push tariffs')
-      subs=''
-      opts='--esco --dry-run --only-differing --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
-      vals='--esco --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
-      args=0 ;;
-    'emop push clock')
-      subs=''
-      opts='--esco --threshold --dry-run --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
-      vals='--esco --threshold --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
-      args=0 ;;
     'emop status')
       subs=''
       opts='--esco --limit --gateways --json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
       vals='--esco --limit --gateways --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
       args=0 ;;
+    'emop env_list')
+      subs=''
+      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
+      args=0 ;;
+    'emop env_show')
+      subs=''
+      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
+      args=0 ;;
+    'emop env_set')
+      subs=''
+      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
+      args=1 ;;
+    'emop version')
+      subs=''
+      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
+      args=0 ;;
+    'emop help')
+      subs=''
+      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
+      args=1 ;;
+    'emop completion')
+      subs=''
+      opts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version'
+      vals='--objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --color --log-level'
+      args=1 ;;
   esac
 }
 
@@ -358,15 +363,6 @@ _emop_node() {
 _emop_child() {
   child=''
   case $1'|'$2 in
-    'emop|frame') child='frame' ;;
-    'emop frame|decode') child='decode' ;;
-    'emop frame|encode') child='encode' ;;
-    'emop|objects') child='objects' ;;
-    'emop|env_list') child='env_list' ;;
-    'emop|env_show') child='env_show' ;;
-    'emop|env_set') child='env_set' ;;
-    'emop|version') child='version' ;;
-    'emop|help') child='help' ;;
     'emop|serial_read') child='serial_read' ;;
     'emop|three_phase_serial') child='three_phase_serial' ;;
     'emop|hardware') child='hardware' ;;
@@ -411,21 +407,31 @@ _emop_child() {
     'emop|tariffs_time_switches_element_a_or_single_write') child='tariffs_time_switches_element_a_or_single_write' ;;
     'emop|tariffs_time_switches_element_b_write') child='tariffs_time_switches_element_b_write' ;;
     'emop|obis_write') child='obis_write' ;;
+    'emop|sync') child='sync' ;;
+    'emop sync|intervals') child='intervals' ;;
+    'emop|push') child='push' ;;
+    'emop push|tokens') child='tokens' ;;
+    'emop push|tariffs') child='tariffs' ;;
+    'emop push|clock') child='clock' ;;
     'emop|db') child='db' ;;
     'emop db|status') child='status' ;;
     'emop db|migrate') child='migrate' ;;
     'emop db|rebuild-rollup') child='rebuild-rollup' ;;
     'emop db|import') child='import' ;;
-    'emop|sync') child='sync' ;;
-    'emop sync|intervals') child='intervals' ;;
+    'emop|frame') child='frame' ;;
+    'emop frame|decode') child='decode' ;;
+    'emop frame|encode') child='encode' ;;
+    'emop|objects') child='objects' ;;
     'emop|list') child='list' ;;
     'emop|info') child='info' ;;
     'emop|serial_to_name') child='serial_to_name' ;;
-    'emop|push') child='push' ;;
-    'emop push|tokens') child='tokens' ;;
-    'emop push|tariffs') child='tariffs' ;;
-    'emop push|clock') child='clock' ;;
     'emop|status') child='status' ;;
+    'emop|env_list') child='env_list' ;;
+    'emop|env_show') child='env_show' ;;
+    'emop|env_set') child='env_set' ;;
+    'emop|version') child='version' ;;
+    'emop|help') child='help' ;;
+    'emop|completion') child='completion' ;;
   esac
 }
 
@@ -436,24 +442,6 @@ _emop_choices() {
   case $1'|'$2 in
     'emop|--color') choices='auto always never' ;;
     'emop|--log-level') choices='debug info warning error' ;;
-    'emop frame|--color') choices='auto always never' ;;
-    'emop frame|--log-level') choices='debug info warning error' ;;
-    'emop frame decode|--color') choices='auto always never' ;;
-    'emop frame decode|--log-level') choices='debug info warning error' ;;
-    'emop frame encode|--color') choices='auto always never' ;;
-    'emop frame encode|--log-level') choices='debug info warning error' ;;
-    'emop objects|--color') choices='auto always never' ;;
-    'emop objects|--log-level') choices='debug info warning error' ;;
-    'emop env_list|--color') choices='auto always never' ;;
-    'emop env_list|--log-level') choices='debug info warning error' ;;
-    'emop env_show|--color') choices='auto always never' ;;
-    'emop env_show|--log-level') choices='debug info warning error' ;;
-    'emop env_set|--color') choices='auto always never' ;;
-    'emop env_set|--log-level') choices='debug info warning error' ;;
-    'emop version|--color') choices='auto always never' ;;
-    'emop version|--log-level') choices='debug info warning error' ;;
-    'emop help|--color') choices='auto always never' ;;
-    'emop help|--log-level') choices='debug info warning error' ;;
     'emop serial_read|--color') choices='auto always never' ;;
     'emop serial_read|--log-level') choices='debug info warning error' ;;
     'emop three_phase_serial|--color') choices='auto always never' ;;
@@ -542,6 +530,20 @@ _emop_choices() {
     'emop tariffs_time_switches_element_b_write|--log-level') choices='debug info warning error' ;;
     'emop obis_write|--color') choices='auto always never' ;;
     'emop obis_write|--log-level') choices='debug info warning error' ;;
+    'emop sync|--frequency') choices='hourly 12hourly daily' ;;
+    'emop sync|--color') choices='auto always never' ;;
+    'emop sync|--log-level') choices='debug info warning error' ;;
+    'emop sync intervals|--frequency') choices='hourly 12hourly daily' ;;
+    'emop sync intervals|--color') choices='auto always never' ;;
+    'emop sync intervals|--log-level') choices='debug info warning error' ;;
+    'emop push|--color') choices='auto always never' ;;
+    'emop push|--log-level') choices='debug info warning error' ;;
+    'emop push tokens|--color') choices='auto always never' ;;
+    'emop push tokens|--log-level') choices='debug info warning error' ;;
+    'emop push tariffs|--color') choices='auto always never' ;;
+    'emop push tariffs|--log-level') choices='debug info warning error' ;;
+    'emop push clock|--color') choices='auto always never' ;;
+    'emop push clock|--log-level') choices='debug info warning error' ;;
     'emop db|--color') choices='auto always never' ;;
     'emop db|--log-level') choices='debug info warning error' ;;
     'emop db status|--color') choices='auto always never' ;;
@@ -552,12 +554,14 @@ _emop_choices() {
     'emop db rebuild-rollup|--log-level') choices='debug info warning error' ;;
     'emop db import|--color') choices='auto always never' ;;
     'emop db import|--log-level') choices='debug info warning error' ;;
-    'emop sync|--frequency') choices='hourly 12hourly daily' ;;
-    'emop sync|--color') choices='auto always never' ;;
-    'emop sync|--log-level') choices='debug info warning error' ;;
-    'emop sync intervals|--frequency') choices='hourly 12hourly daily' ;;
-    'emop sync intervals|--color') choices='auto always never' ;;
-    'emop sync intervals|--log-level') choices='debug info warning error' ;;
+    'emop frame|--color') choices='auto always never' ;;
+    'emop frame|--log-level') choices='debug info warning error' ;;
+    'emop frame decode|--color') choices='auto always never' ;;
+    'emop frame decode|--log-level') choices='debug info warning error' ;;
+    'emop frame encode|--color') choices='auto always never' ;;
+    'emop frame encode|--log-level') choices='debug info warning error' ;;
+    'emop objects|--color') choices='auto always never' ;;
+    'emop objects|--log-level') choices='debug info warning error' ;;
     'emop list|--health') choices='healthy unhealthy' ;;
     'emop list|--color') choices='auto always never' ;;
     'emop list|--log-level') choices='debug info warning error' ;;
@@ -565,40 +569,208 @@ _emop_choices() {
     'emop info|--log-level') choices='debug info warning error' ;;
     'emop serial_to_name|--color') choices='auto always never' ;;
     'emop serial_to_name|--log-level') choices='debug info warning error' ;;
-    'emop push|--color') choices='auto always never' ;;
-    'emop push|--log-level') choices='debug info warning error' ;;
-    'emop push tokens|--color') choices='auto always never' ;;
-    'emop push tokens|--log-level') choices='debug info warning error' ;;
-    'emop push tariffs|--color') choices='auto always never' ;;
-    'emop push tariffs|--log-level') choices='debug info warning error' ;;
-    'emop push clock|--color') choices='auto always never' ;;
-    'emop push clock|--log-level') choices='debug info warning error' ;;
     'emop status|--color') choices='auto always never' ;;
     'emop status|--log-level') choices='debug info warning error' ;;
+    'emop env_list|--color') choices='auto always never' ;;
+    'emop env_list|--log-level') choices='debug info warning error' ;;
+    'emop env_show|--color') choices='auto always never' ;;
+    'emop env_show|--log-level') choices='debug info warning error' ;;
+    'emop env_set|--color') choices='auto always never' ;;
+    'emop env_set|--log-level') choices='debug info warning error' ;;
+    'emop version|--color') choices='auto always never' ;;
+    'emop version|--log-level') choices='debug info warning error' ;;
+    'emop help|--color') choices='auto always never' ;;
+    'emop help|--log-level') choices='debug info warning error' ;;
+    'emop completion|--color') choices='auto always never' ;;
+    'emop completion|--log-level') choices='debug info warning error' ;;
+    'emop completion|') choices='bash zsh fish' ;;
   esac
+}
+
+# _emop_dynamic PATH OPTION N: what `__complete` lists for OPTION at PATH, or for
+# argument word N (OPTION ''), if anything (dyn), and where that argument's words start (dynfrom).
+_emop_dynamic() {
+  dyn='' dynfrom=$3
+  case $1'|'$2 in
+    'emop serial_read|-s'|'emop serial_read|--serial') dyn='serials' ;;
+    'emop serial_read|--serials') dyn='serials' ;;
+    'emop serial_read|') (($3 >= 0)) && dyn='serials' dynfrom=0 ;;
+    'emop three_phase_serial|-s'|'emop three_phase_serial|--serial') dyn='serials' ;;
+    'emop three_phase_serial|--serials') dyn='serials' ;;
+    'emop three_phase_serial|') (($3 >= 0)) && dyn='serials' dynfrom=0 ;;
+    'emop hardware|-s'|'emop hardware|--serial') dyn='serials' ;;
+    'emop hardware|--serials') dyn='serials' ;;
+    'emop hardware|') (($3 >= 0)) && dyn='serials' dynfrom=0 ;;
+    'emop three_phase_hardware_configuration|-s'|'emop three_phase_hardware_configuration|--serial') dyn='serials' ;;
+    'emop three_phase_hardware_configuration|--serials') dyn='serials' ;;
+    'emop three_phase_hardware_configuration|') (($3 >= 0)) && dyn='serials' dynfrom=0 ;;
+    'emop firmware_version|-s'|'emop firmware_version|--serial') dyn='serials' ;;
+    'emop firmware_version|--serials') dyn='serials' ;;
+    'emop firmware_version|') (($3 >= 0)) && dyn='serials' dynfrom=0 ;;
+    'emop csq|-s'|'emop csq|--serial') dyn='serials' ;;
+    'emop csq|--serials') dyn='serials' ;;
+    'emop csq|') (($3 >= 0)) && dyn='serials' dynfrom=0 ;;
+    'emop instantaneous_voltage|-s'|'emop instantaneous_voltage|--serial') dyn='serials' ;;
+    'emop instantaneous_voltage|--serials') dyn='serials' ;;
+    'emop instantaneous_voltage|') (($3 >= 0)) && dyn='serials' dynfrom=0 ;;
+    'emop three_phase_instantaneous_voltage|-s'|'emop three_phase_instantaneous_voltage|--serial') dyn='serials' ;;
+    'emop three_phase_instantaneous_voltage|--serials') dyn='serials' ;;
+    'emop three_phase_instantaneous_voltage|') (($3 >= 0)) && dyn='serials' dynfrom=0 ;;
+    'emop instantaneous_active_power|-s'|'emop instantaneous_active_power|--serial') dyn='serials' ;;
+    'emop instantaneous_active_power|--serials') dyn='serials' ;;
+    'emop instantaneous_active_power|') (($3 >= 0)) && dyn='serials' dynfrom=0 ;;
+    'emop instantaneous_active_power_element_a|-s'|'emop instantaneous_active_power_element_a|--serial') dyn='serials' ;;
+    'emop instantaneous_active_power_element_a|--serials') dyn='serials' ;;
+    'emop instantaneous_active_power_element_a|') (($3 >= 0)) && dyn='serials' dynfrom=0 ;;
+    'emop instantaneous_active_power_element_b|-s'|'emop instantaneous_active_power_element_b|--serial') dyn='serials' ;;
+    'emop instantaneous_active_power_element_b|--serials') dyn='serials' ;;
+    'emop instantaneous_active_power_element_b|') (($3 >= 0)) && dyn='serials' dynfrom=0 ;;
+    'emop prepay_balance|-s'|'emop prepay_balance|--serial') dyn='serials' ;;
+    'emop prepay_balance|--serials') dyn='serials' ;;
+    'emop prepay_balance|') (($3 >= 0)) && dyn='serials' dynfrom=0 ;;
+    'emop prepay_transaction_count|-s'|'emop prepay_transaction_count|--serial') dyn='serials' ;;
+    'emop prepay_transaction_count|--serials') dyn='serials' ;;
+    'emop prepay_transaction_count|') (($3 >= 0)) && dyn='serials' dynfrom=0 ;;
+    'emop prepay_enabled|-s'|'emop prepay_enabled|--serial') dyn='serials' ;;
+    'emop prepay_enabled|--serials') dyn='serials' ;;
+    'emop prepay_enabled|') (($3 >= 0)) && dyn='serials' dynfrom=0 ;;
+    'emop daylight_savings_correction_enabled|-s'|'emop daylight_savings_correction_enabled|--serial') dyn='serials' ;;
+    'emop daylight_savings_correction_enabled|--serials') dyn='serials' ;;
+    'emop daylight_savings_correction_enabled|') (($3 >= 0)) && dyn='serials' dynfrom=0 ;;
+    'emop prepay_no_debt_recovery_when_emergency_credit_enabled|-s'|'emop prepay_no_debt_recovery_when_emergency_credit_enabled|--serial') dyn='serials' ;;
+    'emop prepay_no_debt_recovery_when_emergency_credit_enabled|--serials') dyn='serials' ;;
+    'emop prepay_no_debt_recovery_when_emergency_credit_enabled|') (($3 >= 0)) && dyn='serials' dynfrom=0 ;;
+    'emop prepay_no_standing_charge_when_power_fail_enabled|-s'|'emop prepay_no_standing_charge_when_power_fail_enabled|--serial') dyn='serials' ;;
+    'emop prepay_no_standing_charge_when_power_fail_enabled|--serials') dyn='serials' ;;
+    'emop prepay_no_standing_charge_when_power_fail_enabled|') (($3 >= 0)) && dyn='serials' dynfrom=0 ;;
+    'emop backlight|-s'|'emop backlight|--serial') dyn='serials' ;;
+    'emop backlight|--serials') dyn='serials' ;;
+    'emop backlight|') (($3 >= 0)) && dyn='serials' dynfrom=0 ;;
+    'emop load_switch|-s'|'emop load_switch|--serial') dyn='serials' ;;
+    'emop load_switch|--serials') dyn='serials' ;;
+    'emop load_switch|') (($3 >= 0)) && dyn='serials' dynfrom=0 ;;
+    'emop clock_time_read|-s'|'emop clock_time_read|--serial') dyn='serials' ;;
+    'emop clock_time_read|--serials') dyn='serials' ;;
+    'emop clock_time_read|') (($3 >= 0)) && dyn='serials' dynfrom=0 ;;
+    'emop clock_drift|-s'|'emop clock_drift|--serial') dyn='serials' ;;
+    'emop clock_drift|--serials') dyn='serials' ;;
+    'emop clock_drift|') (($3 >= 0)) && dyn='serials' dynfrom=0 ;;
+    'emop read_element_a|-s'|'emop read_element_a|--serial') dyn='serials' ;;
+    'emop read_element_a|--serials') dyn='serials' ;;
+    'emop read_element_a|') (($3 >= 0)) && dyn='serials' dynfrom=0 ;;
+    'emop read_element_b|-s'|'emop read_element_b|--serial') dyn='serials' ;;
+    'emop read_element_b|--serials') dyn='serials' ;;
+    'emop read_element_b|') (($3 >= 0)) && dyn='serials' dynfrom=0 ;;
+    'emop three_phase_read|-s'|'emop three_phase_read|--serial') dyn='serials' ;;
+    'emop three_phase_read|--serials') dyn='serials' ;;
+    'emop three_phase_read|') (($3 >= 0)) && dyn='serials' dynfrom=0 ;;
+    'emop read|-s'|'emop read|--serial') dyn='serials' ;;
+    'emop read|--serials') dyn='serials' ;;
+    'emop read|') (($3 >= 0)) && dyn='serials' dynfrom=0 ;;
+    'emop tariffs_active_read|-s'|'emop tariffs_active_read|--serial') dyn='serials' ;;
+    'emop tariffs_active_read|--serials') dyn='serials' ;;
+    'emop tariffs_active_read|') (($3 >= 0)) && dyn='serials' dynfrom=0 ;;
+    'emop tariffs_future_read|-s'|'emop tariffs_future_read|--serial') dyn='serials' ;;
+    'emop tariffs_future_read|--serials') dyn='serials' ;;
+    'emop tariffs_future_read|') (($3 >= 0)) && dyn='serials' dynfrom=0 ;;
+    'emop tariffs_time_switches_element_a_or_single_read|-s'|'emop tariffs_time_switches_element_a_or_single_read|--serial') dyn='serials' ;;
+    'emop tariffs_time_switches_element_a_or_single_read|--serials') dyn='serials' ;;
+    'emop tariffs_time_switches_element_a_or_single_read|') (($3 >= 0)) && dyn='serials' dynfrom=0 ;;
+    'emop tariffs_time_switches_element_b_read|-s'|'emop tariffs_time_switches_element_b_read|--serial') dyn='serials' ;;
+    'emop tariffs_time_switches_element_b_read|--serials') dyn='serials' ;;
+    'emop tariffs_time_switches_element_b_read|') (($3 >= 0)) && dyn='serials' dynfrom=0 ;;
+    'emop profile_log_1|-s'|'emop profile_log_1|--serial') dyn='serials' ;;
+    'emop profile_log_1|--serials') dyn='serials' ;;
+    'emop profile_log_1|') (($3 >= 0)) && dyn='serials' dynfrom=0 ;;
+    'emop profile_log_2|-s'|'emop profile_log_2|--serial') dyn='serials' ;;
+    'emop profile_log_2|--serials') dyn='serials' ;;
+    'emop profile_log_2|') (($3 >= 0)) && dyn='serials' dynfrom=0 ;;
+    'emop event_log|-s'|'emop event_log|--serial') dyn='serials' ;;
+    'emop event_log|--serials') dyn='serials' ;;
+    'emop event_log|') (($3 >= 0)) && dyn='serials' dynfrom=0 ;;
+    'emop obis_read|-s'|'emop obis_read|--serial') dyn='serials' ;;
+    'emop obis_read|--serials') dyn='serials' ;;
+    'emop obis_read|') (($3 >= 0)) && dyn='serials' dynfrom=0 ;;
+    'emop three_phase_intervals|-s'|'emop three_phase_intervals|--serial') dyn='serials' ;;
+    'emop three_phase_intervals|--serials') dyn='serials' ;;
+    'emop three_phase_intervals|') (($3 >= 0)) && dyn='serials' dynfrom=0 ;;
+    'emop daylight_savings_correction_enabled_write|-s'|'emop daylight_savings_correction_enabled_write|--serial') dyn='serials' ;;
+    'emop daylight_savings_correction_enabled_write|--serials') dyn='serials' ;;
+    'emop daylight_savings_correction_enabled_write|') (($3 >= 0)) && dyn='serials' dynfrom=0 ;;
+    'emop backlight_write|-s'|'emop backlight_write|--serial') dyn='serials' ;;
+    'emop backlight_write|--serials') dyn='serials' ;;
+    'emop backlight_write|') (($3 >= 0)) && dyn='serials' dynfrom=0 ;;
+    'emop load_switch_write|-s'|'emop load_switch_write|--serial') dyn='serials' ;;
+    'emop load_switch_write|--serials') dyn='serials' ;;
+    'emop load_switch_write|') (($3 >= 0)) && dyn='serials' dynfrom=0 ;;
+    'emop prepay_enabled_write|-s'|'emop prepay_enabled_write|--serial') dyn='serials' ;;
+    'emop prepay_enabled_write|--serials') dyn='serials' ;;
+    'emop prepay_enabled_write|') (($3 >= 0)) && dyn='serials' dynfrom=0 ;;
+    'emop prepay_send_token|-s'|'emop prepay_send_token|--serial') dyn='serials' ;;
+    'emop prepay_send_token|--serials') dyn='serials' ;;
+    'emop prepay_send_token|') (($3 >= 0)) && dyn='serials' dynfrom=0 ;;
+    'emop clock_time_write|-s'|'emop clock_time_write|--serial') dyn='serials' ;;
+    'emop clock_time_write|--serials') dyn='serials' ;;
+    'emop clock_time_write|') (($3 >= 0)) && dyn='serials' dynfrom=0 ;;
+    'emop tariffs_future_write|-s'|'emop tariffs_future_write|--serial') dyn='serials' ;;
+    'emop tariffs_future_write|--serials') dyn='serials' ;;
+    'emop tariffs_future_write|') (($3 >= 0)) && dyn='serials' dynfrom=0 ;;
+    'emop tariffs_time_switches_element_a_or_single_write|-s'|'emop tariffs_time_switches_element_a_or_single_write|--serial') dyn='serials' ;;
+    'emop tariffs_time_switches_element_a_or_single_write|--serials') dyn='serials' ;;
+    'emop tariffs_time_switches_element_a_or_single_write|') (($3 >= 0)) && dyn='serials' dynfrom=0 ;;
+    'emop tariffs_time_switches_element_b_write|-s'|'emop tariffs_time_switches_element_b_write|--serial') dyn='serials' ;;
+    'emop tariffs_time_switches_element_b_write|--serials') dyn='serials' ;;
+    'emop tariffs_time_switches_element_b_write|') (($3 >= 0)) && dyn='serials' dynfrom=0 ;;
+    'emop obis_write|-s'|'emop obis_write|--serial') dyn='serials' ;;
+    'emop obis_write|--serials') dyn='serials' ;;
+    'emop obis_write|') (($3 >= 0)) && dyn='serials' dynfrom=0 ;;
+    'emop info|') (($3 >= 0 && $3 < 1)) && dyn='serials' dynfrom=0 ;;
+    'emop serial_to_name|') (($3 >= 0 && $3 < 1)) && dyn='serials' dynfrom=0 ;;
+  esac
+  return 0
 }
 
 _emop() {
   local cur=${COMP_WORDS[COMP_CWORD]} cword=$COMP_CWORD cmdpath='emop'
   local pending='' dashdash=0 w i subs opts vals args child choices
+  local rootopts='--json --objects --env -d --dbname --host --mediator --inventory --timeout --attempts --retries --concurrency --pace --keep-order -q --quiet --color --no-reuse --log-level -v --verbose --version' forward=0 glue=0 dyn dynfrom
+  local -a fwd=() argw=()
   _emop_node "$cmdpath"
   for ((i = 1; i < cword; i++)); do
     w=${COMP_WORDS[i]}
     if [[ -n $pending ]]; then
       # "--opt=value" comes as "--opt" "=" "value" when '=' breaks words
       [[ $w == = ]] || pending=''
+      if ((forward)) && [[ $w != = ]]; then
+        [[ $w == '~/'* ]] && w=$HOME/${w#'~/'}
+        fwd+=("$w")
+        forward=0
+      fi
       continue
     fi
-    if ((dashdash)); then continue; fi
+    if ((dashdash)); then argw+=("$w"); continue; fi
     case $w in
       --) dashdash=1 ;;
-      -*=*) ;;
-      -*) [[ " $vals " == *" $w "* ]] && pending=$w ;;
+      -*=*) [[ " $rootopts " == *" ${w%%=*} "* ]] && fwd+=("$w") ;;
+      -*)
+        [[ " $vals " == *" $w "* ]] && pending=$w
+        # the tool's own options, passed on to `__complete` (an environment, an inventory)
+        if [[ " $rootopts " == *" $w "* ]]; then
+          fwd+=("$w")
+          [[ -n $pending ]] && forward=1
+        fi ;;
       *)
         _emop_child "$cmdpath" "$w"
         if [[ -n $child ]]; then
           cmdpath+=" $child"
           _emop_node "$cmdpath"
+          argw=()
+        elif [[ $w == : || $glue == 1 ]] && ((${#argw[@]})); then
+          # "HOST:PORT" comes as "HOST" ":" "PORT" when ':' breaks words
+          argw[${#argw[@]}-1]+=$w
+          [[ $w == : ]] && glue=1 || glue=0
+        else
+          argw+=("$w")
         fi ;;
     esac
   done
@@ -606,6 +778,7 @@ _emop() {
   if [[ -n $pending ]]; then
     [[ $cur == = ]] && cur=''
     _emop_choices "$cmdpath" "$pending"
+    [[ -z $choices ]] && _emop_dynamic "$cmdpath" "$pending" ${#argw[@]}
   elif ((dashdash)); then
     _emop_choices "$cmdpath" ''
   elif [[ $cur == --*=* ]]; then
@@ -620,8 +793,15 @@ _emop() {
     return 0
   elif ((args)); then
     _emop_choices "$cmdpath" ''
+    [[ -z $choices ]] && _emop_dynamic "$cmdpath" '' ${#argw[@]}
   else
     mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
+    return 0
+  fi
+  if [[ -n $dyn ]]; then
+    # values only the tool knows (serials): it prints them, or nothing
+    choices=$("${COMP_WORDS[0]}" "${fwd[@]}" __complete "$dyn" "${argw[@]:dynfrom}" 2>/dev/null </dev/null)
+    mapfile -t COMPREPLY < <(compgen -W "$choices" -- "$cur")
     return 0
   fi
   if [[ -n $choices ]]; then

@@ -7,49 +7,9 @@ _flows_bill_node() {
   subs='' opts='' vals='' args=0
   case $1 in
     'flows-bill')
-      subs='help tariffs usage costs solar-credits statements run customers solar properties payments topups wallets quote'
+      subs='usage costs solar-credits statements run tariffs quote customers solar properties payments topups wallets help completion'
       opts='--version --json --env -d --dbname'
       vals='--env -d --dbname'
-      args=0 ;;
-    'flows-bill help')
-      subs=''
-      opts='--version --json --env -d --dbname'
-      vals='--env -d --dbname'
-      args=1 ;;
-    'flows-bill tariffs')
-      subs='benchmark quarter check'
-      opts='--version --json --env -d --dbname'
-      vals='--env -d --dbname'
-      args=0 ;;
-    'flows-bill tariffs benchmark')
-      subs='add import list'
-      opts='--version --json --env -d --dbname'
-      vals='--env -d --dbname'
-      args=0 ;;
-    'flows-bill tariffs benchmark add')
-      subs=''
-      opts='--region --period-start --unit-rate --standing-charge --allow-unusual-rate --replace --json --version --json --env -d --dbname'
-      vals='--region --period-start --unit-rate --standing-charge --env -d --dbname'
-      args=0 ;;
-    'flows-bill tariffs benchmark import')
-      subs=''
-      opts='--allow-unusual-rate --replace --json --version --json --env -d --dbname'
-      vals='--env -d --dbname'
-      args=1 ;;
-    'flows-bill tariffs benchmark list')
-      subs=''
-      opts='--region --json --version --json --env -d --dbname'
-      vals='--region --env -d --dbname'
-      args=0 ;;
-    'flows-bill tariffs quarter')
-      subs=''
-      opts='--start --esco --dry-run --json --version --json --env -d --dbname'
-      vals='--start --esco --env -d --dbname'
-      args=0 ;;
-    'flows-bill tariffs check')
-      subs=''
-      opts='--esco --as-of --json --version --json --env -d --dbname'
-      vals='--esco --as-of --env -d --dbname'
       args=0 ;;
     'flows-bill usage')
       subs=''
@@ -85,6 +45,56 @@ _flows_bill_node() {
       subs=''
       opts='--month --esco --as-of --json --out --format --version --json --env -d --dbname'
       vals='--month --esco --as-of --out --format --env -d --dbname'
+      args=0 ;;
+    'flows-bill tariffs')
+      subs='benchmark quarter check'
+      opts='--version --json --env -d --dbname'
+      vals='--env -d --dbname'
+      args=0 ;;
+    'flows-bill tariffs benchmark')
+      subs='add import list'
+      opts='--version --json --env -d --dbname'
+      vals='--env -d --dbname'
+      args=0 ;;
+    'flows-bill tariffs benchmark add')
+      subs=''
+      opts='--region --period-start --unit-rate --standing-charge --allow-unusual-rate --replace --json --version --json --env -d --dbname'
+      vals='--region --period-start --unit-rate --standing-charge --env -d --dbname'
+      args=0 ;;
+    'flows-bill tariffs benchmark import')
+      subs=''
+      opts='--allow-unusual-rate --replace --json --version --json --env -d --dbname'
+      vals='--env -d --dbname'
+      args=1 ;;
+    'flows-bill tariffs benchmark list')
+      subs=''
+      opts='--region --json --version --json --env -d --dbname'
+      vals='--region --env -d --dbname'
+      args=0 ;;
+    'flows-bill tariffs quarter')
+      subs=''
+      opts='--start --esco --dry-run --json --version --json --env -d --dbname'
+      vals='--start --esco --env -d --dbname'
+      args=0 ;;
+    'flows-bill tariffs check')
+      subs=''
+      opts='--esco --as-of --json --version --json --env -d --dbname'
+      vals='--esco --as-of --env -d --dbname'
+      args=0 ;;
+    'flows-bill quote')
+      subs='tariff solar-credit'
+      opts='--version --json --env -d --dbname'
+      vals='--env -d --dbname'
+      args=0 ;;
+    'flows-bill quote tariff')
+      subs=''
+      opts='--benchmark-unit-rate --benchmark-standing-charge --discount --allow-unusual-rate --json --version --json --env -d --dbname'
+      vals='--benchmark-unit-rate --benchmark-standing-charge --discount --env -d --dbname'
+      args=0 ;;
+    'flows-bill quote solar-credit')
+      subs=''
+      opts='--capacity-kw --month --pence-per-year --ratio --json --version --json --env -d --dbname'
+      vals='--capacity-kw --month --pence-per-year --ratio --env -d --dbname'
       args=0 ;;
     'flows-bill customers')
       subs='add import list show set-status move-in move-out discount'
@@ -246,21 +256,16 @@ _flows_bill_node() {
       opts='--json --version --json --env -d --dbname'
       vals='--env -d --dbname'
       args=0 ;;
-    'flows-bill quote')
-      subs='tariff solar-credit'
+    'flows-bill help')
+      subs=''
       opts='--version --json --env -d --dbname'
       vals='--env -d --dbname'
-      args=0 ;;
-    'flows-bill quote tariff')
+      args=1 ;;
+    'flows-bill completion')
       subs=''
-      opts='--benchmark-unit-rate --benchmark-standing-charge --discount --allow-unusual-rate --json --version --json --env -d --dbname'
-      vals='--benchmark-unit-rate --benchmark-standing-charge --discount --env -d --dbname'
-      args=0 ;;
-    'flows-bill quote solar-credit')
-      subs=''
-      opts='--capacity-kw --month --pence-per-year --ratio --json --version --json --env -d --dbname'
-      vals='--capacity-kw --month --pence-per-year --ratio --env -d --dbname'
-      args=0 ;;
+      opts='--version --json --env -d --dbname'
+      vals='--env -d --dbname'
+      args=1 ;;
   esac
 }
 
@@ -268,14 +273,6 @@ _flows_bill_node() {
 _flows_bill_child() {
   child=''
   case $1'|'$2 in
-    'flows-bill|help') child='help' ;;
-    'flows-bill|tariffs') child='tariffs' ;;
-    'flows-bill tariffs|benchmark') child='benchmark' ;;
-    'flows-bill tariffs benchmark|add') child='add' ;;
-    'flows-bill tariffs benchmark|import') child='import' ;;
-    'flows-bill tariffs benchmark|list') child='list' ;;
-    'flows-bill tariffs|quarter') child='quarter' ;;
-    'flows-bill tariffs|check') child='check' ;;
     'flows-bill|usage') child='usage' ;;
     'flows-bill|costs') child='costs' ;;
     'flows-bill|solar-credits') child='solar-credits' ;;
@@ -283,6 +280,16 @@ _flows_bill_child() {
     'flows-bill|statements') child='statements' ;;
     'flows-bill statements|send') child='send' ;;
     'flows-bill|run') child='run' ;;
+    'flows-bill|tariffs') child='tariffs' ;;
+    'flows-bill tariffs|benchmark') child='benchmark' ;;
+    'flows-bill tariffs benchmark|add') child='add' ;;
+    'flows-bill tariffs benchmark|import') child='import' ;;
+    'flows-bill tariffs benchmark|list') child='list' ;;
+    'flows-bill tariffs|quarter') child='quarter' ;;
+    'flows-bill tariffs|check') child='check' ;;
+    'flows-bill|quote') child='quote' ;;
+    'flows-bill quote|tariff') child='tariff' ;;
+    'flows-bill quote|solar-credit') child='solar-credit' ;;
     'flows-bill|customers') child='customers' ;;
     'flows-bill customers|add') child='add' ;;
     'flows-bill customers|import') child='import' ;;
@@ -315,9 +322,8 @@ _flows_bill_child() {
     'flows-bill wallets|set') child='set' ;;
     'flows-bill wallets|show') child='show' ;;
     'flows-bill wallets|list') child='list' ;;
-    'flows-bill|quote') child='quote' ;;
-    'flows-bill quote|tariff') child='tariff' ;;
-    'flows-bill quote|solar-credit') child='solar-credit' ;;
+    'flows-bill|help') child='help' ;;
+    'flows-bill|completion') child='completion' ;;
   esac
 }
 
@@ -332,6 +338,7 @@ _flows_bill_choices() {
     'flows-bill topups add|--source') choices='gift adjustment' ;;
     'flows-bill wallets set|--auto-topup') choices='on off' ;;
     'flows-bill wallets set|--timing') choices='weekly monthly' ;;
+    'flows-bill completion|') choices='bash zsh fish' ;;
   esac
 }
 

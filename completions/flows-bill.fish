@@ -3,67 +3,25 @@
 complete -c flows-bill -f
 
 # flows-bill
-complete -c flows-bill -n __fish_use_subcommand -a help -d 'show the help of the tool, or of COMMAND (as COMMAND --help does)'
-complete -c flows-bill -n __fish_use_subcommand -a tariffs -d 'benchmark tariffs, the quarterly microgrid and customer tariffs, and checks of the tariffs on meters'
 complete -c flows-bill -n __fish_use_subcommand -a usage -d 'compute and store the month\'s kWh per circuit (monthly_usage)'
 complete -c flows-bill -n __fish_use_subcommand -a costs -d 'compute and store the month\'s usage and costs per customer (monthly_costs)'
 complete -c flows-bill -n __fish_use_subcommand -a solar-credits -d 'compute and store the month\'s solar credits (monthly_solar_credits)'
 complete -c flows-bill -n __fish_use_subcommand -a statements -d 'write the month\'s stored statements as files'
 complete -c flows-bill -n __fish_use_subcommand -a run -d 'bill a month: usage, costs, solar credits and statements in one transaction; exit 7 if any customer was skipped'
+complete -c flows-bill -n __fish_use_subcommand -a tariffs -d 'benchmark tariffs, the quarterly microgrid and customer tariffs, and checks of the tariffs on meters'
+complete -c flows-bill -n __fish_use_subcommand -a quote -d 'what a tariff or a solar credit comes to (no database)'
 complete -c flows-bill -n __fish_use_subcommand -a customers -d 'customers, their accounts, dated occupancy, status and discounts'
 complete -c flows-bill -n __fish_use_subcommand -a solar -d 'solar installations and how their credits are shared'
 complete -c flows-bill -n __fish_use_subcommand -a properties -d 'an ESCO\'s properties and the meters that supply them'
 complete -c flows-bill -n __fish_use_subcommand -a payments -d 'bank statements and provider exports reconciled with payments'
 complete -c flows-bill -n __fish_use_subcommand -a topups -d 'credit for meters: added by hand, from payments, tokens, auto top-ups'
 complete -c flows-bill -n __fish_use_subcommand -a wallets -d 'customers\' wallets: minimum, target, auto top-up, timing'
-complete -c flows-bill -n __fish_use_subcommand -a quote -d 'what a tariff or a solar credit comes to (no database)'
+complete -c flows-bill -n __fish_use_subcommand -a help -d 'show the help of the tool, or of COMMAND (as COMMAND --help does)'
+complete -c flows-bill -n __fish_use_subcommand -a completion -d 'print the shell completion script for bash, zsh or fish (e.g. source <(flows-bill completion bash))'
 complete -c flows-bill -l version -d 'Display program version information and exit'
 complete -c flows-bill -l json -d 'print JSON (the command\'s own --json; before or after the command)'
 complete -c flows-bill -l env -r -F -d 'configuration environment (config.toml); default FLOWS_ENV or the current one'
 complete -c flows-bill -s d -l dbname -r -F -d 'the database: a connection string, URI or database name, as psql\'s -d (over FLOWS_DATABASE_URL)'
-
-# flows-bill help
-complete -c flows-bill -n '__fish_seen_subcommand_from help' -F
-
-# flows-bill tariffs
-complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and not __fish_seen_subcommand_from benchmark quarter check' -a benchmark -d 'the Ofgem price cap per region and period'
-complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and not __fish_seen_subcommand_from benchmark quarter check' -a quarter -d 'create the next period\'s microgrid and customer tariffs, carrying discounts and settings over'
-complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and not __fish_seen_subcommand_from benchmark quarter check' -a check -d 'list meters whose active or future tariff (meter_shadows) differs from the customer tariff in force, or whose prepayment settings differ from the microgrid tariff; exit 9 when any differ or are unknown'
-
-# flows-bill tariffs benchmark
-complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and not __fish_seen_subcommand_from add import list' -a add -d 'add one region\'s benchmark from a period start'
-complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and not __fish_seen_subcommand_from add import list' -a import -d 'add benchmarks from a YAML document, all or nothing'
-complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and not __fish_seen_subcommand_from add import list' -a list -d 'list the benchmarks'
-
-# flows-bill tariffs benchmark add
-complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from add' -l region -r -F -d 'Ofgem region code (flows.regions), e.g. london'
-complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from add' -l period-start -r -F -d 'first day it applies, YYYY-MM-DD'
-complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from add' -l unit-rate -r -F -d '£/kWh, 0-1 (to 100 with --allow-unusual-rate), at most 5 decimals'
-complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from add' -l standing-charge -r -F -d '£/day, 0-2 (to 100 with --allow-unusual-rate), at most 5 decimals'
-complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from add' -l allow-unusual-rate -d 'accept a unit rate over 1 £/kWh or a standing charge over 2 £/day (a real exception)'
-complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from add' -l replace -d 'change the rates of a row that exists with other rates'
-complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from add' -l json -d 'print the result as JSON'
-
-# flows-bill tariffs benchmark import
-complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from import' -l allow-unusual-rate -d 'accept a unit rate over 1 £/kWh or a standing charge over 2 £/day (a real exception)'
-complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from import' -l replace -d 'change the rates of rows that exist with other rates'
-complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from import' -l json -d 'print the result as JSON'
-complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from import' -F
-
-# flows-bill tariffs benchmark list
-complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from list' -l region -r -F -d 'only this region'
-complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from list' -l json -d 'print JSON'
-
-# flows-bill tariffs quarter
-complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from quarter' -l start -r -F -d 'the period\'s first day, YYYY-MM-DD (a month\'s first day)'
-complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from quarter' -l esco -r -F -d 'only this ESCO (escos.code)'
-complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from quarter' -l dry-run -d 'show what would be created; write nothing'
-complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from quarter' -l json -d 'print JSON'
-
-# flows-bill tariffs check
-complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from check' -l esco -r -F -d 'only the meters of this ESCO (escos.code)'
-complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from check' -l as-of -r -F -d 'the date checked, YYYY-MM-DD (default: the UK date now)'
-complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from check' -l json -d 'print every meter checked as JSON (matching ones too)'
 
 # flows-bill usage
 complete -c flows-bill -n '__fish_seen_subcommand_from usage' -l month -r -F -d 'the month, YYYY-MM (UK civil month)'
@@ -113,6 +71,64 @@ complete -c flows-bill -n '__fish_seen_subcommand_from run' -l as-of -r -F -d 't
 complete -c flows-bill -n '__fish_seen_subcommand_from run' -l json -d 'print JSON'
 complete -c flows-bill -n '__fish_seen_subcommand_from run' -l out -r -F -d 'also write the statements into this directory'
 complete -c flows-bill -n '__fish_seen_subcommand_from run' -l format -x -a 'json csv html' -d 'statement files: json, csv or html (default html)'
+
+# flows-bill tariffs
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and not __fish_seen_subcommand_from benchmark quarter check' -a benchmark -d 'the Ofgem price cap per region and period'
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and not __fish_seen_subcommand_from benchmark quarter check' -a quarter -d 'create the next period\'s microgrid and customer tariffs, carrying discounts and settings over'
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and not __fish_seen_subcommand_from benchmark quarter check' -a check -d 'list meters whose active or future tariff (meter_shadows) differs from the customer tariff in force, or whose prepayment settings differ from the microgrid tariff; exit 9 when any differ or are unknown'
+
+# flows-bill tariffs benchmark
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and not __fish_seen_subcommand_from add import list' -a add -d 'add one region\'s benchmark from a period start'
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and not __fish_seen_subcommand_from add import list' -a import -d 'add benchmarks from a YAML document, all or nothing'
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and not __fish_seen_subcommand_from add import list' -a list -d 'list the benchmarks'
+
+# flows-bill tariffs benchmark add
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from add' -l region -r -F -d 'Ofgem region code (flows.regions), e.g. london'
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from add' -l period-start -r -F -d 'first day it applies, YYYY-MM-DD'
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from add' -l unit-rate -r -F -d '£/kWh, 0-1 (to 100 with --allow-unusual-rate), at most 5 decimals'
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from add' -l standing-charge -r -F -d '£/day, 0-2 (to 100 with --allow-unusual-rate), at most 5 decimals'
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from add' -l allow-unusual-rate -d 'accept a unit rate over 1 £/kWh or a standing charge over 2 £/day (a real exception)'
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from add' -l replace -d 'change the rates of a row that exists with other rates'
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from add' -l json -d 'print the result as JSON'
+
+# flows-bill tariffs benchmark import
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from import' -l allow-unusual-rate -d 'accept a unit rate over 1 £/kWh or a standing charge over 2 £/day (a real exception)'
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from import' -l replace -d 'change the rates of rows that exist with other rates'
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from import' -l json -d 'print the result as JSON'
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from import' -F
+
+# flows-bill tariffs benchmark list
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from list' -l region -r -F -d 'only this region'
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from benchmark; and __fish_seen_subcommand_from list' -l json -d 'print JSON'
+
+# flows-bill tariffs quarter
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from quarter' -l start -r -F -d 'the period\'s first day, YYYY-MM-DD (a month\'s first day)'
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from quarter' -l esco -r -F -d 'only this ESCO (escos.code)'
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from quarter' -l dry-run -d 'show what would be created; write nothing'
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from quarter' -l json -d 'print JSON'
+
+# flows-bill tariffs check
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from check' -l esco -r -F -d 'only the meters of this ESCO (escos.code)'
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from check' -l as-of -r -F -d 'the date checked, YYYY-MM-DD (default: the UK date now)'
+complete -c flows-bill -n '__fish_seen_subcommand_from tariffs; and __fish_seen_subcommand_from check' -l json -d 'print every meter checked as JSON (matching ones too)'
+
+# flows-bill quote
+complete -c flows-bill -n '__fish_seen_subcommand_from quote; and not __fish_seen_subcommand_from tariff solar-credit' -a tariff -d 'customer and microgrid rates from a benchmark and a discount'
+complete -c flows-bill -n '__fish_seen_subcommand_from quote; and not __fish_seen_subcommand_from tariff solar-credit' -a solar-credit -d 'one month\'s solar credit for an installation'
+
+# flows-bill quote tariff
+complete -c flows-bill -n '__fish_seen_subcommand_from quote; and __fish_seen_subcommand_from tariff' -l benchmark-unit-rate -r -F -d 'benchmark unit rate, £/kWh (0-1, to 100 with --allow-unusual-rate; at most 5 decimals)'
+complete -c flows-bill -n '__fish_seen_subcommand_from quote; and __fish_seen_subcommand_from tariff' -l benchmark-standing-charge -r -F -d 'benchmark standing charge, £/day (0-2, to 100 with --allow-unusual-rate; at most 5 decimals)'
+complete -c flows-bill -n '__fish_seen_subcommand_from quote; and __fish_seen_subcommand_from tariff' -l discount -r -F -d 'discount against the benchmark, percent (0-100)'
+complete -c flows-bill -n '__fish_seen_subcommand_from quote; and __fish_seen_subcommand_from tariff' -l allow-unusual-rate -d 'accept a unit rate over 1 £/kWh or a standing charge over 2 £/day (a real exception)'
+complete -c flows-bill -n '__fish_seen_subcommand_from quote; and __fish_seen_subcommand_from tariff' -l json -d 'print JSON'
+
+# flows-bill quote solar-credit
+complete -c flows-bill -n '__fish_seen_subcommand_from quote; and __fish_seen_subcommand_from solar-credit' -l capacity-kw -r -F -d 'declared net capacity, kW'
+complete -c flows-bill -n '__fish_seen_subcommand_from quote; and __fish_seen_subcommand_from solar-credit' -l month -r -F -d 'the month credited, YYYY-MM'
+complete -c flows-bill -n '__fish_seen_subcommand_from quote; and __fish_seen_subcommand_from solar-credit' -l pence-per-year -r -F -d 'solar credit tariff, pence per kW per year'
+complete -c flows-bill -n '__fish_seen_subcommand_from quote; and __fish_seen_subcommand_from solar-credit' -l ratio -r -F -d 'a property\'s allocation ratio (0-1): also show its share'
+complete -c flows-bill -n '__fish_seen_subcommand_from quote; and __fish_seen_subcommand_from solar-credit' -l json -d 'print JSON'
 
 # flows-bill customers
 complete -c flows-bill -n '__fish_seen_subcommand_from customers; and not __fish_seen_subcommand_from add import list show set-status move-in move-out discount' -a add -d 'add a customer, with their account on a property and their move-in'
@@ -296,20 +312,8 @@ complete -c flows-bill -n '__fish_seen_subcommand_from wallets; and __fish_seen_
 # flows-bill wallets list
 complete -c flows-bill -n '__fish_seen_subcommand_from wallets; and __fish_seen_subcommand_from list' -l json -d 'print JSON'
 
-# flows-bill quote
-complete -c flows-bill -n '__fish_seen_subcommand_from quote; and not __fish_seen_subcommand_from tariff solar-credit' -a tariff -d 'customer and microgrid rates from a benchmark and a discount'
-complete -c flows-bill -n '__fish_seen_subcommand_from quote; and not __fish_seen_subcommand_from tariff solar-credit' -a solar-credit -d 'one month\'s solar credit for an installation'
+# flows-bill help
+complete -c flows-bill -n '__fish_seen_subcommand_from help' -F
 
-# flows-bill quote tariff
-complete -c flows-bill -n '__fish_seen_subcommand_from quote; and __fish_seen_subcommand_from tariff' -l benchmark-unit-rate -r -F -d 'benchmark unit rate, £/kWh (0-1, to 100 with --allow-unusual-rate; at most 5 decimals)'
-complete -c flows-bill -n '__fish_seen_subcommand_from quote; and __fish_seen_subcommand_from tariff' -l benchmark-standing-charge -r -F -d 'benchmark standing charge, £/day (0-2, to 100 with --allow-unusual-rate; at most 5 decimals)'
-complete -c flows-bill -n '__fish_seen_subcommand_from quote; and __fish_seen_subcommand_from tariff' -l discount -r -F -d 'discount against the benchmark, percent (0-100)'
-complete -c flows-bill -n '__fish_seen_subcommand_from quote; and __fish_seen_subcommand_from tariff' -l allow-unusual-rate -d 'accept a unit rate over 1 £/kWh or a standing charge over 2 £/day (a real exception)'
-complete -c flows-bill -n '__fish_seen_subcommand_from quote; and __fish_seen_subcommand_from tariff' -l json -d 'print JSON'
-
-# flows-bill quote solar-credit
-complete -c flows-bill -n '__fish_seen_subcommand_from quote; and __fish_seen_subcommand_from solar-credit' -l capacity-kw -r -F -d 'declared net capacity, kW'
-complete -c flows-bill -n '__fish_seen_subcommand_from quote; and __fish_seen_subcommand_from solar-credit' -l month -r -F -d 'the month credited, YYYY-MM'
-complete -c flows-bill -n '__fish_seen_subcommand_from quote; and __fish_seen_subcommand_from solar-credit' -l pence-per-year -r -F -d 'solar credit tariff, pence per kW per year'
-complete -c flows-bill -n '__fish_seen_subcommand_from quote; and __fish_seen_subcommand_from solar-credit' -l ratio -r -F -d 'a property\'s allocation ratio (0-1): also show its share'
-complete -c flows-bill -n '__fish_seen_subcommand_from quote; and __fish_seen_subcommand_from solar-credit' -l json -d 'print JSON'
+# flows-bill completion
+complete -c flows-bill -n '__fish_seen_subcommand_from completion' -a 'bash zsh fish'

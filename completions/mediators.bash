@@ -7,15 +7,10 @@ _mediators_node() {
   subs='' opts='' vals='' args=0
   case $1 in
     'mediators')
-      subs='help serve certs list start stop status logs restart env_show env_set'
+      subs='serve certs list start stop status logs restart env_show env_set help completion'
       opts='--version --json'
       vals=''
       args=0 ;;
-    'mediators help')
-      subs=''
-      opts='--version --json'
-      vals=''
-      args=1 ;;
     'mediators serve')
       subs=''
       opts='--listen --inventory --esco --env --tls-cert --tls-key --client-ca --access --name --pace --busy-wait --timeout --attempts --refresh --grace --idle-close --port-file --version --json'
@@ -96,6 +91,16 @@ _mediators_node() {
       opts='--version --json'
       vals=''
       args=1 ;;
+    'mediators help')
+      subs=''
+      opts='--version --json'
+      vals=''
+      args=1 ;;
+    'mediators completion')
+      subs=''
+      opts='--version --json'
+      vals=''
+      args=1 ;;
   esac
 }
 
@@ -103,7 +108,6 @@ _mediators_node() {
 _mediators_child() {
   child=''
   case $1'|'$2 in
-    'mediators|help') child='help' ;;
     'mediators|serve') child='serve' ;;
     'mediators|certs') child='certs' ;;
     'mediators certs|init') child='init' ;;
@@ -120,6 +124,8 @@ _mediators_child() {
     'mediators|restart') child='restart' ;;
     'mediators|env_show') child='env_show' ;;
     'mediators|env_set') child='env_set' ;;
+    'mediators|help') child='help' ;;
+    'mediators|completion') child='completion' ;;
   esac
 }
 
@@ -130,6 +136,7 @@ _mediators_choices() {
   case $1'|'$2 in
     'mediators certs client|--role') choices='internal partner readonly' ;;
     'mediators certs env|--kind') choices='server client' ;;
+    'mediators completion|') choices='bash zsh fish' ;;
   esac
 }
 

@@ -3,7 +3,6 @@
 complete -c mediators -f
 
 # mediators
-complete -c mediators -n __fish_use_subcommand -a help -d 'show the help of the tool, or of COMMAND (as COMMAND --help does)'
 complete -c mediators -n __fish_use_subcommand -a serve -d 'serve the gateway in the foreground until SIGTERM (SIGHUP reloads the meters)'
 complete -c mediators -n __fish_use_subcommand -a certs -d 'the ESCO\'s certificate authority for the gateway\'s mTLS: make it, issue server and client certificates, list what was issued, inspect a certificate'
 complete -c mediators -n __fish_use_subcommand -a list -d 'the gateways defined for this host, each with live health: pid, reachable, meters served, calls in flight, last error'
@@ -14,11 +13,10 @@ complete -c mediators -n __fish_use_subcommand -a logs -d 'print a gateway\'s lo
 complete -c mediators -n __fish_use_subcommand -a restart -d 'stop a gateway, then start it'
 complete -c mediators -n __fish_use_subcommand -a env_show -d 'show the resolved configuration environment (secrets masked), as emop env_show'
 complete -c mediators -n __fish_use_subcommand -a env_set -d 'make ENV the current environment in config.toml, as emop env_set'
+complete -c mediators -n __fish_use_subcommand -a help -d 'show the help of the tool, or of COMMAND (as COMMAND --help does)'
+complete -c mediators -n __fish_use_subcommand -a completion -d 'print the shell completion script for bash, zsh or fish (e.g. source <(mediators completion bash))'
 complete -c mediators -l version -d 'Display program version information and exit'
 complete -c mediators -l json -d 'print JSON (the command\'s own --json; before or after the command)'
-
-# mediators help
-complete -c mediators -n '__fish_seen_subcommand_from help' -F
 
 # mediators serve
 complete -c mediators -n '__fish_seen_subcommand_from serve' -l listen -r -F -d 'HOST:PORT to listen on; without TLS only a loopback address is accepted'
@@ -123,3 +121,9 @@ complete -c mediators -n '__fish_seen_subcommand_from env_show' -l env -r -F -d 
 
 # mediators env_set
 complete -c mediators -n '__fish_seen_subcommand_from env_set' -F
+
+# mediators help
+complete -c mediators -n '__fish_seen_subcommand_from help' -F
+
+# mediators completion
+complete -c mediators -n '__fish_seen_subcommand_from completion' -a 'bash zsh fish'

@@ -13,6 +13,7 @@
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
 
+#include "cli/complete.hpp"
 #include "cli/docs.hpp"
 #include "cli/run.hpp"
 #include "core/emop_time.hpp"
@@ -20,6 +21,7 @@
 #include "core/files.hpp"
 #include "core/version.hpp"
 #include "transport/target.hpp"
+#include "sim/control_words.hpp"
 #include "sim/fleet.hpp"
 #include "sim/server.hpp"
 #include "sim/token.hpp"
@@ -298,9 +300,14 @@ int main(int argc, char** argv) {
   std::vector<std::string> ctl_words;
   auto* c = app.add_subcommand("ctl", "send one control command to a running emlite-sim");
   c->add_option("endpoint", ctl_endpoint, "HOST:PORT of --control")->required();
-  c->add_option("command", ctl_words, "now | advance SECONDS | fault SERIAL KIND | clear SERIAL | balance SERIAL | save")->required();
+  cli::complete_with(c->add_option("command", ctl_words,
+                                    "now | advance SECONDS | fault SERIAL KIND | clear SERIAL | balance SERIAL | "
+                                    "meter_time SERIAL | clock_error SERIAL | save")
+                         ->required(),
+                     "ctl");
   c->callback([&] { action = [&] { return run_ctl(ctl_endpoint, ctl_words); }; });
 
+  cli::add_complete_subcommand(app, {{"ctl", sim::control_completions}}, action);
   cli::add_docs_subcommand(app, man_page, action);
   return cli::run_tool(app, argc, argv, action);
 }

@@ -1,4 +1,5 @@
 #include "cli.hpp"
+#include "meter_cmds.hpp"
 
 #include <cstdlib>
 #include <filesystem>
@@ -39,6 +40,13 @@ const config::Settings& Resources::settings() {
 }
 
 namespace {
+
+constexpr const char* group_reads = "Meter reads";
+constexpr const char* group_writes = "Meter writes";
+constexpr const char* group_fleet = "Fleet jobs";
+constexpr const char* group_database = "Database";
+constexpr const char* group_frames = "Frames and objects";
+constexpr const char* group_management = "Management and environments";
 
 // What the options and commands mean: the object table, the protocol, meters and output.
 std::vector<cli::ManSection> reference_sections() {
@@ -296,26 +304,36 @@ void build_cli(CLI::App& app, Invocation& inv) {
   app.fallthrough();  // global options are accepted after the subcommand too
   add_global_options(app, inv.options, inv.selection);
   app.set_version_flag("--version", "emop " + std::string(flows::version));
-  add_frame_commands(app, inv);
-  add_objects_command(app, inv);
-  add_env_commands(app, inv);
-  app.add_subcommand("version", "print the version (with --json, {\"tool\": \"emop\", \"version\": …})")->callback([&inv] {
-    inv.action = [&inv] {
-      if (inv.options.json)
-        std::cout << nlohmann::ordered_json{{"tool", "emop"}, {"version", std::string(flows::version)}}.dump() << "\n";
-      else
-        std::cout << "emop " << flows::version << "\n";
-      return 0;
-    };
+  // Grouped by kind in --help and the man page, in this order.
+  const auto grouped = [&app](const char* group, const std::function<void()>& add) { cli::add_grouped(app, group, add); };
+  grouped(group_reads, [&] { add_read_commands(app, inv); });
+  grouped(group_writes, [&] { add_write_commands(app, inv); });
+  grouped(group_fleet, [&] {
+    add_sync_commands(app, inv);
+    add_push_commands(app, inv);
   });
-  cli::add_help_subcommand(app, inv.action);
-  add_meter_commands(app, inv);
-  add_db_commands(app, inv);
-  add_sync_commands(app, inv);
-  add_manage_commands(app, inv);
-  add_push_commands(app, inv);
-  add_status_command(app, inv);
-  cli::add_docs_subcommand(app, man_page, inv.action);
+  grouped(group_database, [&] { add_db_commands(app, inv); });
+  grouped(group_frames, [&] {
+    add_frame_commands(app, inv);
+    add_objects_command(app, inv);
+  });
+  grouped(group_management, [&] {
+    add_manage_commands(app, inv);
+    add_status_command(app, inv);
+    add_env_commands(app, inv);
+    app.add_subcommand("version", "print the version (with --json, {\"tool\": \"emop\", \"version\": …})")->callback([&inv] {
+      inv.action = [&inv] {
+        if (inv.options.json)
+          std::cout << nlohmann::ordered_json{{"tool", "emop"}, {"version", std::string(flows::version)}}.dump() << "\n";
+        else
+          std::cout << "emop " << flows::version << "\n";
+        return 0;
+      };
+    });
+    cli::add_help_subcommand(app, inv.action);
+  });
+  add_complete_command(app, inv);
+  cli::add_docs_subcommand(app, man_page, inv.action)->group(group_management);
 }
 
 }  // namespace flows::emop_app

@@ -86,5 +86,6 @@ void add_db_import_command(CLI::App* db, Invocation& inv);  // topology_cmd.cpp
 void add_manage_commands(CLI::App& app, Invocation& inv);    // manage_cmds.cpp: list, info, serial_to_name
 void add_push_commands(CLI::App& app, Invocation& inv);
 void add_status_command(CLI::App& app, Invocation& inv);     // status_cmd.cpp
+void add_complete_command(CLI::App& app, Invocation& inv);   // complete_cmd.cpp: the hidden __complete
 
 }  // namespace flows::emop_app

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli.hpp"
+#include "cli/complete.hpp"
 #include "cli/table.hpp"
 #include "core/error.hpp"
 #include "db/connection.hpp"
@@ -169,11 +170,11 @@ void add_manage_commands(CLI::App& app, Invocation& inv) {
   auto* info = app.add_subcommand(
       "info", "show one meter's registry row, shadow (latest state) and registers from the database (without one, the gateway's registry and shadow), "
               "with the names of its ESCO, site, service head, feeder and circuits; an unknown serial exits 2");
-  info->add_option("serial", info_serial, "meter serial")->required();
+  cli::complete_with(info->add_option("serial", info_serial, "meter serial")->required(), "serials");
   info->callback([&inv] { inv.action = [&inv] { return run_info(inv.options, inv.resources, info_serial); }; });
 
   auto* name = app.add_subcommand("serial_to_name", "print the name the database gives a meter; an unknown serial exits 2");
-  name->add_option("serial", name_serial, "meter serial")->required();
+  cli::complete_with(name->add_option("serial", name_serial, "meter serial")->required(), "serials");
   name->callback([&inv] {
     inv.action = [&inv] { return run_serial_to_name(inv.options, inv.resources, name_serial); };
   });

@@ -1,3 +1,4 @@
+#include "cli/complete.hpp"
 #include "cli/run.hpp"
 #include "meter_cmds.hpp"
 
@@ -127,12 +128,14 @@ CLI::App* add_meter_command(CLI::App& app, Invocation& inv, MeterCommand cmd) {
   auto parsed = std::make_shared<Parsed>();
   std::string args_help = "SERIAL";
   for (auto& e : cmd.extra) args_help += " " + e;
-  sub->add_option("args", parsed->words, args_help)->type_name(args_help);
-  sub->add_option("-s,--serial", inv.selection.serial_flag, "the meter's serial");
+  // SERIAL, -s and --serials complete with the known serials (emop __complete serials).
+  cli::complete_with(sub->add_option("args", parsed->words, args_help)->type_name(args_help), "serials");
+  cli::complete_with(sub->add_option("-s,--serial", inv.selection.serial_flag, "the meter's serial"), "serials");
   // One value per --serials (repeatable), so the positional arguments after it stay positional.
-  sub->add_option("--serials", inv.selection.serials_list, "several serials, comma separated")
-      ->delimiter(',')
-      ->allow_extra_args(false);
+  cli::complete_with(sub->add_option("--serials", inv.selection.serials_list, "several serials, comma separated")
+                         ->delimiter(',')
+                         ->allow_extra_args(false),
+                     "serials");
   sub->add_option("--serials-file", inv.selection.serials_file, "file of serials, one per line ('#' comments)");
   auto command = std::make_shared<MeterCommand>(std::move(cmd));
   sub->callback([&inv, command, parsed] {

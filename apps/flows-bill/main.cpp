@@ -286,21 +286,29 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "flows-bill " + std::string(flows::version));
   cli::add_global_json(app);
   std::function<int()> action;
-  cli::add_help_subcommand(app, action);
 
   bill_app::Globals globals;
   app.add_option("--env", globals.env, "configuration environment (config.toml); default FLOWS_ENV or the current one");
   app.add_option("-d,--dbname", globals.dbname,
                  "the database: a connection string, URI or database name, as psql's -d (over FLOWS_DATABASE_URL)");
-  bill_app::add_tariff_commands(app, globals, action);
-  bill_app::add_month_commands(app, globals, action);
-  bill_app::add_customer_commands(app, globals, action);
-  bill_app::add_payment_commands(app, globals, action);
-  bill_app::add_topup_commands(app, globals, action);
-  bill_app::add_send_commands(app, globals, action);
-  bill_app::add_quote_commands(app, action);
-
-  cli::add_docs_subcommand(app, man_page, action);
+  // Grouped by kind in --help and the man page, in this order.
+  cli::add_grouped(app, "Monthly billing", [&] {
+    bill_app::add_month_commands(app, globals, action);
+    bill_app::add_send_commands(app, globals, action);
+  });
+  cli::add_grouped(app, "Tariffs", [&] {
+    bill_app::add_tariff_commands(app, globals, action);
+    bill_app::add_quote_commands(app, action);
+  });
+  cli::add_grouped(app, "Customers and properties", [&] { bill_app::add_customer_commands(app, globals, action); });
+  cli::add_grouped(app, "Payments and credit", [&] {
+    bill_app::add_payment_commands(app, globals, action);
+    bill_app::add_topup_commands(app, globals, action);
+  });
+  cli::add_grouped(app, "Help", [&] {
+    cli::add_help_subcommand(app, action);
+    cli::add_docs_subcommand(app, man_page, action);
+  });
   // Only input values far beyond any tariff or installation overflow the exact
   // arithmetic: that is bad input, not a bug.
   const std::function<int()> guarded = [&app, &action]() -> int {

@@ -84,11 +84,16 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "mediators " + std::string(flows::version));
   cli::add_global_json(app);
   mediators_app::Action action;
-  cli::add_help_subcommand(app, action);
-  mediators_app::add_serve_command(app, action);
-  mediators_app::add_certs_commands(app, action);
-  mediators_app::add_manage_commands(app, action);
-  cli::add_docs_subcommand(app, man_page, action);
+  // Grouped by kind in --help and the man page, in this order.
+  cli::add_grouped(app, "Gateways", [&] { mediators_app::add_serve_command(app, action); });
+  cli::add_grouped(app, "Certificates", [&] { mediators_app::add_certs_commands(app, action); });
+  cli::add_grouped(app, "Gateways", [&] { mediators_app::add_manage_commands(app, action); });
+  const char* management = "Environments and help";
+  for (const char* name : {"env_show", "env_set"}) app.get_subcommand(name)->group(management);
+  cli::add_grouped(app, management, [&] {
+    cli::add_help_subcommand(app, action);
+    cli::add_docs_subcommand(app, man_page, action);
+  });
   const mediators_app::Action forwarded = [&app, &action]() -> int {
     if (!action) throw usage_error("which command? see mediators --help");
     cli::forward_global_json(app);

@@ -9,6 +9,7 @@
 
 #include <boost/algorithm/string.hpp>
 
+#include "cli/complete.hpp"
 #include "core/exit_codes.hpp"
 
 namespace flows::cli {
@@ -71,6 +72,12 @@ Tree build_tree(const CLI::App& app, const std::string& root_name) {
   Tree t;
   add_node(t, app, {root_name}, std::nullopt);
   return t;
+}
+
+// Whether the app answers `__complete` (see cli/complete.hpp): only then do the
+// scripts ask it for dynamic values.
+bool answers_complete(const CLI::App& app) {
+  return !app.get_subcommands([](const CLI::App* s) { return s->get_name() == "__complete"; }).empty();
 }
 
 using boost::algorithm::join;
@@ -322,10 +329,47 @@ std::vector<std::string> names_of(const std::vector<const CLI::Option*>& opts, b
   return out;
 }
 
+// FN_dynamic PATH OPTION N: the kind `TOOL __complete` lists for OPTION at PATH, or
+// (OPTION '') for the command's argument word N (from 0), if any (dyn), and the
+// index of the first word of that argument (dynfrom; N for an option, so that no
+// words are passed).
+std::string shell_dynamic(const Tree& t, const std::string& fn) {
+  std::string out;
+  out += "# " + fn + "_dynamic PATH OPTION N: what `__complete` lists for OPTION at PATH, or for\n"
+         "# argument word N (OPTION ''), if anything (dyn), and where that argument's words start (dynfrom).\n";
+  out += fn + "_dynamic() {\n  dyn='' dynfrom=$3\n  case $1'|'$2 in\n";
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    const std::string path = path_string(t[i]);
+    for (const CLI::Option* o : options_in_scope(t, i)) {
+      const std::string kind = dynamic_kind(*o);
+      if (kind.empty() || !takes_value(*o)) continue;
+      std::vector<std::string> pats;
+      for (const auto& name : option_names(*o)) pats.push_back(sh_quote(path + "|" + name));
+      out += "    " + join(pats, "|") + ") dyn=" + sh_quote(kind) + " ;;\n";
+    }
+    std::vector<std::string> tests;
+    int start = 0;
+    for (const CLI::Option* p : t[i].positionals) {
+      const int max = p->get_items_expected_max();
+      const bool unbounded = max >= (1 << 20);
+      if (const std::string kind = dynamic_kind(*p); !kind.empty()) {
+        std::string cond = "$3 >= " + std::to_string(start);
+        if (!unbounded) cond += " && $3 < " + std::to_string(start + max);
+        tests.push_back("((" + cond + ")) && dyn=" + sh_quote(kind) + " dynfrom=" + std::to_string(start));
+      }
+      if (unbounded) break;
+      start += max;
+    }
+    if (!tests.empty()) out += "    " + sh_quote(path + "|") + ") " + join(tests, "; ") + " ;;\n";
+  }
+  out += "  esac\n  return 0\n}\n\n";
+  return out;
+}
+
 // The data functions shared by the bash and zsh scripts (the syntax used is common
 // to both): the facts of each command path, subcommand names (aliases included)
 // mapped to the canonical name, and the choices of each option.
-std::string shell_data(const Tree& t, const std::string& fn) {
+std::string shell_data(const Tree& t, const std::string& fn, bool dynamic) {
   std::string out;
   out += "# " + fn + "_node PATH: subcommands (subs), options in scope (opts), those taking a value\n"
          "# (vals), and whether the command takes arguments (args).\n";
@@ -369,32 +413,61 @@ std::string shell_data(const Tree& t, const std::string& fn) {
       out += "    " + sh_quote(path + "|") + ") choices=" + sh_quote(join(c, " ")) + " ;;\n";
   }
   out += "  esac\n}\n\n";
+  if (dynamic) out += shell_dynamic(t, fn);
   return out;
 }
 
 // The walk over the words before the cursor, common to bash and zsh: follows
 // subcommands, skips options and their values, and stops at "--".
-std::string shell_walk(const std::string& fn, std::string_view first_index, std::string_view word) {
+std::string shell_walk(const std::string& fn, std::string_view first_index, std::string_view word, bool dynamic,
+                       bool colons_split) {
   std::string out;
   out += "  " + fn + "_node \"$cmdpath\"\n";
   out += "  for ((i = " + std::string(first_index) + "; i < cword; i++)); do\n";
   out += "    w=" + std::string(word) + "\n";
   out += "    if [[ -n $pending ]]; then\n"
          "      # \"--opt=value\" comes as \"--opt\" \"=\" \"value\" when '=' breaks words\n"
-         "      [[ $w == = ]] || pending=''\n"
-         "      continue\n"
-         "    fi\n"
-         "    if ((dashdash)); then continue; fi\n"
-         "    case $w in\n"
-         "      --) dashdash=1 ;;\n"
-         "      -*=*) ;;\n"
-         "      -*) [[ \" $vals \" == *\" $w \"* ]] && pending=$w ;;\n"
-         "      *)\n"
+         "      [[ $w == = ]] || pending=''\n";
+  if (dynamic)
+    out += "      if ((forward)) && [[ $w != = ]]; then\n"
+           "        [[ $w == '~/'* ]] && w=$HOME/${w#'~/'}\n"
+           "        fwd+=(\"$w\")\n"
+           "        forward=0\n"
+           "      fi\n";
+  out += "      continue\n"
+         "    fi\n";
+  if (dynamic) out += "    if ((dashdash)); then argw+=(\"$w\"); continue; fi\n";
+  else out += "    if ((dashdash)); then continue; fi\n";
+  out += "    case $w in\n"
+         "      --) dashdash=1 ;;\n";
+  if (dynamic)
+    out += "      -*=*) [[ \" $rootopts \" == *\" ${w%%=*} \"* ]] && fwd+=(\"$w\") ;;\n"
+           "      -*)\n"
+           "        [[ \" $vals \" == *\" $w \"* ]] && pending=$w\n"
+           "        # the tool's own options, passed on to `__complete` (an environment, an inventory)\n"
+           "        if [[ \" $rootopts \" == *\" $w \"* ]]; then\n"
+           "          fwd+=(\"$w\")\n"
+           "          [[ -n $pending ]] && forward=1\n"
+           "        fi ;;\n";
+  else
+    out += "      -*=*) ;;\n"
+           "      -*) [[ \" $vals \" == *\" $w \"* ]] && pending=$w ;;\n";
+  out += "      *)\n"
          "        " + fn + "_child \"$cmdpath\" \"$w\"\n"
          "        if [[ -n $child ]]; then\n"
          "          cmdpath+=\" $child\"\n"
-         "          " + fn + "_node \"$cmdpath\"\n"
-         "        fi ;;\n"
+         "          " + fn + "_node \"$cmdpath\"\n";
+  if (dynamic) {
+    out += "          argw=()\n";
+    if (colons_split)
+      out += "        elif [[ $w == : || $glue == 1 ]] && ((${#argw[@]})); then\n"
+             "          # \"HOST:PORT\" comes as \"HOST\" \":\" \"PORT\" when ':' breaks words\n"
+             "          argw[${#argw[@]}-1]+=$w\n"
+             "          [[ $w == : ]] && glue=1 || glue=0\n";
+    out += "        else\n"
+           "          argw+=(\"$w\")\n";
+  }
+  out += "        fi ;;\n"
          "    esac\n"
          "  done\n";
   return out;
@@ -461,24 +534,40 @@ std::string generate_man(const CLI::App& app, const ManPage& page) {
     for (const CLI::Option* o : t[0].options) out += option_entry(*o);
   }
 
-  if (t.size() > 1) {
-    out += ".SH COMMANDS\n";
-    for (std::size_t i = 1; i < t.size(); ++i) {
-      const Node& n = t[i];
-      out += ".SS " + roff_arg(path_string(n), true) + "\n";
-      if (auto d = trim_copy(n.app->get_description()); !d.empty()) out += roff_paragraph(d);
-      if (!n.app->get_aliases().empty()) {
-        std::vector<std::string> a;
-        for (const auto& alias : n.app->get_aliases()) a.push_back(bold(alias));
-        out += "(also " + join(a, ", ") + ")\n";
-      }
-      out += ".PP\n" + usage_line(n, "OPTIONS") + "\n";
-      for (const CLI::Option* p : n.positionals) out += option_entry(*p);
-      for (const CLI::Option* o : n.options) out += option_entry(*o);
-      if (!n.children.empty()) {
-        std::vector<std::string> subs;
-        for (std::size_t c : n.children) subs.push_back(bold(t[c].path.back()));
-        out += ".PP\nCommands: " + join(subs, ", ") + ".\n";
+  // The commands under their groups (as --help shows them), each group a section of
+  // its own when there are several; a command's subcommands follow it.
+  std::vector<std::string> groups;
+  for (std::size_t c : t[0].children)
+    if (std::find(groups.begin(), groups.end(), t[c].app->get_group()) == groups.end())
+      groups.push_back(t[c].app->get_group());
+  for (const std::string& group : groups) {
+    std::string title = "COMMANDS";
+    if (groups.size() > 1) {
+      title.clear();
+      for (char c : group) title += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+    out += ".SH " + (groups.size() > 1 ? roff_arg(title, false) : title) + "\n";
+    for (std::size_t k = 0; k < t[0].children.size(); ++k) {
+      const std::size_t top = t[0].children[k];
+      if (t[top].app->get_group() != group) continue;
+      const std::size_t end = k + 1 < t[0].children.size() ? t[0].children[k + 1] : t.size();
+      for (std::size_t i = top; i < end; ++i) {
+        const Node& n = t[i];
+        out += ".SS " + roff_arg(path_string(n), true) + "\n";
+        if (auto d = trim_copy(n.app->get_description()); !d.empty()) out += roff_paragraph(d);
+        if (!n.app->get_aliases().empty()) {
+          std::vector<std::string> a;
+          for (const auto& alias : n.app->get_aliases()) a.push_back(bold(alias));
+          out += "(also " + join(a, ", ") + ")\n";
+        }
+        out += ".PP\n" + usage_line(n, "OPTIONS") + "\n";
+        for (const CLI::Option* p : n.positionals) out += option_entry(*p);
+        for (const CLI::Option* o : n.options) out += option_entry(*o);
+        if (!n.children.empty()) {
+          std::vector<std::string> subs;
+          for (std::size_t c : n.children) subs.push_back(bold(t[c].path.back()));
+          out += ".PP\nCommands: " + join(subs, ", ") + ".\n";
+        }
       }
     }
   }
@@ -490,22 +579,32 @@ std::string generate_man(const CLI::App& app, const ManPage& page) {
   return out;
 }
 
+namespace {
+// The root's option names, which the scripts pass on to `__complete`.
+std::string root_option_names(const Tree& t) { return join(names_of(t[0].options, false), " "); }
+}  // namespace
+
 std::string generate_bash(const CLI::App& app) {
   const std::string tool = require_name(app);
   const std::string fn = function_name(tool);
   const Tree t = build_tree(app, tool);
+  const bool dynamic = answers_complete(app);
 
   std::string out = "# bash completion for " + tool + "\n" + generated_note(tool, "bash") + "\n";
-  out += shell_data(t, fn);
+  out += shell_data(t, fn, dynamic);
   out += fn + "() {\n"
         "  local cur=${COMP_WORDS[COMP_CWORD]} cword=$COMP_CWORD cmdpath=" + sh_quote(tool) + "\n"
         "  local pending='' dashdash=0 w i subs opts vals args child choices\n";
-  out += shell_walk(fn, "1", "${COMP_WORDS[i]}");
+  if (dynamic)
+    out += "  local rootopts=" + sh_quote(root_option_names(t)) + " forward=0 glue=0 dyn dynfrom\n"
+           "  local -a fwd=() argw=()\n";
+  out += shell_walk(fn, "1", "${COMP_WORDS[i]}", dynamic, true);
   out += "  COMPREPLY=()\n"
          "  if [[ -n $pending ]]; then\n"
          "    [[ $cur == = ]] && cur=''\n"
-         "    " + fn + "_choices \"$cmdpath\" \"$pending\"\n"
-         "  elif ((dashdash)); then\n"
+         "    " + fn + "_choices \"$cmdpath\" \"$pending\"\n";
+  if (dynamic) out += "    [[ -z $choices ]] && " + fn + "_dynamic \"$cmdpath\" \"$pending\" ${#argw[@]}\n";
+  out += "  elif ((dashdash)); then\n"
          "    " + fn + "_choices \"$cmdpath\" ''\n"
          "  elif [[ $cur == --*=* ]]; then\n"
          "    " + fn + "_choices \"$cmdpath\" \"${cur%%=*}\"\n"
@@ -518,12 +617,20 @@ std::string generate_bash(const CLI::App& app) {
          "    mapfile -t COMPREPLY < <(compgen -W \"$subs\" -- \"$cur\")\n"
          "    return 0\n"
          "  elif ((args)); then\n"
-         "    " + fn + "_choices \"$cmdpath\" ''\n"
-         "  else\n"
+         "    " + fn + "_choices \"$cmdpath\" ''\n";
+  if (dynamic) out += "    [[ -z $choices ]] && " + fn + "_dynamic \"$cmdpath\" '' ${#argw[@]}\n";
+  out += "  else\n"
          "    mapfile -t COMPREPLY < <(compgen -W \"$opts\" -- \"$cur\")\n"
          "    return 0\n"
-         "  fi\n"
-         "  if [[ -n $choices ]]; then\n"
+         "  fi\n";
+  if (dynamic)
+    out += "  if [[ -n $dyn ]]; then\n"
+           "    # values only the tool knows (serials): it prints them, or nothing\n"
+           "    choices=$(\"${COMP_WORDS[0]}\" \"${fwd[@]}\" __complete \"$dyn\" \"${argw[@]:dynfrom}\" 2>/dev/null </dev/null)\n"
+           "    mapfile -t COMPREPLY < <(compgen -W \"$choices\" -- \"$cur\")\n"
+           "    return 0\n"
+           "  fi\n";
+  out += "  if [[ -n $choices ]]; then\n"
          "    mapfile -t COMPREPLY < <(compgen -W \"$choices\" -- \"$cur\")\n"
          "  else\n"
          "    compopt -o default 2>/dev/null || :  # a file name, or any value\n"
@@ -538,17 +645,22 @@ std::string generate_zsh(const CLI::App& app) {
   const std::string tool = require_name(app);
   const std::string fn = function_name(tool);
   const Tree t = build_tree(app, tool);
+  const bool dynamic = answers_complete(app);
 
   std::string out = "#compdef " + tool + "\n# zsh completion for " + tool + "\n" + generated_note(tool, "zsh") + "\n";
-  out += shell_data(t, fn);
+  out += shell_data(t, fn, dynamic);
   // `path` is special in zsh (tied to PATH), hence cmdpath.
   out += fn + "() {\n"
         "  local cur=${words[CURRENT]} cword=$CURRENT cmdpath=" + sh_quote(tool) + "\n"
         "  local pending='' dashdash=0 w i subs opts vals args child choices\n";
-  out += shell_walk(fn, "2", "${words[i]}");
+  if (dynamic)
+    out += "  local rootopts=" + sh_quote(root_option_names(t)) + " forward=0 dyn dynfrom\n"
+           "  local -a fwd argw\n";
+  out += shell_walk(fn, "2", "${words[i]}", dynamic, false);
   out += "  if [[ -n $pending ]]; then\n"
-         "    " + fn + "_choices \"$cmdpath\" \"$pending\"\n"
-         "  elif ((dashdash)); then\n"
+         "    " + fn + "_choices \"$cmdpath\" \"$pending\"\n";
+  if (dynamic) out += "    [[ -z $choices ]] && " + fn + "_dynamic \"$cmdpath\" \"$pending\" ${#argw[@]}\n";
+  out += "  elif ((dashdash)); then\n"
          "    " + fn + "_choices \"$cmdpath\" ''\n"
          "  elif [[ $cur == --*=* ]]; then\n"
          "    " + fn + "_choices \"$cmdpath\" \"${cur%%=*}\"\n"
@@ -560,12 +672,20 @@ std::string generate_zsh(const CLI::App& app) {
          "    compadd -- ${=subs}\n"
          "    return\n"
          "  elif ((args)); then\n"
-         "    " + fn + "_choices \"$cmdpath\" ''\n"
-         "  else\n"
+         "    " + fn + "_choices \"$cmdpath\" ''\n";
+  if (dynamic) out += "    [[ -z $choices ]] && " + fn + "_dynamic \"$cmdpath\" '' ${#argw[@]}\n";
+  out += "  else\n"
          "    compadd -- ${=opts}\n"
          "    return\n"
-         "  fi\n"
-         "  if [[ -n $choices ]]; then\n"
+         "  fi\n";
+  if (dynamic)
+    out += "  if [[ -n $dyn ]]; then\n"
+           "    # values only the tool knows (serials): it prints them, or nothing\n"
+           "    choices=$(\"${words[1]}\" \"${fwd[@]}\" __complete \"$dyn\" \"${argw[@]:$dynfrom}\" 2>/dev/null </dev/null)\n"
+           "    compadd -- ${(f)choices}\n"
+           "    return\n"
+           "  fi\n";
+  out += "  if [[ -n $choices ]]; then\n"
          "    compadd -- ${=choices}\n"
          "  else\n"
          "    _files  # a file name, or any value\n"
@@ -583,8 +703,32 @@ std::string generate_fish(const CLI::App& app) {
   const std::string tool = require_name(app);
   const Tree t = build_tree(app, tool);
 
+  const bool dynamic = answers_complete(app);
+  const std::string helper = "__fish" + function_name(tool) + "_dynamic";
+
   std::string out = "# fish completion for " + tool + "\n" + generated_note(tool, "fish");
   out += "complete -c " + tool + " -f\n";
+  if (dynamic)
+    out += "\n# " + helper + " KIND DEPTH [FROM]: what `" + tool + " __complete KIND` lists, given the words of\n"
+           "# the argument that starts at word FROM (from 0) after the DEPTH command words (none without FROM).\n"
+           "function " + helper + "\n"
+           "    set -l words (commandline -opc)\n"
+           "    set -l args\n"
+           "    for w in $words[2..-1]\n"
+           "        string match -q -- '-*' $w; or set -a args $w\n"
+           "    end\n"
+           "    set -l skip $argv[2]\n"
+           "    if set -q argv[3]\n"
+           "        set skip (math $skip + $argv[3])\n"
+           "    else\n"
+           "        set skip (count $args)\n"
+           "    end\n"
+           "    test (count $args) -ge $skip; or return 0\n"
+           "    for i in (seq $skip)\n"
+           "        set -e args[1]\n"
+           "    end\n"
+           "    $words[1] __complete $argv[1] $args 2>/dev/null </dev/null\n"
+           "end\n";
   for (std::size_t i = 0; i < t.size(); ++i) {
     const Node& n = t[i];
     out += "\n# " + path_string(n) + "\n";
@@ -611,7 +755,11 @@ std::string generate_fish(const CLI::App& app) {
       for (const auto& l : o->get_lnames()) rest += " -l " + fish_word(l);
       if (takes_value(*o)) {
         const auto c = choices(*o);
-        rest += c.empty() ? " -r -F" : " -x -a " + fish_quote(join(c, " "));
+        const std::string kind = dynamic ? dynamic_kind(*o) : "";
+        if (!c.empty()) rest += " -x -a " + fish_quote(join(c, " "));
+        else if (!kind.empty())
+          rest += " -x -a " + fish_quote("(" + helper + " " + kind + " " + std::to_string(n.path.size() - 1) + ")");
+        else rest += " -r -F";
       }
       if (auto d = first_line(o->get_description()); !d.empty()) rest += " -d " + fish_quote(d);
       out += fish_line(tool, opt_conds, rest);
@@ -622,7 +770,20 @@ std::string generate_fish(const CLI::App& app) {
       auto arg_conds = here;
       if (!n.children.empty()) arg_conds.push_back(fish_not_seen(t, n.children));
       const auto c = positional_choices(n);
-      out += fish_line(tool, arg_conds, c.empty() ? " -F" : " -a " + fish_quote(join(c, " ")));
+      bool listed = false;
+      int start = 0;
+      for (const CLI::Option* p : n.positionals) {
+        if (const std::string kind = dynamic ? dynamic_kind(*p) : ""; !kind.empty()) {
+          out += fish_line(tool, arg_conds, " -a " + fish_quote("(" + helper + " " + kind + " " +
+                                                                 std::to_string(n.path.size() - 1) + " " +
+                                                                 std::to_string(start) + ")"));
+          listed = true;
+        }
+        if (p->get_items_expected_max() >= (1 << 20)) break;
+        start += p->get_items_expected_max();
+      }
+      if (!c.empty()) out += fish_line(tool, arg_conds, " -a " + fish_quote(join(c, " ")));
+      else if (!listed) out += fish_line(tool, arg_conds, " -F");
     }
   }
   return out;

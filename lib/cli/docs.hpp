@@ -22,6 +22,12 @@
 //    default_val().
 //  * Scope: the options valid after a subcommand are its own, plus its parent's when
 //    it has fallthrough() (as CLI11 parses them), and so on up.
+//  * Groups: the commands of the tool are listed under their CLI11 group (as --help
+//    lists them), one man page section per group, in the order the groups are first
+//    used; with a single group the section is COMMANDS.
+//  * Dynamic values: when the app has the hidden `__complete` command (cli/complete.hpp),
+//    an option or argument marked with complete_with() completes with what
+//    `TOOL [the root options typed] __complete KIND WORD…` prints.
 // Everything is emitted in definition order, so the output is reproducible.
 namespace flows::cli {
 

@@ -5,12 +5,14 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <string>
 #include <vector>
 
 #include <doctest/doctest.h>
 
+#include "cli/complete.hpp"
 #include "core/exit_codes.hpp"
 
 namespace {
@@ -291,4 +293,92 @@ TEST_CASE("fish completion script") {
   CHECK(complete("demo fr") == "frame");
   CHECK(complete("demo frame ") == "decode encode");
   CHECK(complete("demo paint --color ") == "blue green red");  // fish sorts
+}
+
+namespace {
+
+// A tool with dynamic values (cli/complete.hpp) and two groups of commands.
+struct Dynamic {
+  CLI::App app{"A tool with serials.", "demo"};
+  std::string env, serial, endpoint;
+  std::vector<std::string> words, command;
+  bool json = false;
+  std::function<int()> action;
+  Dynamic() {
+    app.fallthrough();
+    app.add_option("--env", env, "environment");
+    app.add_flag("--json", json, "JSON");
+    auto* read = app.add_subcommand("read", "read a meter")->group("Reads");
+    complete_with(read->add_option("args", words, "SERIAL IDX"), "serials");
+    complete_with(read->add_option("-s,--serial", serial, "serial"), "serials");
+    auto* ctl = app.add_subcommand("ctl", "control")->group("Control");
+    ctl->add_option("endpoint", endpoint, "HOST:PORT")->required();
+    complete_with(ctl->add_option("command", command, "verb"), "ctl");
+    add_complete_subcommand(app, {}, action);
+  }
+};
+
+// A stand-in for the tool: prints its arguments one a line, so COMPREPLY shows
+// what the script passed to `__complete`.
+std::string dynamic_complete(const std::string& script, std::vector<std::string> words, const std::string& stub) {
+  words.insert(words.begin(), stub);
+  return bash_complete(script, words);
+}
+
+}  // namespace
+
+TEST_CASE("dynamic values: the scripts ask `TOOL [root options] __complete KIND WORD…`") {
+  Dynamic d;
+  CHECK(dynamic_kind(*d.app.get_subcommand("read")->get_option("-s")) == "serials");
+  CHECK(dynamic_kind(*d.app.get_subcommand("read")->get_option("--serial")) == "serials");
+  CHECK(dynamic_kind(*d.app.get_option("--env")).empty());
+  const std::string bash = generate_bash(d.app);
+  CHECK(contains(bash, "'demo read|') (($3 >= 0)) && dyn='serials' dynfrom=0 ;;"));
+  CHECK(contains(bash, "'demo ctl|') (($3 >= 1)) && dyn='ctl' dynfrom=1 ;;"));
+  CHECK(contains(bash, "'demo read|-s'|'demo read|--serial') dyn='serials' ;;"));
+  CHECK_FALSE(contains(bash, "__complete'"));  // hidden: not offered as a command
+  TempFile script(".dyn.bash", bash);
+  TempFile stub(".stub.sh", "#!/bin/sh\nprintf '%s\\n' \"$@\"\n");
+  fs::permissions(stub.path, fs::perms::owner_all);
+  const std::string tool = stub.path.string();
+  // The serial: the argument's first word; the root's options (and values) passed on.
+  CHECK(dynamic_complete(script.path, {"--env", "qa", "read", ""}, tool) == "--env qa __complete serials");
+  CHECK(dynamic_complete(script.path, {"read", "--json", "EML1", ""}, tool) == "--json __complete serials EML1");
+  CHECK(dynamic_complete(script.path, {"read", "-s", ""}, tool) == "__complete serials");
+  // The control command after HOST:PORT, even when ':' broke it into three words.
+  CHECK(dynamic_complete(script.path, {"ctl", "127.0.0.1:9", ""}, tool) == "__complete ctl");
+  CHECK(dynamic_complete(script.path, {"ctl", "127.0.0.1", ":", "9", "fault", "X", ""}, tool) ==
+        "__complete ctl fault X");
+  // The endpoint itself is not a dynamic value: file names (nothing here).
+  CHECK(dynamic_complete(script.path, {"ctl", ""}, tool).empty());
+  // A tool that prints nothing, or fails, offers nothing.
+  CHECK(dynamic_complete(script.path, {"read", ""}, "/bin/false").empty());
+
+  const std::string fish = generate_fish(d.app);
+  CHECK(contains(fish, "function __fish_demo_dynamic\n"));
+  CHECK(contains(fish, "-a '(__fish_demo_dynamic serials 1 0)'"));
+  CHECK(contains(fish, "-a '(__fish_demo_dynamic ctl 1 1)'"));
+  CHECK(contains(fish, " -s s -l serial -x -a '(__fish_demo_dynamic serials 1)'"));
+  CHECK(contains(generate_zsh(d.app), "__complete \"$dyn\""));
+}
+
+TEST_CASE("without __complete, the scripts ask the tool nothing") {
+  Demo d;
+  CHECK_FALSE(contains(generate_bash(d.app), "__complete"));
+  CHECK_FALSE(contains(generate_zsh(d.app), "__complete"));
+  CHECK_FALSE(contains(generate_fish(d.app), "__complete"));
+}
+
+TEST_CASE("man page: commands under their groups, one section each when there are several") {
+  Dynamic d;
+  const std::string man = generate_man(d.app, demo_page());
+  const auto at = [&man](const std::string& s) { return man.find(s); };
+  REQUIRE(at(".SH \"READS\"\n.SS \"demo read\"") != std::string::npos);
+  REQUIRE(at(".SH \"CONTROL\"\n.SS \"demo ctl\"") != std::string::npos);
+  CHECK(at(".SH \"READS\"") < at(".SH \"CONTROL\""));
+  CHECK_FALSE(contains(man, ".SH COMMANDS"));
+  CHECK_FALSE(contains(man, "__complete"));
+  // One group: COMMANDS, as before.
+  Demo one;
+  CHECK(contains(generate_man(one.app, demo_page()), ".SH COMMANDS\n.SS \"demo frame\""));
 }

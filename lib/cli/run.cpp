@@ -86,8 +86,64 @@ std::string unknown_command_line(const UnknownCommand& u) {
   return unknown_command_message(u.command_path, u.word, u.commands);
 }
 
+void add_grouped(CLI::App& app, const std::string& group, const std::function<void()>& add) {
+  const std::size_t before = app.get_subcommands({}).size();
+  add();
+  const auto subs = app.get_subcommands({});
+  for (std::size_t i = before; i < subs.size(); ++i)
+    if (!subs[i]->get_group().empty()) subs[i]->group(group);
+}
+
+std::string global_options_help(const CLI::App& root, bool after_too) {
+  std::string lines;
+  for (const CLI::Option* o : root.get_options()) {
+    if (o == root.get_help_ptr() || o == root.get_help_all_ptr() || o == root.get_version_ptr() ||
+        o->get_group().empty() || !o->nonpositional())
+      continue;
+    std::string name = "  " + o->get_name(false, true);
+    if (o->get_items_expected_max() > 0) {
+      std::string label = o->get_option_text();
+      if (label.empty()) label = o->get_type_name().substr(0, o->get_type_name().find(':'));
+      if (!label.empty()) name += " " + label;
+    }
+    std::string desc = o->get_description();
+    desc = desc.substr(0, desc.find('\n'));
+    constexpr std::size_t column = 30;
+    if (name.size() < column) lines += name + std::string(column - name.size(), ' ') + desc + "\n";
+    else lines += name + "\n" + std::string(column, ' ') + desc + "\n";
+  }
+  if (lines.empty()) return "";
+  return std::string("Global options (") + (after_too ? "before or after" : "before") + " the command):\n" + lines;
+}
+
+namespace {
+
+void add_footers(const CLI::App& root, CLI::App& app) {
+  for (CLI::App* sub : app.get_subcommands({})) {
+    if (sub->get_group().empty()) continue;  // hidden
+    if (!sub->get_name().empty()) {
+      bool after_too = true;
+      for (const CLI::App* a = sub; a != &root && a != nullptr; a = a->get_parent()) after_too = after_too && a->get_fallthrough();
+      sub->footer([&root, after_too] {
+        std::string text = global_options_help(root, after_too);
+        if (!text.empty()) text.pop_back();  // CLI11 ends the footer's lines itself
+        return text;
+      });
+    }
+    add_footers(root, *sub);
+  }
+}
+
+}  // namespace
+
+void add_global_options_footers(CLI::App& app) {
+  if (global_options_help(app, false).empty()) return;
+  add_footers(app, app);
+}
+
 int run_tool(CLI::App& app, int argc, char** argv, const std::function<int()>& action) {
   const std::string name = app.get_name();
+  add_global_options_footers(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -158,7 +214,17 @@ void add_help_subcommand(CLI::App& app, std::function<int()>& action) {
   });
 }
 
-void add_docs_subcommand(CLI::App& app, std::function<ManPage()> page, std::function<int()>& action) {
+namespace {
+
+std::string completion_script(const CLI::App& app, const std::string& shell) {
+  if (shell == "bash") return generate_bash(app);
+  if (shell == "zsh") return generate_zsh(app);
+  return generate_fish(app);
+}
+
+}  // namespace
+
+CLI::App* add_docs_subcommand(CLI::App& app, std::function<ManPage()> page, std::function<int()>& action) {
   auto* docs = app.add_subcommand("generate-docs", "print the man page or a shell completion script");
   docs->group("");  // hidden: used by scripts/gen-docs.sh and the docs_in_sync test
   auto kind = std::make_shared<std::string>();
@@ -167,13 +233,23 @@ void add_docs_subcommand(CLI::App& app, std::function<ManPage()> page, std::func
       ->check(CLI::IsMember({"man", "bash", "zsh", "fish"}));
   docs->callback([&app, &action, kind, page] {
     action = [&app, kind, page] {
-      if (*kind == "man") std::cout << generate_man(app, page());
-      else if (*kind == "bash") std::cout << generate_bash(app);
-      else if (*kind == "zsh") std::cout << generate_zsh(app);
-      else std::cout << generate_fish(app);
+      std::cout << (*kind == "man" ? generate_man(app, page()) : completion_script(app, *kind));
       return 0;
     };
   });
+
+  const std::string tool = app.get_name();
+  auto* completion = app.add_subcommand(
+      "completion", "print the shell completion script for bash, zsh or fish (e.g. source <(" + tool + " completion bash))");
+  auto shell = std::make_shared<std::string>();
+  completion->add_option("shell", *shell, "bash, zsh or fish")->required()->check(CLI::IsMember({"bash", "zsh", "fish"}));
+  completion->callback([&app, &action, shell] {
+    action = [&app, shell] {
+      std::cout << completion_script(app, *shell);
+      return 0;
+    };
+  });
+  return completion;
 }
 
 }  // namespace flows::cli

@@ -49,7 +49,24 @@ struct HelpText {
 };
 HelpText help_for(const CLI::App& app, const std::vector<std::string>& words);
 
-// Adds the hidden `generate-docs man|bash|zsh|fish`, which sets `action`.
-void add_docs_subcommand(CLI::App& app, std::function<ManPage()> page, std::function<int()>& action);
+// Adds the hidden `generate-docs man|bash|zsh|fish` and the visible `completion
+// bash|zsh|fish`, which prints the same completion scripts; both set `action`.
+// Returns the `completion` command (for its group).
+CLI::App* add_docs_subcommand(CLI::App& app, std::function<ManPage()> page, std::function<int()>& action);
+
+// Runs ADD, which adds subcommands to APP, and puts those it added in GROUP (the
+// heading --help and the man page list them under; groups in the order first
+// used). Hidden ones (group "") stay hidden.
+void add_grouped(CLI::App& app, const std::string& group, const std::function<void()>& add);
+
+// The tail of a subcommand's help listing ROOT's options, one line each:
+// "Global options (before or after the command):" when the subcommand falls
+// through to ROOT (AFTER_TOO), else "(before the command)". Empty when ROOT has no
+// visible options other than --help and --version.
+std::string global_options_help(const CLI::App& root, bool after_too);
+
+// Ends the help of every visible subcommand of APP, at every depth, with
+// global_options_help (run_tool does this before parsing).
+void add_global_options_footers(CLI::App& app);
 
 }  // namespace flows::cli

@@ -86,3 +86,27 @@ TEST_CASE("one_line escapes control characters so a value cannot forge a second 
   CHECK(one_line("\x1b[31m\x7f") == "\\x1b[31m\\x7f");
   CHECK(one_line("£ caf\xc3\xa9") == "£ caf\xc3\xa9");  // UTF-8 passes through
 }
+
+TEST_CASE("global_options_help lists the root's options, one line each") {
+  Tool t;
+  t.app.set_version_flag("--version", "1");
+  const std::string h = global_options_help(t.app, true);
+  CHECK(h ==
+        "Global options (before or after the command):\n"
+        "  --env TEXT                  environment\n"
+        "  --timeout INT               seconds\n"
+        "  --json                      JSON\n");
+  CHECK(global_options_help(t.app, false).starts_with("Global options (before the command):\n"));
+  CLI::App bare{"b", "bare"};
+  CHECK(global_options_help(bare, true).empty());  // only --help
+}
+
+TEST_CASE("every subcommand's help ends with the global options") {
+  Tool t;
+  add_global_options_footers(t.app);
+  const auto help = help_for(t.app, {"db", "migrate"});
+  REQUIRE_FALSE(help.unknown);
+  CHECK(help.text.find("Global options (before or after the command):\n  --env TEXT") != std::string::npos);
+  CHECK(help_for(t.app, {}).text.find("Global options") == std::string::npos);  // the tool's own help lists them
+  CHECK(help_for(t.app, {"prepay_balance"}).text.find("  --timeout INT               seconds\n") != std::string::npos);
+}
