@@ -42,7 +42,7 @@ check "emop csq --help: --timeout" "  --timeout INT               seconds to wai
 check "emop db migrate --help: --json" "  --json                      print JSON instead of text" \
   "$("$emop" db migrate --help | sed -n '/^Global options/,$p' | grep -m1 -- '--json')"
 check "emop help csq = emop csq --help" "$csq_help" "$("$emop" help csq)"
-check "flows-bill run --help: before the command" "Global options (before the command):" \
+check "flows-bill run --help: before or after the command (options fall through)" "Global options (before or after the command):" \
   "$("$bill" run --help | grep -m1 '^Global options')"
 check "flows-bill run --help: --env" "1" "$("$bill" run --help | sed -n '/^Global options/,$p' | grep -c -- '^  --env TEXT')"
 check "emlite-sim serve --help: no global options to list" "" "$("$sim" serve --help | grep '^Global options')"
