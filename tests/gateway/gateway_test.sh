@@ -104,8 +104,8 @@ expect_err_contains "Meter 'EMLNOTINANY' not known"
 export EMOP_INVENTORY=$INVENTORY
 run --mediator "$MAIN" --json csq "$N1"; expect_status 0
 check_py "--json through the gateway" "$(json_get "j['ok'] and j['serial'] == '$N1' and j['command'] == 'csq'")"
-run --inventory "$INVENTORY" csq --serials "$N1,$N2,$K"; direct_out=$OUT
-run --mediator "$MAIN" csq --serials "$N1,$N2,$K"; expect_status 7 "a batch through the gateway with one NAK meter"
+run --inventory "$INVENTORY" --keep-order csq --serials "$N1,$N2,$K"; direct_out=$OUT
+run --mediator "$MAIN" --keep-order csq --serials "$N1,$N2,$K"; expect_status 7 "a batch through the gateway with one NAK meter"
 [[ "$OUT" == "$direct_out" ]] && pass || fail "the batch's output differs from direct ('$direct_out')"
 run --mediator "$MAIN" list; expect_status 0 "emop list from the gateway without a database"
 for s in "$N1" "$D"; do grep -q "$s" <<<"$OUT" && pass || fail "emop list lacks $s"; done
