@@ -59,6 +59,15 @@ sql "INSERT INTO flows.escos (code, name, region) VALUES ('wlce', 'Water Lilies'
   || { echo "FATAL: topology insert failed"; exit 1; }
 mid() { sql "SELECT id FROM flows.meter_registry WHERE serial = '$1'"; }
 
+# --- serials completed from the database (the shells' completion calls emop __complete serials) ---------
+complete_serials() { env -u EMOP_INVENTORY XDG_CACHE_HOME="$WORK/cache" "$EMOP" __complete serials 2>&1 | sort | tr '\n' ' '; }
+ALL_FOUR=$(printf '%s\n' "$S1" "$S2" "$S3" "$S4" | sort | tr '\n' ' ')
+expect_eq "completion: the database's serials" "$(complete_serials)" "$ALL_FOUR"
+expect_eq "completion: cached under XDG_CACHE_HOME/flows" "$(ls "$WORK/cache/flows" | grep -c '^serials-')" 1
+sql "UPDATE flows.meter_registry SET serial = 'EML8699999999' WHERE serial = '$S4'" >/dev/null
+expect_eq "completion: a fresh cache is used (no query)" "$(complete_serials)" "$ALL_FOUR"
+sql "UPDATE flows.meter_registry SET serial = '$S4' WHERE serial = 'EML8699999999'" >/dev/null
+
 # --- before any sync -----------------------------------------------------------------------------------
 GATEWAYS_FILE="$XDG_CONFIG_HOME/flows/mediators.toml"
 run status
