@@ -2,6 +2,7 @@
 #include <csignal>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <map>
 #include <sys/resource.h>
 
@@ -223,91 +224,112 @@ cli::ManPage man_page() {
   return p;
 }
 
+
+using Action = std::function<int()>;
+
+void add_serve_command(CLI::App& app, Action& action) {
+  auto serve = std::make_shared<ServeArgs>();
+  auto* s = app.add_subcommand("serve", "serve a fleet until interrupted (SIGINT/SIGTERM save state)");
+  add_fleet_options(s, serve->fleet);
+  s->add_option("--state-dir", serve->state_dir, "keep meter state here across restarts");
+  s->add_option("--idle-timeout", serve->idle_timeout,
+                "close a meter connection that sends nothing for SECONDS, as real meters do (0: never)")
+      ->option_text("SECONDS")
+      ->check(CLI::Range(0, 86400))
+      ->capture_default_str();
+  s->add_option("--control", serve->control, "loopback HOST:PORT for the control line protocol");
+  s->add_option("--fleet-out", serve->fleet_out, "write the inventory (serial, host, port, hardware) here once listening");
+  s->add_option("--topology-out", serve->topology_out,
+                 "write the fleet's topology document (for emop db import) here once listening");
+  s->add_option("--start-time", serve->start_time,
+                 "UTC instant the simulated clock starts at, e.g. 2025-10-27T12:00:00Z (it runs on in real time; "
+                 "default: now)");
+  s->add_option("--latency", serve->latency_ms, "added latency of every answer, ms")->check(CLI::Range(0, 600000));
+  s->add_option("--fault", serve->faults, "SERIAL=KIND[:ARG]: inject a fault into one meter (repeatable)");
+  s->add_option("--fault-rate", serve->rates, "KIND=P: inject a fault into a share P of requests (repeatable)");
+  s->add_option("--fault-seed", serve->fault_seed, "seed for --fault-rate draws")->capture_default_str();
+  s->add_flag("--allow-concurrent", serve->allow_concurrent, "accept concurrent connections to one meter");
+  s->add_flag("--allow-non-loopback", serve->allow_non_loopback, "serve meters on addresses other than 127.x.y.z");
+  s->add_flag("-v,--verbose", serve->verbose, "log every request and answer");
+  s->callback([&action, serve] { action = [serve] { return run_serve(*serve); }; });
+}
+
+// `fleet` and `topology`: documents of a generated fleet, on stdout.
+void add_document_commands(CLI::App& app, Action& action) {
+  auto fleet = std::make_shared<FleetArgs>();
+  auto* f = app.add_subcommand("fleet", "print a generated fleet as YAML (an inventory other tools read)");
+  add_fleet_options(f, *fleet);
+  f->callback([&action, fleet] {
+    action = [fleet] {
+      std::cout << sim::fleet_to_yaml(fleet_from(*fleet));
+      return 0;
+    };
+  });
+
+  auto topo_fleet = std::make_shared<FleetArgs>();
+  auto topo = std::make_shared<sim::TopologyOptions>();
+  auto* tp = app.add_subcommand(
+      "topology", "print the topology document of a fleet (ESCO, site, feeder, service heads, properties, meters, "
+                  "registers, circuits) for emop db import; one ip address per meter (no --base-port with 2+ meters)");
+  add_fleet_options(tp, *topo_fleet);
+  tp->add_option("--esco", topo->esco, "ESCO code")->capture_default_str();
+  tp->add_option("--region", topo->region, "the ESCO's Ofgem region code")->capture_default_str();
+  tp->callback([&action, topo_fleet, topo] {
+    action = [topo_fleet, topo] {
+      std::cout << sim::topology_yaml(fleet_from(*topo_fleet), *topo);
+      return 0;
+    };
+  });
+}
+
+void add_token_command(CLI::App& app, Action& action) {
+  struct TokenArgs {
+    std::string amount;
+    std::uint64_t nonce = 1;
+  };
+  auto a = std::make_shared<TokenArgs>();
+  auto* t = app.add_subcommand("token", "mint a 20-digit token that simulated meters accept");
+  t->add_option("--amount", a->amount, "credit in pounds, e.g. 10.00")->required();
+  t->add_option("--nonce", a->nonce, "makes the token unique")->capture_default_str();
+  t->callback([&action, a] {
+    action = [a] {
+      auto m = Money::parse(a->amount);
+      if (!m) throw usage_error("--amount '" + a->amount + "' is not an amount in pounds");
+      std::cout << sim::make_token(*m, a->nonce) << "\n";
+      return 0;
+    };
+  });
+}
+
+void add_ctl_command(CLI::App& app, Action& action) {
+  struct CtlArgs {
+    std::string endpoint;
+    std::vector<std::string> words;
+  };
+  auto a = std::make_shared<CtlArgs>();
+  auto* c = app.add_subcommand("ctl", "send one control command to a running emlite-sim");
+  c->add_option("endpoint", a->endpoint, "HOST:PORT of --control")->required();
+  cli::complete_with(c->add_option("command", a->words,
+                                    "now | advance SECONDS | fault SERIAL KIND | clear SERIAL | balance SERIAL | "
+                                    "meter_time SERIAL | clock_error SERIAL | save")
+                         ->required(),
+                     "ctl");
+  c->callback([&action, a] { action = [a] { return run_ctl(a->endpoint, a->words); }; });
+  cli::add_complete_subcommand(app, {{"ctl", sim::control_completions}}, action);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"Simulated Emlite meters speaking EMOP, for tests, demos and benchmarks.", "emlite-sim"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "emlite-sim " + std::string(flows::version));
-  std::function<int()> action;
+  Action action;
   cli::add_help_subcommand(app, action);
-
-  ServeArgs serve;
-  auto* s = app.add_subcommand("serve", "serve a fleet until interrupted (SIGINT/SIGTERM save state)");
-  add_fleet_options(s, serve.fleet);
-  s->add_option("--state-dir", serve.state_dir, "keep meter state here across restarts");
-  s->add_option("--idle-timeout", serve.idle_timeout,
-                "close a meter connection that sends nothing for SECONDS, as real meters do (0: never)")
-      ->option_text("SECONDS")
-      ->check(CLI::Range(0, 86400))
-      ->capture_default_str();
-  s->add_option("--control", serve.control, "loopback HOST:PORT for the control line protocol");
-  s->add_option("--fleet-out", serve.fleet_out, "write the inventory (serial, host, port, hardware) here once listening");
-  s->add_option("--topology-out", serve.topology_out,
-                 "write the fleet's topology document (for emop db import) here once listening");
-  s->add_option("--start-time", serve.start_time,
-                 "UTC instant the simulated clock starts at, e.g. 2025-10-27T12:00:00Z (it runs on in real time; "
-                 "default: now)");
-  s->add_option("--latency", serve.latency_ms, "added latency of every answer, ms")->check(CLI::Range(0, 600000));
-  s->add_option("--fault", serve.faults, "SERIAL=KIND[:ARG]: inject a fault into one meter (repeatable)");
-  s->add_option("--fault-rate", serve.rates, "KIND=P: inject a fault into a share P of requests (repeatable)");
-  s->add_option("--fault-seed", serve.fault_seed, "seed for --fault-rate draws")->capture_default_str();
-  s->add_flag("--allow-concurrent", serve.allow_concurrent, "accept concurrent connections to one meter");
-  s->add_flag("--allow-non-loopback", serve.allow_non_loopback, "serve meters on addresses other than 127.x.y.z");
-  s->add_flag("-v,--verbose", serve.verbose, "log every request and answer");
-  s->callback([&] { action = [&] { return run_serve(serve); }; });
-
-  FleetArgs fleet;
-  auto* f = app.add_subcommand("fleet", "print a generated fleet as YAML (an inventory other tools read)");
-  add_fleet_options(f, fleet);
-  f->callback([&] {
-    action = [&] {
-      std::cout << sim::fleet_to_yaml(fleet_from(fleet));
-      return 0;
-    };
-  });
-
-  FleetArgs topo_fleet;
-  sim::TopologyOptions topo;
-  auto* tp = app.add_subcommand(
-      "topology", "print the topology document of a fleet (ESCO, site, feeder, service heads, properties, meters, "
-                  "registers, circuits) for emop db import; one ip address per meter (no --base-port with 2+ meters)");
-  add_fleet_options(tp, topo_fleet);
-  tp->add_option("--esco", topo.esco, "ESCO code")->capture_default_str();
-  tp->add_option("--region", topo.region, "the ESCO's Ofgem region code")->capture_default_str();
-  tp->callback([&] {
-    action = [&] {
-      std::cout << sim::topology_yaml(fleet_from(topo_fleet), topo);
-      return 0;
-    };
-  });
-
-  std::string amount;
-  std::uint64_t nonce = 1;
-  auto* t = app.add_subcommand("token", "mint a 20-digit token that simulated meters accept");
-  t->add_option("--amount", amount, "credit in pounds, e.g. 10.00")->required();
-  t->add_option("--nonce", nonce, "makes the token unique")->capture_default_str();
-  t->callback([&] {
-    action = [&] {
-      auto m = Money::parse(amount);
-      if (!m) throw usage_error("--amount '" + amount + "' is not an amount in pounds");
-      std::cout << sim::make_token(*m, nonce) << "\n";
-      return 0;
-    };
-  });
-
-  std::string ctl_endpoint;
-  std::vector<std::string> ctl_words;
-  auto* c = app.add_subcommand("ctl", "send one control command to a running emlite-sim");
-  c->add_option("endpoint", ctl_endpoint, "HOST:PORT of --control")->required();
-  cli::complete_with(c->add_option("command", ctl_words,
-                                    "now | advance SECONDS | fault SERIAL KIND | clear SERIAL | balance SERIAL | "
-                                    "meter_time SERIAL | clock_error SERIAL | save")
-                         ->required(),
-                     "ctl");
-  c->callback([&] { action = [&] { return run_ctl(ctl_endpoint, ctl_words); }; });
-
-  cli::add_complete_subcommand(app, {{"ctl", sim::control_completions}}, action);
+  add_serve_command(app, action);
+  add_document_commands(app, action);
+  add_token_command(app, action);
+  add_ctl_command(app, action);
   cli::add_docs_subcommand(app, man_page, action);
   return cli::run_tool(app, argc, argv, action);
 }

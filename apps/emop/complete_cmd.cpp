@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "core/files.hpp"
 #include "db/connection.hpp"
 #include "db/meters.hpp"
+#include "db/transaction.hpp"
 #include "meter/inventory.hpp"
 
 namespace flows::emop_app {
@@ -27,18 +29,34 @@ std::vector<std::string> read_lines(const std::filesystem::path& file) {
   return out;
 }
 
-// The database's serials, passive meters included; waits at most a few seconds.
+// The database's serials, passive meters included; waits a few seconds at most.
 std::vector<std::string> database_serials(const config::Settings& settings) {
-  setenv("PGCONNECT_TIMEOUT", "2", 1);
-  const char* given = std::getenv("PGOPTIONS");
-  setenv("PGOPTIONS", ((given ? std::string(given) + " " : std::string()) + "-c statement_timeout=3000").c_str(), 1);
-  auto conn = db::connect(settings);
-  pqxx::read_transaction tx(*conn);
-  db::MeterFilter filter;
-  filter.active_only = false;
-  std::vector<std::string> out;
-  for (const auto& m : db::load_meters(tx, filter)) out.push_back(m.serial);
-  return out;
+  auto conn = db::connect_briefly(settings, 2);
+  return db::in_read_transaction(*conn, "cannot list the serials",
+                                 [](pqxx::read_transaction& tx) { return db::meter_serials(tx); });
+}
+
+// The cached serials when FILE is younger than cache_max_age.
+std::optional<std::vector<std::string>> fresh_cache(const std::filesystem::path& file) {
+  std::error_code ec;
+  const auto written = std::filesystem::last_write_time(file, ec);
+  if (ec || !cli::cache_fresh(std::chrono::time_point_cast<std::chrono::system_clock::duration>(
+                                  std::chrono::file_clock::to_sys(written)),
+                              std::chrono::system_clock::now(), cache_max_age))
+    return std::nullopt;
+  return read_lines(file);
+}
+
+// Best effort: without a cache this time, the serials are offered all the same.
+void store_cache(const std::filesystem::path& file, const std::vector<std::string>& serials) {
+  std::string text;
+  for (const auto& s : serials) text += s + "\n";
+  try {
+    std::error_code ec;
+    std::filesystem::create_directories(file.parent_path(), ec);
+    write_file_atomically(file, text);
+  } catch (...) {
+  }
 }
 
 std::vector<std::string> known_serials(Invocation& inv, const std::vector<std::string>& words) {
@@ -57,25 +75,10 @@ std::vector<std::string> known_serials(Invocation& inv, const std::vector<std::s
   const auto dir = cli::cache_dir();
   const auto file = dir ? std::optional(*dir / cli::serials_cache_name(settings.env_name, *settings.database_url))
                         : std::nullopt;
-  std::error_code ec;
-  if (file) {
-    const auto written = std::filesystem::last_write_time(*file, ec);
-    if (!ec && cli::cache_fresh(std::chrono::time_point_cast<std::chrono::system_clock::duration>(
-                                    std::chrono::file_clock::to_sys(written)),
-                                std::chrono::system_clock::now(), cache_max_age))
-      return read_lines(*file);
-  }
+  if (file)
+    if (auto cached = fresh_cache(*file)) return *cached;
   out = database_serials(settings);
-  if (file) {
-    std::string text;
-    for (const auto& s : out) text += s + "\n";
-    try {
-      std::filesystem::create_directories(file->parent_path(), ec);
-      write_file_atomically(*file, text);
-    } catch (...) {
-      // No cache this time: the serials are offered all the same.
-    }
-  }
+  if (file) store_cache(*file, out);
   return out;
 }
 

@@ -699,92 +699,114 @@ std::string generate_zsh(const CLI::App& app) {
   return out;
 }
 
+namespace {
+
+// What the fish lines of one tool share.
+struct FishContext {
+  std::string tool;
+  Tree tree;
+  bool dynamic = false;  // the tool answers `__complete KIND`
+  std::string helper;    // the fish function that asks it
+};
+
+// The fish function behind dynamic completions.
+std::string fish_dynamic_helper(const FishContext& f) {
+  return "\n# " + f.helper + " KIND DEPTH [FROM]: what `" + f.tool + " __complete KIND` lists, given the words of\n"
+         "# the argument that starts at word FROM (from 0) after the DEPTH command words (none without FROM).\n"
+         "function " + f.helper + "\n"
+         "    set -l words (commandline -opc)\n"
+         "    set -l args\n"
+         "    for w in $words[2..-1]\n"
+         "        string match -q -- '-*' $w; or set -a args $w\n"
+         "    end\n"
+         "    set -l skip $argv[2]\n"
+         "    if set -q argv[3]\n"
+         "        set skip (math $skip + $argv[3])\n"
+         "    else\n"
+         "        set skip (count $args)\n"
+         "    end\n"
+         "    test (count $args) -ge $skip; or return 0\n"
+         "    for i in (seq $skip)\n"
+         "        set -e args[1]\n"
+         "    end\n"
+         "    $words[1] __complete $argv[1] $args 2>/dev/null </dev/null\n"
+         "end\n";
+}
+
+// Subcommands (not their aliases, as in bash and zsh), while none has been typed yet.
+std::string fish_subcommands(const FishContext& f, const Node& n, std::vector<std::string> conds) {
+  if (!n.parent) conds = {"__fish_use_subcommand"};
+  else if (!n.children.empty()) conds.push_back(fish_not_seen(f.tree, n.children));
+  std::string out;
+  for (std::size_t c : n.children)
+    out += fish_line(f.tool, conds, " -a " + fish_word(f.tree[c].path.back()) + " -d " +
+                                        fish_quote(first_line(f.tree[c].app->get_description())));
+  return out;
+}
+
+// Options: valid here and below, except under subcommands that do not fall through.
+std::string fish_options(const FishContext& f, const Node& n, std::vector<std::string> conds) {
+  std::vector<std::size_t> closed;
+  for (std::size_t c : n.children)
+    if (!f.tree[c].app->get_fallthrough()) closed.push_back(c);
+  if (!closed.empty()) conds.push_back(fish_not_seen(f.tree, closed));
+  std::string out;
+  for (const CLI::Option* o : n.options) {
+    std::string rest;
+    for (const auto& s : o->get_snames()) rest += " -s " + fish_word(s);
+    for (const auto& l : o->get_lnames()) rest += " -l " + fish_word(l);
+    if (takes_value(*o)) {
+      const auto c = choices(*o);
+      const std::string kind = f.dynamic ? dynamic_kind(*o) : "";
+      if (!c.empty()) rest += " -x -a " + fish_quote(join(c, " "));
+      else if (!kind.empty())
+        rest += " -x -a " + fish_quote("(" + f.helper + " " + kind + " " + std::to_string(n.path.size() - 1) + ")");
+      else rest += " -r -F";
+    }
+    if (auto d = first_line(o->get_description()); !d.empty()) rest += " -d " + fish_quote(d);
+    out += fish_line(f.tool, conds, rest);
+  }
+  return out;
+}
+
+// Arguments: what `__complete` lists, their choices, or file names.
+std::string fish_arguments(const FishContext& f, const Node& n, std::vector<std::string> conds) {
+  if (n.positionals.empty()) return "";
+  if (!n.children.empty()) conds.push_back(fish_not_seen(f.tree, n.children));
+  std::string out;
+  bool listed = false;
+  int start = 0;
+  for (const CLI::Option* p : n.positionals) {
+    if (const std::string kind = f.dynamic ? dynamic_kind(*p) : ""; !kind.empty()) {
+      out += fish_line(f.tool, conds, " -a " + fish_quote("(" + f.helper + " " + kind + " " +
+                                                         std::to_string(n.path.size() - 1) + " " +
+                                                         std::to_string(start) + ")"));
+      listed = true;
+    }
+    if (p->get_items_expected_max() >= (1 << 20)) break;
+    start += p->get_items_expected_max();
+  }
+  if (const auto c = positional_choices(n); !c.empty()) out += fish_line(f.tool, conds, " -a " + fish_quote(join(c, " ")));
+  else if (!listed) out += fish_line(f.tool, conds, " -F");
+  return out;
+}
+
+}  // namespace
+
 std::string generate_fish(const CLI::App& app) {
-  const std::string tool = require_name(app);
-  const Tree t = build_tree(app, tool);
+  FishContext f;
+  f.tool = require_name(app);
+  f.tree = build_tree(app, f.tool);
+  f.dynamic = answers_complete(app);
+  f.helper = "__fish" + function_name(f.tool) + "_dynamic";
 
-  const bool dynamic = answers_complete(app);
-  const std::string helper = "__fish" + function_name(tool) + "_dynamic";
-
-  std::string out = "# fish completion for " + tool + "\n" + generated_note(tool, "fish");
-  out += "complete -c " + tool + " -f\n";
-  if (dynamic)
-    out += "\n# " + helper + " KIND DEPTH [FROM]: what `" + tool + " __complete KIND` lists, given the words of\n"
-           "# the argument that starts at word FROM (from 0) after the DEPTH command words (none without FROM).\n"
-           "function " + helper + "\n"
-           "    set -l words (commandline -opc)\n"
-           "    set -l args\n"
-           "    for w in $words[2..-1]\n"
-           "        string match -q -- '-*' $w; or set -a args $w\n"
-           "    end\n"
-           "    set -l skip $argv[2]\n"
-           "    if set -q argv[3]\n"
-           "        set skip (math $skip + $argv[3])\n"
-           "    else\n"
-           "        set skip (count $args)\n"
-           "    end\n"
-           "    test (count $args) -ge $skip; or return 0\n"
-           "    for i in (seq $skip)\n"
-           "        set -e args[1]\n"
-           "    end\n"
-           "    $words[1] __complete $argv[1] $args 2>/dev/null </dev/null\n"
-           "end\n";
-  for (std::size_t i = 0; i < t.size(); ++i) {
-    const Node& n = t[i];
-    out += "\n# " + path_string(n) + "\n";
-    const auto here = fish_path_conditions(t, n);
-
-    // Subcommands (not their aliases, as in bash and zsh), while none has been typed yet.
-    auto sub_conds = here;
-    if (!n.parent) sub_conds = {"__fish_use_subcommand"};
-    else if (!n.children.empty()) sub_conds.push_back(fish_not_seen(t, n.children));
-    for (std::size_t c : n.children) {
-      out += fish_line(tool, sub_conds, " -a " + fish_word(t[c].path.back()) + " -d " +
-                                            fish_quote(first_line(t[c].app->get_description())));
-    }
-
-    // Options: valid here and below, except under subcommands that do not fall through.
-    std::vector<std::size_t> closed;
-    for (std::size_t c : n.children)
-      if (!t[c].app->get_fallthrough()) closed.push_back(c);
-    auto opt_conds = here;
-    if (!closed.empty()) opt_conds.push_back(fish_not_seen(t, closed));
-    for (const CLI::Option* o : n.options) {
-      std::string rest;
-      for (const auto& s : o->get_snames()) rest += " -s " + fish_word(s);
-      for (const auto& l : o->get_lnames()) rest += " -l " + fish_word(l);
-      if (takes_value(*o)) {
-        const auto c = choices(*o);
-        const std::string kind = dynamic ? dynamic_kind(*o) : "";
-        if (!c.empty()) rest += " -x -a " + fish_quote(join(c, " "));
-        else if (!kind.empty())
-          rest += " -x -a " + fish_quote("(" + helper + " " + kind + " " + std::to_string(n.path.size() - 1) + ")");
-        else rest += " -r -F";
-      }
-      if (auto d = first_line(o->get_description()); !d.empty()) rest += " -d " + fish_quote(d);
-      out += fish_line(tool, opt_conds, rest);
-    }
-
-    // Arguments: their choices, or file names.
-    if (!n.positionals.empty()) {
-      auto arg_conds = here;
-      if (!n.children.empty()) arg_conds.push_back(fish_not_seen(t, n.children));
-      const auto c = positional_choices(n);
-      bool listed = false;
-      int start = 0;
-      for (const CLI::Option* p : n.positionals) {
-        if (const std::string kind = dynamic ? dynamic_kind(*p) : ""; !kind.empty()) {
-          out += fish_line(tool, arg_conds, " -a " + fish_quote("(" + helper + " " + kind + " " +
-                                                                 std::to_string(n.path.size() - 1) + " " +
-                                                                 std::to_string(start) + ")"));
-          listed = true;
-        }
-        if (p->get_items_expected_max() >= (1 << 20)) break;
-        start += p->get_items_expected_max();
-      }
-      if (!c.empty()) out += fish_line(tool, arg_conds, " -a " + fish_quote(join(c, " ")));
-      else if (!listed) out += fish_line(tool, arg_conds, " -F");
-    }
+  std::string out = "# fish completion for " + f.tool + "\n" + generated_note(f.tool, "fish");
+  out += "complete -c " + f.tool + " -f\n";
+  if (f.dynamic) out += fish_dynamic_helper(f);
+  for (const Node& n : f.tree) {
+    const auto here = fish_path_conditions(f.tree, n);
+    out += "\n# " + path_string(n) + "\n" + fish_subcommands(f, n, here) + fish_options(f, n, here) +
+           fish_arguments(f, n, here);
   }
   return out;
 }

@@ -1,5 +1,6 @@
 #include "db/connection.hpp"
 
+#include <cstdlib>
 #include <exception>
 #include <string>
 #include <vector>
@@ -62,6 +63,14 @@ std::unique_ptr<pqxx::connection> connect(const config::Settings& s) {
     for (const auto& v : s.libpq_variables) unset += " " + v;
   }
   return open("", "", unset);
+}
+
+std::unique_ptr<pqxx::connection> connect_briefly(const config::Settings& settings, int seconds) {
+  setenv("PGCONNECT_TIMEOUT", std::to_string(seconds).c_str(), 1);  // libpq reads it for every form of conninfo
+  auto conn = connect(settings);
+  pqxx::nontransaction tx(*conn);
+  tx.exec("SELECT set_config('statement_timeout', " + tx.quote(std::to_string(seconds * 1000)) + ", false)");
+  return conn;
 }
 
 }  // namespace flows::db

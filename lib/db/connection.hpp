@@ -22,4 +22,8 @@ std::unique_ptr<pqxx::connection> connect(const std::string& conninfo);
 // and says in a failure where the connection string came from, or that none is set.
 std::unique_ptr<pqxx::connection> connect(const config::Settings& settings);
 
+// As connect(settings), for work that must not keep a user waiting (shell
+// completion): at most SECONDS to connect, and every statement cancelled after SECONDS.
+std::unique_ptr<pqxx::connection> connect_briefly(const config::Settings& settings, int seconds);
+
 }  // namespace flows::db

@@ -59,6 +59,13 @@ std::vector<std::string> esco_codes(pqxx::transaction_base& tx) {
   return codes;
 }
 
+std::vector<std::string> meter_serials(pqxx::transaction_base& tx) {
+  std::vector<std::string> serials;
+  for (const auto& row : tx.exec("SELECT serial FROM flows.meter_registry ORDER BY serial"))
+    serials.push_back(row["serial"].as<std::string>());
+  return serials;
+}
+
 std::string unknown_esco_message(const std::string& code, const std::vector<std::string>& known) {
   std::string m = "unknown ESCO '" + code + "' (no such code in flows.escos";
   if (auto n = nearest(code, known)) m += "; did you mean " + *n + "?";

@@ -45,6 +45,9 @@ bool esco_exists(pqxx::transaction_base& tx, const std::string& code);
 // The codes in flows.escos the role can see, in order.
 std::vector<std::string> esco_codes(pqxx::transaction_base& tx);
 
+// Every meter's serial, passive meters too, in order (for shell completion).
+std::vector<std::string> meter_serials(pqxx::transaction_base& tx);
+
 // "unknown ESCO 'alhpa' (no such code in flows.escos; did you mean alpha?)": the
 // nearest known code when it is near enough to be a typo. Pure.
 std::string unknown_esco_message(const std::string& code, const std::vector<std::string>& known);
